@@ -1,0 +1,184 @@
+// Package model is ssegen's description of an API in Go terms: the named Go
+// types to declare and the operations to serve. It is what the spec loader
+// produces and what the Go emitter consumes, so neither needs to know about
+// the other: a Build step turns an OpenAPI document into a model, and every
+// naming and typing decision is made there, once.
+package model
+
+import "time"
+
+// API is everything the emitter writes for one OpenAPI document.
+type API struct {
+	Title   string
+	Version string
+	// Types are the named Go types to declare, sorted by Name.
+	Types []*Type
+	// Operations are sorted by Path, then Method.
+	Operations []*Operation
+}
+
+// Kind tells which Go declaration a Type becomes.
+type Kind int
+
+const (
+	// Struct is a Go struct with Fields; Additional, when set, holds
+	// additionalProperties next to the declared fields.
+	Struct Kind = iota
+	// Enum is a named Underlying type (string, int64, ...) with typed
+	// constants for Values and a Validate method.
+	Enum
+	// Union is a sum type over Variants with JSON (un)marshalling; the
+	// Discriminator property, when set, selects the variant.
+	Union
+	// Named is a defined type over Underlying: `type Tags []string`,
+	// `type Labels map[string]string`, `type Timestamp time.Time`.
+	Named
+)
+
+// Type is a named Go type declaration.
+type Type struct {
+	Name string // Go identifier, unique in the package
+	Doc  string // from the schema's title/description; may be empty
+	Kind Kind
+
+	Fields     []*Field // Struct: in schema property order
+	Additional *TypeRef // Struct: type of additionalProperties values, nil when closed or absent
+
+	Underlying *TypeRef     // Enum, Named
+	Values     []*EnumValue // Enum
+
+	Variants      []*Variant // Union
+	Discriminator string     // Union: JSON property that selects the variant; "" when none
+}
+
+// Field is one property of a Struct.
+type Field struct {
+	Name     string   // Go identifier
+	JSONName string   // property name on the wire
+	Doc      string   // description
+	Type     *TypeRef // Optional fields that must stay distinguishable from zero are Pointer refs
+	Required bool     // listed in the schema's required
+	Nullable bool     // null is an allowed value
+}
+
+// EnumValue is one allowed value of an Enum.
+type EnumValue struct {
+	Name  string // Go constant name, e.g. PetStatusAvailable
+	Value any    // string, int64, float64 or bool, as written in the spec
+}
+
+// Variant is one branch of a Union.
+type Variant struct {
+	Name string   // Go name of the branch, used for accessors such as AsCat
+	Type *TypeRef // branch type
+	Tags []string // discriminator values that select this branch
+}
+
+// RefKind tells what a TypeRef denotes.
+type RefKind int
+
+const (
+	// Builtin is a predeclared or standard-library type named by Name:
+	// "string", "bool", "int32", "int64", "float32", "float64", "any",
+	// "[]byte", "time.Time", "json.RawMessage".
+	Builtin RefKind = iota
+	// Ref names a Type of the API by its Name.
+	Ref
+	// Slice is []Elem.
+	Slice
+	// Map is map[string]Elem.
+	Map
+	// Pointer is *Elem.
+	Pointer
+)
+
+// TypeRef is a Go type expression.
+type TypeRef struct {
+	Kind RefKind
+	Name string   // Builtin, Ref
+	Elem *TypeRef // Slice, Map, Pointer
+}
+
+// Operation is one HTTP operation.
+type Operation struct {
+	ID      string // operationId, or one derived from method and path
+	Name    string // Go identifier: the handler method name, e.g. ListPets
+	Method  string // upper case: GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, QUERY
+	Path    string // as in the spec, e.g. /pets/{petId}
+	Summary string
+	Doc     string // description
+
+	Params    []*Param
+	Body      *Body       // nil when the operation takes no body
+	Responses []*Response // sorted by Status; Status 0 (default) last
+
+	// Stream is set for operations that answer with an event stream.
+	Stream *Stream
+}
+
+// ParamIn is where a parameter travels.
+type ParamIn string
+
+const (
+	InPath   ParamIn = "path"
+	InQuery  ParamIn = "query"
+	InHeader ParamIn = "header"
+	InCookie ParamIn = "cookie"
+)
+
+// Param is one parameter, decoded by its Style and Explode rules.
+type Param struct {
+	Name     string // Go field name in the request type
+	WireName string // name in the spec
+	In       ParamIn
+	Doc      string
+	Required bool
+	Style    string   // OpenAPI style, defaulted: simple, form, label, matrix, spaceDelimited, pipeDelimited, deepObject
+	Explode  bool     // defaulted per OpenAPI rules
+	Type     *TypeRef // optional params are Pointer (scalars) or nil-able (slices, maps)
+}
+
+// Body is a request body.
+type Body struct {
+	ContentType string   // application/json, a +json type, text/plain, ...
+	Type        *TypeRef // model of the body
+	Required    bool
+	Doc         string
+}
+
+// Response is one declared non-stream response.
+type Response struct {
+	Status      int // 0 means "default"
+	Doc         string
+	ContentType string   // "" when there is no body
+	Type        *TypeRef // nil when there is no body
+	Headers     []*Param // In == InHeader
+}
+
+// Stream describes an operation's text/event-stream answer.
+type Stream struct {
+	Status int      // HTTP status of the stream, 200 unless the spec says otherwise
+	Events []*Event // sorted by Name
+	// Error is the event that reports a handler error after the stream
+	// started; nil when none is declared. It is one of Events.
+	Error *Event
+	// End is the data of a final message written when the handler returns
+	// normally (OpenAI's "[DONE]"); HasEnd tells an empty End from none.
+	End    string
+	HasEnd bool
+	// Heartbeat is the comment interval; 0 disables heartbeats.
+	Heartbeat time.Duration
+	// Retry is the reconnection hint sent when the stream opens; 0 sends none.
+	Retry time.Duration
+	// Resume passes the client's Last-Event-ID to the handler.
+	Resume bool
+}
+
+// Event is one event type a stream can carry.
+type Event struct {
+	Name        string // SSE event type; "message" is written without an event line
+	GoName      string // Go identifier for send methods and client types, e.g. Progress
+	Doc         string
+	ContentType string   // how data is encoded: application/json, a +json type, or text/plain
+	Type        *TypeRef // payload model; Builtin "string" for text/plain
+}

@@ -1,0 +1,3 @@
+module github.com/ssegen/ssegen
+
+go 1.25.0
