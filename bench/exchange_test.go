@@ -1,0 +1,73 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	gosse "github.com/tmaxmax/go-sse"
+)
+
+// TestStreamExchange checks the stream scenarios' harness: every contender's
+// server delivers exactly the events it was asked to send, each one the
+// sample event, to the client the benchmarks use, flushed per event and in
+// bursts (with a last, partial burst).
+func TestStreamExchange(t *testing.T) {
+	for _, im := range impls {
+		for _, sc := range []struct{ n, burst int }{{1, 1}, {100, 1}, {3*burstSize + 5, burstSize}} {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			addr := serve(t, im.stream(sc.n, sc.burst))
+			got, err := consume(ctx, newClient(t), "http://"+addr+"/")
+			cancel()
+			if err != nil {
+				t.Errorf("%s, %d events in bursts of %d: %v", im.name, sc.n, sc.burst, err)
+			} else if got != sc.n {
+				t.Errorf("%s, %d events in bursts of %d: client read %d events", im.name, sc.n, sc.burst, got)
+			}
+		}
+	}
+}
+
+// TestFrameExchange checks that every framer's bytes parse back as the
+// sample event and nothing else.
+func TestFrameExchange(t *testing.T) {
+	for _, f := range framers {
+		for _, encode := range []bool{false, true} {
+			var buf bytes.Buffer
+			if err := f.frame(&buf, encode); err == errNotApplicable {
+				continue
+			} else if err != nil {
+				t.Fatalf("%s (encode %v): %v", f.name, encode, err)
+			}
+			var got []gosse.Event
+			for ev, err := range gosse.Read(&buf, nil) {
+				if err != nil {
+					t.Fatalf("%s (encode %v): %v", f.name, encode, err)
+				}
+				got = append(got, ev)
+			}
+			if len(got) != 1 || got[0].Type != eventType || got[0].Data != sampleData {
+				t.Errorf("%s (encode %v): read back %+v, want one %q event with data %s", f.name, encode, got, eventType, sampleData)
+			}
+		}
+	}
+}
+
+// TestIdleExchange checks the idle scenario's harness: the client process
+// opens the streams, every handler runs until the clients leave, and the
+// measurement comes back twice in a row.
+func TestIdleExchange(t *testing.T) {
+	clients := startIdleClients(t)
+	for _, im := range impls {
+		for range 2 {
+			m, err := measureIdle(im, 50, clients)
+			if err != nil {
+				t.Fatalf("%s: %v", im.name, err)
+			}
+			if m.goroutinesPerStream < 1 {
+				t.Errorf("%s: %.2f goroutines per open stream, want at least the connection's own", im.name, m.goroutinesPerStream)
+			}
+		}
+	}
+}

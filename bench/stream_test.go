@@ -1,0 +1,46 @@
+package bench
+
+import (
+	"context"
+	"testing"
+)
+
+// burstSize is how many events are ready at once in the burst scenario.
+const burstSize = 64
+
+// BenchmarkStream sends b.N small JSON events over one HTTP/1.1 stream on
+// loopback, from a real net/http server to a real client that parses every
+// event; one op is one event. PerEvent flushes after every event; Burst has
+// burstSize events ready at once and lets each library write them its best
+// way (ssegen: Stream.Batch; go-sse: Send each, Flush once; r3labs: Publish
+// each, as it flushes per event regardless; bare: Write each, Flush once).
+func BenchmarkStream(b *testing.B) {
+	for _, sc := range []struct {
+		name  string
+		burst int
+	}{{"PerEvent", 1}, {"Burst", burstSize}} {
+		b.Run(sc.name, func(b *testing.B) {
+			for _, im := range impls {
+				b.Run(im.name, func(b *testing.B) {
+					benchStream(b, im, sc.burst)
+				})
+			}
+		})
+	}
+}
+
+func benchStream(b *testing.B, im impl, burst int) {
+	addr := serve(b, im.stream(b.N, burst))
+	client := newClient(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	n, err := consume(context.Background(), client, "http://"+addr+"/")
+	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if n != b.N {
+		b.Fatalf("%s: got %d events, want %d", im.name, n, b.N)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
