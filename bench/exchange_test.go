@@ -65,8 +65,8 @@ func TestIdleExchange(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", im.name, err)
 			}
-			if m.goroutinesPerStream < 1 {
-				t.Errorf("%s: %.2f goroutines per open stream, want at least the connection's own", im.name, m.goroutinesPerStream)
+			if m.goroutines < 1 {
+				t.Errorf("%s: %.2f goroutines per open stream, want at least the connection's own", im.name, m.goroutines)
 			}
 		}
 	}

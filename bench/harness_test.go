@@ -143,8 +143,8 @@ func consume(ctx context.Context, client *http.Client, url string) (int, error) 
 		if err != nil {
 			return n, fmt.Errorf("event %d: %w", n, err)
 		}
-		if ev.Type != eventType || ev.Data != sampleData {
-			return n, fmt.Errorf("event %d: got type %q data %q, want %q %q", n, ev.Type, ev.Data, eventType, sampleData)
+		if err := checkEvent(n, ev.Type, ev.Data); err != nil {
+			return n, err
 		}
 		n++
 	}
