@@ -46,12 +46,16 @@ func mustJSON(v any) []byte {
 type impl struct {
 	name string
 	// stream returns a handler that sends n sample events, flushing after
-	// every burst events (burst 1: flush per event) or uses the library's
+	// every burst events (burst 1: flush per event) or using the library's
 	// best API for events that are ready together, then ends the response.
+	// The event data is sampleJSON, already encoded, unless the contender's
+	// name says it encodes: these rows measure streaming, and encoding is
+	// measured on its own by BenchmarkEncodeFrame.
 	stream func(n, burst int) http.Handler
 	// idle returns a handler that opens a stream and holds it, sending
 	// nothing, until the client leaves; stop releases what the library keeps
-	// beyond the handlers (provider goroutines and the like).
+	// beyond the handlers (provider goroutines and the like). Nil for a
+	// variant that only differs from another contender in how it streams.
 	idle func() (h http.Handler, stop func())
 }
 

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"sync/atomic"
 
@@ -26,12 +25,8 @@ var goSSE = impl{
 				return
 			}
 			for i := 1; i <= n; i++ {
-				data, err := json.Marshal(sample)
-				if err != nil {
-					return
-				}
 				m := &gosse.Message{Type: typ}
-				m.AppendData(string(data))
+				m.AppendData(sampleData)
 				if err := sess.Send(m); err != nil {
 					return
 				}
@@ -73,11 +68,7 @@ var r3labs = impl{
 					return
 				}
 				for range n {
-					data, err := json.Marshal(sample)
-					if err != nil {
-						return
-					}
-					srv.Publish("s", &r3sse.Event{Event: typ, Data: data})
+					srv.Publish("s", &r3sse.Event{Event: typ, Data: sampleJSON})
 				}
 				// An event without data or comment ends ServeHTTP.
 				srv.Publish("s", &r3sse.Event{})
