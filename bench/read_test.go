@@ -34,8 +34,9 @@ var readers = []reader{
 	}},
 }
 
-func checkEvent(i int, typ, data string) error {
-	if typ != eventType || data != sampleData {
+// checkEvent reports whether the i-th event read is not the sample event.
+func checkEvent[D string | []byte](i int, typ string, data D) error {
+	if typ != eventType || string(data) != sampleData {
 		return fmt.Errorf("event %d: got type %q data %q, want %q %q", i, typ, data, eventType, sampleData)
 	}
 	return nil
