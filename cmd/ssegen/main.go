@@ -1,0 +1,320 @@
+// Command ssegen generates typed Go servers and clients for HTTP APIs that
+// stream Server-Sent Events, from an OpenAPI document whose streaming
+// operations carry the x-event-stream extension.
+//
+// Usage:
+//
+//	ssegen generate [--config ssegen.yaml] [--out DIR] [--package NAME] [--no-client] [--strict] [SPEC]
+//	ssegen check    [same flags as generate] [SPEC]
+//	ssegen validate [--config ssegen.yaml] [--strict] [SPEC]
+//	ssegen version
+//
+// Exit status: 0 on success, 1 when the spec has problems (each printed as
+// file:line:col: message), when the output is out of date (check) or
+// cannot be written, 2 on bad usage or a bad config file. docs/cli.md has
+// the details.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ssegen/ssegen/generator"
+	"github.com/ssegen/ssegen/generator/golang"
+	"github.com/ssegen/ssegen/generator/spec"
+)
+
+const modulePath = "github.com/ssegen/ssegen"
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitProblems = 1
+	exitUsage    = 2
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// exitError ends the command with code after printing err, when not nil.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func usageError(format string, args ...any) error {
+	return &exitError{exitUsage, fmt.Errorf(format, args...)}
+}
+
+// run executes the command line args and returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRootCommand(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if !errors.As(err, &ee) {
+		// Cobra's own errors: unknown command or flag, wrong arguments.
+		ee = &exitError{exitUsage, err}
+	}
+	if ee.err != nil {
+		fmt.Fprintf(stderr, "ssegen: %v\n", ee.err)
+		if ee.code == exitUsage {
+			fmt.Fprintln(stderr, "Run 'ssegen help' for usage.")
+		}
+	}
+	return ee.code
+}
+
+func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ssegen",
+		Short: "Generate typed Go code for OpenAPI operations that stream Server-Sent Events",
+		Long: `ssegen turns an OpenAPI document into Go code: models, a handler interface
+with one method per operation, a router and a typed client. Operations
+marked with x-event-stream get one typed send method per event.
+
+Exit status: 0 on success; 1 when the spec has problems, the output is out
+of date (check) or cannot be written; 2 on bad usage or a bad config file.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cmd.SetOut(stderr)
+			cmd.Usage()
+			return &exitError{code: exitUsage}
+		},
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &exitError{exitUsage, err}
+	})
+	root.AddCommand(
+		generateCommand(stderr),
+		checkCommand(stdout, stderr),
+		validateCommand(stderr),
+		versionCommand(stdout),
+	)
+	return root
+}
+
+// options are the flags shared by generate, check and validate.
+type options struct {
+	config   string
+	out      string
+	pkg      string
+	noClient bool
+	strict   bool
+}
+
+func (o *options) addConfigFlags(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&o.config, "config", "", "config file (default: "+defaultConfigFile+" in the current directory, if present)")
+	cmd.Flags().BoolVar(&o.strict, "strict", false, "treat warnings as errors")
+}
+
+func (o *options) addOutputFlags(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&o.out, "out", "", "directory of the generated files (default: the current directory)")
+	cmd.Flags().StringVar(&o.pkg, "package", "", "Go package name (default: the package already in the output directory, or its base name)")
+	cmd.Flags().BoolVar(&o.noClient, "no-client", false, "do not generate the client")
+}
+
+// resolve merges the config file and the command line, which wins.
+func (o *options) resolve(cmd *cobra.Command, args []string) (generator.Config, error) {
+	file, err := loadConfig(o.config)
+	if err != nil {
+		return generator.Config{}, &exitError{exitUsage, err}
+	}
+	cfg := generator.Config{
+		Spec:    file.Spec,
+		Out:     file.Out,
+		Package: file.Package,
+		Client:  file.Client == nil || *file.Client,
+		Strict:  file.Strict != nil && *file.Strict,
+	}
+	if len(args) == 1 {
+		cfg.Spec = args[0]
+	}
+	flags := cmd.Flags()
+	if flags.Changed("out") {
+		cfg.Out = o.out
+	}
+	if flags.Changed("package") {
+		if err := generator.CheckPackageName(o.pkg); err != nil {
+			return cfg, &exitError{exitUsage, fmt.Errorf("--package: %w", err)}
+		}
+		cfg.Package = o.pkg
+	}
+	if flags.Changed("no-client") {
+		cfg.Client = !o.noClient
+	}
+	if flags.Changed("strict") {
+		cfg.Strict = o.strict
+	}
+	if cfg.Spec == "" {
+		return cfg, usageError("no spec: pass the OpenAPI document as an argument or set spec in %s", defaultConfigFile)
+	}
+	if cfg.Out == "" {
+		cfg.Out = "."
+	}
+	return cfg, nil
+}
+
+// generate runs the pipeline and prints its diagnostics, warnings too.
+func generate(cfg generator.Config, stderr io.Writer) ([]golang.File, error) {
+	files, diags, err := generator.Generate(cfg)
+	printDiagnostics(stderr, diags)
+	if err != nil {
+		return nil, &exitError{exitUsage, err}
+	}
+	if diags.HasErrors() {
+		return nil, &exitError{code: exitProblems}
+	}
+	return files, nil
+}
+
+func printDiagnostics(w io.Writer, diags spec.Diagnostics) {
+	for _, d := range diags {
+		fmt.Fprintln(w, d)
+	}
+}
+
+func generateCommand(stderr io.Writer) *cobra.Command {
+	var o options
+	cmd := &cobra.Command{
+		Use:   "generate [flags] [SPEC]",
+		Short: "Write the Go code for an OpenAPI document",
+		Long: `Generate writes the Go code for the OpenAPI document SPEC into the output
+directory. Only files that carry ssegen's "Code generated" header are
+replaced or removed; after an error, nothing has been written.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := o.resolve(cmd, args)
+			if err != nil {
+				return err
+			}
+			files, err := generate(cfg, stderr)
+			if err != nil {
+				return err
+			}
+			if err := generator.Write(cfg.Out, files); err != nil {
+				return &exitError{exitProblems, err}
+			}
+			return nil
+		},
+	}
+	o.addConfigFlags(cmd)
+	o.addOutputFlags(cmd)
+	return cmd
+}
+
+func checkCommand(stdout, stderr io.Writer) *cobra.Command {
+	var o options
+	cmd := &cobra.Command{
+		Use:   "check [flags] [SPEC]",
+		Short: "Report whether the generated code is up to date",
+		Long: `Check compares the output directory with what generate would write. When
+they differ it prints a unified diff and exits with status 1.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := o.resolve(cmd, args)
+			if err != nil {
+				return err
+			}
+			files, err := generate(cfg, stderr)
+			if err != nil {
+				return err
+			}
+			diff, err := generator.Check(cfg.Out, files)
+			if err != nil {
+				return &exitError{exitProblems, err}
+			}
+			if len(diff) > 0 {
+				stdout.Write(diff)
+				return &exitError{exitProblems, fmt.Errorf("%s is out of date; run ssegen generate", cfg.Out)}
+			}
+			return nil
+		},
+	}
+	o.addConfigFlags(cmd)
+	o.addOutputFlags(cmd)
+	return cmd
+}
+
+func validateCommand(stderr io.Writer) *cobra.Command {
+	var o options
+	cmd := &cobra.Command{
+		Use:   "validate [flags] [SPEC]",
+		Short: "Check an OpenAPI document and its annotations without writing anything",
+		Args:  cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := o.resolve(cmd, args)
+			if err != nil {
+				return err
+			}
+			_, err = generate(cfg, stderr)
+			return err
+		},
+	}
+	o.addConfigFlags(cmd)
+	return cmd
+}
+
+func versionCommand(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version of ssegen",
+		Args:  cobra.NoArgs,
+		Run: func(cmd *cobra.Command, args []string) {
+			info, _ := debug.ReadBuildInfo()
+			fmt.Fprintln(stdout, "ssegen", version(info))
+		},
+	}
+}
+
+// version returns the version of the ssegen module in the running binary,
+// which is the main module when ssegen is built on its own and a dependency
+// when it runs through go run or go tool from another module.
+func version(info *debug.BuildInfo) string {
+	if info == nil {
+		return "(devel)"
+	}
+	mod := &info.Main
+	if mod.Path != modulePath {
+		mod = nil
+		for _, dep := range info.Deps {
+			if dep.Path == modulePath {
+				mod = dep
+			}
+		}
+	}
+	if mod == nil {
+		return "(devel)"
+	}
+	if mod.Replace != nil {
+		if mod.Replace.Version == "" {
+			return "(devel)" // replaced by a directory
+		}
+		mod = mod.Replace
+	}
+	if mod.Version == "" {
+		return "(devel)"
+	}
+	return mod.Version
+}

@@ -1,0 +1,138 @@
+// Package generator runs ssegen's pipeline, spec to model to Go, and puts
+// the result on disk: Generate produces the files, Write replaces the
+// generated files of a directory with them atomically, and Check reports
+// how a directory differs from them. The ssegen command is a thin layer
+// over this package.
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"go/build"
+	"go/token"
+	"path/filepath"
+	"strings"
+	"unicode"
+
+	"github.com/ssegen/ssegen/generator/golang"
+	"github.com/ssegen/ssegen/generator/model"
+	"github.com/ssegen/ssegen/generator/spec"
+)
+
+// Config says what to generate.
+type Config struct {
+	// Spec is the path of the OpenAPI document.
+	Spec string
+	// Out is the directory the files are meant for; "" means the current
+	// directory. Generate only reads it, to choose the default package name.
+	Out string
+	// Package is the Go package name of the generated files. When empty,
+	// it is the package of the Go files already in Out, or else Out's base
+	// name made a valid identifier.
+	Package string
+	// Client also generates the typed client.
+	Client bool
+	// Strict turns every warning into an error.
+	Strict bool
+}
+
+// Generate loads the spec, builds its model and emits the Go files, sorted
+// by name. The diagnostics hold every problem found, warnings included;
+// when they contain an error, files is nil. err reports a Config that
+// cannot be used, such as an invalid package name.
+func Generate(cfg Config) (files []golang.File, diags spec.Diagnostics, err error) {
+	if cfg.Spec == "" {
+		return nil, nil, errors.New("no spec given")
+	}
+	pkg := cfg.Package
+	if pkg == "" {
+		if pkg, err = DefaultPackage(cfg.Out); err != nil {
+			return nil, nil, err
+		}
+	} else if err := CheckPackageName(pkg); err != nil {
+		return nil, nil, err
+	}
+
+	doc, diags := spec.Load(cfg.Spec)
+	diags = strictly(cfg.Strict, diags)
+	if doc == nil || diags.HasErrors() {
+		return nil, diags, nil
+	}
+	api, buildDiags := model.Build(doc)
+	diags = append(diags, strictly(cfg.Strict, buildDiags)...)
+	if api == nil || diags.HasErrors() {
+		return nil, diags, nil
+	}
+	files, err = golang.Generate(api, golang.Config{Package: pkg, Client: cfg.Client})
+	if err != nil {
+		// The model came from this spec, so whatever the emitter cannot
+		// write is a problem of the spec.
+		return nil, append(diags, spec.Diagnostic{Pos: spec.Position{File: cfg.Spec}, Message: err.Error()}), nil
+	}
+	return files, diags, nil
+}
+
+// strictly returns diags with every warning made an error when strict is set.
+func strictly(strict bool, diags spec.Diagnostics) spec.Diagnostics {
+	if !strict {
+		return diags
+	}
+	out := make(spec.Diagnostics, len(diags))
+	for i, d := range diags {
+		d.Severity = spec.Error
+		out[i] = d
+	}
+	return out
+}
+
+// CheckPackageName reports whether name can be the name of a package.
+func CheckPackageName(name string) error {
+	if !token.IsIdentifier(name) || name == "_" {
+		return fmt.Errorf("invalid package name %q: want a Go identifier such as %q", name, sanitizePackage(name))
+	}
+	return nil
+}
+
+// DefaultPackage returns the package name for code generated into dir: the
+// package of the Go files already there, so that the output joins them, or
+// else dir's base name made a valid identifier
+// ("pet-store" gives "petstore", "2fa" gives "api2fa").
+func DefaultPackage(dir string) (string, error) {
+	if dir == "" {
+		dir = "."
+	}
+	if name := existingPackage(dir); name != "" {
+		return name, nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	return sanitizePackage(filepath.Base(abs)), nil
+}
+
+// existingPackage returns the name of the Go package in dir, as the go
+// command sees it, or "" when there is none.
+func existingPackage(dir string) string {
+	p, err := build.Default.ImportDir(dir, 0)
+	if err != nil {
+		return ""
+	}
+	return p.Name
+}
+
+// sanitizePackage makes s a package name the way Go names look: lower
+// case letters and digits only, starting with a letter, not a keyword.
+func sanitizePackage(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	name := b.String()
+	if name == "" || !unicode.IsLetter([]rune(name)[0]) || token.IsKeyword(name) {
+		name = "api" + name
+	}
+	return name
+}
