@@ -1,10 +1,847 @@
 package model
 
-import "github.com/ssegen/ssegen/generator/spec"
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"net/http"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/ssegen/ssegen/generator/spec"
+)
 
 // Build turns a loaded document into the API model, naming every Go type
 // and identifier. It reports problems (a schema it cannot type, a name it
 // cannot make unique) as located diagnostics.
+//
+// Only the schemas the operations use, directly or through other schemas,
+// become Types. Component schemas keep their names; inline schemas are
+// named from where they appear (ListPetsResponse, PetOwner,
+// CreatePetRequest). Every decision depends only on the document, never on
+// map iteration order, so the same document gives the same model.
 func Build(doc *spec.Document) (*API, spec.Diagnostics) {
-	return nil, spec.Diagnostics{{Pos: spec.Position{File: doc.Path}, Message: "model.Build: not implemented yet"}}
+	b := &builder{
+		doc:       doc,
+		typeNames: namespace{},
+		opNames:   namespace{},
+		named:     map[*openapi3.Schema]*TypeRef{},
+		building:  map[string]bool{},
+		byName:    map[string]*Type{},
+		compNames: map[*openapi3.Schema]string{},
+	}
+	t := doc.OpenAPI
+	api := &API{}
+	if t.Info != nil {
+		api.Title, api.Version = t.Info.Title, t.Info.Version
+	}
+	b.reserveComponentNames()
+	if t.Paths != nil {
+		for _, p := range t.Paths.Keys() {
+			item := t.Paths.Value(p)
+			if item == nil {
+				continue
+			}
+			ops := item.Operations()
+			for _, m := range slices.Sorted(maps.Keys(ops)) {
+				if op := b.operation(p, strings.ToUpper(m), item, ops[m]); op != nil {
+					api.Operations = append(api.Operations, op)
+				}
+			}
+		}
+	}
+	slices.SortFunc(api.Operations, func(a, b *Operation) int {
+		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Method, b.Method))
+	})
+	api.Types = b.types
+	slices.SortFunc(api.Types, func(a, b *Type) int { return cmp.Compare(a.Name, b.Name) })
+	if b.diags.HasErrors() {
+		return nil, b.diags
+	}
+	return api, b.diags
+}
+
+type builder struct {
+	doc   *spec.Document
+	diags spec.Diagnostics
+
+	typeNames namespace // Go type names in use
+	opNames   namespace // operation names in use
+
+	// compNames holds the reserved Go name of every component schema.
+	compNames map[*openapi3.Schema]string
+	// named holds the reference to the Type declared for a schema.
+	named    map[*openapi3.Schema]*TypeRef
+	byName   map[string]*Type
+	building map[string]bool // Struct types whose fields are being built
+	types    []*Type
+}
+
+func (b *builder) errorf(o *openapi3.Origin, format string, args ...any) {
+	pos, _ := spec.OriginPosition(o)
+	if pos.File == "" {
+		pos.File = b.doc.Path
+	}
+	b.diags = append(b.diags, spec.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...)})
+}
+
+func (b *builder) warnf(o *openapi3.Origin, format string, args ...any) {
+	b.errorf(o, format, args...)
+	b.diags[len(b.diags)-1].Severity = spec.Warning
+}
+
+// reserveComponentNames gives every component schema its Go name up front,
+// in name order, so that an inline schema met earlier cannot take it.
+func (b *builder) reserveComponentNames() {
+	c := b.doc.OpenAPI.Components
+	if c == nil {
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.Schemas)) {
+		sr := c.Schemas[name]
+		if sr == nil || sr.Value == nil {
+			continue
+		}
+		if _, ok := b.compNames[sr.Value]; ok {
+			continue // one component aliasing another
+		}
+		b.compNames[sr.Value] = b.typeNames.claim(GoName(name))
+	}
+}
+
+// refName names the schema a $ref points to: its component name, or the
+// last segment of the reference.
+func (b *builder) refName(sr *openapi3.SchemaRef) (string, bool) {
+	if name, ok := b.compNames[sr.Value]; ok {
+		return name, true
+	}
+	if sr.Ref == "" {
+		return "", false
+	}
+	file, frag, _ := strings.Cut(sr.Ref, "#")
+	seg := path.Base(frag)
+	if frag == "" || seg == "/" || seg == "." {
+		seg = strings.TrimSuffix(path.Base(file), path.Ext(file))
+	}
+	name := b.typeNames.claim(GoName(seg))
+	b.compNames[sr.Value] = name
+	return name, true
+}
+
+// builtin returns a reference to a predeclared or standard type.
+func builtin(name string) *TypeRef { return &TypeRef{Kind: Builtin, Name: name} }
+
+func sliceOf(t *TypeRef) *TypeRef   { return &TypeRef{Kind: Slice, Elem: t} }
+func mapOf(t *TypeRef) *TypeRef     { return &TypeRef{Kind: Map, Elem: t} }
+func pointerTo(t *TypeRef) *TypeRef { return &TypeRef{Kind: Pointer, Elem: t} }
+
+// typeOf returns the Go type of a schema. ctx names the type when the
+// schema is inline and needs a declaration of its own.
+func (b *builder) typeOf(sr *openapi3.SchemaRef, ctx string) *TypeRef {
+	if sr == nil || sr.Value == nil {
+		return builtin("any")
+	}
+	s := sr.Value
+	if ref, ok := b.named[s]; ok {
+		return ref
+	}
+	if name, ok := b.refName(sr); ok {
+		return b.declare(s, name, true)
+	}
+	return b.inline(s, ctx)
+}
+
+// inline types a schema written in place. Enums, objects and unions get a
+// declaration named ctx; everything else is a type expression.
+func (b *builder) inline(s *openapi3.Schema, ctx string) *TypeRef {
+	if single := allOfAlias(s); single != nil {
+		return b.typeOf(single, ctx)
+	}
+	if v, ok := nullableVariant(s); ok {
+		return b.typeOf(v, ctx)
+	}
+	switch classify(s) {
+	case Struct, Enum, Union:
+		return b.declare(s, b.typeNames.claim(ctx), false)
+	}
+	return b.expr(s, ctx)
+}
+
+// expr types a schema that is not declared as a Type of its own.
+func (b *builder) expr(s *openapi3.Schema, ctx string) *TypeRef {
+	switch schemaType(s) {
+	case "array":
+		return sliceOf(b.typeOf(s.Items, ctx+"Item"))
+	case "object":
+		if ap := s.AdditionalProperties.Schema; ap != nil {
+			return mapOf(b.typeOf(ap, ctx+"Value"))
+		}
+		return mapOf(builtin("any"))
+	case "string":
+		switch s.Format {
+		case "date-time":
+			return builtin("time.Time")
+		case "byte":
+			return builtin("[]byte")
+		}
+		return builtin("string")
+	case "integer":
+		if s.Format == "int32" {
+			return builtin("int32")
+		}
+		return builtin("int64")
+	case "number":
+		if s.Format == "float" {
+			return builtin("float32")
+		}
+		return builtin("float64")
+	case "boolean":
+		return builtin("bool")
+	}
+	return builtin("any")
+}
+
+// schemaType returns the one non-null JSON type of s, inferring "object"
+// and "array" from properties and items; "" when s has none or several.
+func schemaType(s *openapi3.Schema) string {
+	var types []string
+	if s.Type != nil {
+		for _, t := range s.Type.Slice() {
+			if t != "null" {
+				types = append(types, t)
+			}
+		}
+	}
+	switch {
+	case len(types) == 1:
+		return types[0]
+	case len(types) > 1:
+		return ""
+	case len(s.Properties) > 0 || s.AdditionalProperties.Schema != nil || len(s.AllOf) > 0:
+		return "object"
+	case s.Items != nil:
+		return "array"
+	}
+	return ""
+}
+
+// nullable reports whether null is a valid value of s.
+func nullable(s *openapi3.Schema) bool {
+	if s.Nullable || (s.Type != nil && s.Type.IncludesNull()) {
+		return true
+	}
+	if _, ok := nullableVariant(s); ok {
+		return true
+	}
+	return slices.Contains(s.Enum, nil)
+}
+
+// nullableVariant recognizes `oneOf: [X, {type: "null"}]` (or anyOf), the
+// 3.1 way to write a nullable reference, and returns X.
+func nullableVariant(s *openapi3.Schema) (*openapi3.SchemaRef, bool) {
+	branches := s.OneOf
+	if len(branches) == 0 {
+		branches = s.AnyOf
+	}
+	if len(branches) != 2 || len(s.Properties) > 0 {
+		return nil, false
+	}
+	for i, br := range branches {
+		if br.Value != nil && br.Value.Type != nil && br.Value.Type.Is("null") {
+			return branches[1-i], true
+		}
+	}
+	return nil, false
+}
+
+// allOfAlias returns the single allOf branch of a schema that only wraps
+// it (often to add a description next to a $ref), or nil.
+func allOfAlias(s *openapi3.Schema) *openapi3.SchemaRef {
+	if len(s.AllOf) != 1 || len(s.Properties) > 0 || s.AdditionalProperties.Schema != nil || len(s.OneOf)+len(s.AnyOf) > 0 || len(s.Required) > 0 {
+		return nil
+	}
+	return s.AllOf[0]
+}
+
+// classify tells which declaration a schema needs, if any; Named means a
+// type expression suffices inline.
+func classify(s *openapi3.Schema) Kind {
+	switch {
+	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
+		if _, ok := nullableVariant(s); ok {
+			return Named
+		}
+		return Union
+	case len(scalarEnum(s)) > 0:
+		return Enum
+	case len(s.AllOf) > 0 || len(s.Properties) > 0:
+		return Struct
+	case schemaType(s) == "object" && s.AdditionalProperties.Schema == nil && s.Type != nil && s.AdditionalProperties.Has == nil:
+		// A free-form object: map[string]any, not a declaration.
+		return Named
+	}
+	return Named
+}
+
+// scalarEnum returns the non-null enum values of a scalar schema.
+func scalarEnum(s *openapi3.Schema) []any {
+	switch schemaType(s) {
+	case "string", "integer", "number", "boolean":
+	default:
+		return nil
+	}
+	var vals []any
+	for _, v := range s.Enum {
+		if v != nil {
+			vals = append(vals, v)
+		}
+	}
+	return vals
+}
+
+// builtinOnly reports whether s is typed as time.Time, []byte or any,
+// which a component does not rename.
+func builtinOnly(s *openapi3.Schema) bool {
+	switch schemaType(s) {
+	case "":
+		return true
+	case "string":
+		return s.Format == "date-time" || s.Format == "byte"
+	}
+	return false
+}
+
+// declare records the Type for s under name and returns a reference to it.
+// component tells a component schema, which is declared whatever its
+// shape, from an inline one.
+func (b *builder) declare(s *openapi3.Schema, name string, component bool) *TypeRef {
+	kind := classify(s)
+	if single := allOfAlias(s); single != nil && component {
+		// A component that only renames another: `type A = B` would do,
+		// but the model has no aliases; reuse B.
+		ref := b.typeOf(single, name)
+		b.named[s] = ref
+		return ref
+	}
+	if kind == Named {
+		if v, ok := nullableVariant(s); ok {
+			ref := b.typeOf(v, name)
+			b.named[s] = ref
+			return ref
+		}
+		if builtinOnly(s) {
+			// A defined type would lose time.Time's JSON methods or gain
+			// nothing over the builtin.
+			ref := b.expr(s, name)
+			b.named[s] = ref
+			return ref
+		}
+	}
+	ref := &TypeRef{Kind: Ref, Name: name}
+	b.named[s] = ref
+	t := &Type{Name: name, Doc: doc(s), Kind: kind}
+	b.byName[name] = t
+	b.types = append(b.types, t)
+	switch kind {
+	case Struct:
+		b.building[name] = true
+		b.fields(t, s)
+		delete(b.building, name)
+	case Enum:
+		b.enum(t, s)
+	case Union:
+		b.union(t, s)
+	case Named:
+		t.Underlying = b.expr(s, name)
+	}
+	return ref
+}
+
+func doc(s *openapi3.Schema) string {
+	return strings.TrimSpace(cmp.Or(s.Description, s.Title))
+}
+
+// property is one property of a struct being built, with its schema.
+type property struct {
+	name     string
+	schema   *openapi3.SchemaRef
+	required bool
+}
+
+// properties merges s with its allOf branches (recursively), in document
+// order, later declarations of a property replacing earlier ones.
+func (b *builder) properties(s *openapi3.Schema, depth int) (props []property, additional *openapi3.SchemaRef) {
+	if depth > 64 {
+		b.errorf(s.Origin, "allOf nests deeper than 64 levels")
+		return nil, nil
+	}
+	add := func(p property) {
+		for i := range props {
+			if props[i].name == p.name {
+				props[i].schema = p.schema
+				props[i].required = props[i].required || p.required
+				return
+			}
+		}
+		props = append(props, p)
+	}
+	for _, br := range s.AllOf {
+		if br == nil || br.Value == nil {
+			continue
+		}
+		ps, ap := b.properties(br.Value, depth+1)
+		for _, p := range ps {
+			add(p)
+		}
+		if ap != nil {
+			additional = ap
+		}
+	}
+	for _, name := range propertyOrder(s) {
+		add(property{name: name, schema: s.Properties[name], required: slices.Contains(s.Required, name)})
+	}
+	// required may name properties declared in another allOf branch.
+	for i := range props {
+		if slices.Contains(s.Required, props[i].name) {
+			props[i].required = true
+		}
+	}
+	if s.AdditionalProperties.Schema != nil {
+		additional = s.AdditionalProperties.Schema
+	}
+	return props, additional
+}
+
+// propertyOrder returns the property names of s in the order the document
+// writes them, which kin-openapi's map forgets but its origins remember.
+func propertyOrder(s *openapi3.Schema) []string {
+	names := slices.Sorted(maps.Keys(s.Properties))
+	pos := func(n string) spec.Position {
+		p, _ := spec.OriginPosition(s.Properties[n].Origin)
+		return p
+	}
+	slices.SortStableFunc(names, func(a, c string) int {
+		pa, pc := pos(a), pos(c)
+		if pa.File != pc.File || pa.Line == 0 || pc.Line == 0 {
+			return 0
+		}
+		return cmp.Or(cmp.Compare(pa.Line, pc.Line), cmp.Compare(pa.Col, pc.Col))
+	})
+	return names
+}
+
+func (b *builder) fields(t *Type, s *openapi3.Schema) {
+	props, additional := b.properties(s, 0)
+	names := namespace{}
+	for _, p := range props {
+		goName := names.claim(GoName(p.name))
+		var ps *openapi3.Schema
+		if p.schema != nil {
+			ps = p.schema.Value
+		}
+		ref := b.typeOf(p.schema, t.Name+GoName(p.name))
+		null := ps != nil && nullable(ps)
+		f := &Field{Name: goName, JSONName: p.name, Type: ref, Required: p.required, Nullable: null}
+		if ps != nil {
+			f.Doc = doc(ps)
+		}
+		if (!p.required || null || b.building[ref.Name]) && b.needsPointer(ref) {
+			f.Type = pointerTo(ref)
+		}
+		t.Fields = append(t.Fields, f)
+	}
+	if additional != nil {
+		t.Additional = b.typeOf(additional, t.Name+"Value")
+	}
+}
+
+// needsPointer reports whether absent (or null) must be told apart from the
+// zero value of ref by a pointer: true for scalars and structs, false for
+// types that are already nil-able.
+func (b *builder) needsPointer(ref *TypeRef) bool {
+	switch ref.Kind {
+	case Slice, Map, Pointer:
+		return false
+	case Builtin:
+		return ref.Name != "any" && ref.Name != "[]byte" && ref.Name != "json.RawMessage"
+	}
+	if t := b.byName[ref.Name]; t != nil && t.Kind == Named && t.Underlying != nil {
+		return t.Underlying.Kind != Slice && t.Underlying.Kind != Map
+	}
+	return true
+}
+
+func (b *builder) enum(t *Type, s *openapi3.Schema) {
+	switch schemaType(s) {
+	case "string":
+		t.Underlying = builtin("string")
+	case "integer":
+		t.Underlying = b.expr(s, t.Name)
+	case "number":
+		t.Underlying = b.expr(s, t.Name)
+	case "boolean":
+		t.Underlying = builtin("bool")
+	}
+	names := namespace{}
+	for _, v := range scalarEnum(s) {
+		var val any
+		var word string
+		switch v := v.(type) {
+		case string:
+			val, word = v, v
+			if word == "" {
+				word = "Empty"
+			}
+		case bool:
+			val, word = v, strconv.FormatBool(v)
+		case float64:
+			if t.Underlying.Name == "int32" || t.Underlying.Name == "int64" {
+				val = int64(v)
+			} else {
+				val = v
+			}
+			word = strings.NewReplacer("-", "Minus", ".", "_").Replace(strconv.FormatFloat(v, 'f', -1, 64))
+		default:
+			b.errorf(s.Origin, "enum value %v of type %T is not a %s", v, v, schemaType(s))
+			continue
+		}
+		t.Values = append(t.Values, &EnumValue{Name: names.claim(t.Name + GoName(word)), Value: val})
+	}
+}
+
+func (b *builder) union(t *Type, s *openapi3.Schema) {
+	branches := s.OneOf
+	if len(branches) == 0 {
+		branches = s.AnyOf
+	}
+	if s.Discriminator != nil {
+		t.Discriminator = s.Discriminator.PropertyName
+	}
+	names := namespace{}
+	for i, br := range branches {
+		if br == nil || br.Value == nil {
+			continue
+		}
+		if br.Value.Type != nil && br.Value.Type.Is("null") {
+			continue // null is the Union's zero value
+		}
+		ref := b.typeOf(br, fmt.Sprintf("%s%d", t.Name, i+1))
+		v := &Variant{Name: names.claim(variantName(ref)), Type: ref}
+		if s.Discriminator != nil {
+			v.Tags = b.tags(s.Discriminator, br)
+		}
+		t.Variants = append(t.Variants, v)
+	}
+}
+
+// variantName names a union branch after its type: Cat, String, Int64Slice.
+func variantName(ref *TypeRef) string {
+	switch ref.Kind {
+	case Ref:
+		return ref.Name
+	case Slice:
+		return variantName(ref.Elem) + "Slice"
+	case Map:
+		return variantName(ref.Elem) + "Map"
+	case Pointer:
+		return variantName(ref.Elem)
+	}
+	switch ref.Name {
+	case "[]byte":
+		return "Bytes"
+	case "time.Time":
+		return "Time"
+	case "json.RawMessage":
+		return "Raw"
+	}
+	return GoName(ref.Name)
+}
+
+// tags returns the discriminator values that select branch: the mapping
+// entries that point at it, or else its schema name.
+func (b *builder) tags(d *openapi3.Discriminator, br *openapi3.SchemaRef) []string {
+	var tags []string
+	for _, val := range slices.Sorted(maps.Keys(d.Mapping)) {
+		m := d.Mapping[val]
+		switch {
+		case m.Value != nil && m.Value == br.Value,
+			m.Ref != "" && m.Ref == br.Ref,
+			m.Ref != "" && br.Ref != "" && path.Base(m.Ref) == path.Base(br.Ref):
+			tags = append(tags, val)
+		}
+	}
+	if len(tags) == 0 && br.Ref != "" {
+		_, frag, _ := strings.Cut(br.Ref, "#")
+		tags = []string{path.Base(frag)}
+	}
+	return tags
+}
+
+// operation builds one operation.
+func (b *builder) operation(p, method string, item *openapi3.PathItem, op *openapi3.Operation) *Operation {
+	id := op.OperationID
+	if id == "" {
+		id = strings.ToLower(method) + GoName(p)
+	}
+	o := &Operation{
+		ID:      id,
+		Name:    b.opNames.claim(GoName(id)),
+		Method:  method,
+		Path:    p,
+		Summary: strings.TrimSpace(op.Summary),
+		Doc:     strings.TrimSpace(op.Description),
+	}
+	o.Params = b.params(o, item.Parameters, op.Parameters)
+	if op.RequestBody != nil && op.RequestBody.Value != nil {
+		rb := op.RequestBody.Value
+		if ct, mt := pickContent(rb.Content); mt != nil {
+			o.Body = &Body{
+				ContentType: ct,
+				Type:        b.contentType(ct, mt, o.Name+"Request"),
+				Required:    rb.Required,
+				Doc:         strings.TrimSpace(rb.Description),
+			}
+		}
+	}
+	if st := b.doc.Streams[op]; st != nil {
+		o.Stream = b.stream(o, op, st)
+	}
+	b.responses(o, op)
+	return o
+}
+
+// params merges path-level and operation-level parameters; an operation
+// parameter replaces a path one with the same name and location.
+func (b *builder) params(o *Operation, pathLevel, opLevel openapi3.Parameters) []*Param {
+	var all []*openapi3.Parameter
+	for _, list := range []openapi3.Parameters{pathLevel, opLevel} {
+		for _, pr := range list {
+			if pr == nil || pr.Value == nil {
+				continue
+			}
+			v := pr.Value
+			all = slices.DeleteFunc(all, func(q *openapi3.Parameter) bool { return q.Name == v.Name && q.In == v.In })
+			all = append(all, v)
+		}
+	}
+	names := namespace{}
+	var out []*Param
+	for _, v := range all {
+		in := ParamIn(v.In)
+		style := v.Style
+		if style == "" {
+			style = "form"
+			if in == InPath || in == InHeader {
+				style = "simple"
+			}
+		}
+		explode := style == "form"
+		if v.Explode != nil {
+			explode = *v.Explode
+		}
+		goName := GoName(v.Name)
+		schema := v.Schema
+		if schema == nil {
+			if _, mt := pickContent(v.Content); mt != nil {
+				schema = mt.Schema
+			}
+		}
+		ref := b.typeOf(schema, o.Name+goName)
+		required := v.Required || in == InPath
+		if !required && b.needsPointer(ref) {
+			ref = pointerTo(ref)
+		}
+		out = append(out, &Param{
+			Name:     names.claim(goName),
+			WireName: v.Name,
+			In:       in,
+			Doc:      strings.TrimSpace(v.Description),
+			Required: required,
+			Style:    style,
+			Explode:  explode,
+			Type:     ref,
+		})
+	}
+	return out
+}
+
+// pickContent chooses the media type ssegen serves from a content map:
+// JSON first, then +json types, then text/plain, then the first by name;
+// never text/event-stream, which is the stream's.
+func pickContent(c openapi3.Content) (string, *openapi3.MediaType) {
+	keys := slices.Sorted(maps.Keys(c))
+	rank := func(ct string) int {
+		base, _, _ := strings.Cut(ct, ";")
+		switch base = strings.TrimSpace(strings.ToLower(base)); {
+		case base == "application/json":
+			return 0
+		case strings.HasSuffix(base, "+json"):
+			return 1
+		case base == "text/plain":
+			return 2
+		case base == "text/event-stream":
+			return 4
+		}
+		return 3
+	}
+	slices.SortStableFunc(keys, func(a, b string) int { return cmp.Compare(rank(a), rank(b)) })
+	for _, k := range keys {
+		if rank(k) < 4 && c[k] != nil {
+			return k, c[k]
+		}
+	}
+	return "", nil
+}
+
+// contentType types a body of media type ct.
+func (b *builder) contentType(ct string, mt *openapi3.MediaType, ctx string) *TypeRef {
+	base, _, _ := strings.Cut(ct, ";")
+	base = strings.TrimSpace(strings.ToLower(base))
+	switch {
+	case base == "application/json" || strings.HasSuffix(base, "+json"):
+		return b.typeOf(mt.Schema, ctx)
+	case strings.HasPrefix(base, "text/"):
+		return builtin("string")
+	case mt.Schema != nil && mt.Schema.Value != nil && schemaType(mt.Schema.Value) == "object":
+		return b.typeOf(mt.Schema, ctx) // forms
+	}
+	return builtin("[]byte")
+}
+
+func (b *builder) responses(o *Operation, op *openapi3.Operation) {
+	if op.Responses == nil {
+		return
+	}
+	m := op.Responses.Map()
+	type keyed struct {
+		status int
+		key    string
+	}
+	var keys []keyed
+	for k := range m {
+		if k == "default" {
+			keys = append(keys, keyed{0, k})
+			continue
+		}
+		n, err := strconv.Atoi(k)
+		if err != nil || n < 100 || n > 599 {
+			b.warnf(m[k].Origin, "response %q is skipped: ssegen handles explicit status codes and default", k)
+			continue
+		}
+		keys = append(keys, keyed{n, k})
+	}
+	slices.SortFunc(keys, func(a, c keyed) int {
+		if (a.status == 0) != (c.status == 0) {
+			if a.status == 0 {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Compare(a.status, c.status)
+	})
+	firstSuccess := true
+	for _, k := range keys {
+		rr := m[k.key]
+		if rr == nil || rr.Value == nil {
+			continue
+		}
+		rv := rr.Value
+		ct, mt := pickContent(rv.Content)
+		if o.Stream != nil && k.status == o.Stream.Status && mt == nil {
+			continue // the stream itself
+		}
+		if mt == nil && rv.Content.Get("text/event-stream") != nil && o.Stream == nil {
+			b.warnf(rr.Origin, "%s %s: the text/event-stream response is generated as a plain response; annotate the operation with x-event-stream to stream it", o.Method, o.Path)
+		}
+		r := &Response{Status: k.status, Doc: strings.TrimSpace(deref(rv.Description))}
+		if mt != nil {
+			r.ContentType = ct
+			r.Type = b.contentType(ct, mt, o.Name+responseSuffix(k.status, &firstSuccess))
+		}
+		for _, h := range slices.Sorted(maps.Keys(rv.Headers)) {
+			hr := rv.Headers[h]
+			if hr == nil || hr.Value == nil || strings.EqualFold(h, "Content-Type") {
+				continue
+			}
+			hv := hr.Value
+			ref := b.typeOf(hv.Schema, o.Name+GoName(h)+"Header")
+			if !hv.Required && b.needsPointer(ref) {
+				ref = pointerTo(ref)
+			}
+			r.Headers = append(r.Headers, &Param{
+				Name: GoName(h), WireName: h, In: InHeader, Doc: strings.TrimSpace(hv.Description),
+				Required: hv.Required, Style: "simple", Type: ref,
+			})
+		}
+		o.Responses = append(o.Responses, r)
+	}
+}
+
+// responseSuffix names a response body type: Response for the first
+// success, then NotFoundResponse, DefaultResponse, Status499Response.
+func responseSuffix(status int, firstSuccess *bool) string {
+	if status >= 200 && status < 300 && *firstSuccess {
+		*firstSuccess = false
+		return "Response"
+	}
+	if status == 0 {
+		return "DefaultResponse"
+	}
+	if text := http.StatusText(status); text != "" {
+		return GoName(text) + "Response"
+	}
+	return "Status" + strconv.Itoa(status) + "Response"
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// stream builds an operation's Stream from its annotation.
+func (b *builder) stream(o *Operation, op *openapi3.Operation, st *spec.EventStream) *Stream {
+	s := &Stream{
+		Status:    streamStatus(op),
+		Heartbeat: st.Heartbeat,
+		Retry:     st.Retry,
+		Resume:    st.Resume,
+	}
+	if st.End != nil {
+		s.End, s.HasEnd = *st.End, true
+	}
+	names := namespace{}
+	for _, name := range slices.Sorted(maps.Keys(st.Events)) {
+		ev := st.Events[name]
+		goName := names.claim(GoName(name))
+		e := &Event{Name: name, GoName: goName, Doc: strings.TrimSpace(ev.Description), ContentType: ev.ContentType}
+		if ev.ContentType == "text/plain" {
+			e.Type = builtin("string")
+		} else {
+			e.Type = b.typeOf(ev.Schema, o.Name+goName+"Event")
+		}
+		s.Events = append(s.Events, e)
+		if name == st.Error {
+			s.Error = e
+		}
+	}
+	return s
+}
+
+// streamStatus is 200, unless the operation declares text/event-stream
+// only on another 2xx response.
+func streamStatus(op *openapi3.Operation) int {
+	if op.Responses == nil || op.Responses.Status(200) != nil {
+		return 200
+	}
+	for status := 201; status < 300; status++ {
+		if r := op.Responses.Status(status); r != nil && r.Value != nil && r.Value.Content.Get("text/event-stream") != nil {
+			return status
+		}
+	}
+	return 200
 }

@@ -3,10 +3,13 @@
 package spec
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
 )
 
 // Position locates a problem in a spec file. Line and Col are 1-based; 0
@@ -93,6 +96,48 @@ type EventSpec struct {
 // Load reads the OpenAPI document at path, resolves its references and
 // parses its annotations. It returns every problem it finds; the document
 // is nil when an error prevents loading it at all.
+//
+// The checks run in an order that lets each report everything it can: the
+// files are parsed and every $ref is followed first, so that all broken
+// references are reported (kin-openapi stops at the first); annotations are
+// checked on the parsed files; only a document whose files and references
+// are sound is handed to kin-openapi, whose validation errors become
+// located diagnostics.
 func Load(path string) (*Document, Diagnostics) {
-	return nil, Diagnostics{{Pos: Position{File: path}, Message: "spec.Load: not implemented yet"}}
+	s := newSources()
+	doc := s.load(path)
+	s.diags.sort()
+	return doc, s.diags
+}
+
+func (s *sources) load(path string) *Document {
+	root := s.read(path, Position{})
+	if root == nil {
+		return nil
+	}
+	if !s.checkVersion(root) {
+		return nil
+	}
+	s.checkRefs(root, root.root, map[*yaml.Node]bool{})
+	annotations := s.findAnnotations(root)
+	if s.diags.HasErrors() {
+		return nil
+	}
+	t := s.loadOpenAPI(root)
+	if t == nil {
+		return nil
+	}
+	doc := &Document{Path: path, OpenAPI: t, Streams: map[*openapi3.Operation]*EventStream{}}
+	s.resolveStreams(doc, root, annotations)
+	return doc
+}
+
+func (ds Diagnostics) sort() {
+	slices.SortStableFunc(ds, func(a, b Diagnostic) int {
+		return cmp.Or(
+			cmp.Compare(a.Pos.File, b.Pos.File),
+			cmp.Compare(a.Pos.Line, b.Pos.Line),
+			cmp.Compare(a.Pos.Col, b.Pos.Col),
+		)
+	})
 }

@@ -1,0 +1,398 @@
+package spec
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"gopkg.in/yaml.v3"
+)
+
+// extensionKey is the operation extension ssegen reads.
+const extensionKey = "x-event-stream"
+
+// DefaultHeartbeat is the heartbeat interval when the annotation sets none.
+const DefaultHeartbeat = 15 * time.Second
+
+// Schema is the JSON Schema of the x-event-stream annotation, the canonical
+// copy of docs/x-event-stream.schema.json.
+//
+//go:embed x-event-stream.schema.json
+var Schema []byte
+
+// annotationSchema is Schema compiled; every annotation is validated
+// against it before its meaning is checked.
+var annotationSchema = func() *jsonschema.Schema {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema))
+	if err != nil {
+		panic("spec: x-event-stream.schema.json: " + err.Error())
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("x-event-stream.schema.json", doc); err != nil {
+		panic("spec: x-event-stream.schema.json: " + err.Error())
+	}
+	return c.MustCompile("x-event-stream.schema.json")
+}()
+
+// streamMethods are the methods an event stream may answer.
+var streamMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+// operationMethods are the Path Item keys that hold operations.
+var operationMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace", "query"}
+
+// annotation is one x-event-stream found in the node trees, before the
+// schemas it names are resolved.
+type annotation struct {
+	path   string // Paths key
+	method string // upper case
+	file   *file
+	key    *yaml.Node // the x-event-stream key
+	node   *yaml.Node // its value
+	stream *EventStream
+	// schemas holds the schema node of each event, by event name.
+	schemas map[string]*yaml.Node
+	// contentTypes holds the contentType value node of each event that has one.
+	contentTypes map[string]*yaml.Node
+}
+
+// findAnnotations walks the Paths of the root document, following Path Item
+// $refs, and parses every x-event-stream it finds.
+func (s *sources) findAnnotations(root *file) []*annotation {
+	paths := value(root.root, "paths")
+	if paths == nil || paths.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []*annotation
+	for i := 0; i+1 < len(paths.Content); i += 2 {
+		pathKey := paths.Content[i].Value
+		f, item := root, resolveAlias(paths.Content[i+1])
+		for hops := 0; hops < maxDepth; hops++ {
+			ref := value(item, "$ref")
+			if ref == nil || ref.Kind != yaml.ScalarNode {
+				break
+			}
+			t, ok := s.follow(f, ref, ref.Value)
+			if !ok || t.node == nil {
+				item = nil // reported by checkRefs
+				break
+			}
+			f, item = t.file, t.node
+		}
+		if item == nil || item.Kind != yaml.MappingNode {
+			continue
+		}
+		for j := 0; j+1 < len(item.Content); j += 2 {
+			method := item.Content[j].Value
+			if !slices.Contains(operationMethods, method) {
+				continue
+			}
+			k, v := entry(item.Content[j+1], extensionKey)
+			if k == nil {
+				continue
+			}
+			a := &annotation{path: pathKey, method: strings.ToUpper(method), file: f, key: k, node: v}
+			s.parseAnnotation(a)
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// parseAnnotation validates a.node against the schema, then checks what the
+// schema cannot say, and fills a.stream.
+func (s *sources) parseAnnotation(a *annotation) {
+	f := a.file
+	if !slices.Contains(streamMethods, a.method) {
+		s.errorf(f.pos(a.key), "%s is not allowed on a %s operation: event streams are served for %s",
+			extensionKey, a.method, strings.Join(streamMethods, ", "))
+	}
+	bad := s.validateAnnotation(a)
+
+	st := &EventStream{Pos: f.pos(a.key), Events: map[string]*EventSpec{}, Heartbeat: DefaultHeartbeat}
+	a.stream = st
+	a.schemas = map[string]*yaml.Node{}
+	a.contentTypes = map[string]*yaml.Node{}
+	if events := value(a.node, "events"); events != nil && events.Kind == yaml.MappingNode && !bad["/events"] {
+		for i := 0; i+1 < len(events.Content); i += 2 {
+			name, ev := events.Content[i].Value, resolveAlias(events.Content[i+1])
+			loc := "/events/" + escapeToken(name)
+			if bad[loc] || ev.Kind != yaml.MappingNode {
+				continue
+			}
+			spec := &EventSpec{Pos: f.pos(events.Content[i]), ContentType: "application/json"}
+			if ct := value(ev, "contentType"); ct != nil && !bad[loc+"/contentType"] {
+				spec.ContentType = ct.Value
+				a.contentTypes[name] = ct
+			}
+			if d := value(ev, "description"); d != nil {
+				spec.Description = d.Value
+			}
+			if sch := value(ev, "schema"); sch != nil && !bad[loc+"/schema"] {
+				a.schemas[name] = sch
+			}
+			st.Events[name] = spec
+		}
+	}
+	if v := value(a.node, "error"); v != nil && !bad["/error"] {
+		if _, ok := st.Events[v.Value]; ok {
+			st.Error = v.Value
+		} else if !bad["/events"] {
+			s.errorf(f.pos(v), "%s.error: %q is not a declared event; declared: %s", extensionKey, v.Value, quotedKeys(st.Events))
+		}
+	}
+	if v := value(a.node, "end"); v != nil && !bad["/end"] {
+		end := v.Value
+		st.End = &end
+	}
+	if v := value(a.node, "heartbeat"); v != nil && !bad["/heartbeat"] {
+		if d, ok := s.duration(f, v, "heartbeat"); ok {
+			st.Heartbeat = d
+		}
+	}
+	if v := value(a.node, "retry"); v != nil && !bad["/retry"] {
+		if d, ok := s.duration(f, v, "retry"); ok {
+			if d%time.Millisecond != 0 {
+				s.errorf(f.pos(v), "%s.retry: %s is not a whole number of milliseconds, the unit SSE sends it in", extensionKey, v.Value)
+			} else {
+				st.Retry = d
+			}
+		}
+	}
+	if v := value(a.node, "resume"); v != nil && !bad["/resume"] {
+		st.Resume = v.Value == "true"
+	}
+}
+
+func (s *sources) duration(f *file, v *yaml.Node, field string) (time.Duration, bool) {
+	d, err := time.ParseDuration(v.Value)
+	if err != nil {
+		s.errorf(f.pos(v), "%s.%s: %q is not a valid duration: %v", extensionKey, field, v.Value, strings.TrimPrefix(err.Error(), "time: "))
+		return 0, false
+	}
+	return d, true
+}
+
+func quotedKeys[V any](m map[string]V) string {
+	if len(m) == 0 {
+		return "none"
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, fmt.Sprintf("%q", k))
+	}
+	slices.Sort(keys)
+	return strings.Join(keys, ", ")
+}
+
+var printer = message.NewPrinter(language.English)
+
+// validateAnnotation checks a.node against the annotation's JSON Schema,
+// reports each violation at the node it concerns, and returns the instance
+// locations (JSON pointers) that violated it, so later checks skip them.
+func (s *sources) validateAnnotation(a *annotation) map[string]bool {
+	bad := map[string]bool{}
+	v, err := nodeValue(a.node, 0)
+	if err != nil {
+		s.errorf(a.file.pos(a.node), "%s: %v", extensionKey, err)
+		bad[""] = true
+		return bad
+	}
+	err = annotationSchema.Validate(v)
+	if err == nil {
+		return bad
+	}
+	verr, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		s.errorf(a.file.pos(a.node), "%s: %v", extensionKey, err)
+		bad[""] = true
+		return bad
+	}
+	for _, leaf := range leaves(verr, nil) {
+		ptr := ""
+		for _, tok := range leaf.InstanceLocation {
+			ptr += "/" + escapeToken(tok)
+		}
+		bad[ptr] = true
+		s.schemaViolation(a, leaf, ptr)
+	}
+	return bad
+}
+
+func leaves(e *jsonschema.ValidationError, out []*jsonschema.ValidationError) []*jsonschema.ValidationError {
+	if len(e.Causes) == 0 {
+		return append(out, e)
+	}
+	for _, c := range e.Causes {
+		out = leaves(c, out)
+	}
+	return out
+}
+
+// allowedKeys lists the keys an object of the annotation may hold, for
+// messages about unknown ones.
+func allowedKeys(loc []string) string {
+	if len(loc) == 0 {
+		return "events, error, end, heartbeat, retry, resume"
+	}
+	return "schema, contentType, description"
+}
+
+// schemaViolation reports one leaf error of the annotation's validation in
+// words that say what to write instead.
+func (s *sources) schemaViolation(a *annotation, e *jsonschema.ValidationError, ptr string) {
+	f := a.file
+	n, _ := pointer(a.node, ptr)
+	at := f.pos(n)
+	loc := e.InstanceLocation
+	name := extensionKey
+	for _, tok := range loc {
+		name += "." + tok
+	}
+	field := ""
+	if len(loc) > 0 {
+		field = loc[len(loc)-1]
+	}
+	switch k := e.ErrorKind.(type) {
+	case *kind.AdditionalProperties:
+		for _, p := range k.Properties {
+			kn, _ := entry(n, p)
+			s.errorf(f.pos(kn), "%s: unknown key %q; allowed keys: %s", name, p, allowedKeys(loc))
+		}
+	case *kind.Required:
+		for _, m := range k.Missing {
+			s.errorf(at, "%s: missing required key %q", name, m)
+		}
+	case *kind.Type:
+		s.errorf(at, "%s: expected %s, got %s", name, article(strings.Join(k.Want, " or ")), k.Got)
+	case *kind.MinProperties:
+		s.errorf(at, "%s: declare at least one event", name)
+	case *kind.PropertyNames:
+		// The cause says which rule the name broke; the key is the place.
+		kn, _ := entry(n, k.Property)
+		switch {
+		case k.Property == "":
+			s.errorf(f.pos(kn), "%s: an event name must not be empty", name)
+		default:
+			s.errorf(f.pos(kn), "%s: event name %q contains a line break, which an SSE event line cannot carry", name, k.Property)
+		}
+	case *kind.Pattern:
+		switch field {
+		case "heartbeat", "retry":
+			s.errorf(at, "%s: %q is not a Go duration such as \"15s\", \"1m30s\" or \"0s\"", name, k.Got)
+		case "contentType":
+			s.errorf(at, "%s: %q is not supported; use application/json, a +json media type or text/plain", name, k.Got)
+		default:
+			s.errorf(at, "%s: %s", name, k.LocalizedString(printer))
+		}
+	case *kind.MinLength:
+		s.errorf(at, "%s: must not be empty", name)
+	default:
+		s.errorf(at, "%s: %s", name, e.ErrorKind.LocalizedString(printer))
+	}
+}
+
+func article(typ string) string {
+	switch {
+	case typ == "object" || typ == "array":
+		return "an " + typ
+	case strings.HasPrefix(typ, "boolean"), strings.HasPrefix(typ, "string"):
+		return "a " + typ
+	}
+	return typ
+}
+
+// nodeValue converts a YAML node into the value encoding/json would give
+// for the same JSON: maps, slices, strings, float64/int, bools and nil.
+func nodeValue(n *yaml.Node, depth int) (any, error) {
+	if depth > maxDepth {
+		return nil, fmt.Errorf("nested deeper than %d levels", maxDepth)
+	}
+	n = resolveAlias(n)
+	if n == nil {
+		return nil, nil
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			v, err := nodeValue(n.Content[i+1], depth+1)
+			if err != nil {
+				return nil, err
+			}
+			m[n.Content[i].Value] = v
+		}
+		return m, nil
+	case yaml.SequenceNode:
+		s := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := nodeValue(c, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			s = append(s, v)
+		}
+		return s, nil
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!null":
+			return nil, nil
+		case "!!bool", "!!int", "!!float":
+			var v any
+			if err := n.Decode(&v); err == nil {
+				return v, nil
+			}
+		}
+		return n.Value, nil
+	}
+	return nil, nil
+}
+
+// schemaJSON returns the event schema written at node in f as JSON, with
+// its $refs rewritten relative to the root document, which is where
+// kin-openapi resolves them from.
+func schemaJSON(f, root *file, node *yaml.Node) ([]byte, error) {
+	v, err := nodeValue(node, 0)
+	if err != nil {
+		return nil, err
+	}
+	if f != root {
+		rebaseRefs(v, f.path, root.path, 0)
+	}
+	return json.Marshal(v)
+}
+
+func rebaseRefs(v any, from, root string, depth int) {
+	if depth > maxDepth {
+		return
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		for k, c := range v {
+			if ref, ok := c.(string); ok && k == "$ref" {
+				filePart, frag, _ := strings.Cut(ref, "#")
+				target := from
+				if filePart != "" {
+					target = filepath.Join(filepath.Dir(from), filepath.FromSlash(filePart))
+				}
+				if rel, err := filepath.Rel(filepath.Dir(root), target); err == nil {
+					v[k] = filepath.ToSlash(rel) + "#" + frag
+				}
+				continue
+			}
+			rebaseRefs(c, from, root, depth+1)
+		}
+	case []any:
+		for _, c := range v {
+			rebaseRefs(c, from, root, depth+1)
+		}
+	}
+}

@@ -1,0 +1,44 @@
+package spec
+
+import (
+	"testing"
+	"time"
+)
+
+func TestLoadPetstore(t *testing.T) {
+	doc, diags := Load("testdata/petstore.yaml")
+	if len(diags) != 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	if doc == nil || doc.OpenAPI == nil {
+		t.Fatal("no document")
+	}
+	op := doc.OpenAPI.Paths.Value("/pets/events").Get
+	st := doc.Streams[op]
+	if st == nil {
+		t.Fatalf("no stream for watchPets; streams: %v", doc.Streams)
+	}
+	if len(doc.Streams) != 1 {
+		t.Errorf("got %d streams, want 1", len(doc.Streams))
+	}
+	if st.Error != "failed" || st.Heartbeat != 10*time.Second || st.Retry != 3*time.Second || !st.Resume || st.End != nil {
+		t.Errorf("stream settings: %+v", st)
+	}
+	if got := st.Pos.String(); got != "testdata/petstore.yaml:80:7" {
+		t.Errorf("Pos = %s", got)
+	}
+	pet := doc.OpenAPI.Components.Schemas["Pet"].Value
+	for name, want := range map[string]any{"message": pet, "deleted": doc.OpenAPI.Components.Schemas["PetDeleted"].Value} {
+		ev := st.Events[name]
+		if ev == nil || ev.Schema == nil || ev.Schema.Value != want {
+			t.Errorf("event %s: schema not resolved to the component: %+v", name, ev)
+			continue
+		}
+		if ev.ContentType != "application/json" {
+			t.Errorf("event %s: content type %q", name, ev.ContentType)
+		}
+	}
+	if d := st.Events["message"].Description; d != "A pet changed." {
+		t.Errorf("description %q", d)
+	}
+}

@@ -1,0 +1,207 @@
+package spec
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
+)
+
+// checkVersion reports a root that is not an OpenAPI 3 document.
+func (s *sources) checkVersion(root *file) bool {
+	if root.root.Kind != yaml.MappingNode {
+		s.errorf(root.pos(root.root), "not an OpenAPI document: expected a mapping at the top level")
+		return false
+	}
+	if k, _ := entry(root.root, "swagger"); k != nil {
+		s.errorf(root.pos(k), "Swagger 2.0 documents are not supported; convert the document to OpenAPI 3.0 or 3.1")
+		return false
+	}
+	_, v := entry(root.root, "openapi")
+	switch {
+	case v == nil:
+		s.errorf(root.pos(root.root), `not an OpenAPI document: missing the "openapi" version field`)
+		return false
+	case v.Kind != yaml.ScalarNode || !strings.HasPrefix(v.Value, "3."):
+		s.errorf(root.pos(v), "unsupported OpenAPI version %q; ssegen reads OpenAPI 3.0 and 3.1", v.Value)
+		return false
+	}
+	return true
+}
+
+// kinLine finds a line number in a kin-openapi or YAML decoding error.
+var kinLine = regexp.MustCompile(`\bline (\d+)\b`)
+
+// loadOpenAPI loads the document with kin-openapi, which only reads local
+// files: checkRefs has already refused remote references.
+func (s *sources) loadOpenAPI(root *file) (t *openapi3.T) {
+	loader := openapi3.NewLoader()
+	s.loader = loader
+	loader.IncludeOrigin = true
+	loader.IsExternalRefsAllowed = true
+	loader.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
+		if u.Scheme != "" || u.Host != "" {
+			return nil, fmt.Errorf("remote reference %s is not supported", u)
+		}
+		return os.ReadFile(u.Path)
+	}
+	err := func() (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("kin-openapi failed to load the document: %v", r)
+			}
+		}()
+		t, err = loader.LoadFromFile(root.path)
+		return err
+	}()
+	if err != nil {
+		pos := Position{File: root.path}
+		if m := kinLine.FindStringSubmatch(err.Error()); m != nil {
+			pos.Line, _ = strconv.Atoi(m[1])
+		}
+		s.errorf(pos, "%s", firstLine(err.Error()))
+		return nil
+	}
+	s.validate(root, t)
+	return t
+}
+
+// breaking lists the validation errors that make a document impossible to
+// generate correctly. Anything else kin-openapi's validation finds (a bad
+// example, a wrong default, a malformed contact URL) does not change the
+// generated code, so it is reported as a warning.
+var breaking = []any{
+	new(*openapi3.PathParametersError),
+	new(*openapi3.PathParameterRequiredError),
+	new(*openapi3.DuplicateParameterError),
+	new(*openapi3.ConflictingPathsError),
+	new(*openapi3.PathMustStartWithSlashError),
+	new(*openapi3.InvalidParameterInError),
+	new(*openapi3.InvalidSerializationMethodError),
+	new(*openapi3.SchemaTypeError),
+	new(*openapi3.UnresolvedRefError),
+	new(*openapi3.DuplicateOperationIDError),
+}
+
+// validate reports kin-openapi's validation findings, each at the element
+// it concerns.
+func (s *sources) validate(root *file, t *openapi3.T) {
+	err := func() (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("kin-openapi failed to validate the document: %v", r)
+			}
+		}()
+		return t.Validate(context.Background(), openapi3.EnableMultiError())
+	}()
+	if err == nil {
+		return
+	}
+	var all openapi3.MultiError
+	if !errors.As(err, &all) {
+		all = openapi3.MultiError{err}
+	}
+	for _, e := range all {
+		pos, msg := s.locateError(root, e)
+		sev := Warning
+		for _, target := range breaking {
+			if errors.As(e, target) {
+				sev = Error
+				break
+			}
+		}
+		s.diags = append(s.diags, Diagnostic{Pos: pos, Severity: sev, Message: msg})
+	}
+}
+
+var originType = reflect.TypeFor[*openapi3.Origin]()
+
+// locateError finds where a validation error points: the innermost error
+// in its chain that carries an origin, or else the path, operation or
+// component its context wrappers name. The message is that error's own,
+// without the context prefixes the position makes redundant.
+func (s *sources) locateError(root *file, err error) (Position, string) {
+	pos, msg := Position{File: root.path}, firstLine(err.Error())
+	ptr := ""
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		switch c := e.(type) {
+		case *openapi3.PathValidationError:
+			ptr = "/paths/" + escapeToken(c.Path)
+		case *openapi3.OperationValidationError:
+			ptr += "/" + strings.ToLower(c.Method)
+		case *openapi3.ComponentValidationError:
+			ptr = "/components/" + componentSection(c.Section) + "/" + escapeToken(c.Name)
+		}
+		if o := originOf(e); o != nil {
+			pos, msg = *o, firstLine(e.Error())
+			continue
+		}
+		if ptr != "" && pos.Line == 0 {
+			if n, _ := pointer(root.root, ptr); n != nil {
+				pos = root.pos(n)
+			}
+		}
+	}
+	return pos, msg
+}
+
+func componentSection(singular string) string {
+	switch singular {
+	case "request body":
+		return "requestBodies"
+	case "security scheme":
+		return "securitySchemes"
+	}
+	return singular + "s"
+}
+
+// originOf returns the position an error's Origin field records, if any.
+func originOf(e error) *Position {
+	v := reflect.ValueOf(e)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return nil
+	}
+	f := v.Elem().FieldByName("Origin")
+	if !f.IsValid() || f.Type() != originType || f.IsNil() {
+		return nil
+	}
+	return originPos(f.Interface().(*openapi3.Origin))
+}
+
+// OriginPosition returns where kin-openapi recorded an element: the key
+// that heads it, or else its first field. ok is false when the element has
+// no recorded origin, for example one built from an annotation.
+func OriginPosition(o *openapi3.Origin) (pos Position, ok bool) {
+	if p := originPos(o); p != nil {
+		return *p, true
+	}
+	return Position{}, false
+}
+
+// originPos turns a kin-openapi origin into a Position.
+func originPos(o *openapi3.Origin) *Position {
+	if o == nil {
+		return nil
+	}
+	if k := o.Key; k != nil && k.Line > 0 {
+		return &Position{File: k.File, Line: k.Line, Col: k.Column}
+	}
+	if len(o.Fields) > 0 {
+		l := o.Fields[0]
+		return &Position{File: l.File, Line: l.Line, Col: l.Column}
+	}
+	return nil
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return strings.TrimSpace(s)
+}

@@ -1,0 +1,304 @@
+package spec
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"gopkg.in/yaml.v3"
+)
+
+// maxDepth bounds every walk over a node tree, so that a pathological
+// document (deep nesting, alias loops) yields a diagnostic, not a crash.
+const maxDepth = 512
+
+// sources holds the parsed YAML node tree of every file the document spans.
+// kin-openapi records where the elements it knows about come from; these
+// trees locate everything else: extension values, JSON pointers named in
+// $refs and in validation errors.
+type sources struct {
+	files map[string]*file // key: cleaned path
+	diags Diagnostics
+	// loader loaded the document; resolving the annotations' schemas with
+	// it again yields the very objects the document holds.
+	loader *openapi3.Loader
+}
+
+type file struct {
+	path string
+	root *yaml.Node // document content node; nil when the file failed to parse
+}
+
+func newSources() *sources {
+	return &sources{files: make(map[string]*file)}
+}
+
+func (s *sources) errorf(pos Position, format string, args ...any) {
+	s.diags = append(s.diags, Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...)})
+}
+
+func (s *sources) warnf(pos Position, format string, args ...any) {
+	s.diags = append(s.diags, Diagnostic{Pos: pos, Severity: Warning, Message: fmt.Sprintf(format, args...)})
+}
+
+// yamlLine finds the line number yaml.v3 puts in its error messages.
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// read reads and parses path once; it returns nil, after recording why, when
+// the file cannot be read or parsed. from locates the reference that led
+// here, for the read error.
+func (s *sources) read(path string, from Position) *file {
+	path = filepath.Clean(path)
+	if f, ok := s.files[path]; ok {
+		if f.root == nil {
+			return nil
+		}
+		return f
+	}
+	f := &file{path: path}
+	s.files[path] = f
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		if from.File == "" {
+			from.File = path
+		}
+		s.errorf(from, "cannot read %s: %v", path, err)
+		return nil
+	}
+	root, err := parseYAML(data)
+	if err != nil {
+		pos := Position{File: path}
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			pos.Line, _ = strconv.Atoi(m[1])
+			msg = strings.TrimPrefix(err.Error(), m[0])
+		}
+		s.errorf(pos, "invalid YAML or JSON: %s", msg)
+		return nil
+	}
+	f.root = root
+	return f
+}
+
+// parseYAML parses one YAML or JSON document, recovering from the rare
+// parser panics that malformed input can still provoke.
+func parseYAML(data []byte) (root *yaml.Node, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("yaml: %v", r)
+		}
+	}()
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, errors.New("yaml: the file is empty")
+	}
+	return doc.Content[0], nil
+}
+
+// pos returns the position of n in f.
+func (f *file) pos(n *yaml.Node) Position {
+	if n == nil {
+		return Position{File: f.path}
+	}
+	return Position{File: f.path, Line: n.Line, Col: n.Column}
+}
+
+// resolveAlias follows aliases to the node they stand for.
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < maxDepth; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// entry returns the key and value nodes of key in mapping n, or nils.
+func entry(n *yaml.Node, key string) (k, v *yaml.Node) {
+	n = resolveAlias(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i], resolveAlias(n.Content[i+1])
+		}
+	}
+	return nil, nil
+}
+
+// value returns the value node of key in mapping n, or nil.
+func value(n *yaml.Node, key string) *yaml.Node {
+	_, v := entry(n, key)
+	return v
+}
+
+// pointer resolves a JSON pointer ("" or "/a/b") within n. It returns the
+// node it names, or nil with the longest prefix that did resolve.
+func pointer(n *yaml.Node, ptr string) (found *yaml.Node, resolved string) {
+	if ptr == "" {
+		return n, ""
+	}
+	if !strings.HasPrefix(ptr, "/") {
+		return nil, ""
+	}
+	for _, tok := range strings.Split(ptr[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		n = resolveAlias(n)
+		switch {
+		case n == nil:
+			return nil, resolved
+		case n.Kind == yaml.MappingNode:
+			n = value(n, tok)
+		case n.Kind == yaml.SequenceNode:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(n.Content) {
+				return nil, resolved
+			}
+			n = resolveAlias(n.Content[i])
+		default:
+			return nil, resolved
+		}
+		if n == nil {
+			return nil, resolved
+		}
+		resolved += "/" + escapeToken(tok)
+	}
+	return n, resolved
+}
+
+func escapeToken(tok string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(tok, "~", "~0"), "/", "~1")
+}
+
+// refTarget is where a $ref leads.
+type refTarget struct {
+	file *file
+	node *yaml.Node
+	ptr  string
+}
+
+// splitRef splits a $ref into its file part and its decoded fragment.
+func splitRef(ref string) (filePart, fragment string, err error) {
+	filePart, fragment, _ = strings.Cut(ref, "#")
+	fragment, err = url.PathUnescape(fragment)
+	return filePart, fragment, err
+}
+
+// follow resolves the $ref ref written at refNode in f. It reports a located
+// error and returns false when the reference does not resolve; it returns
+// true with a nil node for references it cannot check (JSON Schema anchors).
+func (s *sources) follow(f *file, refNode *yaml.Node, ref string) (refTarget, bool) {
+	at := f.pos(refNode)
+	filePart, fragment, err := splitRef(ref)
+	if err != nil {
+		s.errorf(at, "$ref %q is not a valid URI reference: %v", ref, err)
+		return refTarget{}, false
+	}
+	target := f
+	if filePart != "" {
+		u, err := url.Parse(filePart)
+		switch {
+		case err != nil:
+			s.errorf(at, "$ref %q is not a valid URI reference: %v", ref, err)
+			return refTarget{}, false
+		case u.Scheme != "" || u.Host != "":
+			s.errorf(at, "$ref %q: remote references are not supported; save the file next to the spec and refer to it by a relative path", ref)
+			return refTarget{}, false
+		}
+		p := filepath.FromSlash(u.Path)
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(filepath.Dir(f.path), p)
+		}
+		before := len(s.diags)
+		target = s.read(p, at)
+		if target == nil {
+			if len(s.diags) == before {
+				// Already reported when first loaded; say so here too,
+				// since this is another place that needs the file.
+				s.errorf(at, "$ref %q: %s cannot be loaded", ref, filepath.Clean(p))
+			}
+			return refTarget{}, false
+		}
+	}
+	if fragment != "" && !strings.HasPrefix(fragment, "/") {
+		return refTarget{file: target}, true // a JSON Schema $anchor: kin-openapi's to resolve
+	}
+	n, resolved := pointer(target.root, fragment)
+	if n == nil {
+		where := "#" + resolved
+		if filePart != "" {
+			where = filePart + where
+		}
+		s.errorf(at, "$ref %q does not resolve: %s has no %q", ref, where, nextToken(fragment, resolved))
+		return refTarget{}, false
+	}
+	return refTarget{file: target, node: n, ptr: fragment}, true
+}
+
+// nextToken returns the pointer token after the resolved prefix.
+func nextToken(ptr, resolved string) string {
+	rest := strings.TrimPrefix(ptr[len(resolved):], "/")
+	tok, _, _ := strings.Cut(rest, "/")
+	return strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+}
+
+// literalKeys hold values, not OpenAPI objects, so a "$ref" inside them is
+// data. They are names, though, when they are property names of a schema.
+var literalKeys = map[string]bool{"example": true, "default": true, "enum": true, "const": true, "value": true}
+
+// nameMaps are keys whose value maps user-chosen names to objects.
+var nameMaps = map[string]bool{"properties": true, "patternProperties": true, "$defs": true, "definitions": true, "dependentSchemas": true}
+
+// checkRefs reports every $ref under n (in f) that does not resolve,
+// following the references into the subtrees and files they name, each
+// once.
+func (s *sources) checkRefs(f *file, n *yaml.Node, seen map[*yaml.Node]bool) {
+	s.walkRefs(f, n, "", seen, 0)
+}
+
+func (s *sources) walkRefs(f *file, n *yaml.Node, parentKey string, seen map[*yaml.Node]bool, depth int) {
+	if n == nil || seen[n] {
+		return
+	}
+	if depth > maxDepth {
+		s.errorf(f.pos(n), "the document nests deeper than %d levels", maxDepth)
+		return
+	}
+	seen[n] = true
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			switch {
+			case k.Value == "$ref" && v.Kind == yaml.ScalarNode:
+				if t, ok := s.follow(f, v, v.Value); ok && t.node != nil {
+					s.walkRefs(t.file, t.node, "", seen, depth+1)
+				}
+			case nameMaps[parentKey]:
+				s.walkRefs(f, v, "", seen, depth+1)
+			case literalKeys[k.Value],
+				strings.HasPrefix(k.Value, "x-") && k.Value != extensionKey:
+			default:
+				s.walkRefs(f, v, k.Value, seen, depth+1)
+			}
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			s.walkRefs(f, c, "", seen, depth+1)
+		}
+	case yaml.AliasNode:
+		s.walkRefs(f, n.Alias, parentKey, seen, depth+1)
+	}
+}

@@ -1,0 +1,169 @@
+package spec
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/url"
+	"path/filepath"
+	"slices"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// resolveStreams resolves the schemas the annotations name, with the
+// loader that loaded the document, checks what needs them resolved, and
+// records each annotation on its operation.
+func (s *sources) resolveStreams(doc *Document, root *file, annotations []*annotation) {
+	if len(annotations) == 0 {
+		return
+	}
+	// kin-openapi resolves references inside a document it walks, so the
+	// event schemas join a copy of the document as extra components.
+	synth := *doc.OpenAPI
+	var comps openapi3.Components
+	if synth.Components != nil {
+		comps = *synth.Components
+	}
+	comps.Schemas = maps.Clone(comps.Schemas)
+	if comps.Schemas == nil {
+		comps.Schemas = openapi3.Schemas{}
+	}
+	synth.Components = &comps
+	for i, a := range annotations {
+		for _, name := range slices.Sorted(maps.Keys(a.schemas)) {
+			node := a.schemas[name]
+			data, err := schemaJSON(a.file, root, node)
+			sr := new(openapi3.SchemaRef)
+			if err == nil {
+				err = json.Unmarshal(data, sr)
+			}
+			if err != nil {
+				s.errorf(a.file.pos(node), "%s.events.%s.schema: not a valid schema: %v", extensionKey, name, err)
+				delete(a.schemas, name)
+				continue
+			}
+			a.stream.Events[name].Schema = sr
+			comps.Schemas[fmt.Sprintf("%s %d %s", extensionKey, i, name)] = sr
+		}
+	}
+	err := func() (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("%v", r)
+			}
+		}()
+		return s.loader.ResolveRefsIn(&synth, &url.URL{Path: filepath.ToSlash(root.path)})
+	}()
+	if err != nil {
+		// checkRefs has followed every $ref already, so this is a reference
+		// kin-openapi reads differently; report it on the first annotation.
+		s.errorf(annotations[0].stream.Pos, "%s: cannot resolve the event schemas: %v", extensionKey, firstLine(err.Error()))
+		return
+	}
+	for _, a := range annotations {
+		var op *openapi3.Operation
+		if item := doc.OpenAPI.Paths.Value(a.path); item != nil {
+			op = item.GetOperation(a.method)
+		}
+		if op == nil {
+			continue
+		}
+		s.checkEventTypes(a)
+		s.checkStreamResponse(a, op)
+		doc.Streams[op] = a.stream
+	}
+}
+
+// checkEventTypes checks that text/plain events have string schemas.
+func (s *sources) checkEventTypes(a *annotation) {
+	for _, name := range slices.Sorted(maps.Keys(a.stream.Events)) {
+		ev := a.stream.Events[name]
+		if ev.ContentType != "text/plain" || ev.Schema == nil || ev.Schema.Value == nil {
+			continue
+		}
+		if t := ev.Schema.Value.Type; t == nil || !t.Is("string") {
+			got := "no type"
+			if t != nil && len(*t) > 0 {
+				got = fmt.Sprintf("type %v", t.Slice())
+			}
+			s.errorf(a.file.pos(a.contentTypes[name]), "%s.events.%s: text/plain data needs a schema of type string, not %s", extensionKey, name, got)
+		}
+	}
+}
+
+// checkStreamResponse checks a text/event-stream schema declared on the
+// stream's 200 response against the events. It agrees when it describes
+// the raw stream (a string, or an SSE envelope with data/event/id/retry
+// properties), is the only event's schema, or is a oneOf/anyOf of exactly
+// the events' schemas.
+func (s *sources) checkStreamResponse(a *annotation, op *openapi3.Operation) {
+	if op.Responses == nil {
+		return
+	}
+	resp := op.Responses.Status(200)
+	if resp == nil || resp.Value == nil {
+		return
+	}
+	mt := resp.Value.Content.Get("text/event-stream")
+	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+		return
+	}
+	if s.streamSchemaAgrees(mt.Schema, a.stream) {
+		return
+	}
+	pos := a.stream.Pos
+	if p := originPos(mt.Schema.Origin); p != nil {
+		pos = *p
+	} else if p := originPos(mt.Origin); p != nil {
+		pos = *p
+	}
+	s.errorf(pos, "the text/event-stream schema of the 200 response contradicts %s at %s: it must be the schema of the only event, or a oneOf of exactly the events' schemas (or omit it: the stream is implied)", extensionKey, a.stream.Pos)
+}
+
+func (s *sources) streamSchemaAgrees(sse *openapi3.SchemaRef, st *EventStream) bool {
+	v := sse.Value
+	if v.Type != nil && v.Type.Is("string") && len(v.Properties) == 0 {
+		return true
+	}
+	if len(v.Properties) > 0 {
+		envelope := true
+		for p := range v.Properties {
+			switch p {
+			case "data", "event", "id", "retry":
+			default:
+				envelope = false
+			}
+		}
+		if envelope {
+			return true
+		}
+	}
+	branches := v.OneOf
+	if len(branches) == 0 {
+		branches = v.AnyOf
+	}
+	if len(branches) == 0 {
+		branches = openapi3.SchemaRefs{sse}
+	}
+	matched := map[string]bool{}
+	for _, b := range branches {
+		found := false
+		for name, ev := range st.Events {
+			if sameSchema(b, ev.Schema) {
+				matched[name], found = true, true
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return len(matched) == len(st.Events)
+}
+
+func sameSchema(a, b *openapi3.SchemaRef) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	return a.Value == b.Value || (a.Ref != "" && a.Ref == b.Ref)
+}
