@@ -108,7 +108,7 @@ func parseConfig(path string, data []byte) (*fileConfig, error) {
 		case "out":
 			cfg.Out, err = str(val)
 		case "package":
-			if cfg.Package, err = str(val); err == nil && cfg.Package != "" {
+			if cfg.Package, err = str(val); err == nil {
 				err = generator.CheckPackageName(cfg.Package)
 			}
 		case "client":
@@ -126,8 +126,8 @@ func parseConfig(path string, data []byte) (*fileConfig, error) {
 }
 
 func str(n *yaml.Node) (string, error) {
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
-		return "", fmt.Errorf("want a string, got %s", describe(n))
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" || n.Value == "" {
+		return "", fmt.Errorf("want a non-empty string, got %s", describe(n))
 	}
 	return n.Value, nil
 }

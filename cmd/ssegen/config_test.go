@@ -1,0 +1,80 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"gopkg.in/yaml.v3"
+)
+
+// TestConfigSchema checks that docs/ssegen.schema.json, which editors use,
+// accepts exactly the config files ssegen accepts.
+func TestConfigSchema(t *testing.T) {
+	path := filepath.Join("..", "..", "docs", "ssegen.schema.json")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("ssegen.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := c.Compile("ssegen.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var props []string
+	for k := range doc.(map[string]any)["properties"].(map[string]any) {
+		props = append(props, k)
+	}
+	slices.Sort(props)
+	keys := slices.Sorted(slices.Values(configKeys))
+	if !slices.Equal(props, keys) {
+		t.Errorf("schema properties %v, config keys %v", props, keys)
+	}
+
+	for _, tt := range []struct {
+		config string
+		valid  bool
+	}{
+		{"", true},
+		{"# nothing set\n", true},
+		{"spec: api.yaml\nout: internal/api\npackage: api\nclient: false\nstrict: true\n", true},
+		{"package: héllo_2\n", true},
+		{"client: True\n", true},
+		{"output: x\n", false},
+		{"client: yes\n", false},
+		{"strict: 1\n", false},
+		{"spec: [a]\n", false},
+		{"spec: ''\n", false},
+		{"out: 5\n", false},
+		{"package: my-pkg\n", false},
+		{"package: func\n", false},
+		{"package: _\n", false},
+		{"package: 2fa\n", false},
+		{"- a\n", false},
+		{"just a string\n", false},
+	} {
+		_, parseErr := parseConfig("ssegen.yaml", []byte(tt.config))
+		if (parseErr == nil) != tt.valid {
+			t.Errorf("parseConfig(%q) error = %v, want valid %v", tt.config, parseErr, tt.valid)
+		}
+		var v any
+		if err := yaml.Unmarshal([]byte(tt.config), &v); err != nil {
+			t.Fatal(err)
+		}
+		schemaErr := schema.Validate(v)
+		if (schemaErr == nil) != tt.valid {
+			t.Errorf("schema on %q: %v, want valid %v", tt.config, schemaErr, tt.valid)
+		}
+	}
+}
