@@ -4,6 +4,8 @@ go 1.25.0
 
 require github.com/getkin/kin-openapi v0.153.0
 
+require go.uber.org/goleak v1.3.0
+
 require (
 	github.com/chromedp/cdproto v0.159.0 // indirect
 	github.com/chromedp/chromedp v0.23.0

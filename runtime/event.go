@@ -1,0 +1,164 @@
+package runtime
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Event is one Server-Sent Events message: what a handler sends and what a
+// Reader returns.
+type Event struct {
+	// Type is the event type (the "event" field). The empty string and
+	// "message" both mean the default type and write no event line; a
+	// Reader reports the default type as "message".
+	Type string
+	// Data is the already-encoded data. Line breaks in it (CR, LF or CRLF)
+	// reach the client as LF, the only line break SSE can carry; anything
+	// else arrives byte for byte. Empty data is still a message.
+	Data []byte
+	// ID is the event ID (the "id" field), written when not empty. A client
+	// resumes from it with the Last-Event-ID header. A Reader reports the
+	// stream's last event ID, which stays set until the server changes it.
+	ID string
+	// Retry is the reconnection delay hint (the "retry" field, in whole
+	// milliseconds), written when positive. A Reader reports the hint sent
+	// with this event, or 0.
+	Retry time.Duration
+	// Comment is written as comment lines before the fields when not
+	// empty; clients ignore it. A Reader never reports comments.
+	Comment string
+}
+
+// FieldError reports a value that cannot be written as an SSE field without
+// changing the meaning of the stream, such as a line break in an event type
+// (which would let the value forge new fields or events). Values are never
+// silently rewritten.
+type FieldError struct {
+	Field  string // "event", "id" or "data"
+	Value  string // the offending value
+	Reason string // what is wrong with it
+}
+
+func (e *FieldError) Error() string {
+	return "runtime: invalid SSE " + e.Field + " " + strconv.Quote(e.Value) + ": " + e.Reason
+}
+
+// checkField reports why s cannot be the value of field, or returns nil.
+// Every value a Reader decodes is UTF-8, so invalid UTF-8 could not be read
+// back as sent.
+func checkField(field, s string, nul bool) error {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\n' || c == '\r':
+			return &FieldError{Field: field, Value: s, Reason: "contains a line break"}
+		case c == 0 && nul:
+			return &FieldError{Field: field, Value: s, Reason: "contains U+0000"}
+		case c >= utf8.RuneSelf:
+			if !utf8.ValidString(s[i:]) {
+				return &FieldError{Field: field, Value: s, Reason: "is not valid UTF-8"}
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// AppendEvent appends the wire form of e to dst and returns the extended
+// buffer, or dst unchanged and a *FieldError when e.Type or e.ID holds a
+// line break, e.ID holds U+0000, or a field is not valid UTF-8. It does not
+// allocate when dst has room.
+//
+// The event ends with an empty line, so a client dispatches it: one "data"
+// line per line of e.Data, an empty "data" line for empty data, and an extra
+// empty one when the data ends with a line break, so that break survives.
+func AppendEvent(dst []byte, e *Event) ([]byte, error) {
+	if e.Type != "" {
+		if err := checkField("event", e.Type, false); err != nil {
+			return dst, err
+		}
+	}
+	if e.ID != "" {
+		if err := checkField("id", e.ID, true); err != nil {
+			return dst, err
+		}
+	}
+	if !utf8.Valid(e.Data) {
+		return dst, &FieldError{Field: "data", Value: string(e.Data), Reason: "is not valid UTF-8"}
+	}
+	if e.Comment != "" {
+		dst = AppendComment(dst, e.Comment)
+	}
+	if e.Type != "" && e.Type != "message" {
+		dst = append(dst, "event: "...)
+		dst = append(dst, e.Type...)
+		dst = append(dst, '\n')
+	}
+	if e.ID != "" {
+		dst = append(dst, "id: "...)
+		dst = append(dst, e.ID...)
+		dst = append(dst, '\n')
+	}
+	if e.Retry > 0 {
+		dst = appendRetry(dst, e.Retry)
+	}
+	dst = appendData(dst, e.Data)
+	return append(dst, '\n'), nil
+}
+
+// appendRetry appends a retry field for d.
+func appendRetry(dst []byte, d time.Duration) []byte {
+	dst = append(dst, "retry: "...)
+	dst = strconv.AppendInt(dst, d.Milliseconds(), 10)
+	return append(dst, '\n')
+}
+
+// appendData appends one data line per line of data.
+func appendData(dst, data []byte) []byte {
+	// Most data (JSON, short text) is one line: two vectorized scans decide.
+	if bytes.IndexByte(data, '\n') < 0 && bytes.IndexByte(data, '\r') < 0 {
+		return appendLine(dst, "data", data)
+	}
+	for {
+		i := bytes.IndexAny(data, "\r\n")
+		if i < 0 {
+			return appendLine(dst, "data", data)
+		}
+		dst = appendLine(dst, "data", data[:i])
+		if data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n' {
+			i++
+		}
+		data = data[i+1:]
+	}
+}
+
+// appendLine appends the field line "name: value", or "name:" for an empty
+// value. value holds no line break.
+func appendLine[T string | []byte](dst []byte, name string, value T) []byte {
+	dst = append(dst, name...)
+	if len(value) == 0 {
+		return append(dst, ':', '\n')
+	}
+	dst = append(dst, ':', ' ')
+	dst = append(dst, value...)
+	return append(dst, '\n')
+}
+
+// AppendComment appends text as comment lines (one per line of text, split
+// on CR, LF and CRLF) to dst and returns the extended buffer. Clients ignore
+// comments; they keep idle connections alive through proxies.
+func AppendComment(dst []byte, text string) []byte {
+	for {
+		i := strings.IndexAny(text, "\r\n")
+		if i < 0 {
+			return appendLine(dst, "", text)
+		}
+		dst = appendLine(dst, "", text[:i])
+		if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
+			i++
+		}
+		text = text[i+1:]
+	}
+}

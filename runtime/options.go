@@ -1,0 +1,131 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultWriteTimeout is how long one write to a stream may take before the
+// stream is dropped, unless WithWriteTimeout says otherwise. It is generous
+// enough for a slow network and short enough that a client that stopped
+// reading does not hold a connection for long.
+const DefaultWriteTimeout = 30 * time.Second
+
+// DefaultHeartbeat is the heartbeat interval the HTML standard suggests
+// (about every 15 seconds), for StreamConfig.Heartbeat.
+const DefaultHeartbeat = 15 * time.Second
+
+// Option configures the runtime behaviour of a generated handler or client.
+type Option interface {
+	apply(*Options)
+}
+
+type optionFunc func(*Options)
+
+func (f optionFunc) apply(o *Options) { f(o) }
+
+// WithCodec makes c encode and decode c.ContentType(), replacing the
+// codec for that type. A codec for application/json also serves every +json
+// type that has no codec of its own.
+func WithCodec(c Codec) Option {
+	return optionFunc(func(o *Options) { o.codecs[mediaType(c.ContentType())] = c })
+}
+
+// WithLogger makes handlers log with l (recovered panics, failed handlers,
+// streams that cannot flush) instead of slog.Default().
+func WithLogger(l *slog.Logger) Option {
+	return optionFunc(func(o *Options) { o.logger = l })
+}
+
+// WithWriteTimeout bounds every write to an event stream: a client that
+// stops reading is dropped once a write has waited d. The deadline rolls
+// with each write, so it never limits how long a stream lives (the server's
+// WriteTimeout is cleared when a stream opens). 0 disables it. The default
+// is DefaultWriteTimeout.
+func WithWriteTimeout(d time.Duration) Option {
+	return optionFunc(func(o *Options) { o.writeTimeout = d })
+}
+
+// EndOnShutdown ends the open event streams when srv shuts down: it
+// registers a hook with srv.RegisterOnShutdown that cancels the streams'
+// contexts, so their handlers return and srv.Shutdown does not wait for
+// streams that would never end on their own.
+func EndOnShutdown(srv *http.Server) Option {
+	return optionFunc(func(o *Options) { o.servers = append(o.servers, srv) })
+}
+
+// Options is a resolved set of options, made once per generated handler or
+// client by NewOptions and shared by all its requests.
+type Options struct {
+	codecs       map[string]Codec
+	logger       *slog.Logger
+	writeTimeout time.Duration
+	servers      []*http.Server
+
+	// shutdown is cancelled with ErrShutdown by the EndOnShutdown hooks.
+	shutdown       context.Context
+	cancelShutdown context.CancelCauseFunc
+
+	// Set once a stream warned that its ResponseWriter lacks a feature.
+	warnedDeadline, warnedFlush atomic.Bool
+}
+
+// NewOptions resolves opts, later options overriding earlier ones.
+func NewOptions(opts ...Option) *Options {
+	o := &Options{
+		codecs: map[string]Codec{
+			JSON.ContentType():  JSON,
+			Text.ContentType():  Text,
+			Bytes.ContentType(): Bytes,
+		},
+		writeTimeout: DefaultWriteTimeout,
+	}
+	for _, opt := range opts {
+		opt.apply(o)
+	}
+	if len(o.servers) > 0 {
+		o.shutdown, o.cancelShutdown = context.WithCancelCause(context.Background())
+		end := sync.OnceFunc(func() { o.cancelShutdown(ErrShutdown) })
+		for _, srv := range o.servers {
+			srv.RegisterOnShutdown(end)
+		}
+	}
+	return o
+}
+
+// Codec returns the codec for contentType, a media type that may carry
+// parameters ("application/json; charset=utf-8"). A +json type without a
+// codec of its own gets the application/json codec.
+func (o *Options) Codec(contentType string) (Codec, error) {
+	if c, ok := o.codecs[contentType]; ok {
+		return c, nil
+	}
+	mt := mediaType(contentType)
+	if c, ok := o.codecs[mt]; ok {
+		return c, nil
+	}
+	if strings.HasSuffix(mt, "+json") {
+		return o.codecs["application/json"], nil
+	}
+	return nil, fmt.Errorf("runtime: no codec for content type %q", contentType)
+}
+
+// log returns the logger to use.
+func (o *Options) log() *slog.Logger {
+	if o.logger != nil {
+		return o.logger
+	}
+	return slog.Default()
+}
+
+// mediaType returns contentType without parameters, trimmed and lower case.
+func mediaType(contentType string) string {
+	mt, _, _ := strings.Cut(contentType, ";")
+	return strings.ToLower(strings.TrimSpace(mt))
+}

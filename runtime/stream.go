@@ -1,0 +1,543 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ErrShutdown is the cause of the context of a stream ended by
+// EndOnShutdown, and what Send returns after that.
+var ErrShutdown = errors.New("runtime: server shutting down")
+
+// ErrCommitted is returned by Stream.Respond once the stream's headers are
+// committed.
+var ErrCommitted = errors.New("runtime: event stream already committed")
+
+// errEnded is the state of a stream whose handler returned.
+var errEnded = errors.New("runtime: event stream ended")
+
+// errResponded is the state of a stream whose handler answered with an
+// ordinary response.
+var errResponded = errors.New("runtime: handler answered with an ordinary response instead of the event stream")
+
+// StreamConfig describes the event stream of one operation. Generated code
+// holds one per streaming operation; it must not change once in use.
+type StreamConfig struct {
+	// DataContentType is the content type of the data of message events,
+	// sent as the X-Event-Data-Mimetype header; "" sends none. It is also
+	// the content type SendData uses when given none.
+	DataContentType string
+	// Heartbeat is the interval of the comments that keep an idle stream
+	// alive through proxies; no heartbeat is sent while events flow. 0
+	// disables heartbeats; DefaultHeartbeat is the usual value.
+	Heartbeat time.Duration
+	// Retry, when positive, is sent as the reconnection delay when the
+	// stream opens.
+	Retry time.Duration
+	// End, when not nil, is the data of a final message event written when
+	// the handler returns nil, such as "[DONE]".
+	End []byte
+	// ErrorEvent is the type of the event that reports a handler error or
+	// panic after the stream was committed; "" reports nothing, the stream
+	// just ends.
+	ErrorEvent string
+	// ErrorData returns the content type and value of the data of the
+	// ErrorEvent for err. Nil sends an application/problem+json document
+	// with status 500 and no detail, so internal errors do not leak.
+	ErrorData func(err error) (contentType string, v any)
+}
+
+// Stream is the server side of one event stream, given to the handler by
+// Serve. Its methods are safe for concurrent use; events from concurrent
+// senders never interleave, and events that are ready together are written
+// together and flushed once.
+//
+// Once the handler returned, Send and the other writing methods return an
+// error, so goroutines that outlive the handler cannot write to a finished
+// response.
+type Stream struct {
+	w           http.ResponseWriter
+	rc          *http.ResponseController
+	r           *http.Request
+	o           *Options
+	cfg         *StreamConfig
+	ctx         context.Context
+	cancel      context.CancelCauseFunc
+	stopOnDone  func() bool
+	stopOnShut  func() bool
+	lastEventID string
+
+	mu        sync.Mutex
+	cond      sync.Cond // on mu; broadcast when a write ends
+	err       error     // why the stream cannot be written any more; nil while it can
+	committed bool      // headers are set; written with the first write
+	writing   bool      // a sender is writing outside mu; only it touches w
+	batch     int       // depth of Batch calls
+	pending   *[]byte   // bytes not yet written, from bufPool; nil when none
+	queued    uint64    // count of enqueued writes
+	written   uint64    // count of writes that reached the connection
+	lastWrite time.Time
+	deadline  time.Time // the connection's write deadline; zero when none
+	heartbeat *time.Timer
+
+	// Only the writer (the sender with writing set) uses these.
+	noDeadline, noFlush bool
+}
+
+// Serve runs handler with a stream on w, handling the whole lifecycle:
+//
+//   - The response headers (Content-Type: text/event-stream,
+//     Cache-Control: no-cache, X-Accel-Buffering: no, and
+//     X-Event-Data-Mimetype) are committed with the first event, or by
+//     Open. Until then the handler can still answer otherwise with
+//     Respond.
+//   - At commit the server's write deadline is cleared, so
+//     http.Server.WriteTimeout does not cut the stream; each write then
+//     gets its own deadline (WithWriteTimeout), so a client that stopped
+//     reading is dropped.
+//   - Heartbeat comments keep an idle stream alive.
+//   - The stream's context ends when the client goes away, the server
+//     shuts down (EndOnShutdown), or the handler returns; Send then
+//     returns an error.
+//   - When the handler returns nil, the End sentinel is written, if any.
+//     When it returns an error or panics before the commit, Serve answers
+//     500 with an application/problem+json body; after the commit it sends
+//     the ErrorEvent, if any, and ends the stream. Panics are recovered and
+//     logged; errors while the client is still there are logged.
+//
+// Serve returns when the handler has returned and no write is in flight.
+func Serve(w http.ResponseWriter, r *http.Request, o *Options, cfg *StreamConfig, handler func(*Stream) error) {
+	s := &Stream{
+		w:           w,
+		rc:          http.NewResponseController(w),
+		r:           r,
+		o:           o,
+		cfg:         cfg,
+		lastEventID: r.Header.Get("Last-Event-ID"),
+	}
+	s.cond.L = &s.mu
+	s.ctx, s.cancel = context.WithCancelCause(r.Context())
+	s.stopOnDone = context.AfterFunc(s.ctx, s.onDone)
+	if o.shutdown != nil {
+		s.stopOnShut = context.AfterFunc(o.shutdown, func() { s.cancel(ErrShutdown) })
+	}
+	err, abort := s.run(handler)
+	s.end(err, abort)
+	if abort {
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// panicError is a recovered handler panic.
+type panicError struct{ value any }
+
+func (e *panicError) Error() string {
+	return fmt.Sprintf("runtime: event stream handler panicked: %v", e.value)
+}
+
+// run calls handler, turning a panic into an error. abort reports
+// http.ErrAbortHandler, which Serve passes on to net/http.
+func (s *Stream) run(handler func(*Stream) error) (err error, abort bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				err, abort = nil, true
+				return
+			}
+			s.o.log().Error("runtime: event stream handler panicked",
+				"method", s.r.Method, "path", s.r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+			err = &panicError{p}
+		}
+	}()
+	return handler(s), false
+}
+
+// end finishes the stream after the handler returned err.
+func (s *Stream) end(err error, abort bool) {
+	s.mu.Lock()
+	committed, healthy := s.committed, s.err == nil
+	s.mu.Unlock()
+	switch {
+	case abort || !healthy:
+	case err == nil && s.cfg.End != nil:
+		s.Send(&Event{Data: s.cfg.End})
+	case err == nil:
+		s.Open()
+	case !committed:
+		s.logFailure(err)
+	default:
+		s.logFailure(err)
+		if s.cfg.ErrorEvent != "" {
+			s.report(err)
+		}
+	}
+
+	s.mu.Lock()
+	if s.err == nil {
+		s.err = errEnded
+	}
+	for s.writing {
+		s.cond.Wait()
+	}
+	committed = s.committed
+	if s.heartbeat != nil {
+		s.heartbeat.Stop()
+	}
+	if s.pending != nil {
+		putBuffer(s.pending)
+		s.pending = nil
+	}
+	s.mu.Unlock()
+	s.stopOnDone()
+	if s.stopOnShut != nil {
+		s.stopOnShut()
+	}
+	s.cancel(errEnded)
+
+	if !committed && err != nil && healthy && !abort {
+		WriteProblem(s.w, http.StatusInternalServerError, "", "")
+	}
+	if committed && !s.noDeadline && s.o.writeTimeout > 0 {
+		// Keep-alive connections must not carry our deadline to the next request.
+		s.rc.SetWriteDeadline(time.Time{})
+	}
+}
+
+// logFailure logs a handler error (panics are logged when recovered).
+func (s *Stream) logFailure(err error) {
+	if _, ok := err.(*panicError); !ok {
+		s.o.log().Error("runtime: event stream handler failed", "method", s.r.Method, "path", s.r.URL.Path, "err", err)
+	}
+}
+
+// report sends the ErrorEvent for err.
+func (s *Stream) report(err error) {
+	contentType, v := "application/problem+json", any(problemDetails{Title: http.StatusText(http.StatusInternalServerError), Status: http.StatusInternalServerError})
+	if s.cfg.ErrorData != nil {
+		contentType, v = s.cfg.ErrorData(err)
+	}
+	if err := s.SendData(s.cfg.ErrorEvent, contentType, v); err != nil {
+		s.o.log().Error("runtime: cannot report event stream handler failure", "method", s.r.Method, "path", s.r.URL.Path, "err", err)
+	}
+}
+
+// Context returns the stream's context, which is done when the client goes
+// away, the server shuts down (with EndOnShutdown; the cause is
+// ErrShutdown), a write fails, or the handler returns. It carries the
+// request context's values.
+func (s *Stream) Context() context.Context { return s.ctx }
+
+// LastEventID returns the request's Last-Event-ID header: the ID of the
+// last event the client received, to resume after, or "" for a new stream.
+func (s *Stream) LastEventID() string { return s.lastEventID }
+
+// Open commits the response headers and flushes them, with the Retry hint
+// when configured, without waiting for the first event. It does nothing
+// when the stream is already open.
+func (s *Stream) Open() error {
+	s.mu.Lock()
+	if s.err != nil {
+		return s.unlockErr()
+	}
+	if s.committed && s.pending == nil {
+		s.mu.Unlock()
+		return nil
+	}
+	s.enqueue()
+	s.queued++
+	return s.flush(s.queued)
+}
+
+// Send writes e and flushes it, unless a Batch is running; then it only
+// queues e. It returns a *FieldError for an event that cannot be written
+// (see AppendEvent), and an error once the stream has ended (see Context).
+func (s *Stream) Send(e *Event) error {
+	s.mu.Lock()
+	if s.err != nil {
+		return s.unlockErr()
+	}
+	buf := s.enqueue()
+	b, err := AppendEvent(*buf, e)
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	*buf = b
+	s.queued++
+	if s.batch > 0 {
+		s.mu.Unlock()
+		return nil
+	}
+	return s.flush(s.queued)
+}
+
+// EventOption sets an optional field of an event sent with SendData.
+type EventOption func(*Event)
+
+// WithEventID sets the event's ID, which a client sends back as
+// Last-Event-ID to resume after it.
+func WithEventID(id string) EventOption { return func(e *Event) { e.ID = id } }
+
+// WithEventRetry sets the event's reconnection delay hint.
+func WithEventRetry(d time.Duration) EventOption { return func(e *Event) { e.Retry = d } }
+
+// SendData encodes v with the codec of contentType (the stream's
+// DataContentType when "") and sends it as an event of eventType ("" for a
+// message event).
+func (s *Stream) SendData(eventType, contentType string, v any, opts ...EventOption) error {
+	if contentType == "" {
+		contentType = s.cfg.DataContentType
+	}
+	codec, err := s.o.Codec(contentType)
+	if err != nil {
+		return err
+	}
+	data, err := codec.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("runtime: encode %s event as %s: %w", eventTypeName(eventType), contentType, err)
+	}
+	e := Event{Type: eventType, Data: data}
+	for _, opt := range opts {
+		opt(&e)
+	}
+	return s.Send(&e)
+}
+
+func eventTypeName(eventType string) string {
+	if eventType == "" {
+		return "message"
+	}
+	return eventType
+}
+
+// Batch calls fn and then writes everything sent meanwhile at once, with
+// one flush: a burst of events costs one write instead of one per event.
+// While fn runs, Send only queues events (from any goroutine) and reports
+// only invalid events; Batch returns fn's error, or else the write's.
+// Batches nest; the outermost one writes.
+func (s *Stream) Batch(fn func() error) error {
+	s.mu.Lock()
+	s.batch++
+	s.mu.Unlock()
+	done := false
+	defer func() {
+		if !done { // fn panicked
+			s.mu.Lock()
+			s.batch--
+			s.mu.Unlock()
+		}
+	}()
+	err := fn()
+	done = true
+	s.mu.Lock()
+	s.batch--
+	if s.batch > 0 || s.written == s.queued {
+		werr := s.err
+		s.mu.Unlock()
+		if err == nil && s.written != s.queued {
+			err = werr
+		}
+		return err
+	}
+	if werr := s.flush(s.queued); err == nil {
+		err = werr
+	}
+	return err
+}
+
+// Respond answers the request with an ordinary response instead of the
+// stream: status and v encoded by the codec of contentType, as WriteData
+// does. It is how a handler reports, say, 404 before streaming. After the
+// stream was committed it returns ErrCommitted; after Respond the stream
+// cannot be used.
+func (s *Stream) Respond(status int, contentType string, v any) error {
+	s.mu.Lock()
+	if s.committed {
+		s.mu.Unlock()
+		return ErrCommitted
+	}
+	if s.err != nil {
+		return s.unlockErr()
+	}
+	s.err = errResponded
+	s.mu.Unlock()
+	return WriteData(s.w, s.o, status, contentType, v)
+}
+
+// unlockErr unlocks s.mu and returns s.err.
+func (s *Stream) unlockErr() error {
+	err := s.err
+	s.mu.Unlock()
+	return err
+}
+
+// enqueue commits the headers if needed and returns the pending buffer;
+// s.mu is held.
+func (s *Stream) enqueue() *[]byte {
+	if s.pending == nil {
+		s.pending = getBuffer()
+	}
+	if !s.committed {
+		s.commit()
+	}
+	return s.pending
+}
+
+// commit sets the response headers, clears the server's write deadline and
+// starts the heartbeat; s.mu is held. Nothing has been written yet, so no
+// writer can be using w.
+func (s *Stream) commit() {
+	s.committed = true
+	h := s.w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no")
+	h.Del("Content-Length")
+	if s.cfg.DataContentType != "" {
+		h.Set("X-Event-Data-Mimetype", s.cfg.DataContentType)
+	}
+	s.w.WriteHeader(http.StatusOK)
+	if err := s.rc.SetWriteDeadline(time.Time{}); err != nil {
+		s.noDeadline = true
+		s.o.warnOnce(&s.o.warnedDeadline, "runtime: event streams cannot set write deadlines; a client that stops reading is not dropped, and the server's WriteTimeout cuts streams", err)
+	}
+	if s.cfg.Retry > 0 {
+		*s.pending = append(appendRetry(*s.pending, s.cfg.Retry), '\n')
+	}
+	if s.cfg.Heartbeat > 0 {
+		s.heartbeat = time.AfterFunc(s.cfg.Heartbeat, s.beat)
+	}
+}
+
+// flush returns once the writes up to number gen reached the connection,
+// writing them itself unless another sender is already writing (the
+// others' events are then written together by whichever sender writes
+// next). s.mu is held and released.
+func (s *Stream) flush(gen uint64) error {
+	for s.written < gen && s.err == nil {
+		if s.writing {
+			s.cond.Wait()
+			continue
+		}
+		s.write()
+	}
+	if s.written >= gen {
+		s.mu.Unlock()
+		return nil
+	}
+	return s.unlockErr()
+}
+
+// write writes and flushes the pending bytes; s.mu is held, and released
+// while writing.
+func (s *Stream) write() {
+	buf, upto := s.pending, s.queued
+	s.pending = nil
+	s.writing = true
+	now := time.Now()
+	s.setDeadline(now)
+	s.mu.Unlock()
+
+	var err error
+	if buf != nil {
+		if len(*buf) > 0 {
+			_, err = s.w.Write(*buf)
+		}
+		putBuffer(buf)
+	}
+	if err == nil && !s.noFlush {
+		if err = s.rc.Flush(); errors.Is(err, http.ErrNotSupported) {
+			s.noFlush = true
+			s.o.warnOnce(&s.o.warnedFlush, "runtime: event streams cannot flush; events wait in buffers", err)
+			err = nil
+		}
+	}
+
+	s.mu.Lock()
+	s.writing = false
+	if err != nil {
+		if s.err == nil {
+			s.err = fmt.Errorf("runtime: write event stream: %w", err)
+		}
+		s.cancel(s.err)
+	} else {
+		s.written = upto
+		s.lastWrite = now
+	}
+	s.cond.Broadcast()
+}
+
+// setDeadline moves the write deadline to now plus the write timeout; s.mu
+// is held. Moving it costs a timer update, so it only moves once an eighth
+// of the timeout has passed: every write still gets at least 7/8 of it.
+func (s *Stream) setDeadline(now time.Time) {
+	d := s.o.writeTimeout
+	if d <= 0 || s.noDeadline || s.deadline.Sub(now) > d-d/8 {
+		return
+	}
+	s.deadline = now.Add(d)
+	if err := s.rc.SetWriteDeadline(s.deadline); err != nil {
+		s.noDeadline = true
+	}
+}
+
+// beat sends a heartbeat comment if nothing was written for a heartbeat
+// interval, and schedules the next check.
+func (s *Stream) beat() {
+	s.mu.Lock()
+	if s.err != nil {
+		s.mu.Unlock()
+		return
+	}
+	interval := s.cfg.Heartbeat
+	if idle := time.Since(s.lastWrite); idle < interval || s.writing || s.batch > 0 {
+		s.heartbeat.Reset(interval - min(idle, interval/2))
+		s.mu.Unlock()
+		return
+	}
+	s.heartbeat.Reset(interval)
+	buf := s.enqueue()
+	*buf = append(*buf, ':', '\n')
+	s.queued++
+	s.flush(s.queued)
+}
+
+// onDone ends the stream when its context is done, aborting a write in
+// flight.
+func (s *Stream) onDone() {
+	s.mu.Lock()
+	if s.err == nil {
+		s.err = fmt.Errorf("runtime: event stream ended: %w", context.Cause(s.ctx))
+	}
+	if s.writing && !s.noDeadline {
+		s.rc.SetWriteDeadline(time.Now())
+	}
+	s.cond.Broadcast()
+	s.mu.Unlock()
+}
+
+// warnOnce logs msg the first time flag is set.
+func (o *Options) warnOnce(flag *atomic.Bool, msg string, err error) {
+	if !flag.Swap(true) {
+		o.log().Warn(msg, "err", err)
+	}
+}
+
+// bufPool holds write buffers, so idle streams hold none.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+func getBuffer() *[]byte { return bufPool.Get().(*[]byte) }
+
+func putBuffer(b *[]byte) {
+	if cap(*b) > 64<<10 {
+		return // let a burst's large buffer go
+	}
+	*b = (*b)[:0]
+	bufPool.Put(b)
+}
