@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,10 +29,10 @@ func Build(doc *spec.Document) (*API, spec.Diagnostics) {
 		doc:       doc,
 		typeNames: namespace{},
 		opNames:   namespace{},
-		named:     map[*openapi3.Schema]*TypeRef{},
+		named:     map[schemaKey]*TypeRef{},
 		building:  map[string]bool{},
 		byName:    map[string]*Type{},
-		compNames: map[*openapi3.Schema]string{},
+		compNames: map[schemaKey]string{},
 	}
 	t := doc.OpenAPI
 	api := &API{}
@@ -64,6 +65,23 @@ func Build(doc *spec.Document) (*API, spec.Diagnostics) {
 	return api, b.diags
 }
 
+// schemaKey identifies a schema by where it is written. kin-openapi loads
+// a schema of another file once per file that refers to it, so pointers
+// alone would declare it several times; schemas built from annotations
+// have no origin and are told apart by pointer.
+type schemaKey struct {
+	file      string
+	line, col int
+	ptr       *openapi3.Schema
+}
+
+func keyOf(s *openapi3.Schema) schemaKey {
+	if o := s.Origin; o != nil && o.Key != nil && o.Key.Line > 0 {
+		return schemaKey{file: o.Key.File, line: o.Key.Line, col: o.Key.Column}
+	}
+	return schemaKey{ptr: s}
+}
+
 type builder struct {
 	doc   *spec.Document
 	diags spec.Diagnostics
@@ -72,9 +90,9 @@ type builder struct {
 	opNames   namespace // operation names in use
 
 	// compNames holds the reserved Go name of every component schema.
-	compNames map[*openapi3.Schema]string
+	compNames map[schemaKey]string
 	// named holds the reference to the Type declared for a schema.
-	named    map[*openapi3.Schema]*TypeRef
+	named    map[schemaKey]*TypeRef
 	byName   map[string]*Type
 	building map[string]bool // Struct types whose fields are being built
 	types    []*Type
@@ -105,17 +123,17 @@ func (b *builder) reserveComponentNames() {
 		if sr == nil || sr.Value == nil {
 			continue
 		}
-		if _, ok := b.compNames[sr.Value]; ok {
+		if _, ok := b.compNames[keyOf(sr.Value)]; ok {
 			continue // one component aliasing another
 		}
-		b.compNames[sr.Value] = b.typeNames.claim(GoName(name))
+		b.compNames[keyOf(sr.Value)] = b.typeNames.claim(GoName(name))
 	}
 }
 
 // refName names the schema a $ref points to: its component name, or the
 // last segment of the reference.
 func (b *builder) refName(sr *openapi3.SchemaRef) (string, bool) {
-	if name, ok := b.compNames[sr.Value]; ok {
+	if name, ok := b.compNames[keyOf(sr.Value)]; ok {
 		return name, true
 	}
 	if sr.Ref == "" {
@@ -127,7 +145,7 @@ func (b *builder) refName(sr *openapi3.SchemaRef) (string, bool) {
 		seg = strings.TrimSuffix(path.Base(file), path.Ext(file))
 	}
 	name := b.typeNames.claim(GoName(seg))
-	b.compNames[sr.Value] = name
+	b.compNames[keyOf(sr.Value)] = name
 	return name, true
 }
 
@@ -145,7 +163,7 @@ func (b *builder) typeOf(sr *openapi3.SchemaRef, ctx string) *TypeRef {
 		return builtin("any")
 	}
 	s := sr.Value
-	if ref, ok := b.named[s]; ok {
+	if ref, ok := b.named[keyOf(s)]; ok {
 		return ref
 	}
 	if name, ok := b.refName(sr); ok {
@@ -323,25 +341,25 @@ func (b *builder) declare(s *openapi3.Schema, name string, component bool) *Type
 		// A component that only renames another: `type A = B` would do,
 		// but the model has no aliases; reuse B.
 		ref := b.typeOf(single, name)
-		b.named[s] = ref
+		b.named[keyOf(s)] = ref
 		return ref
 	}
 	if kind == Named {
 		if v, ok := nullableVariant(s); ok {
 			ref := b.typeOf(v, name)
-			b.named[s] = ref
+			b.named[keyOf(s)] = ref
 			return ref
 		}
 		if builtinOnly(s) {
 			// A defined type would lose time.Time's JSON methods or gain
 			// nothing over the builtin.
 			ref := b.expr(s, name)
-			b.named[s] = ref
+			b.named[keyOf(s)] = ref
 			return ref
 		}
 	}
 	ref := &TypeRef{Kind: Ref, Name: name}
-	b.named[s] = ref
+	b.named[keyOf(s)] = ref
 	t := &Type{Name: name, Doc: doc(s), Kind: kind}
 	b.byName[name] = t
 	b.types = append(b.types, t)
@@ -513,28 +531,81 @@ func (b *builder) enum(t *Type, s *openapi3.Schema) {
 }
 
 func (b *builder) union(t *Type, s *openapi3.Schema) {
-	branches := s.OneOf
-	if len(branches) == 0 {
-		branches = s.AnyOf
+	all := s.OneOf
+	if len(all) == 0 {
+		all = s.AnyOf
 	}
+	var branches openapi3.SchemaRefs
+	for _, br := range all {
+		// null is the Union's zero value, not a variant.
+		if br != nil && br.Value != nil && (br.Value.Type == nil || !br.Value.Type.Is("null")) {
+			branches = append(branches, br)
+		}
+	}
+	prop := ""
 	if s.Discriminator != nil {
-		t.Discriminator = s.Discriminator.PropertyName
+		prop = s.Discriminator.PropertyName
+	} else {
+		prop = impliedDiscriminator(branches)
 	}
+	t.Discriminator = prop
 	names := namespace{}
 	for i, br := range branches {
-		if br == nil || br.Value == nil {
-			continue
+		ctx := t.Name + strconv.Itoa(i+1)
+		if title := br.Value.Title; title != "" && br.Ref == "" {
+			ctx = t.Name + GoName(title)
 		}
-		if br.Value.Type != nil && br.Value.Type.Is("null") {
-			continue // null is the Union's zero value
-		}
-		ref := b.typeOf(br, fmt.Sprintf("%s%d", t.Name, i+1))
+		ref := b.typeOf(br, ctx)
 		v := &Variant{Name: names.claim(variantName(ref)), Type: ref}
-		if s.Discriminator != nil {
-			v.Tags = b.tags(s.Discriminator, br)
+		if prop != "" {
+			v.Tags = tags(s.Discriminator, prop, br)
 		}
 		t.Variants = append(t.Variants, v)
 	}
+}
+
+// constValue returns the single value a property schema allows (const, or
+// an enum of one), if any.
+func constValue(sr *openapi3.SchemaRef) (string, bool) {
+	if sr == nil || sr.Value == nil {
+		return "", false
+	}
+	v := sr.Value
+	if c, ok := v.Const.(string); ok {
+		return c, true
+	}
+	if len(v.Enum) == 1 {
+		if c, ok := v.Enum[0].(string); ok {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// impliedDiscriminator finds the property that tells object branches
+// apart when the spec names none: one every branch requires and fixes to
+// a distinct value, as in `type: {enum: [cat]}`. "" when there is none.
+func impliedDiscriminator(branches openapi3.SchemaRefs) string {
+	if len(branches) < 2 {
+		return ""
+	}
+	first := branches[0].Value
+	for _, prop := range slices.Sorted(maps.Keys(first.Properties)) {
+		seen := map[string]bool{}
+		ok := true
+		for _, br := range branches {
+			c, fixed := constValue(br.Value.Properties[prop])
+			if !fixed || seen[c] || !slices.Contains(br.Value.Required, prop) {
+				ok = false
+				break
+			}
+			seen[c] = true
+		}
+		if ok {
+			return prop
+		}
+	}
+	return ""
 }
 
 // variantName names a union branch after its type: Cat, String, Int64Slice.
@@ -561,23 +632,34 @@ func variantName(ref *TypeRef) string {
 }
 
 // tags returns the discriminator values that select branch: the mapping
-// entries that point at it, or else its schema name.
-func (b *builder) tags(d *openapi3.Discriminator, br *openapi3.SchemaRef) []string {
+// entries that point at it; else the value the branch fixes its
+// discriminator property to; else its schema name, OpenAPI's implicit
+// mapping.
+func tags(d *openapi3.Discriminator, prop string, br *openapi3.SchemaRef) []string {
 	var tags []string
-	for _, val := range slices.Sorted(maps.Keys(d.Mapping)) {
-		m := d.Mapping[val]
-		switch {
-		case m.Value != nil && m.Value == br.Value,
-			m.Ref != "" && m.Ref == br.Ref,
-			m.Ref != "" && br.Ref != "" && path.Base(m.Ref) == path.Base(br.Ref):
-			tags = append(tags, val)
+	if d != nil {
+		for _, val := range slices.Sorted(maps.Keys(d.Mapping)) {
+			m := d.Mapping[val]
+			switch {
+			case m.Value != nil && m.Value == br.Value,
+				m.Ref != "" && m.Ref == br.Ref,
+				m.Ref != "" && br.Ref != "" && path.Base(m.Ref) == path.Base(br.Ref),
+				m.Ref != "" && br.Ref != "" && !strings.Contains(m.Ref, "/") && m.Ref == path.Base(br.Ref):
+				tags = append(tags, val)
+			}
 		}
 	}
-	if len(tags) == 0 && br.Ref != "" {
-		_, frag, _ := strings.Cut(br.Ref, "#")
-		tags = []string{path.Base(frag)}
+	if len(tags) > 0 {
+		return tags
 	}
-	return tags
+	if c, ok := constValue(br.Value.Properties[prop]); ok {
+		return []string{c}
+	}
+	if br.Ref != "" {
+		_, frag, _ := strings.Cut(br.Ref, "#")
+		return []string{path.Base(frag)}
+	}
+	return nil
 }
 
 // operation builds one operation.
@@ -594,7 +676,7 @@ func (b *builder) operation(p, method string, item *openapi3.PathItem, op *opena
 		Summary: strings.TrimSpace(op.Summary),
 		Doc:     strings.TrimSpace(op.Description),
 	}
-	o.Params = b.params(o, item.Parameters, op.Parameters)
+	o.Params = b.params(o, p, item.Parameters, op.Parameters)
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
 		rb := op.RequestBody.Value
 		if ct, mt := pickContent(rb.Content); mt != nil {
@@ -613,9 +695,18 @@ func (b *builder) operation(p, method string, item *openapi3.PathItem, op *opena
 	return o
 }
 
+// pathParam matches a parameter in a path template.
+var pathParam = regexp.MustCompile(`\{([^{}]+)\}`)
+
 // params merges path-level and operation-level parameters; an operation
-// parameter replaces a path one with the same name and location.
-func (b *builder) params(o *Operation, pathLevel, opLevel openapi3.Parameters) []*Param {
+// parameter replaces a path one with the same name and location. The path
+// parameters are those of the template: one the spec forgot to declare is
+// a string (spec.Load warned about it), one not in the template is dropped.
+func (b *builder) params(o *Operation, tmpl string, pathLevel, opLevel openapi3.Parameters) []*Param {
+	var inPath []string
+	for _, m := range pathParam.FindAllStringSubmatch(tmpl, -1) {
+		inPath = append(inPath, m[1])
+	}
 	var all []*openapi3.Parameter
 	for _, list := range []openapi3.Parameters{pathLevel, opLevel} {
 		for _, pr := range list {
@@ -623,8 +714,16 @@ func (b *builder) params(o *Operation, pathLevel, opLevel openapi3.Parameters) [
 				continue
 			}
 			v := pr.Value
+			if v.In == openapi3.ParameterInPath && !slices.Contains(inPath, v.Name) {
+				continue
+			}
 			all = slices.DeleteFunc(all, func(q *openapi3.Parameter) bool { return q.Name == v.Name && q.In == v.In })
 			all = append(all, v)
+		}
+	}
+	for _, name := range inPath {
+		if !slices.ContainsFunc(all, func(q *openapi3.Parameter) bool { return q.Name == name && q.In == openapi3.ParameterInPath }) {
+			all = append(all, &openapi3.Parameter{Name: name, In: openapi3.ParameterInPath, Required: true, Schema: openapi3.NewStringSchema().NewRef()})
 		}
 	}
 	names := namespace{}

@@ -12,9 +12,9 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"go.yaml.in/yaml/v4"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
-	"gopkg.in/yaml.v3"
 )
 
 // extensionKey is the operation extension ssegen reads.
@@ -221,14 +221,21 @@ func (s *sources) validateAnnotation(a *annotation) map[string]bool {
 		for _, tok := range leaf.InstanceLocation {
 			ptr += "/" + escapeToken(tok)
 		}
-		bad[ptr] = true
+		if k, ok := leaf.ErrorKind.(*kind.PropertyNames); ok {
+			bad[ptr+"/"+escapeToken(k.Property)] = true
+		} else {
+			bad[ptr] = true
+		}
 		s.schemaViolation(a, leaf, ptr)
 	}
 	return bad
 }
 
+// leaves returns the errors that say what is wrong, not which schema
+// branch noticed it. A propertyNames error is kept whole: its causes locate
+// the name as an instance of its own, with no path into the annotation.
 func leaves(e *jsonschema.ValidationError, out []*jsonschema.ValidationError) []*jsonschema.ValidationError {
-	if len(e.Causes) == 0 {
+	if _, ok := e.ErrorKind.(*kind.PropertyNames); ok || len(e.Causes) == 0 {
 		return append(out, e)
 	}
 	for _, c := range e.Causes {
@@ -252,6 +259,13 @@ func (s *sources) schemaViolation(a *annotation, e *jsonschema.ValidationError, 
 	f := a.file
 	n, _ := pointer(a.node, ptr)
 	at := f.pos(n)
+	// Errors about an object as a whole point at the key that heads it.
+	head := f.pos(a.key)
+	if i := strings.LastIndex(ptr, "/"); i >= 0 {
+		parent, _ := pointer(a.node, ptr[:i])
+		k, _ := entry(parent, strings.ReplaceAll(strings.ReplaceAll(ptr[i+1:], "~1", "/"), "~0", "~"))
+		head = f.pos(k)
+	}
 	loc := e.InstanceLocation
 	name := extensionKey
 	for _, tok := range loc {
@@ -269,12 +283,12 @@ func (s *sources) schemaViolation(a *annotation, e *jsonschema.ValidationError, 
 		}
 	case *kind.Required:
 		for _, m := range k.Missing {
-			s.errorf(at, "%s: missing required key %q", name, m)
+			s.errorf(head, "%s: missing required key %q", name, m)
 		}
 	case *kind.Type:
 		s.errorf(at, "%s: expected %s, got %s", name, article(strings.Join(k.Want, " or ")), k.Got)
 	case *kind.MinProperties:
-		s.errorf(at, "%s: declare at least one event", name)
+		s.errorf(head, "%s: declare at least one event", name)
 	case *kind.PropertyNames:
 		// The cause says which rule the name broke; the key is the place.
 		kn, _ := entry(n, k.Property)

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // checkVersion reports a root that is not an OpenAPI 3 document.
@@ -77,9 +77,9 @@ func (s *sources) loadOpenAPI(root *file) (t *openapi3.T) {
 // breaking lists the validation errors that make a document impossible to
 // generate correctly. Anything else kin-openapi's validation finds (a bad
 // example, a wrong default, a malformed contact URL) does not change the
-// generated code, so it is reported as a warning.
+// generated code, so it is reported as a warning. A path parameter the
+// operation does not declare is one too: model.Build types it as a string.
 var breaking = []any{
-	new(*openapi3.PathParametersError),
 	new(*openapi3.PathParameterRequiredError),
 	new(*openapi3.DuplicateParameterError),
 	new(*openapi3.ConflictingPathsError),
@@ -118,6 +118,10 @@ func (s *sources) validate(root *file, t *openapi3.T) {
 				break
 			}
 		}
+		var te *openapi3.SchemaTypeError
+		if errors.As(e, &te) && te.Type == "null" {
+			sev = Warning // a 3.1 habit in a 3.0 document: read as nullable
+		}
 		s.diags = append(s.diags, Diagnostic{Pos: pos, Severity: sev, Message: msg})
 	}
 }
@@ -137,10 +141,12 @@ func (s *sources) locateError(root *file, err error) (Position, string) {
 			ptr = "/paths/" + escapeToken(c.Path)
 		case *openapi3.OperationValidationError:
 			ptr += "/" + strings.ToLower(c.Method)
+		case *openapi3.WebhookValidationError:
+			ptr = "/webhooks/" + escapeToken(c.Name)
 		case *openapi3.ComponentValidationError:
 			ptr = "/components/" + componentSection(c.Section) + "/" + escapeToken(c.Name)
 		}
-		if o := originOf(e); o != nil {
+		if o := originOf(e, field(err)); o != nil {
 			pos, msg = *o, firstLine(e.Error())
 			continue
 		}
@@ -163,8 +169,31 @@ func componentSection(singular string) string {
 	return singular + "s"
 }
 
-// originOf returns the position an error's Origin field records, if any.
-func originOf(e error) *Position {
+// field names the keyword an error is about, to point at it rather than at
+// the object that holds it; "" when the object is the better place.
+func field(err error) string {
+	var (
+		sve *openapi3.SchemaValueError
+		in  *openapi3.InvalidParameterInError
+		typ *openapi3.SchemaTypeError
+		pat *openapi3.SchemaPatternRegexError
+	)
+	switch {
+	case errors.As(err, &sve):
+		return sve.ValueKind
+	case errors.As(err, &in):
+		return "in"
+	case errors.As(err, &typ):
+		return "type"
+	case errors.As(err, &pat):
+		return "pattern"
+	}
+	return ""
+}
+
+// originOf returns the position an error's Origin field records, if any:
+// that of the field named name when the origin has it, else the element's.
+func originOf(e error, name string) *Position {
 	v := reflect.ValueOf(e)
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
 		return nil
@@ -173,7 +202,11 @@ func originOf(e error) *Position {
 	if !f.IsValid() || f.Type() != originType || f.IsNil() {
 		return nil
 	}
-	return originPos(f.Interface().(*openapi3.Origin))
+	o := f.Interface().(*openapi3.Origin)
+	if l, ok := o.Fields.Lookup(name); ok && name != "" {
+		return &Position{File: l.File, Line: l.Line, Col: l.Column}
+	}
+	return originPos(o)
 }
 
 // OriginPosition returns where kin-openapi recorded an element: the key
@@ -201,7 +234,14 @@ func originPos(o *openapi3.Origin) *Position {
 	return nil
 }
 
+// firstLine returns the first line of a kin-openapi message, which may go
+// on with a dump of the schema and value, without the prefix its nested
+// errors repeat.
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
+	const repeated = "validation failed due to: "
+	for strings.Contains(s, repeated+repeated) {
+		s = strings.ReplaceAll(s, repeated+repeated, repeated)
+	}
 	return strings.TrimSpace(s)
 }

@@ -6,12 +6,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // maxDepth bounds every walk over a node tree, so that a pathological
@@ -47,9 +46,6 @@ func (s *sources) warnf(pos Position, format string, args ...any) {
 	s.diags = append(s.diags, Diagnostic{Pos: pos, Severity: Warning, Message: fmt.Sprintf(format, args...)})
 }
 
-// yamlLine finds the line number yaml.v3 puts in its error messages.
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
-
 // read reads and parses path once; it returns nil, after recording why, when
 // the file cannot be read or parsed. from locates the reference that led
 // here, for the read error.
@@ -77,11 +73,13 @@ func (s *sources) read(path string, from Position) *file {
 	}
 	root, err := parseYAML(data)
 	if err != nil {
-		pos := Position{File: path}
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			pos.Line, _ = strconv.Atoi(m[1])
-			msg = strings.TrimPrefix(err.Error(), m[0])
+		pos, msg := Position{File: path}, err.Error()
+		var le *yaml.LoadError
+		if errors.As(err, &le) {
+			pos.Line, pos.Col, msg = le.Mark.Line, le.Mark.Column, le.Message
+			if le.ContextMsg != "" && le.ContextMark.Line > 0 {
+				msg += fmt.Sprintf(" %s that starts at %d:%d", le.ContextMsg, le.ContextMark.Line, le.ContextMark.Column)
+			}
 		}
 		s.errorf(pos, "invalid YAML or JSON: %s", msg)
 		return nil
@@ -100,10 +98,14 @@ func parseYAML(data []byte) (root *yaml.Node, err error) {
 	}()
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
+		var errs *yaml.LoadErrors
+		if errors.As(err, &errs) && len(errs.Errors) > 0 {
+			return nil, errs.Errors[0]
+		}
 		return nil, err
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return nil, errors.New("yaml: the file is empty")
+		return nil, errors.New("the file is empty")
 	}
 	return doc.Content[0], nil
 }
@@ -238,7 +240,12 @@ func (s *sources) follow(f *file, refNode *yaml.Node, ref string) (refTarget, bo
 	n, resolved := pointer(target.root, fragment)
 	if n == nil {
 		where := "#" + resolved
-		if filePart != "" {
+		switch {
+		case resolved == "" && filePart == "":
+			where = "the document"
+		case resolved == "":
+			where = filePart
+		case filePart != "":
 			where = filePart + where
 		}
 		s.errorf(at, "$ref %q does not resolve: %s has no %q", ref, where, nextToken(fragment, resolved))

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // Position locates a problem in a spec file. Line and Col are 1-based; 0
@@ -106,8 +106,7 @@ type EventSpec struct {
 func Load(path string) (*Document, Diagnostics) {
 	s := newSources()
 	doc := s.load(path)
-	s.diags.sort()
-	return doc, s.diags
+	return doc, s.diags.sorted()
 }
 
 func (s *sources) load(path string) *Document {
@@ -132,7 +131,9 @@ func (s *sources) load(path string) *Document {
 	return doc
 }
 
-func (ds Diagnostics) sort() {
+// sorted orders ds by position and drops repeats: kin-openapi reports a
+// problem in a shared schema once per place that uses it.
+func (ds Diagnostics) sorted() Diagnostics {
 	slices.SortStableFunc(ds, func(a, b Diagnostic) int {
 		return cmp.Or(
 			cmp.Compare(a.Pos.File, b.Pos.File),
@@ -140,4 +141,5 @@ func (ds Diagnostics) sort() {
 			cmp.Compare(a.Pos.Col, b.Pos.Col),
 		)
 	})
+	return slices.Compact(ds)
 }

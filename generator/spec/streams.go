@@ -113,10 +113,10 @@ func (s *sources) checkStreamResponse(a *annotation, op *openapi3.Operation) {
 		return
 	}
 	pos := a.stream.Pos
-	if p := originPos(mt.Schema.Origin); p != nil {
-		pos = *p
-	} else if p := originPos(mt.Origin); p != nil {
-		pos = *p
+	if mt.Origin != nil {
+		if l, ok := mt.Origin.Fields.Lookup("schema"); ok {
+			pos = Position{File: l.File, Line: l.Line, Col: l.Column}
+		}
 	}
 	s.errorf(pos, "the text/event-stream schema of the 200 response contradicts %s at %s: it must be the schema of the only event, or a oneOf of exactly the events' schemas (or omit it: the stream is implied)", extensionKey, a.stream.Pos)
 }

@@ -1,0 +1,328 @@
+package spec
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// base is a valid document with one streaming operation. Its
+// x-event-stream annotation starts on line 9 at column 7; {{stream}} is
+// replaced by a case's annotation body, each line indented by 8 spaces.
+const base = `openapi: 3.0.3
+info:
+  title: Test
+  version: 1.0.0
+paths:
+  /events:
+    get:
+      operationId: watch
+      x-event-stream:
+{{stream}}
+      responses:
+        '200':
+          description: Events
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        name: {type: string}
+    Note:
+      type: string
+`
+
+func withStream(annotation string) string {
+	lines := strings.Split(strings.TrimSuffix(annotation, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = "        " + l
+	}
+	return strings.Replace(base, "{{stream}}", strings.Join(lines, "\n"), 1)
+}
+
+// TestDiagnostics loads broken documents and checks every diagnostic:
+// message and file:line:col, all of them in one run.
+func TestDiagnostics(t *testing.T) {
+	cases := []struct {
+		name  string
+		files map[string]string // file name -> content
+		root  string            // the file to load; default api.yaml
+		want  []string
+	}{
+		{
+			name: "unknown top-level key",
+			files: map[string]string{"api.yaml": withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Pet'}}
+heartbeet: 5s`)},
+			want: []string{`api.yaml:12:9: x-event-stream: unknown key "heartbeet"; allowed keys: events, error, end, heartbeat, retry, resume`},
+		},
+		{
+			name: "unknown event key and missing schema",
+			files: map[string]string{"api.yaml": withStream(`events:
+  message:
+    scheme: {$ref: '#/components/schemas/Pet'}`)},
+			want: []string{
+				`api.yaml:11:11: x-event-stream.events.message: missing required key "schema"`,
+				`api.yaml:12:13: x-event-stream.events.message: unknown key "scheme"; allowed keys: schema, contentType, description`,
+			},
+		},
+		{
+			name: "wrong types",
+			files: map[string]string{"api.yaml": withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Pet'}, description: 3}
+resume: "yes"
+heartbeat: 5
+end: [DONE]`)},
+			want: []string{
+				`api.yaml:11:78: x-event-stream.events.message.description: expected a string, got number`,
+				`api.yaml:12:17: x-event-stream.resume: expected a boolean, got string`,
+				`api.yaml:13:20: x-event-stream.heartbeat: expected a string, got number`,
+				`api.yaml:14:14: x-event-stream.end: expected a string, got array`,
+			},
+		},
+		{
+			name:  "not an object",
+			files: map[string]string{"api.yaml": withStream(`true`)},
+			want:  []string{`api.yaml:10:9: x-event-stream: expected an object, got boolean`},
+		},
+		{
+			name:  "missing events",
+			files: map[string]string{"api.yaml": withStream(`resume: true`)},
+			want:  []string{`api.yaml:9:7: x-event-stream: missing required key "events"`},
+		},
+		{
+			name:  "no events",
+			files: map[string]string{"api.yaml": withStream(`events: {}`)},
+			want:  []string{`api.yaml:10:9: x-event-stream.events: declare at least one event`},
+		},
+		{
+			name: "error names an undeclared event",
+			files: map[string]string{"api.yaml": withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Pet'}}
+  done: {schema: {$ref: '#/components/schemas/Pet'}}
+error: failed`)},
+			want: []string{`api.yaml:13:16: x-event-stream.error: "failed" is not a declared event; declared: "done", "message"`},
+		},
+		{
+			name: "event names an SSE client cannot receive",
+			files: map[string]string{"api.yaml": withStream(`events:
+  "": {schema: {$ref: '#/components/schemas/Pet'}}
+  "two\nlines": {schema: {$ref: '#/components/schemas/Pet'}}
+  "carriage\rreturn": {schema: {$ref: '#/components/schemas/Pet'}}`)},
+			want: []string{
+				`api.yaml:11:11: x-event-stream.events: an event name must not be empty`,
+				`api.yaml:12:11: x-event-stream.events: event name "two\nlines" contains a line break, which an SSE event line cannot carry`,
+				`api.yaml:13:11: x-event-stream.events: event name "carriage\rreturn" contains a line break, which an SSE event line cannot carry`,
+			},
+		},
+		{
+			name: "schema $ref that does not resolve",
+			files: map[string]string{"api.yaml": withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Nope'}}`)},
+			want: []string{`api.yaml:11:36: $ref "#/components/schemas/Nope" does not resolve: #/components/schemas has no "Nope"`},
+		},
+		{
+			name: "unsupported content type",
+			files: map[string]string{"api.yaml": withStream(`events:
+  message:
+    schema: {$ref: '#/components/schemas/Pet'}
+    contentType: text/html`)},
+			want: []string{`api.yaml:13:26: x-event-stream.events.message.contentType: "text/html" is not supported; use application/json, a +json media type or text/plain`},
+		},
+		{
+			name: "text/plain needs a string schema",
+			files: map[string]string{"api.yaml": withStream(`events:
+  message:
+    schema: {$ref: '#/components/schemas/Pet'}
+    contentType: text/plain
+  note:
+    schema: {$ref: '#/components/schemas/Note'}
+    contentType: text/plain
+  patch:
+    schema: {type: object}
+    contentType: application/merge-patch+json`)},
+			want: []string{`api.yaml:13:26: x-event-stream.events.message: text/plain data needs a schema of type string, not type [object]`},
+		},
+		{
+			name: "bad durations",
+			files: map[string]string{"api.yaml": withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Pet'}}
+heartbeat: fast
+retry: 1500us`)},
+			want: []string{
+				`api.yaml:12:20: x-event-stream.heartbeat: "fast" is not a Go duration such as "15s", "1m30s" or "0s"`,
+				`api.yaml:13:16: x-event-stream.retry: 1500us is not a whole number of milliseconds, the unit SSE sends it in`,
+			},
+		},
+		{
+			name: "duration out of range",
+			files: map[string]string{"api.yaml": withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Pet'}}
+heartbeat: 9999999999h`)},
+			want: []string{`api.yaml:12:20: x-event-stream.heartbeat: "9999999999h" is not a valid duration: invalid duration "9999999999h"`},
+		},
+		{
+			name: "method that cannot stream",
+			files: map[string]string{"api.yaml": strings.Replace(withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Pet'}}`), "    get:", "    head:", 1)},
+			want: []string{`api.yaml:9:7: x-event-stream is not allowed on a HEAD operation: event streams are served for GET, POST, PUT, PATCH, DELETE`},
+		},
+		{
+			name: "text/event-stream schema contradicts the events",
+			files: map[string]string{"api.yaml": strings.Replace(withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Pet'}}
+  note: {schema: {$ref: '#/components/schemas/Note'}}`), "          description: Events\n", `          description: Events
+          content:
+            text/event-stream:
+              schema:
+                $ref: '#/components/schemas/Pet'
+`, 1)},
+			want: []string{`api.yaml:18:15: the text/event-stream schema of the 200 response contradicts x-event-stream at api.yaml:9:7: it must be the schema of the only event, or a oneOf of exactly the events' schemas (or omit it: the stream is implied)`},
+		},
+		{
+			name: "every problem in one run",
+			files: map[string]string{"api.yaml": strings.Replace(withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Gone'}}
+error: oops
+heartbeat: -1s`), "        name: {type: string}", "        name: {$ref: '#/components/schemas/Missing'}", 1)},
+			want: []string{
+				`api.yaml:11:36: $ref "#/components/schemas/Gone" does not resolve: #/components/schemas has no "Gone"`,
+				`api.yaml:12:16: x-event-stream.error: "oops" is not a declared event; declared: "message"`,
+				`api.yaml:13:20: x-event-stream.heartbeat: "-1s" is not a Go duration such as "15s", "1m30s" or "0s"`,
+				`api.yaml:22:22: $ref "#/components/schemas/Missing" does not resolve: #/components/schemas has no "Missing"`,
+			},
+		},
+		{
+			name: "error in a referenced file",
+			files: map[string]string{
+				"api.yaml": withStream(`events:
+  message: {schema: {$ref: 'schemas/pet.yaml#/Pet'}}`),
+				"schemas/pet.yaml": `Pet:
+  type: object
+  properties:
+    owner:
+      $ref: 'owner.yaml#/Owner'
+    tags:
+      $ref: 'tags.yaml'
+`,
+				"schemas/owner.yaml": "Person:\n  type: object\n",
+			},
+			want: []string{
+				`schemas/pet.yaml:5:13: $ref "owner.yaml#/Owner" does not resolve: owner.yaml has no "Owner"`,
+				`schemas/pet.yaml:7:13: cannot read schemas/tags.yaml: no such file or directory`,
+			},
+		},
+		{
+			name: "annotation in a referenced path item",
+			files: map[string]string{
+				"api.yaml": "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /events:\n    $ref: 'paths.yaml#/events'\n",
+				"paths.yaml": `events:
+  post:
+    x-event-stream:
+      events:
+        message:
+          schema: {$ref: '#/Pet'}
+          contentType: text/plain
+    responses:
+      '200': {description: ok}
+Pet:
+  type: object
+`,
+			},
+			want: []string{`paths.yaml:7:24: x-event-stream.events.message: text/plain data needs a schema of type string, not type [object]`},
+		},
+		{
+			name:  "YAML syntax error",
+			files: map[string]string{"api.yaml": "openapi: 3.0.3\ninfo:\n  title: [unclosed\n"},
+			want:  []string{`api.yaml:4:1: invalid YAML or JSON: did not find expected ',' or ']' while parsing a flow sequence that starts at 3:10`},
+		},
+		{
+			name:  "Swagger 2.0",
+			files: map[string]string{"api.yaml": "swagger: '2.0'\ninfo: {title: T, version: '1'}\n"},
+			want:  []string{`api.yaml:1:1: Swagger 2.0 documents are not supported; convert the document to OpenAPI 3.0 or 3.1`},
+		},
+		{
+			name:  "not an OpenAPI document",
+			files: map[string]string{"api.yaml": "info: {title: T, version: '1'}\n"},
+			want:  []string{`api.yaml:1:1: not an OpenAPI document: missing the "openapi" version field`},
+		},
+		{
+			name:  "remote reference",
+			files: map[string]string{"api.yaml": strings.Replace(base, "{{stream}}", "        events: {message: {schema: {$ref: 'https://example.com/pet.yaml'}}}", 1)},
+			want:  []string{`api.yaml:10:43: $ref "https://example.com/pet.yaml": remote references are not supported; save the file next to the spec and refer to it by a relative path`},
+		},
+		{
+			name: "kin-openapi validation: errors and warnings",
+			files: map[string]string{"api.yaml": `openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /pets:
+    get:
+      parameters:
+        - name: q
+          in: body
+          schema: {type: string}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: integer
+                example: abc
+`},
+			want: []string{
+				`api.yaml:8:11: parameter can't have 'in' value "body"`,
+				`api.yaml:17:17: warning: invalid example: value must be an integer`,
+			},
+		},
+		{
+			name: "JSON document",
+			root: "api.json",
+			files: map[string]string{"api.json": `{
+  "openapi": "3.1.0",
+  "info": {"title": "T", "version": "1"},
+  "paths": {
+    "/events": {
+      "get": {
+        "x-event-stream": {"events": {"message": {"schema": {"type": "string"}, "contentType": "text/html"}}},
+        "responses": {"200": {"description": "ok"}}
+      }
+    }
+  }
+}
+`},
+			want: []string{`api.json:7:96: x-event-stream.events.message.contentType: "text/html" is not supported; use application/json, a +json media type or text/plain`},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for name, content := range tc.files {
+				p := filepath.Join(dir, name)
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			root := tc.root
+			if root == "" {
+				root = "api.yaml"
+			}
+			_, diags := Load(filepath.Join(dir, root))
+			var got []string
+			for _, d := range diags {
+				got = append(got, strings.ReplaceAll(d.String(), dir+string(filepath.Separator), ""))
+			}
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+			if !diags.HasErrors() && len(tc.want) > 0 && !strings.Contains(tc.want[0], "warning") {
+				t.Error("HasErrors() = false")
+			}
+		})
+	}
+}
