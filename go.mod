@@ -6,6 +6,8 @@ require github.com/getkin/kin-openapi v0.153.0
 
 require go.uber.org/goleak v1.3.0
 
+require github.com/dave/jennifer v1.7.1 // indirect
+
 require (
 	github.com/chromedp/cdproto v0.159.0 // indirect
 	github.com/chromedp/chromedp v0.23.0
