@@ -25,7 +25,7 @@ var framers = []framer{
 		buf.Write(preframed)
 		return nil
 	}},
-	// ssegenFramer,
+	ssegenFramer,
 	{"go-sse", func(buf *bytes.Buffer, encode bool) error {
 		data := sampleData
 		if encode {

@@ -60,7 +60,7 @@ type impl struct {
 }
 
 // impls lists the contenders in table order: the limit first.
-var impls = []impl{bare, goSSE, r3labs}
+var impls = []impl{bare, ssegen, ssegenEncode, goSSE, r3labs}
 
 // bare is the limit: pre-framed bytes written straight to the
 // ResponseWriter with the same flush policy as the libraries.

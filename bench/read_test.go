@@ -18,7 +18,7 @@ type reader struct {
 }
 
 var readers = []reader{
-	// ssegenReader,
+	ssegenReader,
 	{"go-sse", func(r io.Reader) (int, error) {
 		n := 0
 		for ev, err := range gosse.Read(r, nil) {
