@@ -48,8 +48,9 @@ type StreamConfig struct {
 	// just ends.
 	ErrorEvent string
 	// ErrorData returns the content type and value of the data of the
-	// ErrorEvent for err. Nil sends an application/problem+json document
-	// with status 500 and no detail, so internal errors do not leak.
+	// ErrorEvent for err; a nil v sends no event (the stream just ends).
+	// Nil sends an application/problem+json document with status 500 and
+	// no detail, so internal errors do not leak.
 	ErrorData func(err error) (contentType string, v any)
 }
 
@@ -220,7 +221,9 @@ func (s *Stream) logFailure(err error) {
 func (s *Stream) report(err error) {
 	contentType, v := "application/problem+json", any(problemDetails{Title: http.StatusText(http.StatusInternalServerError), Status: http.StatusInternalServerError})
 	if s.cfg.ErrorData != nil {
-		contentType, v = s.cfg.ErrorData(err)
+		if contentType, v = s.cfg.ErrorData(err); v == nil {
+			return
+		}
 	}
 	if err := s.SendData(s.cfg.ErrorEvent, contentType, v); err != nil {
 		s.o.log().Error("runtime: cannot report event stream handler failure", "method", s.r.Method, "path", s.r.URL.Path, "err", err)
