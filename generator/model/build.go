@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/ssegen/ssegen/generator/spec"
@@ -32,7 +33,8 @@ func Build(doc *spec.Document) (*API, spec.Diagnostics) {
 		named:     map[schemaKey]*TypeRef{},
 		building:  map[string]bool{},
 		byName:    map[string]*Type{},
-		compNames: map[schemaKey]string{},
+		compNames:  map[schemaKey]string{},
+		components: map[schemaKey]*openapi3.Schema{},
 	}
 	t := doc.OpenAPI
 	api := &API{}
@@ -89,8 +91,11 @@ type builder struct {
 	typeNames namespace // Go type names in use
 	opNames   namespace // operation names in use
 
-	// compNames holds the reserved Go name of every component schema.
-	compNames map[schemaKey]string
+	// compNames holds the reserved Go name of every component schema, and
+	// components the schema itself: a 3.1 $ref with sibling keywords
+	// resolves to a copy carrying them, which must not shape the type.
+	compNames  map[schemaKey]string
+	components map[schemaKey]*openapi3.Schema
 	// named holds the reference to the Type declared for a schema.
 	named    map[schemaKey]*TypeRef
 	byName   map[string]*Type
@@ -123,10 +128,12 @@ func (b *builder) reserveComponentNames() {
 		if sr == nil || sr.Value == nil {
 			continue
 		}
-		if _, ok := b.compNames[keyOf(sr.Value)]; ok {
+		key := keyOf(sr.Value)
+		if _, ok := b.compNames[key]; ok {
 			continue // one component aliasing another
 		}
-		b.compNames[keyOf(sr.Value)] = b.typeNames.claim(GoName(name))
+		b.compNames[key] = b.typeNames.claim(GoName(name))
+		b.components[key] = sr.Value
 	}
 }
 
@@ -167,6 +174,9 @@ func (b *builder) typeOf(sr *openapi3.SchemaRef, ctx string) *TypeRef {
 		return ref
 	}
 	if name, ok := b.refName(sr); ok {
+		if c := b.components[keyOf(s)]; c != nil {
+			s = c
+		}
 		return b.declare(s, name, true)
 	}
 	return b.inline(s, ctx)
@@ -242,6 +252,19 @@ func schemaType(s *openapi3.Schema) string {
 		return "object"
 	case s.Items != nil:
 		return "array"
+	}
+	// A const or enum without a type has the type of its values.
+	v := s.Const
+	if v == nil && len(s.Enum) > 0 {
+		v = s.Enum[0]
+	}
+	switch v.(type) {
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case float64:
+		return "number"
 	}
 	return ""
 }
@@ -427,8 +450,11 @@ func (b *builder) properties(s *openapi3.Schema, depth int) (props []property, a
 			props[i].required = true
 		}
 	}
-	if s.AdditionalProperties.Schema != nil {
-		additional = s.AdditionalProperties.Schema
+	switch ap := s.AdditionalProperties; {
+	case ap.Schema != nil:
+		additional = ap.Schema
+	case ap.Has != nil && *ap.Has:
+		additional = &openapi3.SchemaRef{Value: &openapi3.Schema{}} // any value
 	}
 	return props, additional
 }
@@ -464,7 +490,7 @@ func (b *builder) fields(t *Type, s *openapi3.Schema) {
 		null := ps != nil && nullable(ps)
 		f := &Field{Name: goName, JSONName: p.name, Type: ref, Required: p.required, Nullable: null}
 		if ps != nil {
-			f.Doc = doc(ps)
+			f.Doc = b.fieldDoc(p.schema)
 		}
 		if (!p.required || null || b.building[ref.Name]) && b.needsPointer(ref) {
 			f.Type = pointerTo(ref)
@@ -474,6 +500,19 @@ func (b *builder) fields(t *Type, s *openapi3.Schema) {
 	if additional != nil {
 		t.Additional = b.typeOf(additional, t.Name+"Value")
 	}
+}
+
+// fieldDoc documents a property: with its own description, not that of
+// the schema it refers to, which documents the type; a 3.1 $ref may carry
+// a description of its own next to it.
+func (b *builder) fieldDoc(sr *openapi3.SchemaRef) string {
+	if sr.Ref == "" {
+		return doc(sr.Value)
+	}
+	if c := b.components[keyOf(sr.Value)]; c != nil && c != sr.Value && c.Description != sr.Value.Description {
+		return strings.TrimSpace(sr.Value.Description)
+	}
+	return ""
 }
 
 // needsPointer reports whether absent (or null) must be told apart from the
@@ -526,8 +565,18 @@ func (b *builder) enum(t *Type, s *openapi3.Schema) {
 			b.errorf(s.Origin, "enum value %v of type %T is not a %s", v, v, schemaType(s))
 			continue
 		}
-		t.Values = append(t.Values, &EnumValue{Name: names.claim(t.Name + GoName(word)), Value: val})
+		t.Values = append(t.Values, &EnumValue{Name: names.claim(t.Name + enumWord(word)), Value: val})
 	}
+}
+
+// enumWord turns an enum value into the suffix of its constant's name:
+// "in-progress" -> InProgress; 1 -> 1, as the type name comes first.
+func enumWord(v string) string {
+	w := GoName(v)
+	if v != "" && v[0] >= '0' && v[0] <= '9' {
+		w = strings.TrimPrefix(w, "N")
+	}
+	return w
 }
 
 func (b *builder) union(t *Type, s *openapi3.Schema) {
@@ -552,11 +601,17 @@ func (b *builder) union(t *Type, s *openapi3.Schema) {
 	names := namespace{}
 	for i, br := range branches {
 		ctx := t.Name + strconv.Itoa(i+1)
-		if title := br.Value.Title; title != "" && br.Ref == "" {
+		if c, ok := constValue(br.Value.Properties[prop]); ok && prop != "" {
+			ctx = t.Name + GoName(c)
+		} else if title := br.Value.Title; title != "" {
 			ctx = t.Name + GoName(title)
 		}
 		ref := b.typeOf(br, ctx)
-		v := &Variant{Name: names.claim(variantName(ref)), Type: ref}
+		name := variantName(ref)
+		if rest := strings.TrimPrefix(name, t.Name); br.Ref == "" && rest != name && rest != "" && unicode.IsLetter(rune(rest[0])) {
+			name = rest // AsCreated, not AsEventCreated
+		}
+		v := &Variant{Name: names.claim(name), Type: ref}
 		if prop != "" {
 			v.Tags = tags(s.Discriminator, prop, br)
 		}
