@@ -27,12 +27,12 @@ import (
 // map iteration order, so the same document gives the same model.
 func Build(doc *spec.Document) (*API, spec.Diagnostics) {
 	b := &builder{
-		doc:       doc,
-		typeNames: namespace{},
-		opNames:   namespace{},
-		named:     map[schemaKey]*TypeRef{},
-		building:  map[string]bool{},
-		byName:    map[string]*Type{},
+		doc:        doc,
+		typeNames:  namespace{},
+		opNames:    namespace{},
+		named:      map[schemaKey]*TypeRef{},
+		building:   map[string]bool{},
+		byName:     map[string]*Type{},
 		compNames:  map[schemaKey]string{},
 		components: map[schemaKey]*openapi3.Schema{},
 	}

@@ -182,7 +182,7 @@ func TestSchemaFeatures(t *testing.T) {
 		{api30, "Pet.Weight", "*float64"},
 		{api30, "Pet.Height", "*float32"},
 		{api30, "Names.HTTPStatus", "*int64"},
-		{api30, "Pet.Updated", "*time.Time"}, // a date-time component is not renamed
+		{api30, "Pet.Updated", "*time.Time"},     // a date-time component is not renamed
 		{api31, "Message.ID", "string required"}, // uuid
 		// enums
 		{api30, "Pet.Kind", "PetKind required"},
