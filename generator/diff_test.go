@@ -263,3 +263,24 @@ func safeIndex(s []string, i int) string {
 	}
 	return "<end of file>"
 }
+
+// FuzzUnifiedDiff checks that the diff of any two texts applies and turns
+// one into the other.
+func FuzzUnifiedDiff(f *testing.F) {
+	f.Add("a\nb\nc\n", "a\nc\nd")
+	f.Add("", "x")
+	f.Add("x\r\ny\n", "x\ny\r\n")
+	f.Fuzz(func(t *testing.T, old, new string) {
+		diff := unifiedDiff("old", "new", []byte(old), []byte(new))
+		if old == new {
+			if diff != nil {
+				t.Fatalf("diff of equal texts: %q", diff)
+			}
+			return
+		}
+		got, _, err := applyDiff(old, string(diff))
+		if err != nil || got != new {
+			t.Fatalf("diff does not apply: %v, got %q\n%s", err, got, diff)
+		}
+	})
+}

@@ -3,11 +3,14 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
+
+	"github.com/ssegen/ssegen/generator"
 )
 
 // TestConfigSchema checks that docs/ssegen.schema.json, which editors use,
@@ -77,4 +80,29 @@ func TestConfigSchema(t *testing.T) {
 			t.Errorf("schema on %q: %v, want valid %v", tt.config, schemaErr, tt.valid)
 		}
 	}
+}
+
+// FuzzParseConfig checks that no config file makes the parser panic, and
+// that every error it reports is located in the file.
+func FuzzParseConfig(f *testing.F) {
+	for _, seed := range []string{
+		"spec: api.yaml\nout: internal/api\npackage: api\nclient: false\nstrict: true\n",
+		"client: yes\n", "- a\n", "spec: 'a\n", "a: &x b\nc: *x\n", "? [a]\n: b\n", "---\n---\n",
+		"spec: !!binary aGVsbG8=\n", "{spec: a, spec: b}\n", "\xff\xfe",
+	} {
+		f.Add([]byte(seed))
+	}
+	located := regexp.MustCompile(`^ssegen\.yaml(:\d+(:\d+)?)?: `)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cfg, err := parseConfig("ssegen.yaml", data)
+		if err != nil {
+			if !located.MatchString(err.Error()) {
+				t.Errorf("error %q does not say where", err)
+			}
+			return
+		}
+		if cfg.Package != "" && generator.CheckPackageName(cfg.Package) != nil {
+			t.Errorf("accepted package %q", cfg.Package)
+		}
+	})
 }
