@@ -466,3 +466,61 @@ func TestVersionFromBuildInfo(t *testing.T) {
 		}
 	}
 }
+
+// TestStrict checks that warnings are printed and pass, and that --strict
+// or strict: true makes them fail without writing anything.
+func TestStrict(t *testing.T) {
+	const warnSpec = `openapi: 3.0.3
+info: {title: W, version: "1.0"}
+paths:
+  /items:
+    get:
+      operationId: listItems
+      responses:
+        "200":
+          description: The items.
+          content:
+            application/json:
+              schema: {type: array, items: {type: string}}
+        "5XX":
+          description: Server trouble.
+`
+	tests := []struct {
+		config string
+		args   []string
+		code   int
+	}{
+		{"", []string{"generate", "--out", "gen", "api.yaml"}, 0},
+		{"", []string{"generate", "--strict", "--out", "gen", "api.yaml"}, 1},
+		{"strict: true\n", []string{"generate", "--out", "gen", "api.yaml"}, 1},
+		{"strict: true\n", []string{"generate", "--strict=false", "--out", "gen", "api.yaml"}, 0},
+		{"", []string{"validate", "api.yaml"}, 0},
+		{"", []string{"validate", "--strict", "api.yaml"}, 1},
+		{"", []string{"check", "--strict", "--out", "gen", "api.yaml"}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.config+strings.Join(tt.args, " "), func(t *testing.T) {
+			dir := t.TempDir()
+			files := map[string]string{"api.yaml": warnSpec}
+			if tt.config != "" {
+				files["ssegen.yaml"] = tt.config
+			}
+			writeFiles(t, dir, files)
+			code, _, stderr := ssegen(t, dir, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit code %d, want %d; stderr:\n%s", code, tt.code, stderr)
+			}
+			want := `api.yaml:13:9: warning: response "5XX" is skipped`
+			if tt.code == 1 {
+				want = `api.yaml:13:9: response "5XX" is skipped`
+			}
+			if !strings.Contains(stderr, want) {
+				t.Errorf("stderr:\n%s\nwant it to contain %q", stderr, want)
+			}
+			_, err := os.Stat(filepath.Join(dir, "gen"))
+			if wrote := err == nil; wrote != (tt.code == 0 && tt.args[0] == "generate") {
+				t.Errorf("output directory exists: %v", wrote)
+			}
+		})
+	}
+}
