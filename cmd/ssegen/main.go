@@ -103,9 +103,6 @@ of date (check) or cannot be written; 2 on bad usage or a bad config file.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &exitError{exitUsage, err}
-	})
 	root.AddCommand(
 		generateCommand(stderr),
 		checkCommand(stdout, stderr),
