@@ -26,7 +26,6 @@ import (
 
 	"github.com/ssegen/ssegen/generator"
 	"github.com/ssegen/ssegen/generator/golang"
-	"github.com/ssegen/ssegen/generator/spec"
 )
 
 const modulePath = "github.com/ssegen/ssegen"
@@ -173,23 +172,24 @@ func (o *options) resolve(cmd *cobra.Command, args []string) (generator.Config, 
 	return cfg, nil
 }
 
-// generate runs the pipeline and prints its diagnostics, warnings too.
-func generate(cfg generator.Config, stderr io.Writer) ([]golang.File, error) {
-	files, diags, err := generator.Generate(cfg)
-	printDiagnostics(stderr, diags)
+// generate resolves the settings and runs the pipeline, printing every
+// diagnostic, warnings too, on stderr.
+func (o *options) generate(cmd *cobra.Command, args []string, stderr io.Writer) (generator.Config, []golang.File, error) {
+	cfg, err := o.resolve(cmd, args)
 	if err != nil {
-		return nil, &exitError{exitUsage, err}
+		return cfg, nil, err
+	}
+	files, diags, err := generator.Generate(cfg)
+	for _, d := range diags {
+		fmt.Fprintln(stderr, d)
+	}
+	if err != nil {
+		return cfg, nil, &exitError{exitUsage, err}
 	}
 	if diags.HasErrors() {
-		return nil, &exitError{code: exitProblems}
+		return cfg, nil, &exitError{code: exitProblems}
 	}
-	return files, nil
-}
-
-func printDiagnostics(w io.Writer, diags spec.Diagnostics) {
-	for _, d := range diags {
-		fmt.Fprintln(w, d)
-	}
+	return cfg, files, nil
 }
 
 func generateCommand(stderr io.Writer) *cobra.Command {
@@ -202,11 +202,7 @@ directory. Only files that carry ssegen's "Code generated" header are
 replaced or removed; after an error, nothing has been written.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := o.resolve(cmd, args)
-			if err != nil {
-				return err
-			}
-			files, err := generate(cfg, stderr)
+			cfg, files, err := o.generate(cmd, args, stderr)
 			if err != nil {
 				return err
 			}
@@ -230,11 +226,7 @@ func checkCommand(stdout, stderr io.Writer) *cobra.Command {
 they differ it prints a unified diff and exits with status 1.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := o.resolve(cmd, args)
-			if err != nil {
-				return err
-			}
-			files, err := generate(cfg, stderr)
+			cfg, files, err := o.generate(cmd, args, stderr)
 			if err != nil {
 				return err
 			}
@@ -261,11 +253,7 @@ func validateCommand(stderr io.Writer) *cobra.Command {
 		Short: "Check an OpenAPI document and its annotations without writing anything",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := o.resolve(cmd, args)
-			if err != nil {
-				return err
-			}
-			_, err = generate(cfg, stderr)
+			_, _, err := o.generate(cmd, args, stderr)
 			return err
 		},
 	}
