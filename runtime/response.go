@@ -9,9 +9,9 @@ import (
 // WriteData answers with status and v encoded by the codec of contentType.
 // When the codec is missing or fails, nothing is written and the error is
 // returned, so the caller can still answer with an error. A status that has
-// no body (204, 304, 1xx) writes none.
+// no body (204, 304, 1xx), or an empty contentType with a nil v, writes none.
 func WriteData(w http.ResponseWriter, o *Options, status int, contentType string, v any) error {
-	if !bodyAllowed(status) {
+	if !bodyAllowed(status) || contentType == "" && v == nil {
 		w.WriteHeader(status)
 		return nil
 	}

@@ -1,0 +1,524 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// ParamIn is where a request parameter travels.
+type ParamIn string
+
+const (
+	InPath   ParamIn = "path"
+	InQuery  ParamIn = "query"
+	InHeader ParamIn = "header"
+	InCookie ParamIn = "cookie"
+	InBody   ParamIn = "body" // the request body, for errors
+)
+
+// Style is an OpenAPI parameter serialization style.
+type Style string
+
+const (
+	StyleSimple         Style = "simple"
+	StyleForm           Style = "form"
+	StyleLabel          Style = "label"
+	StyleMatrix         Style = "matrix"
+	StyleSpaceDelimited Style = "spaceDelimited"
+	StylePipeDelimited  Style = "pipeDelimited"
+	StyleDeepObject     Style = "deepObject"
+)
+
+// Param describes one parameter of an operation: where it travels and how
+// it is serialized. Build it with Path, Query, Header or Cookie, which apply
+// the OpenAPI defaults for the location, then adjust it with its methods.
+type Param struct {
+	in       ParamIn
+	name     string
+	wildcard string
+	style    Style
+	explode  bool
+	required bool
+}
+
+// Path describes the path parameter name (style simple, no explode,
+// required).
+func Path(name string) Param {
+	return Param{in: InPath, name: name, wildcard: name, style: StyleSimple, required: true}
+}
+
+// Query describes the query parameter name (style form, explode).
+func Query(name string) Param {
+	return Param{in: InQuery, name: name, style: StyleForm, explode: true}
+}
+
+// Header describes the header parameter name (style simple, no explode).
+func Header(name string) Param {
+	return Param{in: InHeader, name: name, style: StyleSimple}
+}
+
+// Cookie describes the cookie parameter name (style form, explode).
+func Cookie(name string) Param {
+	return Param{in: InCookie, name: name, style: StyleForm, explode: true}
+}
+
+// Styled returns p with another style and explode setting.
+func (p Param) Styled(style Style, explode bool) Param {
+	p.style, p.explode = style, explode
+	return p
+}
+
+// Required returns p marked required: a request without it is rejected.
+func (p Param) Required() Param {
+	p.required = true
+	return p
+}
+
+// Wildcard returns p read from the http.ServeMux wildcard name, for path
+// parameters whose name is not a Go identifier.
+func (p Param) Wildcard(name string) Param {
+	p.wildcard = name
+	return p
+}
+
+// ParamError is a parameter or request body that does not decode, or a
+// required one that is missing.
+type ParamError struct {
+	In       ParamIn
+	Name     string // parameter name; "" for the body
+	Property string // property of an object parameter, when the problem is there
+	Err      error  // ErrMissing or the reason the value is invalid
+}
+
+// ErrMissing is the Err of a ParamError for a required parameter, property or
+// body that is absent.
+var ErrMissing = errors.New("is required")
+
+func (e *ParamError) Error() string {
+	var b strings.Builder
+	if e.In == InBody {
+		b.WriteString("request body")
+	} else {
+		fmt.Fprintf(&b, "%s parameter %q", e.In, e.Name)
+	}
+	if e.Property != "" {
+		fmt.Fprintf(&b, " property %q", e.Property)
+	}
+	if e.Err == ErrMissing {
+		b.WriteString(" is required")
+	} else {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *ParamError) Unwrap() error { return e.Err }
+
+// Params decodes the parameters of one request. Decoding functions
+// (Scalar, Array, ...) record every problem; Failed answers them all at
+// once.
+type Params struct {
+	r           *http.Request
+	query       url.Values
+	errs        []error
+	unsupported bool // the body has a content type the operation does not take
+}
+
+// NewParams starts decoding the parameters of r.
+func NewParams(r *http.Request) *Params {
+	return &Params{r: r}
+}
+
+// Err returns the problems recorded so far, joined, or nil.
+func (p *Params) Err() error {
+	return errors.Join(p.errs...)
+}
+
+// Failed reports whether any problem was recorded; if so it answers with an
+// application/problem+json document that names every offending parameter:
+// 415 for a body of the wrong content type, 400 otherwise.
+func (p *Params) Failed(w http.ResponseWriter) bool {
+	if len(p.errs) == 0 {
+		return false
+	}
+	if p.unsupported {
+		WriteProblem(w, http.StatusUnsupportedMediaType, "", p.Err().Error())
+	} else {
+		WriteProblem(w, http.StatusBadRequest, "Invalid request", p.Err().Error())
+	}
+	return true
+}
+
+func (p *Params) fail(spec Param, property string, err error) {
+	p.errs = append(p.errs, &ParamError{In: spec.in, Name: spec.name, Property: property, Err: err})
+}
+
+// missing records a missing required parameter and reports false.
+func (p *Params) missing(spec Param) bool {
+	if spec.required {
+		p.fail(spec, "", ErrMissing)
+	}
+	return false
+}
+
+// Scalar decodes a single-valued parameter into dst with parse. An absent
+// parameter leaves dst unchanged (and is an error when required).
+func Scalar[T any](p *Params, spec Param, dst *T, parse func(string) (T, error)) {
+	s, ok := p.scalar(spec)
+	if !ok {
+		return
+	}
+	v, err := parse(s)
+	if err != nil {
+		p.fail(spec, "", err)
+		return
+	}
+	*dst = v
+}
+
+// ScalarPtr is Scalar for an optional parameter: dst stays nil when absent.
+func ScalarPtr[T any](p *Params, spec Param, dst **T, parse func(string) (T, error)) {
+	var v T
+	ok := false
+	Scalar(p, spec, &v, func(s string) (T, error) { ok = true; return parse(s) })
+	if ok {
+		*dst = &v
+	}
+}
+
+// Array decodes an array parameter into dst, each item with parse. An
+// absent parameter leaves dst nil (and is an error when required).
+func Array[S ~[]T, T any](p *Params, spec Param, dst *S, parse func(string) (T, error)) {
+	items, ok := p.array(spec)
+	if !ok {
+		return
+	}
+	out := make(S, 0, len(items))
+	for _, s := range items {
+		v, err := parse(s)
+		if err != nil {
+			p.fail(spec, "", err)
+			return
+		}
+		out = append(out, v)
+	}
+	*dst = out
+}
+
+// Map decodes an object parameter with free-form properties into dst, each
+// value with parse. An absent parameter leaves dst nil (and is an error
+// when required). With style form and explode, every query parameter is a
+// property.
+func Map[M ~map[string]T, T any](p *Params, spec Param, dst *M, parse func(string) (T, error)) {
+	props, ok := p.Object(spec)
+	if !ok {
+		return
+	}
+	out := make(M, len(props))
+	for k, s := range props {
+		v, err := parse(s)
+		if err != nil {
+			p.fail(spec, k, err)
+			return
+		}
+		out[k] = v
+	}
+	*dst = out
+}
+
+// Object returns the properties of an object parameter, for Field and
+// FieldPtr to decode; names, when given, are the properties to look for
+// (all others are ignored). ok is false when the parameter is absent (an
+// error when required) or malformed.
+func (p *Params) Object(spec Param, names ...string) (props map[string]string, ok bool) {
+	props, ok, err := p.object(spec)
+	if err != nil {
+		p.fail(spec, "", err)
+		return nil, false
+	}
+	if ok && len(names) > 0 {
+		found := false
+		for _, n := range names {
+			if _, has := props[n]; has {
+				found = true
+				break
+			}
+		}
+		// Exploded form objects spread over the whole query: the object is
+		// there when one of its properties is.
+		ok = found || (spec.in != InQuery || spec.style != StyleForm || !spec.explode)
+	}
+	if !ok {
+		return nil, p.missing(spec)
+	}
+	return props, true
+}
+
+// Field decodes the required property name of an object parameter into
+// dst.
+func Field[T any](p *Params, spec Param, props map[string]string, name string, dst *T, parse func(string) (T, error)) {
+	s, ok := props[name]
+	if !ok {
+		p.fail(spec, name, ErrMissing)
+		return
+	}
+	v, err := parse(s)
+	if err != nil {
+		p.fail(spec, name, err)
+		return
+	}
+	*dst = v
+}
+
+// OptionalField decodes the optional property name of an object parameter
+// into dst, leaving dst unchanged when the property is absent.
+func OptionalField[T any](p *Params, spec Param, props map[string]string, name string, dst *T, parse func(string) (T, error)) {
+	if _, ok := props[name]; ok {
+		Field(p, spec, props, name, dst, parse)
+	}
+}
+
+// FieldPtr decodes the optional property name of an object parameter into
+// dst, which stays nil when the property is absent.
+func FieldPtr[T any](p *Params, spec Param, props map[string]string, name string, dst **T, parse func(string) (T, error)) {
+	if _, ok := props[name]; ok {
+		var v T
+		Field(p, spec, props, name, &v, parse)
+		*dst = &v
+	}
+}
+
+// scalar returns the raw value of a single-valued parameter; ok is false
+// when it is absent (an error when required) or malformed.
+func (p *Params) scalar(spec Param) (string, bool) {
+	raw, ok := p.raw(spec)
+	if !ok {
+		return "", p.missing(spec)
+	}
+	if spec.in != InPath {
+		return raw, true
+	}
+	v, err := stripPrefix(spec, raw)
+	if err != nil {
+		p.fail(spec, "", err)
+		return "", false
+	}
+	if spec.style == StyleMatrix {
+		v, err = matrixValue(spec, v)
+		if err != nil {
+			p.fail(spec, "", err)
+			return "", false
+		}
+	}
+	return v, true
+}
+
+// array returns the raw items of an array parameter.
+func (p *Params) array(spec Param) ([]string, bool) {
+	if spec.in == InQuery && spec.explode && spec.style != StyleDeepObject {
+		items, ok := p.queryValues()[spec.name]
+		if !ok {
+			return nil, p.missing(spec)
+		}
+		return items, true
+	}
+	raw, ok := p.raw(spec)
+	if !ok {
+		return nil, p.missing(spec)
+	}
+	items, err := splitArray(spec, raw)
+	if err != nil {
+		p.fail(spec, "", err)
+		return nil, false
+	}
+	return items, true
+}
+
+// raw returns the one raw string of a parameter, as sent.
+func (p *Params) raw(spec Param) (string, bool) {
+	switch spec.in {
+	case InPath:
+		v := p.r.PathValue(spec.wildcard)
+		return v, v != "" || spec.style == StyleSimple
+	case InQuery:
+		vs, ok := p.queryValues()[spec.name]
+		if !ok || len(vs) == 0 {
+			return "", false
+		}
+		return vs[0], true
+	case InHeader:
+		vs := p.r.Header.Values(spec.name)
+		if len(vs) == 0 {
+			return "", false
+		}
+		return strings.Join(vs, ","), true
+	case InCookie:
+		c, err := p.r.Cookie(spec.name)
+		if err != nil {
+			return "", false
+		}
+		return c.Value, true
+	}
+	return "", false
+}
+
+func (p *Params) queryValues() url.Values {
+	if p.query == nil {
+		p.query = p.r.URL.Query()
+	}
+	return p.query
+}
+
+// object returns the raw properties of an object parameter.
+func (p *Params) object(spec Param) (map[string]string, bool, error) {
+	if spec.in == InQuery && (spec.style == StyleDeepObject || spec.style == StyleForm && spec.explode) {
+		props := map[string]string{}
+		for k, vs := range p.queryValues() {
+			if len(vs) == 0 {
+				continue
+			}
+			if spec.style == StyleForm {
+				props[k] = vs[0]
+			} else if name, ok := strings.CutPrefix(k, spec.name+"["); ok && strings.HasSuffix(name, "]") {
+				props[strings.TrimSuffix(name, "]")] = vs[0]
+			}
+		}
+		return props, len(props) > 0, nil
+	}
+	raw, ok := p.raw(spec)
+	if !ok {
+		return nil, false, nil
+	}
+	if spec.in == InPath {
+		var err error
+		if raw, err = stripPrefix(spec, raw); err != nil {
+			return nil, false, err
+		}
+		if spec.style == StyleMatrix && !spec.explode {
+			if raw, err = matrixValue(spec, raw); err != nil {
+				return nil, false, err
+			}
+		}
+	}
+	props := map[string]string{}
+	if raw == "" {
+		return props, true, nil
+	}
+	if spec.explode {
+		// key=value pairs: simple and form (header, cookie) separate them
+		// with ",", label with ".", matrix with ";".
+		for _, kv := range strings.Split(raw, separator(spec)) {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok {
+				return nil, false, fmt.Errorf("%q is not a name=value pair", kv)
+			}
+			props[k] = trimOWS(spec, v)
+		}
+		return props, true, nil
+	}
+	parts := strings.Split(raw, ",")
+	if len(parts)%2 != 0 {
+		return nil, false, fmt.Errorf("%q is not a list of name,value pairs", raw)
+	}
+	for i := 0; i < len(parts); i += 2 {
+		props[trimOWS(spec, parts[i])] = trimOWS(spec, parts[i+1])
+	}
+	return props, true, nil
+}
+
+// stripPrefix removes the "." of label and the ";" of matrix path values.
+func stripPrefix(spec Param, raw string) (string, error) {
+	var prefix string
+	switch spec.style {
+	case StyleLabel:
+		prefix = "."
+	case StyleMatrix:
+		prefix = ";"
+	default:
+		return raw, nil
+	}
+	v, ok := strings.CutPrefix(raw, prefix)
+	if !ok {
+		return "", fmt.Errorf("%q does not start with %q (style %s)", raw, prefix, spec.style)
+	}
+	return v, nil
+}
+
+// matrixValue removes the "name=" of a matrix value (the ";" is gone).
+func matrixValue(spec Param, v string) (string, error) {
+	if v == spec.name {
+		return "", nil
+	}
+	rest, ok := strings.CutPrefix(v, spec.name+"=")
+	if !ok {
+		return "", fmt.Errorf("%q does not start with %q (style matrix)", ";"+v, ";"+spec.name+"=")
+	}
+	return rest, nil
+}
+
+// splitArray splits the raw value of an array parameter into its items.
+func splitArray(spec Param, raw string) ([]string, error) {
+	if spec.in == InPath {
+		var err error
+		if raw, err = stripPrefix(spec, raw); err != nil {
+			return nil, err
+		}
+		if spec.style == StyleMatrix {
+			if spec.explode {
+				// ;id=3;id=4
+				var items []string
+				for _, part := range strings.Split(raw, ";") {
+					v, err := matrixValue(spec, part)
+					if err != nil {
+						return nil, err
+					}
+					items = append(items, v)
+				}
+				return items, nil
+			}
+			if raw, err = matrixValue(spec, raw); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if raw == "" {
+		return []string{}, nil
+	}
+	sep := ","
+	switch {
+	case spec.style == StyleSpaceDelimited:
+		sep = " "
+	case spec.style == StylePipeDelimited:
+		sep = "|"
+	case spec.style == StyleLabel && spec.explode:
+		sep = "."
+	}
+	items := strings.Split(raw, sep)
+	for i, s := range items {
+		items[i] = trimOWS(spec, s)
+	}
+	return items, nil
+}
+
+// separator is what separates the name=value pairs of exploded objects.
+func separator(spec Param) string {
+	switch spec.style {
+	case StyleLabel:
+		return "."
+	case StyleMatrix:
+		return ";"
+	}
+	return ","
+}
+
+// trimOWS removes the optional white space around header list items.
+func trimOWS(spec Param, s string) string {
+	if spec.in == InHeader {
+		return strings.Trim(s, " \t")
+	}
+	return s
+}

@@ -1,0 +1,96 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// Body decodes the required request body into dst with the codec of
+// contentType. A body of another content type is answered with 415 by
+// Params.Failed; a request without a Content-Type is taken as contentType.
+func Body[T any](p *Params, o *Options, contentType string, dst *T) {
+	decodeBody(p, o, contentType, true, dst)
+}
+
+// BodyPtr decodes an optional request body into dst, which stays nil when
+// the request has none.
+func BodyPtr[T any](p *Params, o *Options, contentType string, dst **T) {
+	v := new(T)
+	if decodeBody(p, o, contentType, false, v) {
+		*dst = v
+	}
+}
+
+// decodeBody reports whether a body was decoded into dst.
+func decodeBody(p *Params, o *Options, contentType string, required bool, dst any) bool {
+	spec := Param{in: InBody, required: required}
+	if got := p.r.Header.Get("Content-Type"); got != "" && mediaType(got) != mediaType(contentType) {
+		p.unsupported = true
+		p.fail(spec, "", fmt.Errorf("content type %q is not %s", got, contentType))
+		return false
+	}
+	var data []byte
+	if p.r.Body != nil {
+		var err error
+		if data, err = io.ReadAll(p.r.Body); err != nil {
+			p.fail(spec, "", fmt.Errorf("cannot read: %w", err))
+			return false
+		}
+	}
+	if len(data) == 0 {
+		return p.missing(spec)
+	}
+	codec, err := o.Codec(contentType)
+	if err != nil {
+		p.fail(spec, "", err)
+		return false
+	}
+	if err := codec.Unmarshal(data, dst); err != nil {
+		p.fail(spec, "", err)
+		return false
+	}
+	if _, err := validate(dst); err != nil {
+		p.fail(spec, "", err)
+		return false
+	}
+	return true
+}
+
+// ErrNotImplemented is what an operation's handler returns when it does not
+// implement it; it is answered with 501 Not Implemented.
+var ErrNotImplemented = errors.New("not implemented")
+
+// WriteResponse answers a plain operation with status, response headers
+// already set on w, and v encoded by the codec of contentType (no body when
+// contentType is "" and v nil). A body that cannot be encoded is logged and
+// answered with 500.
+func WriteResponse(w http.ResponseWriter, r *http.Request, o *Options, status int, contentType string, v any) {
+	if err := WriteData(w, o, status, contentType, v); err != nil {
+		WriteError(w, r, o, fmt.Errorf("write %d response: %w", status, err))
+	}
+}
+
+// WriteError answers the error a handler returned: 501 for
+// ErrNotImplemented; anything else is logged and answered with 500 and an
+// application/problem+json body without detail, so that internal errors do
+// not leak.
+func WriteError(w http.ResponseWriter, r *http.Request, o *Options, err error) {
+	if errors.Is(err, ErrNotImplemented) {
+		WriteProblem(w, http.StatusNotImplemented, "", r.Method+" "+r.URL.Path+" is not implemented")
+		return
+	}
+	o.log().Error("runtime: handler failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	WriteProblem(w, http.StatusInternalServerError, "", "")
+}
+
+// NotImplemented answers a streaming operation with 501 Not Implemented
+// instead of the stream.
+func NotImplemented(s *Stream) error {
+	return s.Respond(http.StatusNotImplemented, "application/problem+json", problemDetails{
+		Title:  http.StatusText(http.StatusNotImplemented),
+		Status: http.StatusNotImplemented,
+		Detail: s.r.Method + " " + s.r.URL.Path + " is not implemented",
+	})
+}
