@@ -1,0 +1,218 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Client sends the requests of a generated client: it builds them from the
+// base URL, encodes bodies and decodes answers with the API's codecs, and
+// opens event streams. Generated clients hold one; it is safe for
+// concurrent use.
+type Client struct {
+	baseURL string
+	baseErr error // a base URL that does not parse, reported by every request
+
+	http      *http.Client
+	header    http.Header
+	editors   []RequestEditor
+	codecs    []Option // collected by the options, resolved into options
+	options   *Options
+	reconnect reconnectPolicy
+}
+
+// RequestEditor changes a request just before it is sent, typically to add
+// credentials. It runs for every request, and for every connection attempt
+// of an event stream, so short-lived tokens can be refreshed between
+// reconnections.
+type RequestEditor func(ctx context.Context, req *http.Request) error
+
+// ClientOption configures a Client (and so a generated client).
+type ClientOption func(*Client)
+
+// WithHTTPClient sends requests with hc instead of http.DefaultClient.
+// Event streams live as long as the caller reads them, so hc should have no
+// Timeout; bound plain calls with their context instead.
+func WithHTTPClient(hc *http.Client) ClientOption {
+	return func(c *Client) { c.http = hc }
+}
+
+// WithHeader adds a header to every request, e.g. a User-Agent. Headers
+// the operation itself sets (parameters, Content-Type, Accept) take
+// precedence.
+func WithHeader(key, value string) ClientOption {
+	return func(c *Client) { c.header.Add(key, value) }
+}
+
+// WithRequestEditor runs edit on every request before it is sent; editors
+// run in the order they were given.
+func WithRequestEditor(edit RequestEditor) ClientOption {
+	return func(c *Client) { c.editors = append(c.editors, edit) }
+}
+
+// WithMaxReconnects sets how many consecutive reconnection attempts a
+// resumable event stream makes without receiving an event before it gives
+// up (default 10). An attempt that delivers an event resets the count. A
+// negative n never gives up; 0 turns reconnection off.
+func WithMaxReconnects(n int) ClientOption {
+	return func(c *Client) { c.reconnect.maxAttempts = n }
+}
+
+// WithReconnectBackoff sets the exponential backoff between reconnection
+// attempts: the first waits base (or the server's retry hint when it sent
+// one), each further one twice as long, up to max, with random jitter so
+// that clients dropped together do not return together. Defaults: 1s, 30s.
+// The wait is never shorter than the server's retry hint.
+func WithReconnectBackoff(base, max time.Duration) ClientOption {
+	return func(c *Client) {
+		c.reconnect.base = base
+		c.reconnect.max = max
+	}
+}
+
+// WithClientCodec makes the client encode and decode c.ContentType() with
+// c, like WithCodec does for handlers.
+func WithClientCodec(codec Codec) ClientOption {
+	return func(c *Client) { c.codecs = append(c.codecs, WithCodec(codec)) }
+}
+
+// NewClient returns a Client for the API at baseURL, e.g.
+// "https://api.example.com/v1"; operation paths are appended to it.
+func NewClient(baseURL string, opts ...ClientOption) *Client {
+	c := &Client{
+		baseURL:   strings.TrimSuffix(baseURL, "/"),
+		http:      http.DefaultClient,
+		header:    make(http.Header),
+		reconnect: reconnectPolicy{maxAttempts: 10, base: time.Second, max: 30 * time.Second},
+	}
+	if _, err := url.Parse(c.baseURL); err != nil {
+		c.baseErr = fmt.Errorf("runtime: client base URL: %w", err)
+	}
+	for _, opt := range opts {
+		opt(c)
+	}
+	c.options = NewOptions(c.codecs...)
+	return c
+}
+
+// NewRequest returns a request for path (already escaped, starting with
+// "/") below the base URL, with query and the client's default headers.
+// When contentType is not empty, body is encoded with that content type's
+// codec and sent; the request can be replayed (GetBody is set).
+func (c *Client) NewRequest(ctx context.Context, method, path string, query url.Values, contentType string, body any) (*http.Request, error) {
+	if c.baseErr != nil {
+		return nil, c.baseErr
+	}
+	u := c.baseURL + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	var r io.Reader
+	if contentType != "" {
+		codec, err := c.options.Codec(contentType)
+		if err != nil {
+			return nil, fmt.Errorf("runtime: %s %s: request body: %w", method, path, err)
+		}
+		data, err := codec.Marshal(body)
+		if err != nil {
+			return nil, fmt.Errorf("runtime: %s %s: encode request body as %s: %w", method, path, contentType, err)
+		}
+		r = bytes.NewReader(data)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, r)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: %w", err)
+	}
+	for k, v := range c.header {
+		req.Header[k] = append([]string(nil), v...)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	return req, nil
+}
+
+// Do runs the request editors on req and sends it. The caller closes the
+// response body.
+func (c *Client) Do(req *http.Request) (*http.Response, error) {
+	for _, edit := range c.editors {
+		if err := edit(req.Context(), req); err != nil {
+			return nil, fmt.Errorf("runtime: %s %s: request editor: %w", req.Method, req.URL.Path, err)
+		}
+	}
+	return c.http.Do(req)
+}
+
+// Decode reads the body of resp into v with the codec of contentType, the
+// content type the operation declares for resp's status.
+func (c *Client) Decode(resp *http.Response, contentType string, v any) error {
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("runtime: read %d response: %w", resp.StatusCode, err)
+	}
+	if err := c.Unmarshal(contentType, data, v); err != nil {
+		return fmt.Errorf("runtime: decode %d response: %w", resp.StatusCode, err)
+	}
+	return nil
+}
+
+// Unmarshal decodes data (a response body or an event's data) into v with
+// the codec of contentType.
+func (c *Client) Unmarshal(contentType string, data []byte, v any) error {
+	codec, err := c.options.Codec(contentType)
+	if err != nil {
+		return err
+	}
+	if err := codec.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("%s: %w", contentType, err)
+	}
+	return nil
+}
+
+// maxErrorBody is how much of an unexpected response's body a
+// ResponseError keeps: enough for a problem document or an HTML title.
+const maxErrorBody = 1 << 10
+
+// ResponseError is a response the operation does not declare: a status
+// without a declared body, or an event stream answered with something
+// else than text/event-stream.
+type ResponseError struct {
+	StatusCode  int
+	ContentType string
+	// Body is the start of the response body, at most 1 KiB.
+	Body []byte
+}
+
+func (e *ResponseError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "unexpected response: %d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.ContentType != "" {
+		fmt.Fprintf(&b, " (Content-Type %s)", e.ContentType)
+	}
+	if body := bytes.TrimSpace(e.Body); len(body) > 0 {
+		fmt.Fprintf(&b, ": %q", body)
+	}
+	return b.String()
+}
+
+// UnexpectedResponse reads the start of resp's body and returns a
+// *ResponseError for it. Generated clients call it for statuses the
+// operation does not declare.
+func UnexpectedResponse(resp *http.Response) error {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	return &ResponseError{StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Body: body}
+}
+
+// isEventStream tells whether a Content-Type header names text/event-stream
+// (parameters such as charset are allowed).
+func isEventStream(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "text/event-stream"
+}

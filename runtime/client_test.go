@@ -1,0 +1,140 @@
+package runtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// checkLeaks fails t if a goroutine started during the test outlives it.
+// Call it first so that its cleanup runs after the test's servers closed.
+func checkLeaks(t *testing.T) {
+	t.Helper()
+	ignore := goleak.IgnoreCurrent()
+	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
+}
+
+type pet struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+func TestClientRoundTrip(t *testing.T) {
+	checkLeaks(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/pets/7" || r.URL.Query().Get("tag") != "a b" {
+			http.Error(w, "bad url "+r.URL.String(), http.StatusBadRequest)
+			return
+		}
+		for name, want := range map[string]string{
+			"Content-Type":  "application/json",
+			"User-Agent":    "ssegen-test",
+			"Authorization": "Bearer t0k3n",
+		} {
+			if got := r.Header.Get(name); got != want {
+				http.Error(w, name+": "+got, http.StatusBadRequest)
+				return
+			}
+		}
+		var p pet
+		if err := json.NewDecoder(r.Body).Decode(&p); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		p.ID = 7
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(p)
+	}))
+	t.Cleanup(srv.Close)
+
+	c := NewClient(srv.URL+"/v1/",
+		WithHTTPClient(srv.Client()),
+		WithHeader("User-Agent", "ssegen-test"),
+		WithRequestEditor(func(ctx context.Context, req *http.Request) error {
+			req.Header.Set("Authorization", "Bearer t0k3n")
+			return nil
+		}))
+	req, err := c.NewRequest(context.Background(), http.MethodPut, "/pets/7", map[string][]string{"tag": {"a b"}}, "application/json", pet{Name: "Rex"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatal(UnexpectedResponse(resp))
+	}
+	var got pet
+	if err := c.Decode(resp, "application/json", &got); err != nil {
+		t.Fatal(err)
+	}
+	if got != (pet{ID: 7, Name: "Rex"}) {
+		t.Fatalf("got %+v", got)
+	}
+}
+
+func TestClientUnexpectedResponse(t *testing.T) {
+	checkLeaks(t)
+	long := strings.Repeat("x", 3*maxErrorBody)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusTeapot)
+		io.WriteString(w, "short and stout "+long)
+	}))
+	t.Cleanup(srv.Close)
+
+	c := NewClient(srv.URL, WithHTTPClient(srv.Client()))
+	req, err := c.NewRequest(context.Background(), http.MethodGet, "/", nil, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	err = UnexpectedResponse(resp)
+	var re *ResponseError
+	if !errors.As(err, &re) {
+		t.Fatalf("got %T, want *ResponseError", err)
+	}
+	if re.StatusCode != http.StatusTeapot || re.ContentType != "text/plain" || len(re.Body) != maxErrorBody {
+		t.Errorf("got status %d, content type %q, %d body bytes", re.StatusCode, re.ContentType, len(re.Body))
+	}
+	if msg := err.Error(); !strings.HasPrefix(msg, `unexpected response: 418 I'm a teapot (Content-Type text/plain): "short and stout xxx`) {
+		t.Errorf("message %q", msg)
+	}
+}
+
+func TestClientRequestErrors(t *testing.T) {
+	ctx := context.Background()
+	if _, err := NewClient("http://[::1]:namedport").NewRequest(ctx, http.MethodGet, "/", nil, "", nil); err == nil || !strings.Contains(err.Error(), "base URL") {
+		t.Errorf("bad base URL: got %v", err)
+	}
+	c := NewClient("http://127.0.0.1:1")
+	if _, err := c.NewRequest(ctx, http.MethodPost, "/x", nil, "application/json", func() {}); err == nil || !strings.Contains(err.Error(), "encode request body as application/json") {
+		t.Errorf("unencodable body: got %v", err)
+	}
+	if _, err := c.NewRequest(ctx, http.MethodPost, "/x", nil, "image/png", []byte{1}); err == nil || !strings.Contains(err.Error(), "image/png") {
+		t.Errorf("content type without codec: got %v", err)
+	}
+
+	boom := errors.New("no token")
+	c = NewClient("http://127.0.0.1:1", WithRequestEditor(func(context.Context, *http.Request) error { return boom }))
+	req, err := c.NewRequest(ctx, http.MethodGet, "/x", nil, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Do(req); !errors.Is(err, boom) {
+		t.Errorf("failing editor: got %v", err)
+	}
+}
