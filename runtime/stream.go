@@ -162,7 +162,7 @@ func (s *Stream) run(handler func(*Stream) error) (err error, abort bool) {
 // end finishes the stream after the handler returned err.
 func (s *Stream) end(err error, abort bool) {
 	s.mu.Lock()
-	committed, healthy := s.committed, s.err == nil
+	committed, healthy := s.committed, s.state() == nil
 	s.mu.Unlock()
 	switch {
 	case abort || !healthy:
@@ -180,7 +180,7 @@ func (s *Stream) end(err error, abort bool) {
 	}
 
 	s.mu.Lock()
-	if s.err == nil {
+	if s.state() == nil {
 		s.err = errEnded
 	}
 	for s.writing {
@@ -245,7 +245,7 @@ func (s *Stream) LastEventID() string { return s.lastEventID }
 // when the stream is already open.
 func (s *Stream) Open() error {
 	s.mu.Lock()
-	if s.err != nil {
+	if s.state() != nil {
 		return s.unlockErr()
 	}
 	if s.committed && s.pending == nil {
@@ -262,7 +262,7 @@ func (s *Stream) Open() error {
 // (see AppendEvent), and an error once the stream has ended (see Context).
 func (s *Stream) Send(e *Event) error {
 	s.mu.Lock()
-	if s.err != nil {
+	if s.state() != nil {
 		return s.unlockErr()
 	}
 	buf := s.enqueue()
@@ -365,12 +365,22 @@ func (s *Stream) Respond(status int, contentType string, v any) error {
 		s.mu.Unlock()
 		return ErrCommitted
 	}
-	if s.err != nil {
+	if s.state() != nil {
 		return s.unlockErr()
 	}
 	s.err = errResponded
 	s.mu.Unlock()
 	return WriteData(s.w, s.o, status, contentType, v)
+}
+
+// state returns why the stream cannot be written any more, or nil; s.mu is
+// held. It looks at the context too: its AfterFunc (onDone) may not have run
+// yet.
+func (s *Stream) state() error {
+	if s.err == nil && s.ctx.Err() != nil {
+		s.err = fmt.Errorf("runtime: event stream ended: %w", context.Cause(s.ctx))
+	}
+	return s.err
 }
 
 // unlockErr unlocks s.mu and returns s.err.
@@ -423,7 +433,7 @@ func (s *Stream) commit() {
 // others' events are then written together by whichever sender writes
 // next). s.mu is held and released.
 func (s *Stream) flush(gen uint64) error {
-	for s.written < gen && s.err == nil {
+	for s.written < gen && s.state() == nil {
 		if s.writing {
 			s.cond.Wait()
 			continue
@@ -465,7 +475,9 @@ func (s *Stream) write() {
 	s.mu.Lock()
 	s.writing = false
 	if err != nil {
-		if s.err == nil {
+		// A failed write also cancels the request context; the write error
+		// says more than that, but not more than a shutdown.
+		if s.err == nil || errors.Is(s.err, context.Canceled) {
 			s.err = fmt.Errorf("runtime: write event stream: %w", err)
 		}
 		s.cancel(s.err)
@@ -494,7 +506,7 @@ func (s *Stream) setDeadline(now time.Time) {
 // interval, and schedules the next check.
 func (s *Stream) beat() {
 	s.mu.Lock()
-	if s.err != nil {
+	if s.state() != nil {
 		s.mu.Unlock()
 		return
 	}
@@ -515,9 +527,7 @@ func (s *Stream) beat() {
 // flight.
 func (s *Stream) onDone() {
 	s.mu.Lock()
-	if s.err == nil {
-		s.err = fmt.Errorf("runtime: event stream ended: %w", context.Cause(s.ctx))
-	}
+	s.state()
 	if s.writing && !s.noDeadline {
 		s.rc.SetWriteDeadline(time.Now())
 	}
