@@ -50,6 +50,7 @@ func (e *FieldError) Error() string {
 // Every value a Reader decodes is UTF-8, so invalid UTF-8 could not be read
 // back as sent.
 func checkField(field, s string, nul bool) error {
+	ascii := true
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c == '\n' || c == '\r':
@@ -57,11 +58,11 @@ func checkField(field, s string, nul bool) error {
 		case c == 0 && nul:
 			return &FieldError{Field: field, Value: s, Reason: "contains U+0000"}
 		case c >= utf8.RuneSelf:
-			if !utf8.ValidString(s[i:]) {
-				return &FieldError{Field: field, Value: s, Reason: "is not valid UTF-8"}
-			}
-			return nil
+			ascii = false
 		}
+	}
+	if !ascii && !utf8.ValidString(s) {
+		return &FieldError{Field: field, Value: s, Reason: "is not valid UTF-8"}
 	}
 	return nil
 }

@@ -54,6 +54,8 @@ func TestAppendEventRejects(t *testing.T) {
 		{Event{ID: "\r1"}, "id"},
 		{Event{ID: "1\x00"}, "id"},
 		{Event{ID: "é\xe9"}, "id"},
+		{Event{ID: "é\x00"}, "id"},
+		{Event{Type: "é\n"}, "event"},
 		{Event{Data: []byte("ok\xc3")}, "data"},
 	} {
 		dst := []byte("keep")
