@@ -64,7 +64,7 @@ func TestIdleExchange(t *testing.T) {
 			continue
 		}
 		for range 2 {
-			m, err := measureIdle(im, 50, clients)
+			m, err := measureIdle(im, 50, clients, "")
 			if err != nil {
 				t.Fatalf("%s: %v", im.name, err)
 			}

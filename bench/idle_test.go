@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,7 +19,10 @@ import (
 	"time"
 )
 
-var idleStreams = flag.Int("idle.streams", 10000, "open streams in BenchmarkIdle")
+var (
+	idleStreams    = flag.Int("idle.streams", 10000, "open streams in BenchmarkIdle")
+	idleMemProfile = flag.String("idle.memprofile", "", "write BenchmarkIdle's heap profiles, taken while the streams are open, to `prefix`-NAME.pprof")
+)
 
 // idleClientEnv makes the test binary act as the idle clients' process
 // (see TestMain) instead of running tests.
@@ -49,9 +53,24 @@ func BenchmarkIdle(b *testing.B) {
 		}
 		b.Run(im.name, func(b *testing.B) {
 			clients := startIdleClients(b)
+			var profile string
+			if *idleMemProfile != "" {
+				profile = *idleMemProfile + "-" + im.name + ".pprof"
+				defer func(rate int) { runtime.MemProfileRate = rate }(runtime.MemProfileRate)
+				runtime.MemProfileRate = 1
+			}
+			if !idleWarmed[im.name] {
+				// The first streams of a process also pay for goroutine
+				// descriptors that Go keeps for reuse; count no run with them.
+				if _, err := measureIdle(im, *idleStreams, clients, ""); err != nil {
+					b.Fatal(err)
+				}
+				idleWarmed[im.name] = true
+				b.ResetTimer()
+			}
 			var sum idleMeasurement
 			for range b.N {
-				m, err := measureIdle(im, *idleStreams, clients)
+				m, err := measureIdle(im, *idleStreams, clients, profile)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -68,6 +87,10 @@ func BenchmarkIdle(b *testing.B) {
 	}
 }
 
+// idleWarmed records the contenders whose idle streams ran once in this
+// process.
+var idleWarmed = map[string]bool{}
+
 // idleMeasurement is what one open idle stream costs the server, on average.
 type idleMeasurement struct {
 	heap       float64 // bytes of live heap objects
@@ -75,7 +98,9 @@ type idleMeasurement struct {
 	goroutines float64
 }
 
-func measureIdle(im impl, n int, clients *idleClients) (idleMeasurement, error) {
+// measureIdle opens n idle streams of im and measures them; with a profile
+// name, it writes a heap profile there while they are open.
+func measureIdle(im impl, n int, clients *idleClients, profile string) (idleMeasurement, error) {
 	h, stop := im.idle()
 	defer stop()
 	var active counter
@@ -96,6 +121,11 @@ func measureIdle(im impl, n int, clients *idleClients) (idleMeasurement, error) 
 	}
 	settle()
 	after := memory()
+	if profile != "" {
+		if err := writeHeapProfile(profile); err != nil {
+			return idleMeasurement{}, err
+		}
+	}
 	if err := clients.close(); err != nil {
 		return idleMeasurement{}, err
 	}
@@ -123,6 +153,18 @@ func memory() memorySnapshot {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return memorySnapshot{int64(ms.HeapAlloc), int64(ms.StackInuse), int64(runtime.NumGoroutine())}
+}
+
+func writeHeapProfile(name string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // settle waits until the goroutine count stops changing, so handlers that
