@@ -102,17 +102,21 @@ func NewClient(baseURL string, opts ...ClientOption) *Client {
 	return c
 }
 
-// NewRequest returns a request for path (already escaped, starting with
-// "/") below the base URL, with query and the client's default headers.
-// When contentType is not empty, body is encoded with that content type's
-// codec and sent; the request can be replayed (GetBody is set).
-func (c *Client) NewRequest(ctx context.Context, method, path string, query url.Values, contentType string, body any) (*http.Request, error) {
+// NewRequest returns a request for the operation at path, a path template
+// of the spec ("/pets/{petId}") appended to the base URL, with the
+// parameters in args (nil for none) and the client's default headers. When
+// contentType is not empty, body is encoded with that content type's codec
+// and sent; the request can be replayed (GetBody is set).
+func (c *Client) NewRequest(ctx context.Context, method, path string, args *Args, contentType string, body any) (*http.Request, error) {
 	if c.baseErr != nil {
 		return nil, c.baseErr
 	}
-	u := c.baseURL + path
-	if len(query) > 0 {
-		u += "?" + query.Encode()
+	if args != nil && args.err != nil {
+		return nil, args.err
+	}
+	u := c.baseURL + args.expandPath(path)
+	if args != nil && len(args.query) > 0 {
+		u += "?" + args.query.Encode()
 	}
 	var r io.Reader
 	if contentType != "" {
@@ -132,6 +136,14 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, query url.
 	}
 	for k, v := range c.header {
 		req.Header[k] = append([]string(nil), v...)
+	}
+	if args != nil {
+		for k, v := range args.header {
+			req.Header[k] = v
+		}
+		for _, ck := range args.cookies {
+			req.AddCookie(ck)
+		}
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)

@@ -61,7 +61,10 @@ func TestClientRoundTrip(t *testing.T) {
 			req.Header.Set("Authorization", "Bearer t0k3n")
 			return nil
 		}))
-	req, err := c.NewRequest(context.Background(), http.MethodPut, "/pets/7", map[string][]string{"tag": {"a b"}}, "application/json", pet{Name: "Rex"})
+	var args Args
+	args.Value(Path("petId"), FormatInt(int64(7)))
+	args.Value(Query("tag"), "a b")
+	req, err := c.NewRequest(context.Background(), http.MethodPut, "/pets/{petId}", &args, "application/json", pet{Name: "Rex"})
 	if err != nil {
 		t.Fatal(err)
 	}
