@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	gosse "github.com/tmaxmax/go-sse"
 )
 
 // quote is the small JSON payload of every event in every scenario.
@@ -121,9 +120,9 @@ func serve(tb testing.TB, h http.Handler) (addr string) {
 }
 
 // consume is the one client every server is measured with: it GETs the
-// stream, parses it with go-sse's conforming parser (a neutral party for all
-// four servers) and checks every event is the sample event. It returns the
-// number of events read before the server ended the stream.
+// stream and parses it with streamReader, checking that every event is the
+// sample event. It returns the number of events read before the server ended
+// the stream.
 func consume(ctx context.Context, client *http.Client, url string) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
@@ -142,20 +141,17 @@ func consume(ctx context.Context, client *http.Client, url string) (int, error) 
 	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "text/event-stream" {
 		return 0, fmt.Errorf("GET %s: Content-Type %q, want text/event-stream", url, mt)
 	}
-	n := 0
-	for ev, err := range gosse.Read(resp.Body, nil) {
-		if err != nil {
-			return n, fmt.Errorf("event %d: %w", n, err)
-		}
-		if err := checkEvent(n, ev.Type, ev.Data); err != nil {
-			return n, err
-		}
-		n++
-	}
+	n, err := streamReader.read(resp.Body)
 	// Drain so the connection's end is seen as clean by both sides.
 	_, _ = io.Copy(io.Discard, resp.Body)
-	return n, nil
+	return n, err
 }
+
+// streamReader is the client's parser in the stream scenarios, the same for
+// every server: ssegen's, the fastest conforming one here (BenchmarkRead), so
+// the client limits the servers' throughput least. TestStreamExchange also
+// checks every server's stream with each of the other readers.
+var streamReader = ssegenReader
 
 // newClient returns a client with its own connection pool, so scenarios
 // never share connections.
