@@ -35,7 +35,7 @@ var Bytes Codec = rawCodec{contentType: "application/octet-stream"}
 // unmarshal, such as the functions of a faster JSON package. Register it
 // with WithCodec.
 func NewJSONCodec(marshal func(any) ([]byte, error), unmarshal func([]byte, any) error) Codec {
-	return jsonCodec{marshal: marshal, unmarshal: unmarshal}
+	return &jsonCodec{marshal: marshal, unmarshal: unmarshal}
 }
 
 type jsonCodec struct {
@@ -43,9 +43,9 @@ type jsonCodec struct {
 	unmarshal func([]byte, any) error
 }
 
-func (jsonCodec) ContentType() string                  { return "application/json" }
-func (c jsonCodec) Marshal(v any) ([]byte, error)      { return c.marshal(v) }
-func (c jsonCodec) Unmarshal(data []byte, v any) error { return c.unmarshal(data, v) }
+func (*jsonCodec) ContentType() string                  { return "application/json" }
+func (c *jsonCodec) Marshal(v any) ([]byte, error)      { return c.marshal(v) }
+func (c *jsonCodec) Unmarshal(data []byte, v any) error { return c.unmarshal(data, v) }
 
 // rawCodec passes strings and byte slices through unchanged.
 type rawCodec struct{ contentType string }
