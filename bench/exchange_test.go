@@ -5,7 +5,6 @@ import (
 	"context"
 	"testing"
 	"time"
-
 )
 
 // TestStreamExchange checks the stream scenarios' harness: every contender's

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"testing"
 	"time"
-
 )
 
 // quote is the small JSON payload of every event in every scenario.
