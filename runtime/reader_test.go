@@ -330,11 +330,13 @@ func BenchmarkReader(b *testing.B) {
 	src := bytes.NewReader(stream)
 	r := NewReader(src)
 	for b.Loop() {
-		if _, err := r.Next(); err == io.EOF {
+		_, err := r.Next()
+		if err == io.EOF {
 			src.Reset(stream)
 			r = NewReader(src)
 			_, err = r.Next()
-		} else if err != nil {
+		}
+		if err != nil {
 			b.Fatal(err)
 		}
 	}
