@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"math"
 	"net/http"
 	"path"
 	"regexp"
@@ -61,10 +62,11 @@ func Build(doc *spec.Document) (*API, spec.Diagnostics) {
 	})
 	api.Types = b.types
 	slices.SortFunc(api.Types, func(a, b *Type) int { return cmp.Compare(a.Name, b.Name) })
-	if b.diags.HasErrors() {
-		return nil, b.diags
+	diags := b.diags.Sorted()
+	if diags.HasErrors() {
+		return nil, diags
 	}
-	return api, b.diags
+	return api, diags
 }
 
 // schemaKey identifies a schema by where it is written. kin-openapi loads
@@ -103,17 +105,26 @@ type builder struct {
 	types    []*Type
 }
 
-func (b *builder) errorf(o *openapi3.Origin, format string, args ...any) {
+// report records a diagnostic at the element o records: at its field
+// named by at[0] and, when at[1] is given, at the item of that sequence
+// whose value it is.
+func (b *builder) report(sev spec.Severity, o *openapi3.Origin, at []string, format string, args ...any) {
 	pos, _ := spec.OriginPosition(o)
+	if o != nil && len(at) > 0 {
+		if l, ok := o.Fields.Lookup(at[0]); ok {
+			pos = spec.Position{File: l.File, Line: l.Line, Col: l.Column}
+		}
+		for _, l := range o.Sequences[at[0]] {
+			if len(at) > 1 && l.Name == at[1] {
+				pos = spec.Position{File: l.File, Line: l.Line, Col: l.Column}
+				break
+			}
+		}
+	}
 	if pos.File == "" {
 		pos.File = b.doc.Path
 	}
-	b.diags = append(b.diags, spec.Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...)})
-}
-
-func (b *builder) warnf(o *openapi3.Origin, format string, args ...any) {
-	b.errorf(o, format, args...)
-	b.diags[len(b.diags)-1].Severity = spec.Warning
+	b.diags = append(b.diags, spec.Diagnostic{Pos: pos, Severity: sev, Message: fmt.Sprintf(format, args...)})
 }
 
 // reserveComponentNames gives every component schema its Go name up front,
@@ -320,9 +331,6 @@ func classify(s *openapi3.Schema) Kind {
 		return Enum
 	case len(s.AllOf) > 0 || len(s.Properties) > 0:
 		return Struct
-	case schemaType(s) == "object" && s.AdditionalProperties.Schema == nil && s.Type != nil && s.AdditionalProperties.Has == nil:
-		// A free-form object: map[string]any, not a declaration.
-		return Named
 	}
 	return Named
 }
@@ -416,7 +424,7 @@ type property struct {
 // order, later declarations of a property replacing earlier ones.
 func (b *builder) properties(s *openapi3.Schema, depth int) (props []property, additional *openapi3.SchemaRef) {
 	if depth > 64 {
-		b.errorf(s.Origin, "allOf nests deeper than 64 levels")
+		b.report(spec.Error, s.Origin, []string{"allOf"}, "allOf nests deeper than 64 levels; do its schemas include each other?")
 		return nil, nil
 	}
 	add := func(p property) {
@@ -532,41 +540,55 @@ func (b *builder) needsPointer(ref *TypeRef) bool {
 }
 
 func (b *builder) enum(t *Type, s *openapi3.Schema) {
-	switch schemaType(s) {
+	typ := schemaType(s)
+	switch typ {
 	case "string":
-		t.Underlying = builtin("string")
-	case "integer":
+		t.Underlying = builtin("string") // whatever its format
+	default:
 		t.Underlying = b.expr(s, t.Name)
-	case "number":
-		t.Underlying = b.expr(s, t.Name)
-	case "boolean":
-		t.Underlying = builtin("bool")
 	}
 	names := namespace{}
 	for _, v := range scalarEnum(s) {
-		var val any
-		var word string
-		switch v := v.(type) {
-		case string:
-			val, word = v, v
-			if word == "" {
-				word = "Empty"
-			}
-		case bool:
-			val, word = v, strconv.FormatBool(v)
-		case float64:
-			if t.Underlying.Name == "int32" || t.Underlying.Name == "int64" {
-				val = int64(v)
-			} else {
-				val = v
-			}
-			word = strings.NewReplacer("-", "Minus", ".", "_").Replace(strconv.FormatFloat(v, 'f', -1, 64))
-		default:
-			b.errorf(s.Origin, "enum value %v of type %T is not a %s", v, v, schemaType(s))
+		val, word, ok := enumValue(v, typ)
+		if !ok {
+			b.report(spec.Warning, s.Origin, []string{"enum", fmt.Sprint(v)}, "enum value %v is not of type %s; it is left out of %s", v, typ, t.Name)
 			continue
+		}
+		if n, isNum := val.(float64); isNum && typ == "integer" {
+			val = int64(n)
 		}
 		t.Values = append(t.Values, &EnumValue{Name: names.claim(t.Name + enumWord(word)), Value: val})
 	}
+}
+
+// enumValue checks that v, an enum value as decoded from the document,
+// has the JSON type typ, and returns it as the model holds it (string,
+// float64 or bool) with the word its constant is named after.
+func enumValue(v any, typ string) (val any, word string, ok bool) {
+	var f float64
+	switch v := v.(type) {
+	case string:
+		if v == "" {
+			return v, "Empty", typ == "string"
+		}
+		return v, v, typ == "string"
+	case bool:
+		return v, strconv.FormatBool(v), typ == "boolean"
+	case float64:
+		f = v
+	case int:
+		f = float64(v)
+	case int64:
+		f = float64(v)
+	case uint64:
+		f = float64(v)
+	default:
+		return nil, "", false
+	}
+	if typ != "number" && (typ != "integer" || f != math.Trunc(f)) {
+		return nil, "", false
+	}
+	return f, strings.NewReplacer("-", "Minus", ".", "_").Replace(strconv.FormatFloat(f, 'f', -1, 64)), true
 }
 
 // enumWord turns an enum value into the suffix of its constant's name:
@@ -882,7 +904,7 @@ func (b *builder) responses(o *Operation, op *openapi3.Operation) {
 		}
 		n, err := strconv.Atoi(k)
 		if err != nil || n < 100 || n > 599 {
-			b.warnf(m[k].Origin, "response %q is skipped: ssegen handles explicit status codes and default", k)
+			b.report(spec.Warning, m[k].Origin, nil, "response %q is skipped: ssegen handles explicit status codes and default", k)
 			continue
 		}
 		keys = append(keys, keyed{n, k})
@@ -908,7 +930,7 @@ func (b *builder) responses(o *Operation, op *openapi3.Operation) {
 			continue // the stream itself
 		}
 		if mt == nil && rv.Content.Get("text/event-stream") != nil && o.Stream == nil {
-			b.warnf(rr.Origin, "%s %s: the text/event-stream response is generated as a plain response; annotate the operation with x-event-stream to stream it", o.Method, o.Path)
+			b.report(spec.Warning, rr.Origin, nil, "%s %s: the text/event-stream response is generated as a plain response; annotate the operation with x-event-stream to stream it", o.Method, o.Path)
 		}
 		r := &Response{Status: k.status, Doc: strings.TrimSpace(deref(rv.Description))}
 		if mt != nil {

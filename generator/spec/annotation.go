@@ -217,8 +217,9 @@ func (s *sources) validateAnnotation(a *annotation) map[string]bool {
 		return bad
 	}
 	for _, leaf := range leaves(verr, nil) {
+		loc := instanceLocation(leaf)
 		ptr := ""
-		for _, tok := range leaf.InstanceLocation {
+		for _, tok := range loc {
 			ptr += "/" + escapeToken(tok)
 		}
 		if k, ok := leaf.ErrorKind.(*kind.PropertyNames); ok {
@@ -226,9 +227,29 @@ func (s *sources) validateAnnotation(a *annotation) map[string]bool {
 		} else {
 			bad[ptr] = true
 		}
-		s.schemaViolation(a, leaf, ptr)
+		s.schemaViolation(a, leaf, loc, ptr)
 	}
 	return bad
+}
+
+// instanceLocation returns the path of the value e is about. jsonschema
+// v6.0.3 gives propertyNames errors a location that later validation
+// overwrites, so theirs is read from the schema location instead:
+// "#/properties/events/propertyNames" is about "events".
+func instanceLocation(e *jsonschema.ValidationError) []string {
+	if _, ok := e.ErrorKind.(*kind.PropertyNames); !ok {
+		return e.InstanceLocation
+	}
+	_, frag, _ := strings.Cut(e.SchemaURL, "#")
+	var loc []string
+	toks := strings.Split(strings.TrimSuffix(frag, "/propertyNames"), "/")
+	for i := 0; i+1 < len(toks); i++ {
+		if toks[i] == "properties" {
+			loc = append(loc, toks[i+1])
+			i++
+		}
+	}
+	return loc
 }
 
 // leaves returns the errors that say what is wrong, not which schema
@@ -255,7 +276,7 @@ func allowedKeys(loc []string) string {
 
 // schemaViolation reports one leaf error of the annotation's validation in
 // words that say what to write instead.
-func (s *sources) schemaViolation(a *annotation, e *jsonschema.ValidationError, ptr string) {
+func (s *sources) schemaViolation(a *annotation, e *jsonschema.ValidationError, loc []string, ptr string) {
 	f := a.file
 	n, _ := pointer(a.node, ptr)
 	at := f.pos(n)
@@ -266,7 +287,6 @@ func (s *sources) schemaViolation(a *annotation, e *jsonschema.ValidationError, 
 		k, _ := entry(parent, strings.ReplaceAll(strings.ReplaceAll(ptr[i+1:], "~1", "/"), "~0", "~"))
 		head = f.pos(k)
 	}
-	loc := e.InstanceLocation
 	name := extensionKey
 	for _, tok := range loc {
 		name += "." + tok

@@ -106,7 +106,7 @@ type EventSpec struct {
 func Load(path string) (*Document, Diagnostics) {
 	s := newSources()
 	doc := s.load(path)
-	return doc, s.diags.sorted()
+	return doc, s.diags.Sorted()
 }
 
 func (s *sources) load(path string) *Document {
@@ -131,9 +131,9 @@ func (s *sources) load(path string) *Document {
 	return doc
 }
 
-// sorted orders ds by position and drops repeats: kin-openapi reports a
+// Sorted orders ds by position and drops repeats: kin-openapi reports a
 // problem in a shared schema once per place that uses it.
-func (ds Diagnostics) sorted() Diagnostics {
+func (ds Diagnostics) Sorted() Diagnostics {
 	slices.SortStableFunc(ds, func(a, b Diagnostic) int {
 		return cmp.Or(
 			cmp.Compare(a.Pos.File, b.Pos.File),

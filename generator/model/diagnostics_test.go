@@ -1,0 +1,69 @@
+package model
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ssegen/ssegen/generator/spec"
+)
+
+// TestBuildDiagnostics checks what Build reports about documents that load
+// but that it cannot type exactly as written.
+func TestBuildDiagnostics(t *testing.T) {
+	const doc = `openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: string
+                enum: [a, 1, b]
+        '2XX':
+          description: other
+        '404':
+          description: missing
+          content:
+            text/event-stream: {}
+`
+	dir := t.TempDir()
+	path := filepath.Join(dir, "api.yaml")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, diags := spec.Load(path)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	api, diags := Build(d)
+	var got []string
+	for _, d := range diags {
+		got = append(got, strings.ReplaceAll(d.String(), dir+string(filepath.Separator), ""))
+	}
+	want := []string{
+		// kin-openapi warns that {id} is not declared; Build types it as a string
+		`api.yaml:14:27: warning: enum value 1 is not of type string; it is left out of GetThingResponse`,
+		`api.yaml:15:9: warning: response "2XX" is skipped: ssegen handles explicit status codes and default`,
+		`api.yaml:17:9: warning: GET /things/{id}: the text/event-stream response is generated as a plain response; annotate the operation with x-event-stream to stream it`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if api == nil {
+		t.Fatal("warnings must not stop the build")
+	}
+	op := api.Operations[0]
+	if len(op.Params) != 1 || op.Params[0].WireName != "id" || op.Params[0].In != InPath || goType(op.Params[0].Type) != "string" || !op.Params[0].Required {
+		t.Errorf("undeclared path parameter: %+v", op.Params)
+	}
+	if vals := typeNamed(t, api, "GetThingResponse").Values; len(vals) != 2 {
+		t.Errorf("enum values: %+v", vals)
+	}
+}
