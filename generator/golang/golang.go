@@ -1,8 +1,18 @@
 // Package golang writes the Go code for an API model with jennifer.
+//
+// types.go holds the rendering shared by every generated file (type
+// expressions, names, doc comments, parameter parsers); models.go renders
+// the API's types into models.gen.go and server.go the Handler interface,
+// request, response and stream types and the router into server.gen.go.
 package golang
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/dave/jennifer/jen"
 
 	"github.com/ssegen/ssegen/generator/model"
 )
@@ -22,5 +32,31 @@ type Config struct {
 // Generate returns the Go files for api, sorted by name. The output depends
 // only on api and cfg: the same input gives the same bytes.
 func Generate(api *model.API, cfg Config) ([]File, error) {
-	return nil, errors.New("golang.Generate: not implemented yet")
+	if cfg.Package == "" {
+		return nil, errors.New("golang.Generate: no package name")
+	}
+	g := newGen(api)
+	var files []File
+	render := func(name string, fill func(*jen.File) error) error {
+		f := newFile(cfg.Package)
+		if err := fill(f); err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := f.Render(&buf); err != nil {
+			return fmt.Errorf("render %s: %w", name, err)
+		}
+		files = append(files, File{Name: name, Content: buf.Bytes()})
+		return nil
+	}
+	if len(api.Types) > 0 {
+		if err := render("models.gen.go", g.models); err != nil {
+			return nil, err
+		}
+	}
+	if err := render("server.gen.go", g.server); err != nil {
+		return nil, err
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	return files, nil
 }

@@ -1,0 +1,283 @@
+package golang
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/ssegen/ssegen/generator/model"
+)
+
+// models renders every type of the API into f.
+func (g *gen) models(f *jen.File) error {
+	for _, t := range g.api.Types {
+		var err error
+		switch t.Kind {
+		case model.Struct:
+			g.structType(f, t)
+		case model.Enum:
+			err = g.enumType(f, t)
+		case model.Union:
+			err = g.unionType(f, t)
+		case model.Named:
+			addDoc(f, t.Doc)
+			f.Type().Id(t.Name).Add(typeExpr(t.Underlying))
+		default:
+			err = fmt.Errorf("type %s: unknown kind %d", t.Name, t.Kind)
+		}
+		if err != nil {
+			return err
+		}
+		f.Line()
+	}
+	return nil
+}
+
+// structType renders a struct, with JSON methods when it keeps additional
+// properties.
+func (g *gen) structType(f *jen.File, t *model.Type) {
+	taken := map[string]bool{}
+	var fields []jen.Code
+	for _, fd := range t.Fields {
+		taken[fd.Name] = true
+		fields = append(fields, docComment(fd.Doc)...)
+		fields = append(fields, jen.Id(fd.Name).Add(typeExpr(fd.Type)).Tag(map[string]string{"json": g.jsonTag(fd)}))
+	}
+	extra := ""
+	if t.Additional != nil {
+		extra = "AdditionalProperties"
+		for taken[extra] {
+			extra += "_"
+		}
+		fields = append(fields,
+			jen.Comment("// "+extra+" holds the properties the schema does not declare."),
+			jen.Id(extra).Map(jen.String()).Add(typeExpr(t.Additional)).Tag(map[string]string{"json": "-"}))
+	}
+	addDoc(f, t.Doc)
+	f.Type().Id(t.Name).Struct(fields...)
+	if t.Additional == nil {
+		return
+	}
+
+	var declared []jen.Code
+	for _, fd := range t.Fields {
+		declared = append(declared, jen.Lit(fd.JSONName))
+	}
+	f.Line()
+	f.Comment("// MarshalJSON writes the declared properties and " + extra + ".")
+	f.Func().Params(jen.Id("v").Id(t.Name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.Type().Id("plain").Id(t.Name),
+		jen.Return(rt("MarshalObject").Call(jen.Id("plain").Call(jen.Id("v")), jen.Id("v").Dot(extra))),
+	)
+	f.Line()
+	f.Comment("// UnmarshalJSON reads the declared properties, and the others into " + extra + ".")
+	f.Func().Params(jen.Id("v").Op("*").Id(t.Name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
+		jen.Type().Id("plain").Id(t.Name),
+		jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("data"), jen.Parens(jen.Op("*").Id("plain")).Call(jen.Id("v"))), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Err()),
+		),
+		jen.Var().Err().Error(),
+		jen.List(jen.Id("v").Dot(extra), jen.Err()).Op("=").Add(rt("UnmarshalAdditional").Types(typeExpr(t.Additional))).Call(append([]jen.Code{jen.Id("data")}, declared...)...),
+		jen.Return(jen.Err()),
+	)
+}
+
+// jsonTag returns the json struct tag of a field: optional fields are
+// omitted when empty (omitzero for structs, which omitempty cannot omit).
+func (g *gen) jsonTag(fd *model.Field) string {
+	if fd.Required {
+		return fd.JSONName
+	}
+	if fd.Type.Kind != model.Pointer && g.isStruct(fd.Type) {
+		return fd.JSONName + ",omitzero"
+	}
+	return fd.JSONName + ",omitempty"
+}
+
+// enumType renders a defined type with a constant per value and Validate.
+func (g *gen) enumType(f *jen.File, t *model.Type) error {
+	if t.Underlying == nil || len(t.Values) == 0 {
+		return fmt.Errorf("enum %s: no underlying type or values", t.Name)
+	}
+	addDoc(f, t.Doc)
+	f.Type().Id(t.Name).Add(typeExpr(t.Underlying))
+	f.Line()
+	var consts, cases []jen.Code
+	var wants []string
+	for _, v := range t.Values {
+		consts = append(consts, jen.Id(v.Name).Id(t.Name).Op("=").Add(literal(v.Value)))
+		cases = append(cases, jen.Id(v.Name))
+		wants = append(wants, fmt.Sprint(v.Value))
+	}
+	f.Const().Defs(consts...)
+	f.Line()
+	verb := "%v"
+	if u := g.underlying(t.Underlying); u.Kind == model.Builtin && u.Name == "string" {
+		verb = "%q"
+	}
+	f.Comment("// Validate reports an error when v is not one of the values of " + t.Name + ".")
+	f.Func().Params(jen.Id("v").Id(t.Name)).Id("Validate").Params().Error().Block(
+		jen.Switch(jen.Id("v")).Block(
+			jen.Case(cases...).Block(jen.Return(jen.Nil())),
+		),
+		jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(verb+" is not a valid "+t.Name+" (want "+listWords(wants)+")"), jen.Id("v"))),
+	)
+	return nil
+}
+
+// listWords renders "a", "a or b", "a, b or c".
+func listWords(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+// unionType renders a sum type: a struct holding exactly one variant, with a
+// constructor and an accessor per variant and JSON methods.
+func (g *gen) unionType(f *jen.File, t *model.Type) error {
+	if len(t.Variants) == 0 {
+		return fmt.Errorf("union %s: no variants", t.Name)
+	}
+	var names []string
+	var fields []jen.Code
+	for _, v := range t.Variants {
+		names = append(names, v.Name)
+		fields = append(fields, jen.Id(unexported(v.Name)).Op("*").Add(typeExpr(v.Type)))
+	}
+	doc := t.Name + " is one of " + listWords(names)
+	if t.Discriminator != "" {
+		doc += ", selected on the wire by its " + fmt.Sprintf("%q", t.Discriminator) + " property"
+	}
+	doc += ". Build one with the " + t.Name + "From functions and read it with its As methods; the zero " + t.Name + " holds none and does not marshal."
+	addDoc(f, joinDoc(t.Doc, doc))
+	f.Type().Id(t.Name).Struct(fields...)
+
+	for _, v := range t.Variants {
+		field := unexported(v.Name)
+		ctor := g.declare(t.Name + "From" + v.Name)
+		body := []jen.Code{}
+		if set := g.discriminatorField(t, v); set != "" {
+			body = append(body, jen.If(jen.Id("v").Dot(set).Op("==").Lit("")).Block(
+				jen.Id("v").Dot(set).Op("=").Lit(v.Tags[0]),
+			))
+		}
+		body = append(body, jen.Return(jen.Id(t.Name).Values(jen.Dict{jen.Id(field): jen.Op("&").Id("v")})))
+		f.Line()
+		comment := "// " + ctor + " returns a " + t.Name + " holding v"
+		if len(v.Tags) > 0 && g.discriminatorField(t, v) != "" {
+			comment += fmt.Sprintf(", with %s set to %q when empty", g.discriminatorField(t, v), v.Tags[0])
+		}
+		f.Comment(comment + ".")
+		f.Func().Id(ctor).Params(jen.Id("v").Add(typeExpr(v.Type))).Id(t.Name).Block(body...)
+		f.Line()
+		f.Comment("// As" + v.Name + " returns the " + v.Name + " variant; ok is false when u holds another.")
+		f.Func().Params(jen.Id("u").Id(t.Name)).Id("As"+v.Name).Params().Params(jen.Id("v").Add(typeExpr(v.Type)), jen.Id("ok").Bool()).Block(
+			jen.If(jen.Id("u").Dot(field).Op("!=").Nil()).Block(jen.Return(jen.Op("*").Id("u").Dot(field), jen.True())),
+			jen.Return(jen.Id("v"), jen.False()),
+		)
+	}
+
+	var marshalCases []jen.Code
+	for _, v := range t.Variants {
+		field := unexported(v.Name)
+		marshalCases = append(marshalCases, jen.Case(jen.Id("u").Dot(field).Op("!=").Nil()).Block(
+			jen.Return(jen.Qual("encoding/json", "Marshal").Call(jen.Id("u").Dot(field))),
+		))
+	}
+	f.Line()
+	f.Comment("// MarshalJSON writes the variant u holds.")
+	f.Func().Params(jen.Id("u").Id(t.Name)).Id("MarshalJSON").Params().Params(jen.Index().Byte(), jen.Error()).Block(
+		jen.Switch().Block(marshalCases...),
+		jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit("empty "+t.Name+": it holds none of "+listWords(names)))),
+	)
+	f.Line()
+	if t.Discriminator != "" {
+		g.unmarshalTagged(f, t)
+	} else {
+		g.unmarshalOneOf(f, t)
+	}
+	return nil
+}
+
+// discriminatorField returns the Go name of variant v's string field that
+// carries t's discriminator, so constructors can fill it in; "" when v is
+// not such a struct.
+func (g *gen) discriminatorField(t *model.Type, v *model.Variant) string {
+	if t.Discriminator == "" || len(v.Tags) == 0 || v.Type.Kind != model.Ref {
+		return ""
+	}
+	decl := g.types[v.Type.Name]
+	if decl == nil || decl.Kind != model.Struct {
+		return ""
+	}
+	for _, fd := range decl.Fields {
+		if fd.JSONName != t.Discriminator {
+			continue
+		}
+		if u := g.underlying(fd.Type); u.Kind == model.Builtin && u.Name == "string" {
+			return fd.Name
+		}
+	}
+	return ""
+}
+
+// unmarshalTagged renders UnmarshalJSON for a union with a discriminator.
+func (g *gen) unmarshalTagged(f *jen.File, t *model.Type) {
+	var cases []jen.Code
+	var tags []string
+	for _, v := range t.Variants {
+		if len(v.Tags) == 0 {
+			continue
+		}
+		var lits []jen.Code
+		for _, tag := range v.Tags {
+			lits = append(lits, jen.Lit(tag))
+			tags = append(tags, fmt.Sprintf("%q", tag))
+		}
+		cases = append(cases, jen.Case(lits...).Block(
+			jen.Var().Id("v").Add(typeExpr(v.Type)),
+			jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("data"), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(t.Name+" "+v.Name+": %w"), jen.Err())),
+			),
+			jen.Op("*").Id("u").Op("=").Id(t.Name).Values(jen.Dict{jen.Id(unexported(v.Name)): jen.Op("&").Id("v")}),
+		))
+	}
+	cases = append(cases, jen.Default().Block(
+		jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(fmt.Sprintf("%s: %%q is not a known %q (want %s)", t.Name, t.Discriminator, listWords(tags))), jen.Id("tag"))),
+	))
+	f.Comment(fmt.Sprintf("// UnmarshalJSON reads the variant that the %q property selects.", t.Discriminator))
+	f.Func().Params(jen.Id("u").Op("*").Id(t.Name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
+		jen.If(jen.String().Parens(jen.Id("data")).Op("==").Lit("null")).Block(jen.Return(jen.Nil())),
+		jen.List(jen.Id("tag"), jen.Err()).Op(":=").Add(rt("Discriminator")).Call(jen.Id("data"), jen.Lit(t.Discriminator)),
+		jen.If(jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(t.Name+": %w"), jen.Err())),
+		),
+		jen.Switch(jen.Id("tag")).Block(cases...),
+		jen.Return(jen.Nil()),
+	)
+}
+
+// unmarshalOneOf renders UnmarshalJSON for a union without discriminator:
+// the value must match exactly one variant.
+func (g *gen) unmarshalOneOf(f *jen.File, t *model.Type) {
+	var decls, variants, cases []jen.Code
+	for i, v := range t.Variants {
+		local := "v" + v.Name
+		decls = append(decls, jen.Id(local).Add(typeExpr(v.Type)))
+		variants = append(variants, rt("Variant").Values(jen.Lit(v.Name), jen.Op("&").Id(local)))
+		cases = append(cases, jen.Case(jen.Lit(i)).Block(
+			jen.Op("*").Id("u").Op("=").Id(t.Name).Values(jen.Dict{jen.Id(unexported(v.Name)): jen.Op("&").Id(local)}),
+		))
+	}
+	f.Comment("// UnmarshalJSON reads the only variant the value matches; a value that")
+	f.Comment("// matches none or several of them is an error that names them.")
+	f.Func().Params(jen.Id("u").Op("*").Id(t.Name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
+		jen.If(jen.String().Parens(jen.Id("data")).Op("==").Lit("null")).Block(jen.Return(jen.Nil())),
+		jen.Var().Defs(decls...),
+		jen.List(jen.Id("i"), jen.Err()).Op(":=").Add(rt("UnmarshalOneOf")).Call(append([]jen.Code{jen.Lit(t.Name), jen.Id("data")}, variants...)...),
+		jen.Switch(jen.Id("i")).Block(cases...),
+		jen.Return(jen.Err()),
+	)
+}

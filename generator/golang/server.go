@@ -1,0 +1,709 @@
+package golang
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/ssegen/ssegen/generator/model"
+)
+
+// opNames are the Go names generated for one operation.
+type opNames struct {
+	Request  string // request struct
+	Response string // sealed response interface; "" when the operation declares no plain response
+	Stream   string // stream type; "" for plain operations
+	// Statuses maps a response to its type.
+	Statuses map[*model.Response]string
+	// Unexported identifiers.
+	serve, respond, config, failure string
+	// wildcards maps path parameter names to their ServeMux wildcard.
+	wildcards map[string]string
+	pattern   string
+	// body and lastEventID are the request struct's field names; "" when absent.
+	body, lastEventID string
+}
+
+// server renders the Handler interface, the request, response and stream
+// types of every operation, UnimplementedHandler and NewHandler into f.
+func (g *gen) server(f *jen.File) error {
+	for _, fixed := range []string{"Handler", "UnimplementedHandler", "NewHandler"} {
+		if g.names[fixed] {
+			return fmt.Errorf("schema type %s collides with the generated %s; rename the schema", fixed, fixed)
+		}
+		g.names[fixed] = true
+	}
+	names := map[*model.Operation]*opNames{}
+	patterns := map[string]*model.Operation{}
+	for _, op := range g.api.Operations {
+		n, err := g.opNames(op)
+		if err != nil {
+			return err
+		}
+		if prev := patterns[n.pattern]; prev != nil {
+			return fmt.Errorf("operations %s (%s %s) and %s (%s %s) have the same route %q", prev.Name, prev.Method, prev.Path, op.Name, op.Method, op.Path, n.pattern)
+		}
+		patterns[n.pattern] = op
+		names[op] = n
+	}
+
+	g.handlerInterface(f, names)
+	for _, op := range g.api.Operations {
+		n := names[op]
+		if err := g.requestType(f, op, n); err != nil {
+			return err
+		}
+		if err := g.responseTypes(f, op, n); err != nil {
+			return err
+		}
+		if op.Stream != nil {
+			g.streamType(f, op, n)
+		}
+	}
+	g.unimplemented(f, names)
+	g.newHandler(f, names)
+	for _, op := range g.api.Operations {
+		if err := g.serveFunc(f, op, names[op]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// opNames names the Go declarations of op and its route.
+func (g *gen) opNames(op *model.Operation) (*opNames, error) {
+	base := unexported(op.Name)
+	n := &opNames{
+		Request:   g.declare(op.Name + "Request"),
+		Statuses:  map[*model.Response]string{},
+		serve:     "serve" + op.Name,
+		respond:   base + "Response",
+		config:    base + "Stream",
+		failure:   base + "Failure",
+		wildcards: map[string]string{},
+	}
+	if len(op.Responses) > 0 {
+		n.Response = g.declare(op.Name + "Response")
+		for _, r := range op.Responses {
+			status := "Default"
+			if r.Status != 0 {
+				status = strconv.Itoa(r.Status)
+			}
+			n.Statuses[r] = g.declare(op.Name + status + "Response")
+		}
+	}
+	if op.Stream != nil {
+		n.Stream = g.declare(op.Name + "Stream")
+	}
+	if op.Body != nil {
+		n.body = "Body"
+	}
+	for _, p := range op.Params {
+		if p.Name == n.body {
+			n.body = "RequestBody"
+		}
+	}
+	if op.Stream != nil && op.Stream.Resume {
+		n.lastEventID = "LastEventID"
+		for _, p := range op.Params {
+			if p.Name == n.lastEventID || p.In == model.InHeader && strings.EqualFold(p.WireName, "Last-Event-ID") {
+				n.lastEventID = "" // the spec declares the header: that field carries it
+			}
+		}
+	}
+	pattern, err := muxPattern(op, n.wildcards)
+	if err != nil {
+		return nil, err
+	}
+	n.pattern = pattern
+	return n, nil
+}
+
+// muxPattern turns op's path template into a ServeMux pattern, recording
+// the wildcard name of each path parameter.
+func muxPattern(op *model.Operation, wildcards map[string]string) (string, error) {
+	used := map[string]bool{}
+	segments := strings.Split(op.Path, "/")
+	for i, seg := range segments {
+		if !strings.ContainsAny(seg, "{}") {
+			continue
+		}
+		name, ok := strings.CutPrefix(seg, "{")
+		if name, ok = strings.CutSuffix(name, "}"); !ok || strings.ContainsAny(name, "{}") || name == "" {
+			return "", fmt.Errorf("operation %s (%s %s): path segment %q: a path parameter must be a whole segment to be routed by http.ServeMux", op.Name, op.Method, op.Path, seg)
+		}
+		w := goIdent(name)
+		for used[w] {
+			w += "_"
+		}
+		used[w] = true
+		wildcards[name] = w
+		segments[i] = "{" + w + "}"
+	}
+	path := strings.Join(segments, "/")
+	if strings.HasSuffix(path, "/") {
+		path += "{$}" // a trailing slash would match the whole subtree
+	}
+	return op.Method + " " + path, nil
+}
+
+// opDoc is the first line of an operation's documentation.
+func opDoc(op *model.Operation, verb string) string {
+	s := op.Name + " " + verb + " " + op.Method + " " + op.Path
+	if sum := strings.TrimSpace(op.Summary); sum != "" {
+		s += ": " + sum
+	}
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
+func (g *gen) handlerInterface(f *jen.File, names map[*model.Operation]*opNames) {
+	title := "the API"
+	if g.api.Title != "" {
+		title = g.api.Title
+		if g.api.Version != "" {
+			title += " " + g.api.Version
+		}
+	}
+	addDoc(f, prose(
+		"Handler is the server of "+title+": one method per operation. NewHandler decodes each request and answers 400 (application/problem+json) without calling the method when a parameter or the body is invalid. Embed UnimplementedHandler to keep compiling when operations are added.",
+		"A plain operation's method returns one of its declared responses; an error is logged and answered with 500 and no detail, runtime.ErrNotImplemented with 501. A streaming operation's method sends events on its stream until it returns; its stream type tells how errors end the stream."))
+	var methods []jen.Code
+	for i, op := range g.api.Operations {
+		n := names[op]
+		if i > 0 {
+			methods = append(methods, jen.Line())
+		}
+		doc := []string{opDoc(op, "handles"), op.Doc}
+		if op.Stream != nil {
+			doc = append(doc, prose("It sends events on stream until it returns; ctx is done when the client goes away or the server shuts down."))
+		}
+		methods = append(methods, docComment(joinDoc(doc...))...)
+		methods = append(methods, jen.Id(op.Name).Add(g.methodSignature(op, n, false)))
+	}
+	f.Type().Id("Handler").Interface(methods...)
+	f.Line()
+}
+
+// methodSignature renders the parameters and results of op's Handler
+// method; blank names the unused parameters "_" for UnimplementedHandler.
+func (g *gen) methodSignature(op *model.Operation, n *opNames, blank bool) *jen.Statement {
+	name := func(s string) string {
+		if blank {
+			return "_"
+		}
+		return s
+	}
+	params := []jen.Code{
+		jen.Id(name("ctx")).Qual("context", "Context"),
+		jen.Id(name("req")).Op("*").Id(n.Request),
+	}
+	if op.Stream != nil {
+		params = append(params, jen.Id("stream").Op("*").Id(n.Stream))
+		return jen.Params(params...).Error()
+	}
+	return jen.Params(params...).Params(jen.Id(n.Response), jen.Error())
+}
+
+// requestType renders the struct that holds op's decoded parameters.
+func (g *gen) requestType(f *jen.File, op *model.Operation, n *opNames) error {
+	var fields []jen.Code
+	for _, p := range op.Params {
+		fields = append(fields, docComment(joinDoc(fmt.Sprintf("%s is the %s parameter %q.", p.Name, p.In, p.WireName), p.Doc))...)
+		fields = append(fields, jen.Id(p.Name).Add(typeExpr(p.Type)))
+	}
+	if op.Body != nil {
+		doc := n.body + " is the request body (" + op.Body.ContentType + ")"
+		if !op.Body.Required {
+			doc += "; nil when the request has none"
+		}
+		fields = append(fields, docComment(joinDoc(doc+".", op.Body.Doc))...)
+		fields = append(fields, jen.Id(n.body).Add(bodyType(op.Body)))
+	}
+	if n.lastEventID != "" {
+		fields = append(fields,
+			jen.Comment("// LastEventID is the ID of the last event the client received (the"),
+			jen.Comment("// Last-Event-ID header): resume the stream after it; \"\" for a new stream."),
+			jen.Id(n.lastEventID).String())
+	}
+	addDoc(f, fmt.Sprintf("%s holds the decoded parameters of %s (%s %s).", n.Request, op.Name, op.Method, op.Path))
+	f.Type().Id(n.Request).Struct(fields...)
+	f.Line()
+	return nil
+}
+
+// bodyType is the Go type of a request body field: optional bodies are
+// pointers unless already nil-able.
+func bodyType(b *model.Body) *jen.Statement {
+	if !b.Required && !nilable(b.Type) {
+		return jen.Op("*").Add(typeExpr(b.Type))
+	}
+	return typeExpr(b.Type)
+}
+
+func nilable(t *model.TypeRef) bool {
+	return t.Kind == model.Pointer || t.Kind == model.Slice || t.Kind == model.Map
+}
+
+// responseTypes renders op's sealed response interface and one type per
+// declared response.
+func (g *gen) responseTypes(f *jen.File, op *model.Operation, n *opNames) error {
+	if n.Response == "" {
+		return nil
+	}
+	var impls []string
+	for _, r := range op.Responses {
+		impls = append(impls, n.Statuses[r])
+	}
+	doc := fmt.Sprintf("%s is a response of %s: one of %s.", n.Response, op.Name, listWords(impls))
+	if op.Stream != nil {
+		doc += fmt.Sprintf(" %s.Respond sends it instead of the event stream.", n.Stream)
+	}
+	addDoc(f, prose(doc))
+	f.Type().Id(n.Response).Interface(
+		jen.Comment("// "+n.respond+" sets the response headers on h and returns the status and body."),
+		jen.Id(n.respond).Params(jen.Id("h").Qual("net/http", "Header")).Params(jen.Id("status").Int(), jen.Id("contentType").String(), jen.Id("body").Any()),
+	)
+	f.Line()
+	for _, r := range op.Responses {
+		name := n.Statuses[r]
+		var fields []jen.Code
+		status := jen.Lit(r.Status)
+		what := "the " + strconv.Itoa(r.Status) + " response"
+		if r.Status == 0 {
+			what = "the default response, for any status not declared otherwise"
+			fields = append(fields, jen.Comment("// StatusCode is the HTTP status to answer with."), jen.Id("StatusCode").Int())
+			status = jen.Id("r").Dot("StatusCode")
+		}
+		var sets []jen.Code
+		for _, h := range r.Headers {
+			fields = append(fields, docComment(joinDoc(fmt.Sprintf("%s is the response header %q.", h.Name, h.WireName), h.Doc))...)
+			fields = append(fields, jen.Id(h.Name).Add(typeExpr(h.Type)))
+			set, err := g.setHeader(h)
+			if err != nil {
+				return fmt.Errorf("operation %s: %w", op.Name, err)
+			}
+			sets = append(sets, set)
+		}
+		body := jen.Nil()
+		contentType := ""
+		if r.Type != nil {
+			fields = append(fields, jen.Comment("// Body is sent as "+r.ContentType+"."), jen.Id("Body").Add(typeExpr(r.Type)))
+			body = jen.Id("r").Dot("Body")
+			contentType = r.ContentType
+		}
+		addDoc(f, joinDoc(fmt.Sprintf("%s is %s of %s.", name, what, op.Name), r.Doc))
+		f.Type().Id(name).Struct(fields...)
+		f.Line()
+		recv := "r"
+		if len(sets) == 0 && r.Type == nil && r.Status != 0 {
+			recv = ""
+		}
+		header := jen.Qual("net/http", "Header")
+		if len(sets) > 0 {
+			header = jen.Id("h").Add(header)
+		}
+		sets = append(sets, jen.Return(status, jen.Lit(contentType), body))
+		f.Func().Params(jen.Id(recv).Id(name)).Id(n.respond).Params(header).Params(jen.Int(), jen.String(), jen.Any()).Block(sets...)
+		f.Line()
+	}
+	return nil
+}
+
+// setHeader renders the statement that sets response header h from r.
+func (g *gen) setHeader(h *model.Param) (jen.Code, error) {
+	t := h.Type
+	optional := t.Kind == model.Pointer
+	value := jen.Id("r").Dot(h.Name)
+	if optional {
+		t = t.Elem
+		value = jen.Op("*").Id("r").Dot(h.Name)
+	}
+	var text *jen.Statement
+	if u := g.underlying(t); u.Kind == model.Slice {
+		_, format, ok := g.scalarFuncs(u.Elem)
+		if !ok {
+			return nil, fmt.Errorf("response header %q: items of type %s have no text form", h.WireName, typeName(u.Elem))
+		}
+		text = rt("FormatList").Call(value, rt(format))
+		optional = true
+		value = jen.Id("r").Dot(h.Name)
+		set := jen.Id("h").Dot("Set").Call(jen.Lit(h.WireName), text)
+		return jen.If(jen.Len(value).Op(">").Lit(0)).Block(set), nil
+	}
+	_, format, ok := g.scalarFuncs(t)
+	if !ok {
+		return nil, fmt.Errorf("response header %q: type %s has no text form", h.WireName, typeName(t))
+	}
+	set := jen.Id("h").Dot("Set").Call(jen.Lit(h.WireName), rt(format).Call(value))
+	if optional {
+		return jen.If(jen.Id("r").Dot(h.Name).Op("!=").Nil()).Block(set), nil
+	}
+	return set, nil
+}
+
+// typeName renders t for error messages.
+func typeName(t *model.TypeRef) string {
+	return fmt.Sprintf("%#v", typeExpr(t))
+}
+
+// streamType renders op's stream: a send method per event, Open, Batch,
+// and Fail / Respond when the spec declares an error event or plain
+// responses.
+func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
+	st := op.Stream
+	doc := []string{fmt.Sprintf("%s sends the events of %s (%s %s). Its methods are safe for concurrent use; they fail once the stream ended: the client went away, the server shuts down, or the handler returned.", n.Stream, op.Name, op.Method, op.Path)}
+	var end []string
+	if st.HasEnd {
+		end = append(end, fmt.Sprintf("When the handler returns nil, a final message %q ends the stream.", st.End))
+	} else {
+		end = append(end, "When the handler returns nil, the stream ends.")
+	}
+	if st.Error != nil {
+		end = append(end, fmt.Sprintf("Return the error of Fail to end it with a %q event instead.", st.Error.Name))
+	}
+	end = append(end, "Any other error, or a panic, is logged: before the first event it is answered with 500 (application/problem+json), after it the stream just ends, so internal details never reach the client.")
+	doc = append(doc, strings.Join(end, " "))
+	var hints []string
+	if st.Heartbeat > 0 {
+		hints = append(hints, fmt.Sprintf("A comment is sent after %s without events to keep the connection alive.", st.Heartbeat))
+	}
+	if st.Retry > 0 {
+		hints = append(hints, fmt.Sprintf("Clients are told to wait %s before reconnecting.", st.Retry))
+	}
+	doc = append(doc, strings.Join(hints, " "))
+	addDoc(f, prose(doc...))
+	f.Type().Id(n.Stream).Struct(
+		jen.Id("s").Op("*").Add(rt("Stream")),
+		jen.Id("h").Qual("net/http", "Header"),
+	)
+	f.Line()
+	recv := jen.Id("s").Op("*").Id(n.Stream)
+	for _, ev := range st.Events {
+		wire := ev.Name
+		if wire == "message" {
+			wire = ""
+		}
+		addDoc(f, joinDoc(fmt.Sprintf("Send%s sends a %q event (%s).", ev.GoName, ev.Name, ev.ContentType), ev.Doc))
+		f.Func().Params(recv.Clone()).Id("Send"+ev.GoName).Params(
+			jen.Id("v").Add(typeExpr(ev.Type)), jen.Id("opts").Op("...").Add(rt("EventOption")),
+		).Error().Block(
+			jen.Return(jen.Id("s").Dot("s").Dot("SendData").Call(jen.Lit(wire), jen.Lit(ev.ContentType), jen.Id("v"), jen.Id("opts").Op("..."))),
+		)
+		f.Line()
+	}
+	f.Comment("// Open sends the response headers now, before the first event.")
+	f.Func().Params(recv.Clone()).Id("Open").Params().Error().Block(jen.Return(jen.Id("s").Dot("s").Dot("Open").Call()))
+	f.Line()
+	f.Comment("// Batch calls fn and writes the events it sends at once, with one flush.")
+	f.Func().Params(recv.Clone()).Id("Batch").Params(jen.Id("fn").Func().Params().Error()).Error().Block(
+		jen.Return(jen.Id("s").Dot("s").Dot("Batch").Call(jen.Id("fn"))))
+	f.Line()
+	if st.Error != nil {
+		ev := st.Error
+		addDoc(f, prose(fmt.Sprintf("Fail returns the error that ends the stream with a %q event carrying v. Return it from the handler; the event is sent even when nothing else was:", ev.Name), "\treturn stream.Fail(v)"))
+		f.Func().Params(recv.Clone()).Id("Fail").Params(jen.Id("v").Add(typeExpr(ev.Type))).Error().Block(
+			jen.Id("s").Dot("s").Dot("Open").Call(),
+			jen.Return(jen.Op("&").Id(n.failure).Values(jen.Id("v"))),
+		)
+		f.Line()
+	}
+	if n.Response != "" {
+		addDoc(f, prose("Respond answers with r instead of the event stream, for example 404 before streaming. It returns runtime.ErrCommitted once the stream has started."))
+		f.Func().Params(recv.Clone()).Id("Respond").Params(jen.Id("r").Id(n.Response)).Error().Block(
+			jen.List(jen.Id("status"), jen.Id("contentType"), jen.Id("body")).Op(":=").Id("r").Dot(n.respond).Call(jen.Id("s").Dot("h")),
+			jen.Return(jen.Id("s").Dot("s").Dot("Respond").Call(jen.Id("status"), jen.Id("contentType"), jen.Id("body"))),
+		)
+		f.Line()
+	}
+	if st.Error != nil {
+		f.Comment("// " + n.failure + " is the error of " + n.Stream + ".Fail.")
+		f.Type().Id(n.failure).Struct(jen.Id("v").Add(typeExpr(st.Error.Type)))
+		f.Line()
+		f.Func().Params(jen.Op("*").Id(n.failure)).Id("Error").Params().String().Block(
+			jen.Return(jen.Lit(fmt.Sprintf("%s failed: %q event sent", op.Name, st.Error.Name))),
+		)
+		f.Line()
+	}
+	g.streamConfig(f, op, n)
+}
+
+// streamConfig renders the runtime.StreamConfig of op.
+func (g *gen) streamConfig(f *jen.File, op *model.Operation, n *opNames) {
+	st := op.Stream
+	var fields []jen.Code
+	if ct := dataContentType(st); ct != "" {
+		fields = append(fields, jen.Id("DataContentType").Op(":").Lit(ct))
+	}
+	if st.Heartbeat > 0 {
+		fields = append(fields, jen.Id("Heartbeat").Op(":").Add(durationExpr(st.Heartbeat)))
+	}
+	if st.Retry > 0 {
+		fields = append(fields, jen.Id("Retry").Op(":").Add(durationExpr(st.Retry)))
+	}
+	if st.HasEnd {
+		fields = append(fields, jen.Id("End").Op(":").Index().Byte().Parens(jen.Lit(st.End)))
+	}
+	if st.Error != nil {
+		fields = append(fields,
+			jen.Id("ErrorEvent").Op(":").Lit(st.Error.Name),
+			jen.Id("ErrorData").Op(":").Func().Params(jen.Err().Error()).Params(jen.String(), jen.Any()).Block(
+				jen.Var().Id("f").Op("*").Id(n.failure),
+				jen.If(jen.Qual("errors", "As").Call(jen.Err(), jen.Op("&").Id("f"))).Block(
+					jen.Return(jen.Lit(st.Error.ContentType), jen.Id("f").Dot("v")),
+				),
+				jen.Return(jen.Lit(""), jen.Nil()).Comment("// other errors send no event"),
+			))
+	}
+	f.Var().Id(n.config).Op("=").Add(rt("StreamConfig")).Values(fieldLines(fields)...)
+	f.Line()
+}
+
+// fieldLines puts each keyed field of a composite literal on its own line.
+func fieldLines(fields []jen.Code) []jen.Code {
+	if len(fields) == 0 {
+		return nil
+	}
+	out := make([]jen.Code, 0, len(fields))
+	for _, fd := range fields {
+		out = append(out, jen.Line().Add(fd))
+	}
+	out[len(out)-1] = jen.Add(out[len(out)-1]).Op(",").Line()
+	return out
+}
+
+// dataContentType is the X-Event-Data-Mimetype of a stream: the content
+// type of its message events, or the one all its events share.
+func dataContentType(st *model.Stream) string {
+	shared := ""
+	for i, ev := range st.Events {
+		if ev.Name == "message" {
+			return ev.ContentType
+		}
+		if i == 0 {
+			shared = ev.ContentType
+		} else if ev.ContentType != shared {
+			shared = ""
+		}
+	}
+	return shared
+}
+
+// unimplemented renders UnimplementedHandler.
+func (g *gen) unimplemented(f *jen.File, names map[*model.Operation]*opNames) {
+	addDoc(f, prose("UnimplementedHandler answers 501 Not Implemented to every operation. Embed it in a Handler implementation so that operations added to the spec later do not break the build."))
+	f.Type().Id("UnimplementedHandler").Struct()
+	f.Line()
+	for _, op := range g.api.Operations {
+		n := names[op]
+		var body jen.Code
+		if op.Stream != nil {
+			body = jen.Return(rt("NotImplemented").Call(jen.Id("stream").Dot("s")))
+		} else {
+			body = jen.Return(jen.Nil(), rt("ErrNotImplemented"))
+		}
+		f.Func().Params(jen.Id("UnimplementedHandler")).Id(op.Name).Add(g.methodSignature(op, n, true)).Block(body)
+		f.Line()
+	}
+}
+
+// newHandler renders NewHandler and the handler type.
+func (g *gen) newHandler(f *jen.File, names map[*model.Operation]*opNames) {
+	addDoc(f, prose(
+		"NewHandler returns an http.Handler that routes the API's operations to impl, with http.ServeMux patterns rooted at \"/\". To serve it under a prefix, strip the prefix first:",
+		"\tmux.Handle(\"/api/\", http.StripPrefix(\"/api\", NewHandler(impl)))",
+		"The same http.StripPrefix handler h mounts in other routers: chi's r.Mount(\"/api\", h), echo's e.Any(\"/api/*\", echo.WrapHandler(h)) and gin's r.Any(\"/api/*path\", gin.WrapH(h)).",
+		"Options choose codecs, the logger, write timeouts and shutdown behaviour (see runtime.Option)."))
+	var routes []jen.Code
+	routes = append(routes,
+		jen.Id("h").Op(":=").Op("&").Id("handler").Values(jen.Id("impl"), rt("NewOptions").Call(jen.Id("opts").Op("..."))),
+		jen.Id("mux").Op(":=").Qual("net/http", "NewServeMux").Call())
+	ops := append([]*model.Operation(nil), g.api.Operations...)
+	sort.SliceStable(ops, func(i, j int) bool { return names[ops[i]].pattern < names[ops[j]].pattern })
+	for _, op := range ops {
+		routes = append(routes, jen.Id("mux").Dot("HandleFunc").Call(jen.Lit(names[op].pattern), jen.Id("h").Dot(names[op].serve)))
+	}
+	routes = append(routes, jen.Return(jen.Id("mux")))
+	f.Func().Id("NewHandler").Params(jen.Id("impl").Id("Handler"), jen.Id("opts").Op("...").Add(rt("Option"))).Qual("net/http", "Handler").Block(routes...)
+	f.Line()
+	f.Type().Id("handler").Struct(
+		jen.Id("impl").Id("Handler"),
+		jen.Id("opts").Op("*").Add(rt("Options")),
+	)
+	f.Line()
+}
+
+// serveFunc renders the handler method that decodes op's request and calls
+// the implementation.
+func (g *gen) serveFunc(f *jen.File, op *model.Operation, n *opNames) error {
+	body := []jen.Code{
+		jen.Var().Id("req").Id(n.Request),
+		jen.Id("p").Op(":=").Add(rt("NewParams")).Call(jen.Id("r")),
+	}
+	for _, p := range op.Params {
+		code, err := g.decodeParam(p, n)
+		if err != nil {
+			return fmt.Errorf("operation %s: %w", op.Name, err)
+		}
+		body = append(body, code...)
+	}
+	if op.Body != nil {
+		fn := "Body"
+		if !op.Body.Required && !nilable(op.Body.Type) {
+			fn = "BodyPtr"
+		}
+		body = append(body, rt(fn).Call(jen.Id("p"), jen.Id("h").Dot("opts"), jen.Lit(op.Body.ContentType), jen.Op("&").Id("req").Dot(n.body)))
+	}
+	body = append(body, jen.If(jen.Id("p").Dot("Failed").Call(jen.Id("w"))).Block(jen.Return()))
+	if op.Stream != nil {
+		if n.lastEventID != "" {
+			body = append(body, jen.Id("req").Dot(n.lastEventID).Op("=").Id("r").Dot("Header").Dot("Get").Call(jen.Lit("Last-Event-ID")))
+		}
+		body = append(body, rt("Serve").Call(jen.Id("w"), jen.Id("r"), jen.Id("h").Dot("opts"), jen.Op("&").Id(n.config),
+			jen.Func().Params(jen.Id("s").Op("*").Add(rt("Stream"))).Error().Block(
+				jen.Return(jen.Id("h").Dot("impl").Dot(op.Name).Call(
+					jen.Id("s").Dot("Context").Call(), jen.Op("&").Id("req"),
+					jen.Op("&").Id(n.Stream).Values(jen.Id("s"), jen.Id("w").Dot("Header").Call()))),
+			)))
+	} else {
+		body = append(body,
+			jen.List(jen.Id("resp"), jen.Err()).Op(":=").Id("h").Dot("impl").Dot(op.Name).Call(jen.Id("r").Dot("Context").Call(), jen.Op("&").Id("req")),
+			jen.If(jen.Err().Op("==").Nil().Op("&&").Id("resp").Op("==").Nil()).Block(
+				jen.Err().Op("=").Qual("errors", "New").Call(jen.Lit(op.Name+" returned no response")),
+			),
+			jen.If(jen.Err().Op("!=").Nil()).Block(
+				rt("WriteError").Call(jen.Id("w"), jen.Id("r"), jen.Id("h").Dot("opts"), jen.Err()),
+				jen.Return(),
+			),
+			jen.List(jen.Id("status"), jen.Id("contentType"), jen.Id("body")).Op(":=").Id("resp").Dot(n.respond).Call(jen.Id("w").Dot("Header").Call()),
+			rt("WriteResponse").Call(jen.Id("w"), jen.Id("r"), jen.Id("h").Dot("opts"), jen.Id("status"), jen.Id("contentType"), jen.Id("body")),
+		)
+	}
+	f.Func().Params(jen.Id("h").Op("*").Id("handler")).Id(n.serve).Params(
+		jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request"),
+	).Block(body...)
+	f.Line()
+	return nil
+}
+
+// paramSpec renders the runtime.Param that describes p.
+func paramSpec(p *model.Param, n *opNames) (*jen.Statement, error) {
+	var ctor, style string
+	explode := false
+	switch p.In {
+	case model.InPath:
+		ctor, style = "Path", "simple"
+	case model.InQuery:
+		ctor, style, explode = "Query", "form", true
+	case model.InHeader:
+		ctor, style = "Header", "simple"
+	case model.InCookie:
+		ctor, style, explode = "Cookie", "form", true
+	default:
+		return nil, fmt.Errorf("parameter %q: unknown location %q", p.WireName, p.In)
+	}
+	s := rt(ctor).Call(jen.Lit(p.WireName))
+	if p.Style != "" && (p.Style != style || p.Explode != explode) {
+		c, ok := styleConsts[p.Style]
+		if !ok {
+			return nil, fmt.Errorf("%s parameter %q: unknown style %q", p.In, p.WireName, p.Style)
+		}
+		s.Dot("Styled").Call(rt(c), jen.Lit(p.Explode))
+	}
+	if p.In == model.InPath {
+		w, ok := n.wildcards[p.WireName]
+		if !ok {
+			return nil, fmt.Errorf("path parameter %q is not in the path", p.WireName)
+		}
+		if w != p.WireName {
+			s.Dot("Wildcard").Call(jen.Lit(w))
+		}
+	} else if p.Required {
+		s.Dot("Required").Call()
+	}
+	return s, nil
+}
+
+var styleConsts = map[string]string{
+	"simple":         "StyleSimple",
+	"form":           "StyleForm",
+	"label":          "StyleLabel",
+	"matrix":         "StyleMatrix",
+	"spaceDelimited": "StyleSpaceDelimited",
+	"pipeDelimited":  "StylePipeDelimited",
+	"deepObject":     "StyleDeepObject",
+}
+
+// decodeParam renders the statements that decode p into the request.
+func (g *gen) decodeParam(p *model.Param, n *opNames) ([]jen.Code, error) {
+	spec, err := paramSpec(p, n)
+	if err != nil {
+		return nil, err
+	}
+	dst := jen.Op("&").Id("req").Dot(p.Name)
+	t := p.Type
+	fn := "Scalar"
+	if t.Kind == model.Pointer {
+		t, fn = t.Elem, "ScalarPtr"
+	}
+	u := g.underlying(t)
+	unsupported := func(what string) error {
+		return fmt.Errorf("%s parameter %q: %s cannot be decoded from text", p.In, p.WireName, what)
+	}
+	switch {
+	case u.Kind == model.Slice || u.Kind == model.Map:
+		if fn == "ScalarPtr" {
+			return nil, unsupported("a pointer to " + typeName(t))
+		}
+		parse, _, ok := g.scalarFuncs(u.Elem)
+		if !ok {
+			return nil, unsupported("items of type " + typeName(u.Elem))
+		}
+		fn = "Array"
+		if u.Kind == model.Map {
+			fn = "Map"
+		}
+		return []jen.Code{rt(fn).Call(jen.Id("p"), spec, dst, rt(parse))}, nil
+	case u.Kind == model.Ref && g.types[u.Name] != nil && g.types[u.Name].Kind == model.Struct:
+		return g.decodeObject(p, spec, fn == "ScalarPtr", g.types[u.Name])
+	}
+	parse, _, ok := g.scalarFuncs(t)
+	if !ok {
+		return nil, unsupported("type " + typeName(t))
+	}
+	return []jen.Code{rt(fn).Call(jen.Id("p"), spec, dst, rt(parse))}, nil
+}
+
+// decodeObject renders the decoding of an object parameter into a struct.
+func (g *gen) decodeObject(p *model.Param, spec *jen.Statement, optional bool, t *model.Type) ([]jen.Code, error) {
+	local := unexported(p.Name) + "Param"
+	var names, fields []jen.Code
+	target := jen.Id("req").Dot(p.Name)
+	for _, fd := range t.Fields {
+		names = append(names, jen.Lit(fd.JSONName))
+		ft, fn := fd.Type, "Field"
+		switch {
+		case ft.Kind == model.Pointer:
+			ft, fn = ft.Elem, "FieldPtr"
+		case !fd.Required:
+			fn = "OptionalField"
+		}
+		parse, _, ok := g.scalarFuncs(ft)
+		if !ok {
+			return nil, fmt.Errorf("%s parameter %q: property %q of type %s cannot be decoded from text", p.In, p.WireName, fd.JSONName, typeName(ft))
+		}
+		fields = append(fields, rt(fn).Call(jen.Id("p"), jen.Id(local), jen.Id("props"), jen.Lit(fd.JSONName), jen.Op("&").Add(target.Clone()).Dot(fd.Name), rt(parse)))
+	}
+	if optional {
+		fields = append([]jen.Code{target.Clone().Op("=").New(jen.Id(t.Name))}, fields...)
+	}
+	return []jen.Code{
+		jen.Id(local).Op(":=").Add(spec),
+		jen.If(jen.List(jen.Id("props"), jen.Id("ok")).Op(":=").Id("p").Dot("Object").Call(append([]jen.Code{jen.Id(local)}, names...)...), jen.Id("ok")).Block(fields...),
+	}, nil
+}
