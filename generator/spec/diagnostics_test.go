@@ -194,6 +194,17 @@ heartbeat: -1s`), "        name: {type: string}", "        name: {$ref: '#/compo
 			},
 		},
 		{
+			name: "annotation and validation errors in one run",
+			files: map[string]string{"api.yaml": strings.Replace(withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Pet'}, contentType: text/plain}
+retry: 2`), "      operationId: watch\n", "      operationId: watch\n      parameters:\n        - {name: q, in: body, schema: {type: string}}\n", 1)},
+			want: []string{
+				"api.yaml:10:21: parameter can't have 'in' value \"body\"",
+				`api.yaml:13:78: x-event-stream.events.message: text/plain data needs a schema of type string, not type [object]`,
+				`api.yaml:14:16: x-event-stream.retry: expected a string, got number`,
+			},
+		},
+		{
 			name: "error in a referenced file",
 			files: map[string]string{
 				"api.yaml": withStream(`events:

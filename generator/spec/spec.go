@@ -102,7 +102,8 @@ type EventSpec struct {
 // references are reported (kin-openapi stops at the first); annotations are
 // checked on the parsed files; only a document whose files and references
 // are sound is handed to kin-openapi, whose validation errors become
-// located diagnostics.
+// located diagnostics. A document with errors in its annotations or its
+// validation is still returned, with the errors.
 func Load(path string) (*Document, Diagnostics) {
 	s := newSources()
 	doc := s.load(path)
@@ -118,8 +119,9 @@ func (s *sources) load(path string) *Document {
 		return nil
 	}
 	s.checkRefs(root, root.root, map[*yaml.Node]bool{})
+	unloadable := s.diags.HasErrors()
 	annotations := s.findAnnotations(root)
-	if s.diags.HasErrors() {
+	if unloadable {
 		return nil
 	}
 	t := s.loadOpenAPI(root)
@@ -134,11 +136,13 @@ func (s *sources) load(path string) *Document {
 // Sorted orders ds by position and drops repeats: kin-openapi reports a
 // problem in a shared schema once per place that uses it.
 func (ds Diagnostics) Sorted() Diagnostics {
-	slices.SortStableFunc(ds, func(a, b Diagnostic) int {
+	slices.SortFunc(ds, func(a, b Diagnostic) int {
 		return cmp.Or(
 			cmp.Compare(a.Pos.File, b.Pos.File),
 			cmp.Compare(a.Pos.Line, b.Pos.Line),
 			cmp.Compare(a.Pos.Col, b.Pos.Col),
+			cmp.Compare(a.Message, b.Message),
+			cmp.Compare(a.Severity, b.Severity),
 		)
 	})
 	return slices.Compact(ds)
