@@ -33,9 +33,11 @@ func benchStream(b *testing.B, im impl, burst int) {
 	addr := serve(b, im.stream(b.N, burst))
 	client := newClient(b)
 	b.ReportAllocs()
+	cpu0, cpuOK := processCPU()
 	b.ResetTimer()
 	n, err := consume(context.Background(), client, "http://"+addr+"/")
 	b.StopTimer()
+	cpu1, _ := processCPU()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -43,4 +45,9 @@ func benchStream(b *testing.B, im impl, burst int) {
 		b.Fatalf("%s: got %d events, want %d", im.name, n, b.N)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	if cpuOK {
+		// CPU time, server and client together: steadier than events/s
+		// on a shared machine, and what an event costs the host.
+		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/event")
+	}
 }
