@@ -1,0 +1,338 @@
+package streams_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/ssegen/ssegen/generator/golden/internal/goldentest"
+	"github.com/ssegen/ssegen/generator/golden/streams"
+	"github.com/ssegen/ssegen/runtime"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// server implements every operation; calls counts handler invocations, so
+// tests can tell that invalid requests never reach it.
+type server struct {
+	calls     atomic.Int32
+	heartbeat chan struct{} // closed by the test once it saw a heartbeat
+}
+
+func (s *server) WatchJob(ctx context.Context, req *streams.WatchJobRequest, stream *streams.WatchJobStream) error {
+	s.calls.Add(1)
+	if req.JobID == "missing" {
+		return stream.Respond(streams.WatchJob404Response{Body: streams.Problem{Title: "no job " + req.JobID}})
+	}
+	next := 1
+	if req.LastEventID != "" {
+		fmt.Sscan(req.LastEventID, &next)
+		next++
+	}
+	if err := stream.SendMessage(streams.Progress{Done: int32(next), Total: 3}, runtime.WithEventID(fmt.Sprint(next))); err != nil {
+		return err
+	}
+	if req.Verbose != nil && *req.Verbose {
+		if err := stream.SendLog("line one\nline two", runtime.WithEventRetry(time.Second)); err != nil {
+			return err
+		}
+	}
+	if req.JobID == "idle" { // wait until the test saw a heartbeat comment
+		select {
+		case <-s.heartbeat:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	ok := true
+	return stream.SendDone(streams.Result{Name: req.JobID, Ok: &ok})
+}
+
+func (s *server) RunJob(ctx context.Context, req *streams.RunJobRequest, stream *streams.RunJobStream) error {
+	s.calls.Add(1)
+	switch req.Body.Name {
+	case "fail-now":
+		return stream.Fail(streams.Problem{Title: "refused"})
+	case "panic-now":
+		panic("boom")
+	}
+	for i := range req.Body.Steps {
+		if err := stream.SendProgress(streams.Progress{Done: i + 1, Total: req.Body.Steps}); err != nil {
+			return err
+		}
+	}
+	switch req.Body.Name {
+	case "fail":
+		detail := "step 2 broke"
+		return fmt.Errorf("wrapped: %w", stream.Fail(streams.Problem{Title: "failed", Detail: &detail}))
+	case "crash":
+		return errors.New("database password is hunter2")
+	case "panic":
+		panic("boom after commit")
+	}
+	return stream.SendResult(streams.Result{Name: req.Body.Name})
+}
+
+func (s *server) ReplaceJob(ctx context.Context, req *streams.ReplaceJobRequest, stream *streams.ReplaceJobStream) error {
+	s.calls.Add(1)
+	return stream.Batch(func() error {
+		for i := range req.Body.Steps {
+			if err := stream.SendStep(fmt.Sprintf("step %d of %s", i+1, req.Body.Name)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *server) PatchJob(ctx context.Context, req *streams.PatchJobRequest, stream *streams.PatchJobStream) error {
+	s.calls.Add(1)
+	return stream.SendMessage(streams.Progress{Done: req.Priority, Total: req.Priority})
+}
+
+func (s *server) CancelJobs(ctx context.Context, req *streams.CancelJobsRequest, stream *streams.CancelJobsStream) error {
+	s.calls.Add(1)
+	if err := stream.Open(); err != nil {
+		return err
+	}
+	for _, name := range []string{"a", "b"} {
+		if err := stream.SendCancelled(streams.Result{Name: name}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func start(t *testing.T, opts ...runtime.Option) (*server, string) {
+	impl := &server{heartbeat: make(chan struct{})}
+	ts := httptest.NewServer(streams.NewHandler(impl, opts...))
+	t.Cleanup(ts.Close)
+	return impl, ts.URL
+}
+
+func TestWatchJob(t *testing.T) {
+	_, url := start(t)
+	events, rd, resp := goldentest.Stream(t, goldentest.Request{
+		Method: "GET", URL: url + "/jobs/j1/events?verbose=true",
+		Header: http.Header{"Last-Event-Id": {"4"}},
+	})
+	if got := resp.Header.Get("X-Event-Data-Mimetype"); got != "application/json" {
+		t.Errorf("X-Event-Data-Mimetype = %q", got)
+	}
+	if retry, ok := rd.Retry(); !ok || retry != time.Second {
+		t.Errorf("retry = %v, %v; want the log event's 1s after the stream's 2.5s", retry, ok)
+	}
+	if len(events) != 3 {
+		t.Fatalf("events %+v, want message, log, done", events)
+	}
+	if ev := events[0]; ev.Type != "message" || ev.ID != "5" || goldentest.Decode[streams.Progress](t, ev) != (streams.Progress{Done: 5, Total: 3}) {
+		t.Errorf("message %+v %s: want progress 5 resumed after Last-Event-ID 4", ev, ev.Data)
+	}
+	if ev := events[1]; ev.Type != "log" || string(ev.Data) != "line one\nline two" {
+		t.Errorf("log %+v %q", ev, ev.Data)
+	}
+	if ev := events[2]; ev.Type != "done" || goldentest.Decode[streams.Result](t, ev).Name != "j1" {
+		t.Errorf("done %+v %s", ev, ev.Data)
+	}
+	if rd.LastEventID() != "5" {
+		t.Errorf("last event ID %q", rd.LastEventID())
+	}
+}
+
+func TestWatchJobRetryAndHeartbeat(t *testing.T) {
+	impl, url := start(t)
+	resp := goldentest.Do(t, goldentest.Request{Method: "GET", URL: url + "/jobs/idle/events"})
+	lines := bufio.NewScanner(resp.Body)
+	var seen []string
+	beat := false
+	for lines.Scan() {
+		line := lines.Text()
+		seen = append(seen, line)
+		if strings.HasPrefix(line, ":") && !beat {
+			beat = true
+			close(impl.heartbeat) // the handler now sends done and returns
+		}
+	}
+	wire := strings.Join(seen, "\n")
+	if !strings.HasPrefix(wire, "retry: 2500\n") {
+		t.Errorf("stream does not open with the retry hint:\n%s", wire)
+	}
+	if !beat {
+		t.Errorf("no heartbeat comment in:\n%s", wire)
+	}
+	if !strings.Contains(wire, "event: done\n") {
+		t.Errorf("no done event after the heartbeat:\n%s", wire)
+	}
+}
+
+func TestWatchJobRespond404(t *testing.T) {
+	_, url := start(t)
+	resp := goldentest.Do(t, goldentest.Request{Method: "GET", URL: url + "/jobs/missing/events"})
+	var p streams.Problem
+	if resp.Header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("Content-Type %q", resp.Header.Get("Content-Type"))
+	}
+	goldentest.JSON(t, resp, http.StatusNotFound, &p)
+	if p.Title != "no job missing" {
+		t.Errorf("problem %+v", p)
+	}
+}
+
+func TestWatchJobBadParameter(t *testing.T) {
+	impl, url := start(t)
+	resp := goldentest.Do(t, goldentest.Request{Method: "GET", URL: url + "/jobs/j1/events?verbose=maybe"})
+	detail := goldentest.Problem(t, resp, http.StatusBadRequest)
+	if want := `query parameter "verbose": "maybe" is not true or false`; detail != want {
+		t.Errorf("detail %q, want %q", detail, want)
+	}
+	if impl.calls.Load() != 0 {
+		t.Error("handler called for an invalid request")
+	}
+}
+
+func TestRunJob(t *testing.T) {
+	_, url := start(t)
+	events, _, resp := goldentest.Stream(t, goldentest.Request{Method: "POST", URL: url + "/jobs", Body: `{"name":"build","steps":2}`})
+	if got := resp.Header.Get("X-Event-Data-Mimetype"); got != "" {
+		t.Errorf("X-Event-Data-Mimetype = %q for a stream without one content type", got)
+	}
+	want := []string{`progress {"done":1,"total":2}`, `progress {"done":2,"total":2}`, `result {"name":"build"}`, `message [DONE]`}
+	if got := eventStrings(events); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("events\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestRunJobFail(t *testing.T) {
+	var log goldentest.Log
+	_, url := start(t, log.Option())
+	for _, tc := range []struct {
+		name string
+		want []string
+	}{
+		{"fail", []string{`progress {"done":1,"total":1}`, `failed {"title":"failed","detail":"step 2 broke"}`}},
+		{"fail-now", []string{`failed {"title":"refused"}`}},
+		// Other errors and panics after the first event end the stream
+		// without an error event or [DONE], and leak nothing.
+		{"crash", []string{`progress {"done":1,"total":1}`}},
+		{"panic", []string{`progress {"done":1,"total":1}`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			events, _, _ := goldentest.Stream(t, goldentest.Request{Method: "POST", URL: url + "/jobs", Body: `{"name":"` + tc.name + `","steps":1}`})
+			if got := eventStrings(events); strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("events\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+	if !strings.Contains(log.String(), "hunter2") || !strings.Contains(log.String(), "boom after commit") {
+		t.Errorf("the error and the panic were not logged:\n%s", log.String())
+	}
+}
+
+func TestRunJobPanicBeforeCommit(t *testing.T) {
+	var log goldentest.Log
+	_, url := start(t, log.Option())
+	resp := goldentest.Do(t, goldentest.Request{Method: "POST", URL: url + "/jobs", Body: `{"name":"panic-now","steps":1}`})
+	if detail := goldentest.Problem(t, resp, http.StatusInternalServerError); detail != "" {
+		t.Errorf("500 leaks %q", detail)
+	}
+}
+
+func TestRunJobBadBody(t *testing.T) {
+	impl, url := start(t)
+	for _, tc := range []struct {
+		req    goldentest.Request
+		status int
+		detail string
+	}{
+		{goldentest.Request{Method: "POST"}, 400, "request body is required"},
+		{goldentest.Request{Method: "POST", Body: `{"name":`}, 400, "request body: unexpected end of JSON input"},
+		{goldentest.Request{Method: "POST", Body: `{"name":3}`}, 400, "request body: json: cannot unmarshal number into Go struct field JobSpec.name of type string"},
+		{goldentest.Request{Method: "POST", Body: `name=x`, ContentType: "application/x-www-form-urlencoded"}, 415, `request body: content type "application/x-www-form-urlencoded" is not application/json`},
+	} {
+		tc.req.URL = url + "/jobs"
+		resp := goldentest.Do(t, tc.req)
+		if detail := goldentest.Problem(t, resp, tc.status); detail != tc.detail {
+			t.Errorf("%s: detail %q, want %q", tc.req.Body, detail, tc.detail)
+		}
+	}
+	if impl.calls.Load() != 0 {
+		t.Error("handler called for an invalid request")
+	}
+}
+
+func TestReplaceJob(t *testing.T) {
+	_, url := start(t)
+	events, _, _ := goldentest.Stream(t, goldentest.Request{Method: "PUT", URL: url + "/jobs", Body: `{"name":"x","steps":2}`})
+	want := []string{"step step 1 of x", "step step 2 of x", "message "} // end: "" is an empty message
+	if got := eventStrings(events); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("events %q, want %q", got, want)
+	}
+}
+
+func TestPatchJob(t *testing.T) {
+	impl, url := start(t)
+	events, _, _ := goldentest.Stream(t, goldentest.Request{Method: "PATCH", URL: url + "/jobs?priority=7"})
+	if got := eventStrings(events); len(got) != 1 || got[0] != `message {"done":7,"total":7}` {
+		t.Errorf("events %q", got)
+	}
+	for query, want := range map[string]string{
+		"":                     `query parameter "priority" is required`,
+		"?priority=high":       `query parameter "priority": "high" is not an integer of 32 bits`,
+		"?priority=4294967296": `query parameter "priority": "4294967296" is not an integer of 32 bits`,
+	} {
+		resp := goldentest.Do(t, goldentest.Request{Method: "PATCH", URL: url + "/jobs" + query})
+		if detail := goldentest.Problem(t, resp, http.StatusBadRequest); detail != want {
+			t.Errorf("%q: detail %q, want %q", query, detail, want)
+		}
+	}
+	if impl.calls.Load() != 1 {
+		t.Errorf("handler called %d times, want once", impl.calls.Load())
+	}
+}
+
+func TestCancelJobs(t *testing.T) {
+	_, url := start(t)
+	events, _, _ := goldentest.Stream(t, goldentest.Request{Method: "DELETE", URL: url + "/jobs"})
+	want := []string{`cancelled {"name":"a"}`, `cancelled {"name":"b"}`}
+	if got := eventStrings(events); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("events %q, want %q", got, want)
+	}
+}
+
+func TestUnimplementedUnderPrefix(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.Handle("/api/", http.StripPrefix("/api", streams.NewHandler(struct{ streams.UnimplementedHandler }{})))
+	ts := httptest.NewServer(mux)
+	defer ts.Close()
+	for _, req := range []goldentest.Request{
+		{Method: "GET", URL: ts.URL + "/api/jobs/j1/events"},
+		{Method: "POST", URL: ts.URL + "/api/jobs", Body: `{"name":"x","steps":1}`},
+		{Method: "DELETE", URL: ts.URL + "/api/jobs"},
+	} {
+		if detail := goldentest.Problem(t, goldentest.Do(t, req), http.StatusNotImplemented); !strings.HasSuffix(detail, "is not implemented") {
+			t.Errorf("%s %s: detail %q", req.Method, req.URL, detail)
+		}
+	}
+	resp := goldentest.Do(t, goldentest.Request{Method: "GET", URL: ts.URL + "/api/nowhere"})
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown path: %d", resp.StatusCode)
+	}
+}
+
+// eventStrings renders events as "type data" for comparisons.
+func eventStrings(events []runtime.Event) []string {
+	var out []string
+	for _, ev := range events {
+		out = append(out, ev.Type+" "+string(ev.Data))
+	}
+	return out
+}
