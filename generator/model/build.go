@@ -33,6 +33,7 @@ func Build(doc *spec.Document) (*API, spec.Diagnostics) {
 		opNames:    namespace{},
 		named:      map[schemaKey]*TypeRef{},
 		building:   map[string]bool{},
+		aliasing:   map[schemaKey]bool{},
 		byName:     map[string]*Type{},
 		compNames:  map[schemaKey]string{},
 		components: map[schemaKey]*openapi3.Schema{},
@@ -101,7 +102,8 @@ type builder struct {
 	// named holds the reference to the Type declared for a schema.
 	named    map[schemaKey]*TypeRef
 	byName   map[string]*Type
-	building map[string]bool // Struct types whose fields are being built
+	building map[string]bool    // Struct types whose fields are being built
+	aliasing map[schemaKey]bool // alias schemas being resolved, to stop cycles
 	types    []*Type
 }
 
@@ -368,19 +370,27 @@ func builtinOnly(s *openapi3.Schema) bool {
 // shape, from an inline one.
 func (b *builder) declare(s *openapi3.Schema, name string, component bool) *TypeRef {
 	kind := classify(s)
+	var other *openapi3.SchemaRef
 	if single := allOfAlias(s); single != nil && component {
 		// A component that only renames another: `type A = B` would do,
 		// but the model has no aliases; reuse B.
-		ref := b.typeOf(single, name)
-		b.named[keyOf(s)] = ref
+		other = single
+	} else if v, ok := nullableVariant(s); ok && kind == Named {
+		other = v // nullable is the field's business
+	}
+	if other != nil {
+		key := keyOf(s)
+		if b.aliasing[key] {
+			b.report(spec.Error, s.Origin, nil, "%s is only an alias of itself (through allOf or oneOf), so it has no type", name)
+			return builtin("any")
+		}
+		b.aliasing[key] = true
+		defer delete(b.aliasing, key)
+		ref := b.typeOf(other, name)
+		b.named[key] = ref
 		return ref
 	}
 	if kind == Named {
-		if v, ok := nullableVariant(s); ok {
-			ref := b.typeOf(v, name)
-			b.named[keyOf(s)] = ref
-			return ref
-		}
 		if builtinOnly(s) {
 			// A defined type would lose time.Time's JSON methods or gain
 			// nothing over the builtin.

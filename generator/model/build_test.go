@@ -50,12 +50,17 @@ func typeNamed(t *testing.T, api *API, name string) *Type {
 			return ty
 		}
 	}
+	t.Fatalf("no type %s; types: %s", name, typeNames(api))
+	return nil
+}
+
+// typeNames lists the names of api's types, space-separated.
+func typeNames(api *API) string {
 	var names []string
 	for _, ty := range api.Types {
 		names = append(names, ty.Name)
 	}
-	t.Fatalf("no type %s; types: %s", name, strings.Join(names, ", "))
-	return nil
+	return strings.Join(names, " ")
 }
 
 // fieldsOf renders a struct's fields as "Name jsonName GoType" lines.
@@ -76,12 +81,8 @@ func fieldsOf(ty *Type) string {
 
 func TestBuildPetstore(t *testing.T) {
 	api := build(t, "../spec/testdata/petstore.yaml")
-	var names []string
-	for _, ty := range api.Types {
-		names = append(names, ty.Name)
-	}
 	// Unused is declared in the spec but no operation uses it.
-	if got, want := strings.Join(names, " "), "Error ListPetsResponse NewPet Pet PetDeleted PetStatus"; got != want {
+	if got, want := typeNames(api), "Error ListPetsResponse NewPet Pet PetDeleted PetStatus"; got != want {
 		t.Errorf("types = %s, want %s", got, want)
 	}
 	if got, want := fieldsOf(typeNamed(t, api, "Pet")), "ID id int64 required\nName name string required\nStatus status *PetStatus\nTag tag *string\n"; got != want {
@@ -418,11 +419,7 @@ func TestDefaultHeartbeat(t *testing.T) {
 // declared once.
 func TestMultiFile(t *testing.T) {
 	api := build(t, "../spec/testdata/multifile/api.yaml")
-	var names []string
-	for _, ty := range api.Types {
-		names = append(names, ty.Name)
-	}
-	if got, want := strings.Join(names, " "), "Adopted Owner Pet"; got != want {
+	if got, want := typeNames(api), "Adopted Owner Pet"; got != want {
 		t.Errorf("types: %s, want %s", got, want)
 	}
 	if got, want := fieldsOf(typeNamed(t, api, "Pet")), "ID id string required\nName name string required\nOwner owner *Owner\n"; got != want {

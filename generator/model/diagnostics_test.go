@@ -67,3 +67,66 @@ paths:
 		t.Errorf("enum values: %+v", vals)
 	}
 }
+
+// TestCycles checks that schemas that refer to themselves build, or fail
+// with a located error, and never recurse forever.
+func TestCycles(t *testing.T) {
+	const doc = `openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Holder'}
+components:
+  schemas:
+    Holder:
+      type: object
+      properties:
+        alias: {$ref: '#/components/schemas/A'}
+        self: {$ref: '#/components/schemas/Self'}
+        list: {$ref: '#/components/schemas/List'}
+        node: {$ref: '#/components/schemas/Node'}
+    A:
+      allOf: [{$ref: '#/components/schemas/B'}]
+    B:
+      allOf: [{$ref: '#/components/schemas/A'}]
+    Self:
+      oneOf: [{$ref: '#/components/schemas/Self'}, {type: 'null'}]
+    List:
+      type: array
+      items: {$ref: '#/components/schemas/List'}
+    Node:
+      anyOf:
+        - {$ref: '#/components/schemas/Node'}
+        - type: object
+          properties:
+            next: {$ref: '#/components/schemas/Node'}
+`
+	dir := t.TempDir()
+	path := filepath.Join(dir, "api.yaml")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, diags := spec.Load(path)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	_, diags = Build(d)
+	var got []string
+	for _, d := range diags {
+		got = append(got, strings.ReplaceAll(d.String(), dir+string(filepath.Separator), ""))
+	}
+	want := []string{
+		`api.yaml:22:5: A is only an alias of itself (through allOf or oneOf), so it has no type`,
+		`api.yaml:26:5: Self is only an alias of itself (through allOf or oneOf), so it has no type`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

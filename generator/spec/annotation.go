@@ -133,7 +133,7 @@ func (s *sources) parseAnnotation(a *annotation) {
 				spec.ContentType = ct.Value
 				a.contentTypes[name] = ct
 			}
-			if d := value(ev, "description"); d != nil {
+			if d := value(ev, "description"); d != nil && !bad[loc+"/description"] {
 				spec.Description = d.Value
 			}
 			if sch := value(ev, "schema"); sch != nil && !bad[loc+"/schema"] {
@@ -168,7 +168,7 @@ func (s *sources) parseAnnotation(a *annotation) {
 		}
 	}
 	if v := value(a.node, "resume"); v != nil && !bad["/resume"] {
-		st.Resume = v.Value == "true"
+		_ = v.Decode(&st.Resume) // a boolean, as validated
 	}
 }
 
