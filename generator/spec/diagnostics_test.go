@@ -289,6 +289,28 @@ paths:
 			},
 		},
 		{
+			name: "values of the wrong kind",
+			files: map[string]string{
+				"api.yaml": `openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      parameters: {a: 1}
+      responses:
+        '200': {description: ok}
+    post:
+      deprecated: maybe
+      responses:
+        '200': {description: ok}
+`,
+			},
+			want: []string{
+				`api.yaml:6:19: parameters: expected a list, got an object`,
+				`api.yaml:10:19: deprecated: expected a boolean, got a string (maybe)`,
+			},
+		},
+		{
 			name: "JSON document",
 			root: "api.json",
 			files: map[string]string{"api.json": `{

@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -63,15 +65,73 @@ func (s *sources) loadOpenAPI(root *file) (t *openapi3.T) {
 		return err
 	}()
 	if err != nil {
-		pos := Position{File: root.path}
-		if m := kinLine.FindStringSubmatch(err.Error()); m != nil {
-			pos.Line, _ = strconv.Atoi(m[1])
+		if !s.constructErrors(root, err) {
+			pos := Position{File: root.path}
+			if m := kinLine.FindStringSubmatch(err.Error()); m != nil {
+				pos.Line, _ = strconv.Atoi(m[1])
+			}
+			s.errorf(pos, "%s", firstLine(err.Error()))
 		}
-		s.errorf(pos, "%s", firstLine(err.Error()))
 		return nil
 	}
 	s.validate(root, t)
 	return t
+}
+
+// constructError matches one value of the wrong kind in kin-openapi's
+// decoding error: "line 6: cannot construct !!map into openapi3.Parameters
+// in /paths/~1a/get/parameters".
+var constructError = regexp.MustCompile("line (\\d+): cannot construct (!!\\w+)(?: `([^`]*)`)? into (\\S+) in (/[^\\s;]*)")
+
+// constructErrors reports each value of the wrong kind that kin-openapi
+// could not decode, at the value, and reports whether there were any. The
+// error names the line and JSON pointer but not the file, so the file is
+// the one where the pointer leads to a value on that line, or else the
+// root document.
+func (s *sources) constructErrors(root *file, err error) bool {
+	reported := false
+	for _, m := range constructError.FindAllStringSubmatch(err.Error(), -1) {
+		line, _ := strconv.Atoi(m[1])
+		tag, val, goType, ptr := m[2], m[3], m[4], m[5]
+		pos := Position{File: root.path, Line: line} // if no file has it there
+		for _, name := range slices.Sorted(maps.Keys(s.files)) {
+			f := s.files[name]
+			if n, _ := pointer(f.root, ptr); n != nil && n.Line == line {
+				pos = f.pos(n)
+				break
+			}
+		}
+		got := map[string]string{"!!map": "an object", "!!seq": "a list", "!!str": "a string", "!!int": "a number",
+			"!!float": "a number", "!!bool": "a boolean", "!!null": "null"}[tag]
+		if got == "" {
+			got = tag
+		}
+		if val != "" && tag != "!!map" && tag != "!!seq" {
+			got += fmt.Sprintf(" (%s)", val)
+		}
+		key := ptr[strings.LastIndex(ptr, "/")+1:]
+		key = strings.ReplaceAll(strings.ReplaceAll(key, "~1", "/"), "~0", "~")
+		s.errorf(pos, "%s: expected %s, got %s", key, describeGoType(goType), got)
+		reported = true
+	}
+	return reported
+}
+
+// describeGoType says in words what kind of value a kin-openapi field of
+// Go type t holds.
+func describeGoType(t string) string {
+	switch {
+	case strings.HasPrefix(t, "[]"), slices.Contains([]string{"openapi3.Parameters", "openapi3.SchemaRefs", "openapi3.Servers",
+		"openapi3.Tags", "openapi3.SecurityRequirements", "openapi3.Types"}, t):
+		return "a list"
+	case t == "bool":
+		return "a boolean"
+	case t == "string":
+		return "a string"
+	case strings.HasPrefix(t, "int"), strings.HasPrefix(t, "uint"), strings.HasPrefix(t, "float"):
+		return "a number"
+	}
+	return "an object"
 }
 
 // breaking lists the validation errors that make a document impossible to
