@@ -2,9 +2,7 @@ package bench
 
 import (
 	"bytes"
-	"context"
 	"testing"
-	"time"
 )
 
 // TestStreamExchange checks the stream scenarios' harness: every contender's
@@ -13,15 +11,12 @@ import (
 // bursts (with a last, partial burst); and every reader agrees on what each
 // server sent.
 func TestStreamExchange(t *testing.T) {
-	defer func(r reader) { streamReader = r }(streamReader)
+	clients := startClientProcess(t)
 	for _, rd := range readers {
-		streamReader = rd
 		for _, im := range impls {
 			for _, sc := range []struct{ n, burst int }{{1, 1}, {100, 1}, {3*burstSize + 5, burstSize}} {
-				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-				addr := serve(t, im.stream(sc.n, sc.burst))
-				got, err := consume(ctx, newClient(t), "http://"+addr+"/")
-				cancel()
+				url := "http://" + serve(t, im.stream(sc.n, sc.burst)) + "/"
+				got, _, err := clients.stream(rd, url)
 				if err != nil {
 					t.Errorf("%s server, %s reader, %d events in bursts of %d: %v", im.name, rd.name, sc.n, sc.burst, err)
 				} else if got != sc.n {
@@ -56,7 +51,7 @@ func TestFrameExchange(t *testing.T) {
 // opens the streams, every handler runs until the clients leave, and the
 // measurement comes back twice in a row.
 func TestIdleExchange(t *testing.T) {
-	clients := startIdleClients(t)
+	clients := startClientProcess(t)
 	for _, im := range impls {
 		if im.idle == nil {
 			continue

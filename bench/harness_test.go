@@ -118,11 +118,11 @@ func serve(tb testing.TB, h http.Handler) (addr string) {
 	return ln.Addr().String()
 }
 
-// consume is the one client every server is measured with: it GETs the
-// stream and parses it with streamReader, checking that every event is the
-// sample event. It returns the number of events read before the server ended
-// the stream.
-func consume(ctx context.Context, client *http.Client, url string) (int, error) {
+// consume is the client of the stream scenarios, run in the client
+// process: it GETs the stream and parses it with rd, checking that every
+// event is the sample event. It returns the number of events read before the
+// server ended the stream.
+func consume(ctx context.Context, client *http.Client, url string, rd reader) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return 0, err
@@ -140,22 +140,14 @@ func consume(ctx context.Context, client *http.Client, url string) (int, error) 
 	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt != "text/event-stream" {
 		return 0, fmt.Errorf("GET %s: Content-Type %q, want text/event-stream", url, mt)
 	}
-	n, err := streamReader.read(resp.Body)
+	n, err := rd.read(resp.Body)
 	// Drain so the connection's end is seen as clean by both sides.
 	_, _ = io.Copy(io.Discard, resp.Body)
 	return n, err
 }
 
-// streamReader is the client's parser in the stream scenarios, the same for
+// streamReader is the clients' parser in the stream benchmarks, the same for
 // every server: ssegen's, the fastest conforming one here (BenchmarkRead), so
-// the client limits the servers' throughput least. TestStreamExchange also
-// checks every server's stream with each of the other readers.
+// the client limits the servers' throughput least. TestStreamExchange checks
+// every server's stream with every reader.
 var streamReader = ssegenReader
-
-// newClient returns a client with its own connection pool, so scenarios
-// never share connections.
-func newClient(tb testing.TB) *http.Client {
-	tr := &http.Transport{DisableCompression: true}
-	tb.Cleanup(tr.CloseIdleConnections)
-	return &http.Client{Transport: tr}
-}

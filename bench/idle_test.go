@@ -1,20 +1,14 @@
 package bench
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"runtime"
 	"runtime/pprof"
-	"strconv"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -24,24 +18,12 @@ var (
 	idleMemProfile = flag.String("idle.memprofile", "", "write BenchmarkIdle's heap profiles, taken while the streams are open, to `prefix`-NAME.pprof")
 )
 
-// idleClientEnv makes the test binary act as the idle clients' process
-// (see TestMain) instead of running tests.
-const idleClientEnv = "SSEGEN_BENCH_IDLE_CLIENTS"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(idleClientEnv) == "1" {
-		os.Exit(runIdleClients(os.Stdin, os.Stdout))
-	}
-	os.Exit(m.Run())
-}
-
 // BenchmarkIdle measures the memory each open, idle stream costs the server:
 // it opens -idle.streams streams, waits until every handler runs and the
 // process is quiet, and compares the live heap plus goroutine stacks after a
 // full GC with the same figure before the streams were opened. The clients
-// live in a child process (this test binary, re-executed), so nothing they
-// allocate is counted and neither process needs more than ~10,000 file
-// descriptors. One op opens, measures and closes all the streams once.
+// live in the client process (see clientProcess), so nothing they allocate
+// is counted and neither process needs more than ~10,000 file descriptors. One op opens, measures and closes all the streams once.
 //
 // bytes/stream includes what net/http itself spends on a connection; the
 // bare row is that baseline, and a library's cost beyond a bare idle handler
@@ -52,7 +34,7 @@ func BenchmarkIdle(b *testing.B) {
 			continue
 		}
 		b.Run(im.name, func(b *testing.B) {
-			clients := startIdleClients(b)
+			clients := startClientProcess(b)
 			var profile string
 			if *idleMemProfile != "" {
 				profile = *idleMemProfile + "-" + im.name + ".pprof"
@@ -100,7 +82,7 @@ type idleMeasurement struct {
 
 // measureIdle opens n idle streams of im and measures them; with a profile
 // name, it writes a heap profile there while they are open.
-func measureIdle(im impl, n int, clients *idleClients, profile string) (idleMeasurement, error) {
+func measureIdle(im impl, n int, clients *clientProcess, profile string) (idleMeasurement, error) {
 	h, stop := im.idle()
 	defer stop()
 	var active counter
@@ -190,127 +172,4 @@ func waitFor(cond func() bool) error {
 		time.Sleep(5 * time.Millisecond)
 	}
 	return nil
-}
-
-// idleClients drives the child process that holds the client ends of the
-// idle streams. It answers one line per command:
-//
-//	open ADDR N  -> "ok" once N connections sent their request
-//	close        -> "ok" once every connection is closed
-type idleClients struct {
-	in  io.WriteCloser
-	out *bufio.Reader
-}
-
-func startIdleClients(tb testing.TB) *idleClients {
-	tb.Helper()
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), idleClientEnv+"=1")
-	cmd.Stderr = os.Stderr
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		in.Close() // the child exits at the end of its input
-		if err := cmd.Wait(); err != nil {
-			tb.Errorf("idle clients' process: %v", err)
-		}
-	})
-	return &idleClients{in: in, out: bufio.NewReader(out)}
-}
-
-func (c *idleClients) open(addr string, n int) error {
-	return c.do(fmt.Sprintf("open %s %d", addr, n))
-}
-
-func (c *idleClients) close() error { return c.do("close") }
-
-func (c *idleClients) do(cmd string) error {
-	if _, err := fmt.Fprintln(c.in, cmd); err != nil {
-		return err
-	}
-	line, err := c.out.ReadString('\n')
-	if err != nil {
-		return fmt.Errorf("idle clients' process: %q: %w", cmd, err)
-	}
-	if line = strings.TrimSpace(line); line != "ok" {
-		return fmt.Errorf("idle clients' process: %q: %s", cmd, line)
-	}
-	return nil
-}
-
-// runIdleClients is the child process: it opens raw TCP connections that
-// each send one stream request and then hold still, never reading, so the
-// servers see only idle streams.
-func runIdleClients(in io.Reader, out io.Writer) int {
-	var conns []net.Conn
-	closeAll := func() {
-		for _, c := range conns {
-			c.Close()
-		}
-		conns = conns[:0]
-	}
-	defer closeAll()
-	sc := bufio.NewScanner(in)
-	for sc.Scan() {
-		var err error
-		switch f := strings.Fields(sc.Text()); {
-		case len(f) == 3 && f[0] == "open":
-			var n int
-			if n, err = strconv.Atoi(f[2]); err == nil {
-				conns, err = dialIdle(f[1], n)
-			}
-		case len(f) == 1 && f[0] == "close":
-			closeAll()
-		default:
-			err = fmt.Errorf("unknown command %q", sc.Text())
-		}
-		if err != nil {
-			closeAll()
-			fmt.Fprintln(out, "error:", err)
-			continue
-		}
-		fmt.Fprintln(out, "ok")
-	}
-	return 0
-}
-
-// dialIdle opens n connections to addr, a few at a time so the listen
-// backlog never overflows, and sends each a stream request.
-func dialIdle(addr string, n int) ([]net.Conn, error) {
-	req := []byte("GET /idle HTTP/1.1\r\nHost: " + addr + "\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n")
-	conns := make([]net.Conn, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	const workers = 8
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < n; i += workers {
-				c, err := net.Dial("tcp", addr)
-				if err == nil {
-					_, err = c.Write(req)
-					conns[i] = c
-				}
-				errs[i] = err
-			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		for _, c := range conns {
-			if c != nil {
-				c.Close()
-			}
-		}
-		return nil, err
-	}
-	return conns, nil
 }
