@@ -2,6 +2,7 @@ package golang
 
 import (
 	"fmt"
+	"go/types"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -29,6 +30,7 @@ func (g *gen) models(f *jen.File) error {
 		if err != nil {
 			return err
 		}
+		g.validateMethod(f, t)
 		f.Line()
 	}
 	return nil
@@ -144,18 +146,18 @@ func (g *gen) unionType(f *jen.File, t *model.Type) error {
 	var fields []jen.Code
 	for _, v := range t.Variants {
 		names = append(names, v.Name)
-		fields = append(fields, jen.Id(unexported(v.Name)).Op("*").Add(typeExpr(v.Type)))
+		fields = append(fields, jen.Id(variantField(v)).Op("*").Add(typeExpr(v.Type)))
 	}
 	doc := t.Name + " is one of " + listWords(names)
 	if t.Discriminator != "" {
 		doc += ", selected on the wire by its " + fmt.Sprintf("%q", t.Discriminator) + " property"
 	}
 	doc += ". Build one with the " + t.Name + "From functions and read it with its As methods; the zero " + t.Name + " holds none and does not marshal."
-	addDoc(f, joinDoc(t.Doc, doc))
+	addDoc(f, joinDoc(t.Doc, prose(doc)))
 	f.Type().Id(t.Name).Struct(fields...)
 
 	for _, v := range t.Variants {
-		field := unexported(v.Name)
+		field := variantField(v)
 		ctor := g.declare(t.Name + "From" + v.Name)
 		body := []jen.Code{}
 		if set := g.discriminatorField(t, v); set != "" {
@@ -181,7 +183,7 @@ func (g *gen) unionType(f *jen.File, t *model.Type) error {
 
 	var marshalCases []jen.Code
 	for _, v := range t.Variants {
-		field := unexported(v.Name)
+		field := variantField(v)
 		marshalCases = append(marshalCases, jen.Case(jen.Id("u").Dot(field).Op("!=").Nil()).Block(
 			jen.Return(jen.Qual("encoding/json", "Marshal").Call(jen.Id("u").Dot(field))),
 		))
@@ -241,7 +243,7 @@ func (g *gen) unmarshalTagged(f *jen.File, t *model.Type) {
 			jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("data"), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
 				jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit(t.Name+" "+v.Name+": %w"), jen.Err())),
 			),
-			jen.Op("*").Id("u").Op("=").Id(t.Name).Values(jen.Dict{jen.Id(unexported(v.Name)): jen.Op("&").Id("v")}),
+			jen.Op("*").Id("u").Op("=").Id(t.Name).Values(jen.Dict{jen.Id(variantField(v)): jen.Op("&").Id("v")}),
 		))
 	}
 	cases = append(cases, jen.Default().Block(
@@ -266,9 +268,9 @@ func (g *gen) unmarshalOneOf(f *jen.File, t *model.Type) {
 	for i, v := range t.Variants {
 		local := "v" + v.Name
 		decls = append(decls, jen.Id(local).Add(typeExpr(v.Type)))
-		variants = append(variants, rt("Variant").Values(jen.Lit(v.Name), jen.Op("&").Id(local)))
+		variants = append(variants, jen.Line().Add(rt("Variant")).Values(jen.Id("Name").Op(":").Lit(v.Name), jen.Id("Target").Op(":").Op("&").Id(local)))
 		cases = append(cases, jen.Case(jen.Lit(i)).Block(
-			jen.Op("*").Id("u").Op("=").Id(t.Name).Values(jen.Dict{jen.Id(unexported(v.Name)): jen.Op("&").Id(local)}),
+			jen.Op("*").Id("u").Op("=").Id(t.Name).Values(jen.Dict{jen.Id(variantField(v)): jen.Op("&").Id(local)}),
 		))
 	}
 	f.Comment("// UnmarshalJSON reads the only variant the value matches; a value that")
@@ -276,8 +278,117 @@ func (g *gen) unmarshalOneOf(f *jen.File, t *model.Type) {
 	f.Func().Params(jen.Id("u").Op("*").Id(t.Name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
 		jen.If(jen.String().Parens(jen.Id("data")).Op("==").Lit("null")).Block(jen.Return(jen.Nil())),
 		jen.Var().Defs(decls...),
-		jen.List(jen.Id("i"), jen.Err()).Op(":=").Add(rt("UnmarshalOneOf")).Call(append([]jen.Code{jen.Lit(t.Name), jen.Id("data")}, variants...)...),
+		jen.List(jen.Id("i"), jen.Err()).Op(":=").Add(rt("UnmarshalOneOf")).Call(append(append([]jen.Code{jen.Lit(t.Name), jen.Id("data")}, variants...), jen.Line())...),
 		jen.Switch(jen.Id("i")).Block(cases...),
 		jen.Return(jen.Err()),
 	)
+}
+
+// variantField names the field of a union that holds variant v, avoiding
+// the names of predeclared types such as string.
+func variantField(v *model.Variant) string {
+	name := unexported(v.Name)
+	if types.Universe.Lookup(name) != nil {
+		name += "_"
+	}
+	return name
+}
+
+// validates reports whether values of t can hold an enum value, so need a
+// Validate method; types being decided count as not (recursion).
+func (g *gen) validates(t *model.TypeRef) bool {
+	switch t.Kind {
+	case model.Slice, model.Map, model.Pointer:
+		return g.validates(t.Elem)
+	case model.Ref:
+		return g.declValidates(t.Name)
+	}
+	return false
+}
+
+func (g *gen) declValidates(name string) bool {
+	if v, ok := g.validating[name]; ok {
+		return v
+	}
+	g.validating[name] = false
+	decl := g.types[name]
+	v := false
+	switch {
+	case decl == nil:
+	case decl.Kind == model.Enum:
+		v = true
+	case decl.Kind == model.Named:
+		v = g.validates(decl.Underlying)
+	case decl.Kind == model.Struct:
+		v = decl.Additional != nil && g.validates(decl.Additional)
+		for _, fd := range decl.Fields {
+			v = v || g.validates(fd.Type)
+		}
+	case decl.Kind == model.Union:
+		for _, vr := range decl.Variants {
+			v = v || g.validates(vr.Type)
+		}
+	}
+	g.validating[name] = v
+	return v
+}
+
+// validateMethod renders Validate for a struct, named or union type that
+// holds enum values, so decoded request bodies are checked like parameters.
+func (g *gen) validateMethod(f *jen.File, t *model.Type) {
+	if t.Kind == model.Enum || !g.declValidates(t.Name) {
+		return
+	}
+	var body []jen.Code
+	switch t.Kind {
+	case model.Struct:
+		for _, fd := range t.Fields {
+			body = append(body, g.validateValue(jen.Id("v").Dot(fd.Name), fd.Type, fd.JSONName, nil, 0)...)
+		}
+		if t.Additional != nil {
+			body = append(body, g.validateValue(jen.Id("v").Dot("AdditionalProperties"), &model.TypeRef{Kind: model.Map, Elem: t.Additional}, "", nil, 0)...)
+		}
+	case model.Named:
+		body = g.validateValue(jen.Id("v"), t.Underlying, "", nil, 0)
+	case model.Union:
+		for _, vr := range t.Variants {
+			body = append(body, g.validateValue(jen.Id("v").Dot(variantField(vr)), &model.TypeRef{Kind: model.Pointer, Elem: vr.Type}, "", nil, 0)...)
+		}
+	}
+	body = append(body, jen.Return(jen.Nil()))
+	f.Line()
+	f.Comment("// Validate reports the first enum value in v that is not one of its type's.")
+	f.Func().Params(jen.Id("v").Id(t.Name)).Id("Validate").Params().Error().Block(body...)
+}
+
+// validateValue renders the checks of the enum values in val, of type t;
+// errors are wrapped with the path format and args.
+func (g *gen) validateValue(val *jen.Statement, t *model.TypeRef, format string, args []jen.Code, depth int) []jen.Code {
+	if !g.validates(t) {
+		return nil
+	}
+	switch t.Kind {
+	case model.Pointer:
+		inner := val.Clone()
+		if t.Elem.Kind != model.Ref {
+			inner = jen.Parens(jen.Op("*").Add(val.Clone()))
+		}
+		return []jen.Code{jen.If(val.Clone().Op("!=").Nil()).Block(g.validateValue(inner, t.Elem, format, args, depth)...)}
+	case model.Slice, model.Map:
+		key, item := fmt.Sprintf("i%d", depth), fmt.Sprintf("x%d", depth)
+		verb := "[%d]"
+		if t.Kind == model.Map {
+			key, verb = fmt.Sprintf("k%d", depth), "[%q]"
+		}
+		if depth == 0 {
+			key, item = strings.TrimSuffix(key, "0"), strings.TrimSuffix(item, "0")
+		}
+		inner := g.validateValue(jen.Id(item), t.Elem, format+verb, append(append([]jen.Code(nil), args...), jen.Id(key)), depth+1)
+		return []jen.Code{jen.For(jen.List(jen.Id(key), jen.Id(item)).Op(":=").Range().Add(val.Clone())).Block(inner...)}
+	}
+	wrapped := jen.Err()
+	if format != "" {
+		wrapped = jen.Qual("fmt", "Errorf").Call(append(append([]jen.Code{jen.Lit(format + ": %w")}, args...), jen.Err())...)
+	}
+	return []jen.Code{jen.If(jen.Err().Op(":=").Add(val.Clone()).Dot("Validate").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(wrapped))}
 }

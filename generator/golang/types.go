@@ -26,10 +26,12 @@ type gen struct {
 	api   *model.API
 	types map[string]*model.Type
 	names map[string]bool // package-level identifiers taken
+	// validating memoizes which types get a Validate method.
+	validating map[string]bool
 }
 
 func newGen(api *model.API) *gen {
-	g := &gen{api: api, types: map[string]*model.Type{}, names: map[string]bool{}}
+	g := &gen{api: api, types: map[string]*model.Type{}, names: map[string]bool{}, validating: map[string]bool{}}
 	for _, t := range api.Types {
 		g.types[t.Name] = t
 		g.names[t.Name] = true
