@@ -947,6 +947,7 @@ func (b *builder) responses(o *Operation, op *openapi3.Operation) {
 			r.ContentType = ct
 			r.Type = b.contentType(ct, mt, o.Name+responseSuffix(k.status, &firstSuccess))
 		}
+		headerNames := namespace{}
 		for _, h := range slices.Sorted(maps.Keys(rv.Headers)) {
 			hr := rv.Headers[h]
 			if hr == nil || hr.Value == nil || strings.EqualFold(h, "Content-Type") {
@@ -958,7 +959,7 @@ func (b *builder) responses(o *Operation, op *openapi3.Operation) {
 				ref = pointerTo(ref)
 			}
 			r.Headers = append(r.Headers, &Param{
-				Name: GoName(h), WireName: h, In: InHeader, Doc: strings.TrimSpace(hv.Description),
+				Name: headerNames.claim(GoName(h)), WireName: h, In: InHeader, Doc: strings.TrimSpace(hv.Description),
 				Required: hv.Required, Style: "simple", Type: ref,
 			})
 		}
