@@ -300,7 +300,12 @@ func (p *Params) scalar(spec Param) (string, bool) {
 		return "", p.missing(spec)
 	}
 	if spec.in != InPath {
-		return raw, true
+		v, err := unescape(spec, raw)
+		if err != nil {
+			p.fail(spec, "", err)
+			return "", false
+		}
+		return v, true
 	}
 	v, err := stripPrefix(spec, raw)
 	if err != nil {
@@ -366,6 +371,20 @@ func (p *Params) raw(spec Param) (string, bool) {
 	return "", false
 }
 
+// unescape decodes the percent-encoding of cookie values, which cannot carry
+// spaces, commas or semicolons otherwise; it is applied after splitting, so
+// an encoded comma stays inside its item.
+func unescape(spec Param, s string) (string, error) {
+	if spec.in != InCookie || !strings.Contains(s, "%") {
+		return s, nil
+	}
+	v, err := url.PathUnescape(s)
+	if err != nil {
+		return "", fmt.Errorf("%q is not percent-encoded correctly", s)
+	}
+	return v, nil
+}
+
 func (p *Params) queryValues() url.Values {
 	if p.query == nil {
 		p.query = p.r.URL.Query()
@@ -393,8 +412,8 @@ func (p *Params) object(spec Param) (map[string]string, bool, error) {
 	if !ok {
 		return nil, false, nil
 	}
+	var err error
 	if spec.in == InPath {
-		var err error
 		if raw, err = stripPrefix(spec, raw); err != nil {
 			return nil, false, err
 		}
@@ -416,7 +435,9 @@ func (p *Params) object(spec Param) (map[string]string, bool, error) {
 			if !ok {
 				return nil, false, fmt.Errorf("%q is not a name=value pair", kv)
 			}
-			props[k] = trimOWS(spec, v)
+			if props[trimOWS(spec, k)], err = unescape(spec, trimOWS(spec, v)); err != nil {
+				return nil, false, err
+			}
 		}
 		return props, true, nil
 	}
@@ -425,7 +446,11 @@ func (p *Params) object(spec Param) (map[string]string, bool, error) {
 		return nil, false, fmt.Errorf("%q is not a list of name,value pairs", raw)
 	}
 	for i := 0; i < len(parts); i += 2 {
-		props[trimOWS(spec, parts[i])] = trimOWS(spec, parts[i+1])
+		v, err := unescape(spec, trimOWS(spec, parts[i+1]))
+		if err != nil {
+			return nil, false, err
+		}
+		props[trimOWS(spec, parts[i])] = v
 	}
 	return props, true, nil
 }
@@ -499,7 +524,10 @@ func splitArray(spec Param, raw string) ([]string, error) {
 	}
 	items := strings.Split(raw, sep)
 	for i, s := range items {
-		items[i] = trimOWS(spec, s)
+		var err error
+		if items[i], err = unescape(spec, trimOWS(spec, s)); err != nil {
+			return nil, err
+		}
 	}
 	return items, nil
 }

@@ -274,9 +274,9 @@ func (g *gen) responseTypes(f *jen.File, op *model.Operation, n *opNames) error 
 		name := n.Statuses[r]
 		var fields []jen.Code
 		status := jen.Lit(r.Status)
-		what := "the " + strconv.Itoa(r.Status) + " response"
+		what := fmt.Sprintf("the %d response of %s", r.Status, op.Name)
 		if r.Status == 0 {
-			what = "the default response, for any status not declared otherwise"
+			what = "the default response of " + op.Name + ", for any status not declared otherwise"
 			fields = append(fields, jen.Comment("// StatusCode is the HTTP status to answer with."), jen.Id("StatusCode").Int())
 			status = jen.Id("r").Dot("StatusCode")
 		}
@@ -297,7 +297,7 @@ func (g *gen) responseTypes(f *jen.File, op *model.Operation, n *opNames) error 
 			body = jen.Id("r").Dot("Body")
 			contentType = r.ContentType
 		}
-		addDoc(f, joinDoc(fmt.Sprintf("%s is %s of %s.", name, what, op.Name), r.Doc))
+		addDoc(f, joinDoc(prose(fmt.Sprintf("%s is %s.", name, what)), r.Doc))
 		f.Type().Id(name).Struct(fields...)
 		f.Line()
 		recv := "r"
