@@ -528,3 +528,19 @@ func dump(api *API) string {
 	}
 	return b.String()
 }
+
+func BenchmarkBuild(b *testing.B) {
+	for _, name := range []string{"../spec/testdata/petstore.yaml", "testdata/schemas.yaml"} {
+		b.Run(name, func(b *testing.B) {
+			doc, diags := spec.Load(name)
+			if diags.HasErrors() {
+				b.Fatal(diags)
+			}
+			for b.Loop() {
+				if _, diags := Build(doc); diags.HasErrors() {
+					b.Fatal(diags)
+				}
+			}
+		})
+	}
+}

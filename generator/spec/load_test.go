@@ -42,3 +42,15 @@ func TestLoadPetstore(t *testing.T) {
 		t.Errorf("description %q", d)
 	}
 }
+
+func BenchmarkLoad(b *testing.B) {
+	for _, name := range []string{"testdata/petstore.yaml", "testdata/multifile/api.yaml", "../model/testdata/schemas.yaml"} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, diags := Load(name); diags.HasErrors() {
+					b.Fatal(diags)
+				}
+			}
+		})
+	}
+}
