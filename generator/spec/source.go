@@ -264,11 +264,11 @@ var literalKeys = map[string]bool{"example": true, "default": true, "enum": true
 // nameMaps are keys whose value maps user-chosen names to objects.
 var nameMaps = map[string]bool{"properties": true, "patternProperties": true, "$defs": true, "definitions": true, "dependentSchemas": true}
 
-// checkRefs reports every $ref under n (in f) that does not resolve,
-// following the references into the subtrees and files they name, each
-// once.
-func (s *sources) checkRefs(f *file, n *yaml.Node, seen map[*yaml.Node]bool) {
-	s.walkRefs(f, n, "", seen, 0)
+// checkRefs reports every $ref in the document rooted in f that does not
+// resolve, following the references into the subtrees and files they
+// name, each once.
+func (s *sources) checkRefs(f *file) {
+	s.walkRefs(f, f.root, "", map[*yaml.Node]bool{}, 0)
 }
 
 func (s *sources) walkRefs(f *file, n *yaml.Node, parentKey string, seen map[*yaml.Node]bool, depth int) {

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"go.yaml.in/yaml/v4"
 )
 
 // Position locates a problem in a spec file. Line and Col are 1-based; 0
@@ -66,6 +65,21 @@ func (ds Diagnostics) HasErrors() bool {
 	return false
 }
 
+// Sorted orders ds by position and drops repeats: kin-openapi reports a
+// problem in a shared schema once per place that uses it.
+func (ds Diagnostics) Sorted() Diagnostics {
+	slices.SortFunc(ds, func(a, b Diagnostic) int {
+		return cmp.Or(
+			cmp.Compare(a.Pos.File, b.Pos.File),
+			cmp.Compare(a.Pos.Line, b.Pos.Line),
+			cmp.Compare(a.Pos.Col, b.Pos.Col),
+			cmp.Compare(a.Message, b.Message),
+			cmp.Compare(a.Severity, b.Severity),
+		)
+	})
+	return slices.Compact(ds)
+}
+
 // Document is a loaded OpenAPI document with its parsed annotations.
 type Document struct {
 	Path    string
@@ -118,7 +132,7 @@ func (s *sources) load(path string) *Document {
 	if !s.checkVersion(root) {
 		return nil
 	}
-	s.checkRefs(root, root.root, map[*yaml.Node]bool{})
+	s.checkRefs(root)
 	unloadable := s.diags.HasErrors()
 	annotations := s.findAnnotations(root)
 	if unloadable {
@@ -131,19 +145,4 @@ func (s *sources) load(path string) *Document {
 	doc := &Document{Path: path, OpenAPI: t, Streams: map[*openapi3.Operation]*EventStream{}}
 	s.resolveStreams(doc, root, annotations)
 	return doc
-}
-
-// Sorted orders ds by position and drops repeats: kin-openapi reports a
-// problem in a shared schema once per place that uses it.
-func (ds Diagnostics) Sorted() Diagnostics {
-	slices.SortFunc(ds, func(a, b Diagnostic) int {
-		return cmp.Or(
-			cmp.Compare(a.Pos.File, b.Pos.File),
-			cmp.Compare(a.Pos.Line, b.Pos.Line),
-			cmp.Compare(a.Pos.Col, b.Pos.Col),
-			cmp.Compare(a.Message, b.Message),
-			cmp.Compare(a.Severity, b.Severity),
-		)
-	})
-	return slices.Compact(ds)
 }
