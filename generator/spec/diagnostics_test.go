@@ -194,6 +194,18 @@ heartbeat: -1s`), "        name: {type: string}", "        name: {$ref: '#/compo
 			},
 		},
 		{
+			name: "names that are keywords elsewhere",
+			files: map[string]string{"api.yaml": strings.Replace(withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Pet'}}`), "          description: Events\n", `          description: Events
+        default:
+          $ref: '#/components/responses/Nope'
+`, 1) + "    default:\n      $ref: '#/components/schemas/Gone'\n"},
+			want: []string{
+				`api.yaml:16:17: $ref "#/components/responses/Nope" does not resolve: #/components has no "responses"`,
+				`api.yaml:26:13: $ref "#/components/schemas/Gone" does not resolve: #/components/schemas has no "Gone"`,
+			},
+		},
+		{
 			name: "annotation and validation errors in one run",
 			files: map[string]string{"api.yaml": strings.Replace(withStream(`events:
   message: {schema: {$ref: '#/components/schemas/Pet'}, contentType: text/plain}

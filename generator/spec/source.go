@@ -261,8 +261,14 @@ func nextToken(ptr, resolved string) string {
 // data. They are names, though, when they are property names of a schema.
 var literalKeys = map[string]bool{"example": true, "default": true, "enum": true, "const": true, "value": true}
 
-// nameMaps are keys whose value maps user-chosen names to objects.
-var nameMaps = map[string]bool{"properties": true, "patternProperties": true, "$defs": true, "definitions": true, "dependentSchemas": true}
+// nameMaps are keys whose value maps names (user-chosen, or "default" for
+// responses) to objects, so that a name is never read as a keyword.
+var nameMaps = map[string]bool{
+	"properties": true, "patternProperties": true, "$defs": true, "definitions": true, "dependentSchemas": true,
+	"paths": true, "webhooks": true, "callbacks": true, "responses": true, "content": true, "encoding": true,
+	"schemas": true, "parameters": true, "examples": true, "requestBodies": true, "headers": true,
+	"securitySchemes": true, "links": true, "pathItems": true,
+}
 
 // checkRefs reports every $ref in the document rooted in f that does not
 // resolve, following the references into the subtrees and files they
