@@ -4,6 +4,8 @@
 //	go run ./examples/petstore [-addr 127.0.0.1:8080]
 package main
 
+//go:generate go run github.com/ssegen/ssegen/cmd/ssegen generate --out petstoreapi --package petstoreapi petstore.yaml
+
 import (
 	"context"
 	_ "embed"
@@ -15,6 +17,10 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"time"
+
+	"github.com/ssegen/ssegen/examples/petstore/petstoreapi"
+	"github.com/ssegen/ssegen/runtime"
 )
 
 // page is the demo page: live events through EventSource, the import and
@@ -29,9 +35,10 @@ func servePage(w http.ResponseWriter, _ *http.Request) {
 }
 
 // newHandler serves the page at / and the API everywhere else.
-func newHandler() http.Handler {
+func newHandler(ps *petstore, opts ...runtime.Option) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", servePage)
+	mux.Handle("/", petstoreapi.NewHandler(ps, opts...))
 	return mux
 }
 
@@ -43,9 +50,15 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	srv := &http.Server{Handler: newHandler()}
+	srv := &http.Server{}
+	// Streams end when the server shuts down, or Shutdown would wait for them.
+	srv.Handler = newHandler(newPetstore(500*time.Millisecond), runtime.EndOnShutdown(srv))
 	url := "http://" + ln.Addr().String()
-	fmt.Printf("petstore listening on %s/\ntry: curl -N %s/pets/events\n", url, url)
+	fmt.Printf("petstore: open %s/ in a browser, or try\n"+
+		"  curl -N %s/pets/events\n"+
+		"and in another terminal\n"+
+		"  curl -H 'Content-Type: application/json' -d '{\"name\": \"Rex\", \"tag\": \"dog\"}' %s/pets\n",
+		url, url, url)
 
 	// Ctrl-C shuts down gracefully.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
