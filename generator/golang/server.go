@@ -2,6 +2,7 @@ package golang
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/ssegen/ssegen/generator/model"
 )
+
+var wildcardName = regexp.MustCompile(`\{[^}$]+\}`)
 
 // opNames are the Go names generated for one operation.
 type opNames struct {
@@ -43,10 +46,12 @@ func (g *gen) server(f *jen.File) error {
 		if err != nil {
 			return err
 		}
-		if prev := patterns[n.pattern]; prev != nil {
-			return fmt.Errorf("operations %s (%s %s) and %s (%s %s) have the same route %q", prev.Name, prev.Method, prev.Path, op.Name, op.Method, op.Path, n.pattern)
+		// Patterns that differ only in wildcard names conflict in ServeMux.
+		route := wildcardName.ReplaceAllString(n.pattern, "{}")
+		if prev := patterns[route]; prev != nil {
+			return fmt.Errorf("operations %s (%s %s) and %s (%s %s) have the same route", prev.Name, prev.Method, prev.Path, op.Name, op.Method, op.Path)
 		}
-		patterns[n.pattern] = op
+		patterns[route] = op
 		names[op] = n
 	}
 
@@ -131,8 +136,9 @@ func muxPattern(op *model.Operation, wildcards map[string]string) (string, error
 		if !strings.ContainsAny(seg, "{}") {
 			continue
 		}
-		name, ok := strings.CutPrefix(seg, "{")
-		if name, ok = strings.CutSuffix(name, "}"); !ok || strings.ContainsAny(name, "{}") || name == "" {
+		name, opens := strings.CutPrefix(seg, "{")
+		name, closes := strings.CutSuffix(name, "}")
+		if !opens || !closes || strings.ContainsAny(name, "{}") || name == "" {
 			return "", fmt.Errorf("operation %s (%s %s): path segment %q: a path parameter must be a whole segment to be routed by http.ServeMux", op.Name, op.Method, op.Path, seg)
 		}
 		w := goIdent(name)

@@ -1,0 +1,96 @@
+package golang
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ssegen/ssegen/generator/model"
+)
+
+var (
+	str   = &model.TypeRef{Kind: model.Builtin, Name: "string"}
+	anyT  = &model.TypeRef{Kind: model.Builtin, Name: "any"}
+	noop  = []*model.Response{{Status: 204}}
+	pathP = func(name string) *model.Param {
+		return &model.Param{Name: "P" + goIdent(name), WireName: name, In: model.InPath, Required: true, Style: "simple", Type: str}
+	}
+)
+
+func op(name, method, path string, params ...*model.Param) *model.Operation {
+	return &model.Operation{ID: name, Name: name, Method: method, Path: path, Params: params, Responses: noop}
+}
+
+func generateServer(t *testing.T, api *model.API) (string, error) {
+	t.Helper()
+	files, err := Generate(api, Config{Package: "api"})
+	if err != nil {
+		return "", err
+	}
+	for _, f := range files {
+		if f.Name == "server.gen.go" {
+			return string(f.Content), nil
+		}
+	}
+	t.Fatal("no server.gen.go")
+	return "", nil
+}
+
+func TestGenerateErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		api  *model.API
+		want string
+	}{
+		{"partial segment", &model.API{Operations: []*model.Operation{op("Get", "GET", "/files/{name}.json", pathP("name"))}},
+			`operation Get (GET /files/{name}.json): path segment "{name}.json": a path parameter must be a whole segment to be routed by http.ServeMux`},
+		{"same route", &model.API{Operations: []*model.Operation{op("A", "GET", "/a/{x}", pathP("x")), op("B", "GET", "/a/{y}", pathP("y"))}},
+			`operations A (GET /a/{x}) and B (GET /a/{y}) have the same route`},
+		{"fixed name", &model.API{Types: []*model.Type{{Name: "Handler", Kind: model.Named, Underlying: str}}},
+			`schema type Handler collides with the generated Handler; rename the schema`},
+		{"untyped parameter", &model.API{Operations: []*model.Operation{op("Get", "GET", "/", &model.Param{Name: "Q", WireName: "q", In: model.InQuery, Style: "form", Explode: true, Type: anyT})}},
+			`operation Get: query parameter "q": type any cannot be decoded from text`},
+		{"unknown style", &model.API{Operations: []*model.Operation{op("Get", "GET", "/", &model.Param{Name: "Q", WireName: "q", In: model.InQuery, Style: "fancy", Type: str})}},
+			`operation Get: query parameter "q": unknown style "fancy"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := generateServer(t, tc.api)
+			if err == nil || err.Error() != tc.want {
+				t.Errorf("error %v\nwant      %s", err, tc.want)
+			}
+		})
+	}
+	if _, err := Generate(&model.API{}, Config{}); err == nil {
+		t.Error("no error without a package name")
+	}
+}
+
+func TestGenerateNames(t *testing.T) {
+	api := &model.API{
+		Types: []*model.Type{{Name: "GetRequest", Kind: model.Named, Underlying: str}},
+		Operations: []*model.Operation{
+			op("Get", "GET", "/items/{item-id}/{item_id}/", pathP("item-id"), pathP("item_id")),
+		},
+	}
+	src, err := generateServer(t, api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`type GetRequest2 struct {`,                                         // the schema keeps its name
+		`mux.HandleFunc("GET /items/{item_id}/{item_id_}/{$}", h.serveGet)`, // wildcards are identifiers; a trailing slash matches only itself
+		`runtime.Path("item-id").Wildcard("item_id")`,
+		`runtime.Path("item_id").Wildcard("item_id_")`,
+	} {
+		if !strings.Contains(src, want) {
+			t.Errorf("generated code lacks %s", want)
+		}
+	}
+}
+
+func TestUnexported(t *testing.T) {
+	for in, want := range map[string]string{"ID": "id", "URLPath": "urlPath", "Pet": "pet", "Type": "type_", "X": "x", "HTTPURL": "httpurl"} {
+		if got := unexported(in); got != want {
+			t.Errorf("unexported(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
