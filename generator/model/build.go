@@ -769,7 +769,7 @@ func (b *builder) operation(p, method string, item *openapi3.PathItem, op *opena
 		if ct, mt := pickContent(rb.Content); mt != nil {
 			o.Body = &Body{
 				ContentType: ct,
-				Type:        b.contentType(ct, mt, o.Name+"Request"),
+				Type:        b.contentType(ct, mt, o.Name+"RequestBody"),
 				Required:    rb.Required,
 				Doc:         strings.TrimSpace(rb.Description),
 			}
@@ -967,20 +967,21 @@ func (b *builder) responses(o *Operation, op *openapi3.Operation) {
 	}
 }
 
-// responseSuffix names a response body type: Response for the first
-// success, then NotFoundResponse, DefaultResponse, Status499Response.
+// responseSuffix names a response body type: ResponseBody for the first
+// success, then NotFoundResponseBody, DefaultResponseBody,
+// Status499ResponseBody. The "Body" keeps the names of the models apart
+// from those of the request and response types the server code declares.
 func responseSuffix(status int, firstSuccess *bool) string {
-	if status >= 200 && status < 300 && *firstSuccess {
+	switch text := http.StatusText(status); {
+	case status >= 200 && status < 300 && *firstSuccess:
 		*firstSuccess = false
-		return "Response"
+		return "ResponseBody"
+	case status == 0:
+		return "DefaultResponseBody"
+	case text != "":
+		return GoName(text) + "ResponseBody"
 	}
-	if status == 0 {
-		return "DefaultResponse"
-	}
-	if text := http.StatusText(status); text != "" {
-		return GoName(text) + "Response"
-	}
-	return "Status" + strconv.Itoa(status) + "Response"
+	return "Status" + strconv.Itoa(status) + "ResponseBody"
 }
 
 func deref(s *string) string {

@@ -82,7 +82,7 @@ func fieldsOf(ty *Type) string {
 func TestBuildPetstore(t *testing.T) {
 	api := build(t, "../spec/testdata/petstore.yaml")
 	// Unused is declared in the spec but no operation uses it.
-	if got, want := typeNames(api), "Error ListPetsResponse NewPet Pet PetDeleted PetStatus"; got != want {
+	if got, want := typeNames(api), "Error ListPetsResponseBody NewPet Pet PetDeleted PetStatus"; got != want {
 		t.Errorf("types = %s, want %s", got, want)
 	}
 	if got, want := fieldsOf(typeNamed(t, api, "Pet")), "ID id int64 required\nName name string required\nStatus status *PetStatus\nTag tag *string\n"; got != want {
@@ -106,7 +106,7 @@ func TestBuildPetstore(t *testing.T) {
 		list.Params[0].Style != "form" || !list.Params[0].Explode || goType(list.Params[1].Type) != "[]string" {
 		t.Errorf("ListPets params: %+v %+v", list.Params[0], list.Params[1])
 	}
-	if len(list.Responses) != 2 || list.Responses[0].Status != 200 || goType(list.Responses[0].Type) != "ListPetsResponse" ||
+	if len(list.Responses) != 2 || list.Responses[0].Status != 200 || goType(list.Responses[0].Type) != "ListPetsResponseBody" ||
 		list.Responses[1].Status != 0 || goType(list.Responses[1].Type) != "Error" {
 		t.Errorf("ListPets responses: %+v", list.Responses)
 	}
@@ -358,7 +358,7 @@ func TestOperations(t *testing.T) {
 		resps = append(resps, s)
 	}
 	wantResps := []string{
-		"200 application/json ListPetsResponse XNextPage:X-Next-Page:*string XTotal:X-Total:int32",
+		"200 application/json ListPetsResponseBody XNextPage:X-Next-Page:*string XTotal:X-Total:int32",
 		"400 application/json Problem",
 		"404  <nil>",
 		"0 application/problem+json Problem",
@@ -366,11 +366,11 @@ func TestOperations(t *testing.T) {
 	if strings.Join(resps, "\n") != strings.Join(wantResps, "\n") {
 		t.Errorf("responses:\n%s\nwant:\n%s", strings.Join(resps, "\n"), strings.Join(wantResps, "\n"))
 	}
-	if got := fieldsOf(typeNamed(t, api, "ListPetsResponse")); got != "Pets pets []Pet\nStats stats *ListPetsResponseStats\n" {
-		t.Errorf("ListPetsResponse:\n%s", got)
+	if got := fieldsOf(typeNamed(t, api, "ListPetsResponseBody")); got != "Pets pets []Pet\nStats stats *ListPetsResponseBodyStats\n" {
+		t.Errorf("ListPetsResponseBody:\n%s", got)
 	}
 
-	if b := ops["CreatePet"].Body; b == nil || goType(b.Type) != "CreatePetRequest" || b.Required {
+	if b := ops["CreatePet"].Body; b == nil || goType(b.Type) != "CreatePetRequestBody" || b.Required {
 		t.Errorf("CreatePet body: %+v", b)
 	}
 	if b := ops["PutPetsPetIDPhotos"].Body; b == nil || b.ContentType != "text/plain" || goType(b.Type) != "string" || !b.Required {

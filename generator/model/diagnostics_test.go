@@ -49,7 +49,7 @@ paths:
 	}
 	want := []string{
 		// kin-openapi warns that {id} is not declared; Build types it as a string
-		`api.yaml:14:27: warning: enum value 1 is not of type string; it is left out of GetThingResponse`,
+		`api.yaml:14:27: warning: enum value 1 is not of type string; it is left out of GetThingResponseBody`,
 		`api.yaml:15:9: warning: response "2XX" is skipped: ssegen handles explicit status codes and default`,
 		`api.yaml:17:9: warning: GET /things/{id}: the text/event-stream response is generated as a plain response; annotate the operation with x-event-stream to stream it`,
 	}
@@ -63,7 +63,7 @@ paths:
 	if len(op.Params) != 1 || op.Params[0].WireName != "id" || op.Params[0].In != InPath || goType(op.Params[0].Type) != "string" || !op.Params[0].Required {
 		t.Errorf("undeclared path parameter: %+v", op.Params)
 	}
-	if vals := typeNamed(t, api, "GetThingResponse").Values; len(vals) != 2 {
+	if vals := typeNamed(t, api, "GetThingResponseBody").Values; len(vals) != 2 {
 		t.Errorf("enum values: %+v", vals)
 	}
 }
