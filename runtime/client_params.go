@@ -18,12 +18,18 @@ type Args struct {
 	query   url.Values
 	header  http.Header
 	cookies []*http.Cookie
-	err     error // a value that cannot be sent, reported by NewRequest
+	err     error // a parameter that cannot be sent, reported by NewRequest
 }
 
 // Value sets a single-valued parameter to v, already formatted (see
 // FormatInt and friends).
 func (a *Args) Value(spec Param, v string) {
+	a.value(spec, escapeItem(spec, v))
+}
+
+// value sets a parameter to its serialized items, adding the prefix of its
+// style.
+func (a *Args) value(spec Param, v string) {
 	switch {
 	case spec.in == InPath && spec.style == StyleLabel:
 		v = "." + v
@@ -39,6 +45,9 @@ func (a *Args) List(spec Param, items []string) {
 		a.init()
 		a.query[spec.name] = append(a.query[spec.name], items...)
 		return
+	}
+	if spec.in == InCookie {
+		items = FormatEach(items, func(v string) string { return escapeItem(spec, v) })
 	}
 	sep := ","
 	switch {
@@ -56,7 +65,7 @@ func (a *Args) List(spec Param, items []string) {
 		a.set(spec, strings.Join(pairs, ""))
 		return
 	}
-	a.Value(spec, strings.Join(items, sep))
+	a.value(spec, strings.Join(items, sep))
 }
 
 // Object sets an object parameter to its properties, given as name, value
@@ -75,26 +84,41 @@ func (a *Args) Object(spec Param, props ...string) {
 	}
 	var b strings.Builder
 	for i := 0; i+1 < len(props); i += 2 {
+		name, v := props[i], escapeItem(spec, props[i+1])
+		if spec.in == InCookie && !validCookieValue(name) {
+			a.err = fmt.Errorf("runtime: cookie parameter %q: property name %q cannot be sent in a cookie", spec.name, name)
+			return
+		}
 		switch {
 		case !spec.explode: // name,value,name,value
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			b.WriteString(props[i] + "," + props[i+1])
+			b.WriteString(name + "," + v)
 		case spec.style == StyleMatrix: // ;name=value;name=value
-			b.WriteString(";" + props[i] + "=" + props[i+1])
+			b.WriteString(";" + name + "=" + v)
 		default: // name=value pairs separated by "," or, for label, "."
 			if i > 0 {
 				b.WriteString(separator(spec))
 			}
-			b.WriteString(props[i] + "=" + props[i+1])
+			b.WriteString(name + "=" + v)
 		}
 	}
 	if spec.explode && spec.style == StyleMatrix {
 		a.set(spec, b.String())
 		return
 	}
-	a.Value(spec, b.String())
+	a.value(spec, b.String())
+}
+
+// escapeItem percent-encodes an item of a cookie parameter, as cookie values
+// cannot carry spaces, commas, semicolons or non-ASCII text; Params decodes
+// each item after splitting.
+func escapeItem(spec Param, v string) string {
+	if spec.in == InCookie {
+		return url.PathEscape(v)
+	}
+	return v
 }
 
 // matrixPair is ";name=value", or ";name" for an empty value.
@@ -122,16 +146,13 @@ func (a *Args) set(spec Param, v string) {
 	case InHeader:
 		a.header.Set(spec.name, v)
 	case InCookie:
-		if !validCookieValue(v) {
-			a.err = fmt.Errorf("runtime: cookie parameter %q: %q cannot be sent in a cookie (printable ASCII only, no '\"', ';' or '\\')", spec.name, v)
-			return
-		}
 		a.cookies = append(a.cookies, &http.Cookie{Name: spec.name, Value: v})
 	}
 }
 
 // validCookieValue tells whether net/http sends v unchanged in a cookie (it
-// quotes values with spaces or commas, and drops other bytes).
+// quotes values with spaces or commas, and drops other bytes). Escaped
+// items always are; property names are sent as they are.
 func validCookieValue(v string) bool {
 	for i := 0; i < len(v); i++ {
 		if c := v[i]; c < 0x20 || c > 0x7e || c == '"' || c == ';' || c == '\\' {
