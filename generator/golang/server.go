@@ -365,9 +365,12 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 	st := op.Stream
 	doc := []string{fmt.Sprintf("%s sends the events of %s (%s %s). Its methods are safe for concurrent use; they fail once the stream ended: the client went away, the server shuts down, or the handler returned.", n.Stream, op.Name, op.Method, op.Path)}
 	var end []string
-	if st.HasEnd {
+	switch {
+	case st.HasEnd && st.End == "":
+		end = append(end, "When the handler returns nil, a final empty message ends the stream.")
+	case st.HasEnd:
 		end = append(end, fmt.Sprintf("When the handler returns nil, a final message %q ends the stream.", st.End))
-	} else {
+	default:
 		end = append(end, "When the handler returns nil, the stream ends.")
 	}
 	if st.Error != nil {
@@ -384,10 +387,11 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 	}
 	doc = append(doc, strings.Join(hints, " "))
 	addDoc(f, prose(doc...))
-	f.Type().Id(n.Stream).Struct(
-		jen.Id("s").Op("*").Add(rt("Stream")),
-		jen.Id("h").Qual("net/http", "Header"),
-	)
+	fields := []jen.Code{jen.Id("s").Op("*").Add(rt("Stream"))}
+	if n.Response != "" {
+		fields = append(fields, jen.Id("h").Qual("net/http", "Header").Comment("// for Respond"))
+	}
+	f.Type().Id(n.Stream).Struct(fields...)
 	f.Line()
 	recv := jen.Id("s").Op("*").Id(n.Stream)
 	for _, ev := range st.Events {
@@ -414,7 +418,7 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 		ev := st.Error
 		addDoc(f, prose(fmt.Sprintf("Fail returns the error that ends the stream with a %q event carrying v. Return it from the handler; the event is sent even when nothing else was:", ev.Name), "\treturn stream.Fail(v)"))
 		f.Func().Params(recv.Clone()).Id("Fail").Params(jen.Id("v").Add(typeExpr(ev.Type))).Error().Block(
-			jen.Id("s").Dot("s").Dot("Open").Call(),
+			jen.Id("s").Dot("s").Dot("Open").Call().Comment("// committed, the error is reported with the event, not a 500"),
 			jen.Return(jen.Op("&").Id(n.failure).Values(jen.Id("v"))),
 		)
 		f.Line()
@@ -567,6 +571,10 @@ func (g *gen) serveFunc(f *jen.File, op *model.Operation, n *opNames) error {
 	}
 	body = append(body, jen.If(jen.Id("p").Dot("Failed").Call(jen.Id("w"))).Block(jen.Return()))
 	if op.Stream != nil {
+		streamValue := jen.Op("&").Id(n.Stream).Values(jen.Id("s"))
+		if n.Response != "" {
+			streamValue = jen.Op("&").Id(n.Stream).Values(jen.Id("s"), jen.Id("w").Dot("Header").Call())
+		}
 		if n.lastEventID != "" {
 			body = append(body, jen.Id("req").Dot(n.lastEventID).Op("=").Id("r").Dot("Header").Dot("Get").Call(jen.Lit("Last-Event-ID")))
 		}
@@ -574,7 +582,7 @@ func (g *gen) serveFunc(f *jen.File, op *model.Operation, n *opNames) error {
 			jen.Func().Params(jen.Id("s").Op("*").Add(rt("Stream"))).Error().Block(
 				jen.Return(jen.Id("h").Dot("impl").Dot(op.Name).Call(
 					jen.Id("s").Dot("Context").Call(), jen.Op("&").Id("req"),
-					jen.Op("&").Id(n.Stream).Values(jen.Id("s"), jen.Id("w").Dot("Header").Call()))),
+					streamValue)),
 			)))
 	} else {
 		body = append(body,

@@ -57,7 +57,6 @@ type FeedRequest struct{}
 // A comment is sent after 15s without events to keep the connection alive.
 type FeedStream struct {
 	s *runtime.Stream
-	h http.Header
 }
 
 // SendInline sends a "inline" event (application/json).
@@ -290,7 +289,7 @@ func (h *handler) serveFeed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	runtime.Serve(w, r, h.opts, &feedStream, func(s *runtime.Stream) error {
-		return h.impl.Feed(s.Context(), &req, &FeedStream{s, w.Header()})
+		return h.impl.Feed(s.Context(), &req, &FeedStream{s})
 	})
 }
 

@@ -68,7 +68,6 @@ type CancelJobsRequest struct{}
 // A comment is sent after 15s without events to keep the connection alive.
 type CancelJobsStream struct {
 	s *runtime.Stream
-	h http.Header
 }
 
 // SendCancelled sends a "cancelled" event (application/vnd.jobs+json).
@@ -109,7 +108,6 @@ type PatchJobRequest struct {
 // A comment is sent after 15s without events to keep the connection alive.
 type PatchJobStream struct {
 	s *runtime.Stream
-	h http.Header
 }
 
 // SendMessage sends a "message" event (application/json).
@@ -149,7 +147,6 @@ type RunJobRequest struct {
 // details never reach the client.
 type RunJobStream struct {
 	s *runtime.Stream
-	h http.Header
 }
 
 // SendFailed sends a "failed" event (application/problem+json).
@@ -182,7 +179,7 @@ func (s *RunJobStream) Batch(fn func() error) error {
 //
 //	return stream.Fail(v)
 func (s *RunJobStream) Fail(v Problem) error {
-	s.s.Open()
+	s.s.Open() // committed, the error is reported with the event, not a 500
 	return &runJobFailure{v}
 }
 
@@ -217,15 +214,14 @@ type ReplaceJobRequest struct {
 // safe for concurrent use; they fail once the stream ended: the client went
 // away, the server shuts down, or the handler returned.
 //
-// When the handler returns nil, a final message "" ends the stream. Any other
-// error, or a panic, is logged: before the first event it is answered with 500
-// (application/problem+json), after it the stream just ends, so internal
-// details never reach the client.
+// When the handler returns nil, a final empty message ends the stream. Any
+// other error, or a panic, is logged: before the first event it is answered
+// with 500 (application/problem+json), after it the stream just ends, so
+// internal details never reach the client.
 //
 // A comment is sent after 15s without events to keep the connection alive.
 type ReplaceJobStream struct {
 	s *runtime.Stream
-	h http.Header
 }
 
 // SendStep sends a "step" event (text/plain).
@@ -292,7 +288,7 @@ func (r WatchJob404Response) watchJobResponse(http.Header) (int, string, any) {
 // Clients are told to wait 2.5s before reconnecting.
 type WatchJobStream struct {
 	s *runtime.Stream
-	h http.Header
+	h http.Header // for Respond
 }
 
 // SendDone sends a "done" event (application/json).
@@ -397,7 +393,7 @@ func (h *handler) serveCancelJobs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	runtime.Serve(w, r, h.opts, &cancelJobsStream, func(s *runtime.Stream) error {
-		return h.impl.CancelJobs(s.Context(), &req, &CancelJobsStream{s, w.Header()})
+		return h.impl.CancelJobs(s.Context(), &req, &CancelJobsStream{s})
 	})
 }
 
@@ -409,7 +405,7 @@ func (h *handler) servePatchJob(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	runtime.Serve(w, r, h.opts, &patchJobStream, func(s *runtime.Stream) error {
-		return h.impl.PatchJob(s.Context(), &req, &PatchJobStream{s, w.Header()})
+		return h.impl.PatchJob(s.Context(), &req, &PatchJobStream{s})
 	})
 }
 
@@ -421,7 +417,7 @@ func (h *handler) serveRunJob(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	runtime.Serve(w, r, h.opts, &runJobStream, func(s *runtime.Stream) error {
-		return h.impl.RunJob(s.Context(), &req, &RunJobStream{s, w.Header()})
+		return h.impl.RunJob(s.Context(), &req, &RunJobStream{s})
 	})
 }
 
@@ -433,7 +429,7 @@ func (h *handler) serveReplaceJob(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	runtime.Serve(w, r, h.opts, &replaceJobStream, func(s *runtime.Stream) error {
-		return h.impl.ReplaceJob(s.Context(), &req, &ReplaceJobStream{s, w.Header()})
+		return h.impl.ReplaceJob(s.Context(), &req, &ReplaceJobStream{s})
 	})
 }
 
