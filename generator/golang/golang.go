@@ -35,7 +35,10 @@ func Generate(api *model.API, cfg Config) ([]File, error) {
 	if cfg.Package == "" {
 		return nil, errors.New("golang.Generate: no package name")
 	}
-	g := newGen(api)
+	g, err := newGen(api)
+	if err != nil {
+		return nil, err
+	}
 	var files []File
 	render := func(name string, fill func(*jen.File) error) error {
 		f := newFile(cfg.Package)

@@ -2,9 +2,7 @@ package golang
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -12,52 +10,12 @@ import (
 	"github.com/ssegen/ssegen/generator/model"
 )
 
-var wildcardName = regexp.MustCompile(`\{[^}$]+\}`)
-
-// opNames are the Go names generated for one operation.
-type opNames struct {
-	Request  string // request struct
-	Response string // sealed response interface; "" when the operation declares no plain response
-	Stream   string // stream type; "" for plain operations
-	// Statuses maps a response to its type.
-	Statuses map[*model.Response]string
-	// Unexported identifiers.
-	serve, respond, config, failure string
-	// wildcards maps path parameter names to their ServeMux wildcard.
-	wildcards map[string]string
-	pattern   string
-	// body and lastEventID are the request struct's field names; "" when absent.
-	body, lastEventID string
-}
-
 // server renders the Handler interface, the request, response and stream
 // types of every operation, UnimplementedHandler and NewHandler into f.
 func (g *gen) server(f *jen.File) error {
-	for _, fixed := range []string{"Handler", "UnimplementedHandler", "NewHandler"} {
-		if g.names[fixed] {
-			return fmt.Errorf("schema type %s collides with the generated %s; rename the schema", fixed, fixed)
-		}
-		g.names[fixed] = true
-	}
-	names := map[*model.Operation]*opNames{}
-	patterns := map[string]*model.Operation{}
+	g.handlerInterface(f)
 	for _, op := range g.api.Operations {
-		n, err := g.opNames(op)
-		if err != nil {
-			return err
-		}
-		// Patterns that differ only in wildcard names conflict in ServeMux.
-		route := wildcardName.ReplaceAllString(n.pattern, "{}")
-		if prev := patterns[route]; prev != nil {
-			return fmt.Errorf("operations %s (%s %s) and %s (%s %s) have the same route", prev.Name, prev.Method, prev.Path, op.Name, op.Method, op.Path)
-		}
-		patterns[route] = op
-		names[op] = n
-	}
-
-	g.handlerInterface(f, names)
-	for _, op := range g.api.Operations {
-		n := names[op]
+		n := g.ops[op]
 		if err := g.requestType(f, op, n); err != nil {
 			return err
 		}
@@ -68,92 +26,14 @@ func (g *gen) server(f *jen.File) error {
 			g.streamType(f, op, n)
 		}
 	}
-	g.unimplemented(f, names)
-	g.newHandler(f, names)
+	g.unimplemented(f)
+	g.newHandler(f)
 	for _, op := range g.api.Operations {
-		if err := g.serveFunc(f, op, names[op]); err != nil {
+		if err := g.serveFunc(f, op, g.ops[op]); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// opNames names the Go declarations of op and its route.
-func (g *gen) opNames(op *model.Operation) (*opNames, error) {
-	base := unexported(op.Name)
-	n := &opNames{
-		Request:   g.declare(op.Name + "Request"),
-		Statuses:  map[*model.Response]string{},
-		serve:     "serve" + op.Name,
-		respond:   base + "Response",
-		config:    base + "Stream",
-		failure:   base + "Failure",
-		wildcards: map[string]string{},
-	}
-	if len(op.Responses) > 0 {
-		n.Response = g.declare(op.Name + "Response")
-		for _, r := range op.Responses {
-			status := "Default"
-			if r.Status != 0 {
-				status = strconv.Itoa(r.Status)
-			}
-			n.Statuses[r] = g.declare(op.Name + status + "Response")
-		}
-	}
-	if op.Stream != nil {
-		n.Stream = g.declare(op.Name + "Stream")
-	}
-	if op.Body != nil {
-		n.body = "Body"
-	}
-	for _, p := range op.Params {
-		if p.Name == n.body {
-			n.body = "RequestBody"
-		}
-	}
-	if op.Stream != nil && op.Stream.Resume {
-		n.lastEventID = "LastEventID"
-		for _, p := range op.Params {
-			if p.Name == n.lastEventID || p.In == model.InHeader && strings.EqualFold(p.WireName, "Last-Event-ID") {
-				n.lastEventID = "" // the spec declares the header: that field carries it
-			}
-		}
-	}
-	pattern, err := muxPattern(op, n.wildcards)
-	if err != nil {
-		return nil, err
-	}
-	n.pattern = pattern
-	return n, nil
-}
-
-// muxPattern turns op's path template into a ServeMux pattern, recording
-// the wildcard name of each path parameter.
-func muxPattern(op *model.Operation, wildcards map[string]string) (string, error) {
-	used := map[string]bool{}
-	segments := strings.Split(op.Path, "/")
-	for i, seg := range segments {
-		if !strings.ContainsAny(seg, "{}") {
-			continue
-		}
-		name, opens := strings.CutPrefix(seg, "{")
-		name, closes := strings.CutSuffix(name, "}")
-		if !opens || !closes || strings.ContainsAny(name, "{}") || name == "" {
-			return "", fmt.Errorf("operation %s (%s %s): path segment %q: a path parameter must be a whole segment to be routed by http.ServeMux", op.Name, op.Method, op.Path, seg)
-		}
-		w := goIdent(name)
-		for used[w] {
-			w += "_"
-		}
-		used[w] = true
-		wildcards[name] = w
-		segments[i] = "{" + w + "}"
-	}
-	path := strings.Join(segments, "/")
-	if strings.HasSuffix(path, "/") {
-		path += "{$}" // a trailing slash would match the whole subtree
-	}
-	return op.Method + " " + path, nil
 }
 
 // opDoc is the first line of an operation's documentation.
@@ -168,7 +48,7 @@ func opDoc(op *model.Operation, verb string) string {
 	return s
 }
 
-func (g *gen) handlerInterface(f *jen.File, names map[*model.Operation]*opNames) {
+func (g *gen) handlerInterface(f *jen.File) {
 	title := "the API"
 	if g.api.Title != "" {
 		title = g.api.Title
@@ -181,7 +61,7 @@ func (g *gen) handlerInterface(f *jen.File, names map[*model.Operation]*opNames)
 		"A plain operation's method returns one of its declared responses; an error is logged and answered with 500 and no detail, runtime.ErrNotImplemented with 501. A streaming operation's method sends events on its stream until it returns; its stream type tells how errors end the stream."))
 	var methods []jen.Code
 	for i, op := range g.api.Operations {
-		n := names[op]
+		n := g.ops[op]
 		if i > 0 {
 			methods = append(methods, jen.Line())
 		}
@@ -207,13 +87,13 @@ func (g *gen) methodSignature(op *model.Operation, n *opNames, blank bool) *jen.
 	}
 	params := []jen.Code{
 		jen.Id(name("ctx")).Qual("context", "Context"),
-		jen.Id(name("req")).Op("*").Id(n.Request),
+		jen.Id(name("req")).Op("*").Id(n.request),
 	}
 	if op.Stream != nil {
-		params = append(params, jen.Id("stream").Op("*").Id(n.Stream))
+		params = append(params, jen.Id("stream").Op("*").Id(n.stream))
 		return jen.Params(params...).Error()
 	}
-	return jen.Params(params...).Params(jen.Id(n.Response), jen.Error())
+	return jen.Params(params...).Params(jen.Id(n.response), jen.Error())
 }
 
 // requestType renders the struct that holds op's decoded parameters.
@@ -237,8 +117,8 @@ func (g *gen) requestType(f *jen.File, op *model.Operation, n *opNames) error {
 			jen.Comment("// Last-Event-ID header): resume the stream after it; \"\" for a new stream."),
 			jen.Id(n.lastEventID).String())
 	}
-	addDoc(f, fmt.Sprintf("%s holds the decoded parameters of %s (%s %s).", n.Request, op.Name, op.Method, op.Path))
-	f.Type().Id(n.Request).Struct(fields...)
+	addDoc(f, fmt.Sprintf("%s holds the decoded parameters of %s (%s %s).", n.request, op.Name, op.Method, op.Path))
+	f.Type().Id(n.request).Struct(fields...)
 	f.Line()
 	return nil
 }
@@ -259,25 +139,25 @@ func nilable(t *model.TypeRef) bool {
 // responseTypes renders op's sealed response interface and one type per
 // declared response.
 func (g *gen) responseTypes(f *jen.File, op *model.Operation, n *opNames) error {
-	if n.Response == "" {
+	if n.response == "" {
 		return nil
 	}
 	var impls []string
 	for _, r := range op.Responses {
-		impls = append(impls, n.Statuses[r])
+		impls = append(impls, n.statuses[r])
 	}
-	doc := fmt.Sprintf("%s is a response of %s: one of %s.", n.Response, op.Name, listWords(impls))
+	doc := fmt.Sprintf("%s is a response of %s: one of %s.", n.response, op.Name, listWords(impls))
 	if op.Stream != nil {
-		doc += fmt.Sprintf(" %s.Respond sends it instead of the event stream.", n.Stream)
+		doc += fmt.Sprintf(" %s.Respond sends it instead of the event stream.", n.stream)
 	}
 	addDoc(f, prose(doc))
-	f.Type().Id(n.Response).Interface(
+	f.Type().Id(n.response).Interface(
 		jen.Comment("// "+n.respond+" sets the response headers on h and returns the status and body."),
 		jen.Id(n.respond).Params(jen.Id("h").Qual("net/http", "Header")).Params(jen.Id("status").Int(), jen.Id("contentType").String(), jen.Id("body").Any()),
 	)
 	f.Line()
 	for _, r := range op.Responses {
-		name := n.Statuses[r]
+		name := n.statuses[r]
 		var fields []jen.Code
 		status := jen.Lit(r.Status)
 		what := fmt.Sprintf("the %d response of %s", r.Status, op.Name)
@@ -363,7 +243,7 @@ func typeName(t *model.TypeRef) string {
 // responses.
 func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 	st := op.Stream
-	doc := []string{fmt.Sprintf("%s sends the events of %s (%s %s). Its methods are safe for concurrent use; they fail once the stream ended: the client went away, the server shuts down, or the handler returned.", n.Stream, op.Name, op.Method, op.Path)}
+	doc := []string{fmt.Sprintf("%s sends the events of %s (%s %s). Its methods are safe for concurrent use; they fail once the stream ended: the client went away, the server shuts down, or the handler returned.", n.stream, op.Name, op.Method, op.Path)}
 	var end []string
 	switch {
 	case st.HasEnd && st.End == "":
@@ -388,12 +268,12 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 	doc = append(doc, strings.Join(hints, " "))
 	addDoc(f, prose(doc...))
 	fields := []jen.Code{jen.Id("s").Op("*").Add(rt("Stream"))}
-	if n.Response != "" {
+	if n.response != "" {
 		fields = append(fields, jen.Id("h").Qual("net/http", "Header").Comment("// for Respond"))
 	}
-	f.Type().Id(n.Stream).Struct(fields...)
+	f.Type().Id(n.stream).Struct(fields...)
 	f.Line()
-	recv := jen.Id("s").Op("*").Id(n.Stream)
+	recv := jen.Id("s").Op("*").Id(n.stream)
 	for _, ev := range st.Events {
 		wire := ev.Name
 		if wire == "message" {
@@ -423,16 +303,16 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 		)
 		f.Line()
 	}
-	if n.Response != "" {
+	if n.response != "" {
 		addDoc(f, prose("Respond answers with r instead of the event stream, for example 404 before streaming. It returns runtime.ErrCommitted once the stream has started."))
-		f.Func().Params(recv.Clone()).Id("Respond").Params(jen.Id("r").Id(n.Response)).Error().Block(
+		f.Func().Params(recv.Clone()).Id("Respond").Params(jen.Id("r").Id(n.response)).Error().Block(
 			jen.List(jen.Id("status"), jen.Id("contentType"), jen.Id("body")).Op(":=").Id("r").Dot(n.respond).Call(jen.Id("s").Dot("h")),
 			jen.Return(jen.Id("s").Dot("s").Dot("Respond").Call(jen.Id("status"), jen.Id("contentType"), jen.Id("body"))),
 		)
 		f.Line()
 	}
 	if st.Error != nil {
-		f.Comment("// " + n.failure + " is the error of " + n.Stream + ".Fail.")
+		f.Comment("// " + n.failure + " is the error of " + n.stream + ".Fail.")
 		f.Type().Id(n.failure).Struct(jen.Id("v").Add(typeExpr(st.Error.Type)))
 		f.Line()
 		f.Func().Params(jen.Op("*").Id(n.failure)).Id("Error").Params().String().Block(
@@ -505,12 +385,12 @@ func dataContentType(st *model.Stream) string {
 }
 
 // unimplemented renders UnimplementedHandler.
-func (g *gen) unimplemented(f *jen.File, names map[*model.Operation]*opNames) {
+func (g *gen) unimplemented(f *jen.File) {
 	addDoc(f, prose("UnimplementedHandler answers 501 Not Implemented to every operation. Embed it in a Handler implementation so that operations added to the spec later do not break the build."))
 	f.Type().Id("UnimplementedHandler").Struct()
 	f.Line()
 	for _, op := range g.api.Operations {
-		n := names[op]
+		n := g.ops[op]
 		var body jen.Code
 		if op.Stream != nil {
 			body = jen.Return(rt("NotImplemented").Call(jen.Id("stream").Dot("s")))
@@ -523,7 +403,7 @@ func (g *gen) unimplemented(f *jen.File, names map[*model.Operation]*opNames) {
 }
 
 // newHandler renders NewHandler and the handler type.
-func (g *gen) newHandler(f *jen.File, names map[*model.Operation]*opNames) {
+func (g *gen) newHandler(f *jen.File) {
 	addDoc(f, prose(
 		"NewHandler returns an http.Handler that routes the API's operations to impl, with http.ServeMux patterns rooted at \"/\". To serve it under a prefix, strip the prefix first:",
 		"\tmux.Handle(\"/api/\", http.StripPrefix(\"/api\", NewHandler(impl)))",
@@ -534,9 +414,9 @@ func (g *gen) newHandler(f *jen.File, names map[*model.Operation]*opNames) {
 		jen.Id("h").Op(":=").Op("&").Id("handler").Values(jen.Id("impl"), rt("NewOptions").Call(jen.Id("opts").Op("..."))),
 		jen.Id("mux").Op(":=").Qual("net/http", "NewServeMux").Call())
 	ops := append([]*model.Operation(nil), g.api.Operations...)
-	sort.SliceStable(ops, func(i, j int) bool { return names[ops[i]].pattern < names[ops[j]].pattern })
+	sort.SliceStable(ops, func(i, j int) bool { return g.ops[ops[i]].pattern < g.ops[ops[j]].pattern })
 	for _, op := range ops {
-		routes = append(routes, jen.Id("mux").Dot("HandleFunc").Call(jen.Lit(names[op].pattern), jen.Id("h").Dot(names[op].serve)))
+		routes = append(routes, jen.Id("mux").Dot("HandleFunc").Call(jen.Lit(g.ops[op].pattern), jen.Id("h").Dot(g.ops[op].serve)))
 	}
 	routes = append(routes, jen.Return(jen.Id("mux")))
 	f.Func().Id("NewHandler").Params(jen.Id("impl").Id("Handler"), jen.Id("opts").Op("...").Add(rt("Option"))).Qual("net/http", "Handler").Block(routes...)
@@ -552,7 +432,7 @@ func (g *gen) newHandler(f *jen.File, names map[*model.Operation]*opNames) {
 // the implementation.
 func (g *gen) serveFunc(f *jen.File, op *model.Operation, n *opNames) error {
 	body := []jen.Code{
-		jen.Var().Id("req").Id(n.Request),
+		jen.Var().Id("req").Id(n.request),
 		jen.Id("p").Op(":=").Add(rt("NewParams")).Call(jen.Id("r")),
 	}
 	for _, p := range op.Params {
@@ -571,9 +451,9 @@ func (g *gen) serveFunc(f *jen.File, op *model.Operation, n *opNames) error {
 	}
 	body = append(body, jen.If(jen.Id("p").Dot("Failed").Call(jen.Id("w"))).Block(jen.Return()))
 	if op.Stream != nil {
-		streamValue := jen.Op("&").Id(n.Stream).Values(jen.Id("s"))
-		if n.Response != "" {
-			streamValue = jen.Op("&").Id(n.Stream).Values(jen.Id("s"), jen.Id("w").Dot("Header").Call())
+		streamValue := jen.Op("&").Id(n.stream).Values(jen.Id("s"))
+		if n.response != "" {
+			streamValue = jen.Op("&").Id(n.stream).Values(jen.Id("s"), jen.Id("w").Dot("Header").Call())
 		}
 		if n.lastEventID != "" {
 			body = append(body, jen.Id("req").Dot(n.lastEventID).Op("=").Id("r").Dot("Header").Dot("Get").Call(jen.Lit("Last-Event-ID")))

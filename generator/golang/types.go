@@ -26,17 +26,25 @@ type gen struct {
 	api   *model.API
 	types map[string]*model.Type
 	names map[string]bool // package-level identifiers taken
+	// ops holds the names of each operation's declarations.
+	ops map[*model.Operation]*opNames
 	// validating memoizes which types get a Validate method.
 	validating map[string]bool
 }
 
-func newGen(api *model.API) *gen {
-	g := &gen{api: api, types: map[string]*model.Type{}, names: map[string]bool{}, validating: map[string]bool{}}
+func newGen(api *model.API) (*gen, error) {
+	g := &gen{
+		api:        api,
+		types:      map[string]*model.Type{},
+		names:      map[string]bool{},
+		ops:        map[*model.Operation]*opNames{},
+		validating: map[string]bool{},
+	}
 	for _, t := range api.Types {
 		g.types[t.Name] = t
 		g.names[t.Name] = true
 	}
-	return g
+	return g, g.nameOperations()
 }
 
 // newFile starts a generated Go file of package pkg.

@@ -1,0 +1,135 @@
+package golang
+
+// The Go names of what the server and client files declare for each
+// operation, decided once for every file.
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/ssegen/ssegen/generator/model"
+)
+
+// opNames are the Go names generated for one operation.
+type opNames struct {
+	request  string // request struct
+	response string // sealed response interface; "" when the operation declares no plain response
+	stream   string // server stream type; "" for plain operations
+	// statuses maps a response to its type.
+	statuses map[*model.Response]string
+	// Unexported identifiers of the server.
+	serve, respond, config, failure string
+	// wildcards maps path parameter names to their ServeMux wildcard.
+	wildcards map[string]string
+	pattern   string
+	// body and lastEventID are the request struct's field names; "" when absent.
+	body, lastEventID string
+}
+
+// nameOperations names the declarations of every operation and checks
+// that the routes are distinct.
+func (g *gen) nameOperations() error {
+	for _, fixed := range []string{"Handler", "UnimplementedHandler", "NewHandler"} {
+		if g.names[fixed] {
+			return fmt.Errorf("schema type %s collides with the generated %s; rename the schema", fixed, fixed)
+		}
+		g.names[fixed] = true
+	}
+	patterns := map[string]*model.Operation{}
+	for _, op := range g.api.Operations {
+		n, err := g.opNames(op)
+		if err != nil {
+			return err
+		}
+		// Patterns that differ only in wildcard names conflict in ServeMux.
+		route := wildcardName.ReplaceAllString(n.pattern, "{}")
+		if prev := patterns[route]; prev != nil {
+			return fmt.Errorf("operations %s (%s %s) and %s (%s %s) have the same route", prev.Name, prev.Method, prev.Path, op.Name, op.Method, op.Path)
+		}
+		patterns[route] = op
+		g.ops[op] = n
+	}
+	return nil
+}
+
+var wildcardName = regexp.MustCompile(`\{[^}$]+\}`)
+
+// opNames names the Go declarations of op and its route.
+func (g *gen) opNames(op *model.Operation) (*opNames, error) {
+	base := unexported(op.Name)
+	n := &opNames{
+		request:   g.declare(op.Name + "Request"),
+		statuses:  map[*model.Response]string{},
+		serve:     "serve" + op.Name,
+		respond:   base + "Response",
+		config:    base + "Stream",
+		failure:   base + "Failure",
+		wildcards: map[string]string{},
+	}
+	if len(op.Responses) > 0 {
+		n.response = g.declare(op.Name + "Response")
+		for _, r := range op.Responses {
+			status := "Default"
+			if r.Status != 0 {
+				status = strconv.Itoa(r.Status)
+			}
+			n.statuses[r] = g.declare(op.Name + status + "Response")
+		}
+	}
+	if op.Stream != nil {
+		n.stream = g.declare(op.Name + "Stream")
+	}
+	if op.Body != nil {
+		n.body = "Body"
+	}
+	for _, p := range op.Params {
+		if p.Name == n.body {
+			n.body = "RequestBody"
+		}
+	}
+	if op.Stream != nil && op.Stream.Resume {
+		n.lastEventID = "LastEventID"
+		for _, p := range op.Params {
+			if p.Name == n.lastEventID || p.In == model.InHeader && strings.EqualFold(p.WireName, "Last-Event-ID") {
+				n.lastEventID = "" // the spec declares the header: that field carries it
+			}
+		}
+	}
+	pattern, err := muxPattern(op, n.wildcards)
+	if err != nil {
+		return nil, err
+	}
+	n.pattern = pattern
+	return n, nil
+}
+
+// muxPattern turns op's path template into a ServeMux pattern, recording
+// the wildcard name of each path parameter.
+func muxPattern(op *model.Operation, wildcards map[string]string) (string, error) {
+	used := map[string]bool{}
+	segments := strings.Split(op.Path, "/")
+	for i, seg := range segments {
+		if !strings.ContainsAny(seg, "{}") {
+			continue
+		}
+		name, opens := strings.CutPrefix(seg, "{")
+		name, closes := strings.CutSuffix(name, "}")
+		if !opens || !closes || strings.ContainsAny(name, "{}") || name == "" {
+			return "", fmt.Errorf("operation %s (%s %s): path segment %q: a path parameter must be a whole segment to be routed by http.ServeMux", op.Name, op.Method, op.Path, seg)
+		}
+		w := goIdent(name)
+		for used[w] {
+			w += "_"
+		}
+		used[w] = true
+		wildcards[name] = w
+		segments[i] = "{" + w + "}"
+	}
+	path := strings.Join(segments, "/")
+	if strings.HasSuffix(path, "/") {
+		path += "{$}" // a trailing slash would match the whole subtree
+	}
+	return op.Method + " " + path, nil
+}
