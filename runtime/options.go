@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -68,9 +67,10 @@ type Options struct {
 	writeTimeout time.Duration
 	servers      []*http.Server
 
-	// shutdown is cancelled with ErrShutdown by the EndOnShutdown hooks.
-	shutdown       context.Context
-	cancelShutdown context.CancelCauseFunc
+	// With EndOnShutdown, streams register in live, which the shutdown
+	// hooks end.
+	endOnShutdown bool
+	live          streamList
 
 	// Set once a stream warned that its ResponseWriter lacks a feature.
 	warnedDeadline, warnedFlush atomic.Bool
@@ -89,12 +89,9 @@ func NewOptions(opts ...Option) *Options {
 	for _, opt := range opts {
 		opt.apply(o)
 	}
-	if len(o.servers) > 0 {
-		o.shutdown, o.cancelShutdown = context.WithCancelCause(context.Background())
-		end := sync.OnceFunc(func() { o.cancelShutdown(ErrShutdown) })
-		for _, srv := range o.servers {
-			srv.RegisterOnShutdown(end)
-		}
+	for _, srv := range o.servers {
+		o.endOnShutdown = true
+		srv.RegisterOnShutdown(o.live.shutdown)
 	}
 	return o
 }
@@ -128,4 +125,56 @@ func (o *Options) log() *slog.Logger {
 func mediaType(contentType string) string {
 	mt, _, _ := strings.Cut(contentType, ";")
 	return strings.ToLower(strings.TrimSpace(mt))
+}
+
+// streamList is the list of open streams that a shutdown ends. An
+// intrusive list costs a stream two pointers, where a context per stream
+// would cost a few hundred bytes.
+type streamList struct {
+	mu     sync.Mutex
+	head   *Stream
+	closed bool // shutting down: new streams end at once
+}
+
+// add registers s, or ends it when the server is already shutting down.
+func (l *streamList) add(s *Stream) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.closed {
+		s.cancel(ErrShutdown)
+		return
+	}
+	s.next = l.head
+	if l.head != nil {
+		l.head.prev = s
+	}
+	l.head = s
+}
+
+// remove unregisters s.
+func (l *streamList) remove(s *Stream) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	switch {
+	case s.prev != nil:
+		s.prev.next = s.next
+	case l.head == s:
+		l.head = s.next
+	default:
+		return // never added
+	}
+	if s.next != nil {
+		s.next.prev = s.prev
+	}
+	s.prev, s.next = nil, nil
+}
+
+// shutdown ends every stream, now and from now on.
+func (l *streamList) shutdown() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closed = true
+	for s := l.head; s != nil; s = s.next {
+		s.shutdown()
+	}
 }

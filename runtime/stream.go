@@ -19,6 +19,13 @@ var ErrShutdown = errors.New("runtime: server shutting down")
 // committed.
 var ErrCommitted = errors.New("runtime: event stream already committed")
 
+// Header values of every stream.
+var (
+	eventStreamHeader = []string{"text/event-stream"}
+	noCacheHeader     = []string{"no-cache"}
+	noHeader          = []string{"no"}
+)
+
 // errEnded is the state of a stream whose handler returned.
 var errEnded = errors.New("runtime: event stream ended")
 
@@ -62,33 +69,37 @@ type StreamConfig struct {
 // Once the handler returned, Send and the other writing methods return an
 // error, so goroutines that outlive the handler cannot write to a finished
 // response.
+//
+// An idle stream holds no write buffer and no goroutine: heartbeats run on
+// a timer, and the stream learns that the client left or the server shuts
+// down from its context.
 type Stream struct {
-	w           http.ResponseWriter
-	rc          *http.ResponseController
-	r           *http.Request
-	o           *Options
-	cfg         *StreamConfig
-	ctx         context.Context
-	cancel      context.CancelCauseFunc
-	stopOnDone  func() bool
-	stopOnShut  func() bool
-	lastEventID string
+	w      http.ResponseWriter
+	r      *http.Request
+	o      *Options
+	cfg    *StreamConfig
+	ctx    context.Context
+	cancel context.CancelCauseFunc // nil when ctx is the request's own
+
+	prev, next *Stream // in o.live, when o ends streams on shutdown
 
 	mu        sync.Mutex
 	cond      sync.Cond // on mu; broadcast when a write ends
 	err       error     // why the stream cannot be written any more; nil while it can
 	committed bool      // headers are set; written with the first write
 	writing   bool      // a sender is writing outside mu; only it touches w
-	batch     int       // depth of Batch calls
-	pending   *[]byte   // bytes not yet written, from bufPool; nil when none
-	queued    uint64    // count of enqueued writes
-	written   uint64    // count of writes that reached the connection
-	lastWrite time.Time
-	deadline  time.Time // the connection's write deadline; zero when none
+	ended     bool      // the handler returned or panicked
+	// noDeadline is set when w cannot set write deadlines.
+	noDeadline bool
+	noFlush    bool    // w cannot flush; only the writer uses it, without mu
+	batch      int     // depth of Batch calls
+	pending    *[]byte // bytes not yet written, from bufPool; nil when none
+	queued     uint64  // count of enqueued writes
+	written    uint64  // count of writes that reached the connection
+	// Times on the monotonic clock (see monotime), smaller than time.Time.
+	lastWrite time.Duration
+	deadline  time.Duration // the connection's write deadline; 0 when none
 	heartbeat *time.Timer
-
-	// Only the writer (the sender with writing set) uses these.
-	noDeadline, noFlush bool
 }
 
 // Serve runs handler with a stream on w, handling the whole lifecycle:
@@ -104,35 +115,32 @@ type Stream struct {
 //     reading is dropped.
 //   - Heartbeat comments keep an idle stream alive.
 //   - The stream's context ends when the client goes away, the server
-//     shuts down (EndOnShutdown), or the handler returns; Send then
-//     returns an error.
+//     shuts down (EndOnShutdown), or the request ends; Send then returns
+//     an error.
 //   - When the handler returns nil, the End sentinel is written, if any.
 //     When it returns an error or panics before the commit, Serve answers
 //     500 with an application/problem+json body; after the commit it sends
 //     the ErrorEvent, if any, and ends the stream. Panics are recovered and
-//     logged; errors while the client is still there are logged.
+//     logged, and so are errors while the client is still there.
+//     http.ErrAbortHandler is passed on to net/http.
 //
 // Serve returns when the handler has returned and no write is in flight.
 func Serve(w http.ResponseWriter, r *http.Request, o *Options, cfg *StreamConfig, handler func(*Stream) error) {
-	s := &Stream{
-		w:           w,
-		rc:          http.NewResponseController(w),
-		r:           r,
-		o:           o,
-		cfg:         cfg,
-		lastEventID: r.Header.Get("Last-Event-ID"),
-	}
+	// Serve's frame stays on the stack of every idle stream: keep it small.
+	s := newStream(w, r, o, cfg)
+	defer s.recoverPanic()
+	s.end(handler(s))
+}
+
+// newStream returns the stream of a new request.
+func newStream(w http.ResponseWriter, r *http.Request, o *Options, cfg *StreamConfig) *Stream {
+	s := &Stream{w: w, r: r, o: o, cfg: cfg, ctx: r.Context()}
 	s.cond.L = &s.mu
-	s.ctx, s.cancel = context.WithCancelCause(r.Context())
-	s.stopOnDone = context.AfterFunc(s.ctx, s.onDone)
-	if o.shutdown != nil {
-		s.stopOnShut = context.AfterFunc(o.shutdown, func() { s.cancel(ErrShutdown) })
+	if o.endOnShutdown {
+		s.ctx, s.cancel = context.WithCancelCause(s.ctx)
+		o.live.add(s)
 	}
-	err, abort := s.run(handler)
-	s.end(err, abort)
-	if abort {
-		panic(http.ErrAbortHandler)
-	}
+	return s
 }
 
 // panicError is a recovered handler panic.
@@ -142,43 +150,54 @@ func (e *panicError) Error() string {
 	return fmt.Sprintf("runtime: event stream handler panicked: %v", e.value)
 }
 
-// run calls handler, turning a panic into an error. abort reports
-// http.ErrAbortHandler, which Serve passes on to net/http.
-func (s *Stream) run(handler func(*Stream) error) (err error, abort bool) {
-	defer func() {
-		if p := recover(); p != nil {
-			if p == http.ErrAbortHandler {
-				err, abort = nil, true
-				return
-			}
-			s.o.log().Error("runtime: event stream handler panicked",
-				"method", s.r.Method, "path", s.r.URL.Path, "panic", p, "stack", string(debug.Stack()))
-			err = &panicError{p}
-		}
-	}()
-	return handler(s), false
+// recoverPanic, deferred by Serve, ends the stream of a panicking handler.
+func (s *Stream) recoverPanic() {
+	p := recover()
+	switch {
+	case p == nil:
+	case s.ended: // end itself panicked, e.g. in ErrorData; it cleaned up
+		panic(p)
+	case p == http.ErrAbortHandler:
+		s.ended = true
+		s.close()
+		panic(p)
+	default:
+		s.o.log().Error("runtime: event stream handler panicked",
+			"method", s.r.Method, "path", s.r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+		s.end(&panicError{p})
+	}
 }
 
 // end finishes the stream after the handler returned err.
-func (s *Stream) end(err error, abort bool) {
+func (s *Stream) end(err error) {
+	s.ended = true
+	defer s.close()
 	s.mu.Lock()
 	committed, healthy := s.committed, s.state() == nil
 	s.mu.Unlock()
 	switch {
-	case abort || !healthy:
+	case !healthy:
 	case err == nil && s.cfg.End != nil:
 		s.Send(&Event{Data: s.cfg.End})
 	case err == nil:
 		s.Open()
 	case !committed:
 		s.logFailure(err)
+		s.mu.Lock()
+		s.err = errEnded // a straggling Send must not commit now
+		s.mu.Unlock()
+		WriteProblem(s.w, http.StatusInternalServerError, "", "")
 	default:
 		s.logFailure(err)
 		if s.cfg.ErrorEvent != "" {
 			s.report(err)
 		}
 	}
+}
 
+// close makes the stream unusable, waits for a write in flight and releases
+// the stream's resources.
+func (s *Stream) close() {
 	s.mu.Lock()
 	if s.state() == nil {
 		s.err = errEnded
@@ -186,7 +205,6 @@ func (s *Stream) end(err error, abort bool) {
 	for s.writing {
 		s.cond.Wait()
 	}
-	committed = s.committed
 	if s.heartbeat != nil {
 		s.heartbeat.Stop()
 	}
@@ -194,20 +212,28 @@ func (s *Stream) end(err error, abort bool) {
 		putBuffer(s.pending)
 		s.pending = nil
 	}
+	clearDeadline := s.committed && s.deadline != 0
 	s.mu.Unlock()
-	s.stopOnDone()
-	if s.stopOnShut != nil {
-		s.stopOnShut()
+	if s.cancel != nil {
+		s.o.live.remove(s)
+		s.cancel(errEnded)
 	}
-	s.cancel(errEnded)
+	if clearDeadline {
+		// A keep-alive connection must not carry the deadline to its next request.
+		http.NewResponseController(s.w).SetWriteDeadline(time.Time{})
+	}
+}
 
-	if !committed && err != nil && healthy && !abort {
-		WriteProblem(s.w, http.StatusInternalServerError, "", "")
+// shutdown ends the stream because the server shuts down, aborting a write
+// in flight.
+func (s *Stream) shutdown() {
+	s.cancel(ErrShutdown)
+	s.mu.Lock()
+	s.state()
+	if s.writing && !s.noDeadline {
+		http.NewResponseController(s.w).SetWriteDeadline(time.Now())
 	}
-	if committed && !s.noDeadline && s.o.writeTimeout > 0 {
-		// Keep-alive connections must not carry our deadline to the next request.
-		s.rc.SetWriteDeadline(time.Time{})
-	}
+	s.mu.Unlock()
 }
 
 // logFailure logs a handler error (panics are logged when recovered).
@@ -230,15 +256,15 @@ func (s *Stream) report(err error) {
 	}
 }
 
-// Context returns the stream's context, which is done when the client goes
-// away, the server shuts down (with EndOnShutdown; the cause is
-// ErrShutdown), a write fails, or the handler returns. It carries the
-// request context's values.
+// Context returns the stream's context: the request's context, which is
+// done when the client goes away or the connection fails, and also, with
+// EndOnShutdown, when the server shuts down (the cause is then
+// ErrShutdown) or the handler returned.
 func (s *Stream) Context() context.Context { return s.ctx }
 
 // LastEventID returns the request's Last-Event-ID header: the ID of the
 // last event the client received, to resume after, or "" for a new stream.
-func (s *Stream) LastEventID() string { return s.lastEventID }
+func (s *Stream) LastEventID() string { return s.r.Header.Get("Last-Event-ID") }
 
 // Open commits the response headers and flushes them, with the Retry hint
 // when configured, without waiting for the first event. It does nothing
@@ -408,15 +434,16 @@ func (s *Stream) enqueue() *[]byte {
 func (s *Stream) commit() {
 	s.committed = true
 	h := s.w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Accel-Buffering", "no")
+	// Shared values save each stream three allocations; net/http only reads them.
+	h["Content-Type"] = eventStreamHeader
+	h["Cache-Control"] = noCacheHeader
+	h["X-Accel-Buffering"] = noHeader
 	h.Del("Content-Length")
 	if s.cfg.DataContentType != "" {
 		h.Set("X-Event-Data-Mimetype", s.cfg.DataContentType)
 	}
 	s.w.WriteHeader(http.StatusOK)
-	if err := s.rc.SetWriteDeadline(time.Time{}); err != nil {
+	if err := http.NewResponseController(s.w).SetWriteDeadline(time.Time{}); err != nil {
 		s.noDeadline = true
 		s.o.warnOnce(&s.o.warnedDeadline, "runtime: event streams cannot set write deadlines; a client that stops reading is not dropped, and the server's WriteTimeout cuts streams", err)
 	}
@@ -453,7 +480,7 @@ func (s *Stream) write() {
 	buf, upto := s.pending, s.queued
 	s.pending = nil
 	s.writing = true
-	now := time.Now()
+	now := monotime()
 	s.setDeadline(now)
 	s.mu.Unlock()
 
@@ -465,7 +492,7 @@ func (s *Stream) write() {
 		putBuffer(buf)
 	}
 	if err == nil && !s.noFlush {
-		if err = s.rc.Flush(); errors.Is(err, http.ErrNotSupported) {
+		if err = http.NewResponseController(s.w).Flush(); errors.Is(err, http.ErrNotSupported) {
 			s.noFlush = true
 			s.o.warnOnce(&s.o.warnedFlush, "runtime: event streams cannot flush; events wait in buffers", err)
 			err = nil
@@ -480,7 +507,9 @@ func (s *Stream) write() {
 		if s.err == nil || errors.Is(s.err, context.Canceled) {
 			s.err = fmt.Errorf("runtime: write event stream: %w", err)
 		}
-		s.cancel(s.err)
+		if s.cancel != nil { // net/http cancels the request's context itself
+			s.cancel(s.err)
+		}
 	} else {
 		s.written = upto
 		s.lastWrite = now
@@ -491,13 +520,13 @@ func (s *Stream) write() {
 // setDeadline moves the write deadline to now plus the write timeout; s.mu
 // is held. Moving it costs a timer update, so it only moves once an eighth
 // of the timeout has passed: every write still gets at least 7/8 of it.
-func (s *Stream) setDeadline(now time.Time) {
+func (s *Stream) setDeadline(now time.Duration) {
 	d := s.o.writeTimeout
-	if d <= 0 || s.noDeadline || s.deadline.Sub(now) > d-d/8 {
+	if d <= 0 || s.noDeadline || s.deadline-now > d-d/8 {
 		return
 	}
-	s.deadline = now.Add(d)
-	if err := s.rc.SetWriteDeadline(s.deadline); err != nil {
+	s.deadline = now + d
+	if err := http.NewResponseController(s.w).SetWriteDeadline(epoch.Add(s.deadline)); err != nil {
 		s.noDeadline = true
 	}
 }
@@ -511,7 +540,7 @@ func (s *Stream) beat() {
 		return
 	}
 	interval := s.cfg.Heartbeat
-	if idle := time.Since(s.lastWrite); idle < interval || s.writing || s.batch > 0 {
+	if idle := monotime() - s.lastWrite; idle < interval || s.writing || s.batch > 0 {
 		s.heartbeat.Reset(interval - min(idle, interval/2))
 		s.mu.Unlock()
 		return
@@ -523,24 +552,18 @@ func (s *Stream) beat() {
 	s.flush(s.queued)
 }
 
-// onDone ends the stream when its context is done, aborting a write in
-// flight.
-func (s *Stream) onDone() {
-	s.mu.Lock()
-	s.state()
-	if s.writing && !s.noDeadline {
-		s.rc.SetWriteDeadline(time.Now())
-	}
-	s.cond.Broadcast()
-	s.mu.Unlock()
-}
-
 // warnOnce logs msg the first time flag is set.
 func (o *Options) warnOnce(flag *atomic.Bool, msg string, err error) {
 	if !flag.Swap(true) {
 		o.log().Warn(msg, "err", err)
 	}
 }
+
+// epoch is the origin of monotime.
+var epoch = time.Now()
+
+// monotime returns the time on the monotonic clock.
+func monotime() time.Duration { return time.Since(epoch) }
 
 // bufPool holds write buffers, so idle streams hold none.
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
