@@ -23,8 +23,8 @@ import (
 //
 // Only the schemas the operations use, directly or through other schemas,
 // become Types. Component schemas keep their names; inline schemas are
-// named from where they appear (ListPetsResponse, PetOwner,
-// CreatePetRequest). Every decision depends only on the document, never on
+// named from where they appear (ListPetsResponseBody, PetOwner,
+// CreatePetRequestBody). Every decision depends only on the document, never on
 // map iteration order, so the same document gives the same model.
 func Build(doc *spec.Document) (*API, spec.Diagnostics) {
 	b := &builder{
@@ -34,6 +34,7 @@ func Build(doc *spec.Document) (*API, spec.Diagnostics) {
 		named:      map[schemaKey]*TypeRef{},
 		building:   map[string]bool{},
 		aliasing:   map[schemaKey]bool{},
+		merging:    map[schemaKey]bool{},
 		byName:     map[string]*Type{},
 		compNames:  map[schemaKey]string{},
 		components: map[schemaKey]*openapi3.Schema{},
@@ -52,9 +53,7 @@ func Build(doc *spec.Document) (*API, spec.Diagnostics) {
 			}
 			ops := item.Operations()
 			for _, m := range slices.Sorted(maps.Keys(ops)) {
-				if op := b.operation(p, strings.ToUpper(m), item, ops[m]); op != nil {
-					api.Operations = append(api.Operations, op)
-				}
+				api.Operations = append(api.Operations, b.operation(p, strings.ToUpper(m), item, ops[m]))
 			}
 		}
 	}
@@ -104,6 +103,7 @@ type builder struct {
 	byName   map[string]*Type
 	building map[string]bool    // Struct types whose fields are being built
 	aliasing map[schemaKey]bool // alias schemas being resolved, to stop cycles
+	merging  map[schemaKey]bool // schemas whose allOf is being merged, likewise
 	types    []*Type
 }
 
@@ -432,11 +432,14 @@ type property struct {
 
 // properties merges s with its allOf branches (recursively), in document
 // order, later declarations of a property replacing earlier ones.
-func (b *builder) properties(s *openapi3.Schema, depth int) (props []property, additional *openapi3.SchemaRef) {
-	if depth > 64 {
-		b.report(spec.Error, s.Origin, []string{"allOf"}, "allOf nests deeper than 64 levels; do its schemas include each other?")
+func (b *builder) properties(s *openapi3.Schema) (props []property, additional *openapi3.SchemaRef) {
+	key := keyOf(s)
+	if b.merging[key] {
+		b.report(spec.Error, s.Origin, []string{"allOf"}, "this schema includes itself through allOf")
 		return nil, nil
 	}
+	b.merging[key] = true
+	defer delete(b.merging, key)
 	add := func(p property) {
 		for i := range props {
 			if props[i].name == p.name {
@@ -451,7 +454,7 @@ func (b *builder) properties(s *openapi3.Schema, depth int) (props []property, a
 		if br == nil || br.Value == nil {
 			continue
 		}
-		ps, ap := b.properties(br.Value, depth+1)
+		ps, ap := b.properties(br.Value)
 		for _, p := range ps {
 			add(p)
 		}
@@ -496,7 +499,7 @@ func propertyOrder(s *openapi3.Schema) []string {
 }
 
 func (b *builder) fields(t *Type, s *openapi3.Schema) {
-	props, additional := b.properties(s, 0)
+	props, additional := b.properties(s)
 	names := namespace{}
 	for _, p := range props {
 		goName := names.claim(GoName(p.name))

@@ -92,6 +92,7 @@ components:
         self: {$ref: '#/components/schemas/Self'}
         list: {$ref: '#/components/schemas/List'}
         node: {$ref: '#/components/schemas/Node'}
+        loop: {$ref: '#/components/schemas/Loop'}
     A:
       allOf: [{$ref: '#/components/schemas/B'}]
     B:
@@ -107,6 +108,11 @@ components:
         - type: object
           properties:
             next: {$ref: '#/components/schemas/Node'}
+    Loop:
+      allOf:
+        - $ref: '#/components/schemas/Loop'
+        - properties:
+            x: {type: string}
 `
 	dir := t.TempDir()
 	path := filepath.Join(dir, "api.yaml")
@@ -123,8 +129,9 @@ components:
 		got = append(got, strings.ReplaceAll(d.String(), dir+string(filepath.Separator), ""))
 	}
 	want := []string{
-		`api.yaml:22:5: A is only an alias of itself (through allOf or oneOf), so it has no type`,
-		`api.yaml:26:5: Self is only an alias of itself (through allOf or oneOf), so it has no type`,
+		`api.yaml:23:5: A is only an alias of itself (through allOf or oneOf), so it has no type`,
+		`api.yaml:27:5: Self is only an alias of itself (through allOf or oneOf), so it has no type`,
+		`api.yaml:39:7: this schema includes itself through allOf`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
