@@ -35,6 +35,7 @@ func Build(doc *spec.Document) (*API, spec.Diagnostics) {
 		building:   map[string]bool{},
 		aliasing:   map[schemaKey]bool{},
 		merging:    map[schemaKey]bool{},
+		merged:     map[schemaKey]mergedProps{},
 		byName:     map[string]*Type{},
 		compNames:  map[schemaKey]string{},
 		components: map[schemaKey]*openapi3.Schema{},
@@ -104,6 +105,7 @@ type builder struct {
 	building map[string]bool    // Struct types whose fields are being built
 	aliasing map[schemaKey]bool // alias schemas being resolved, to stop cycles
 	merging  map[schemaKey]bool // schemas whose allOf is being merged, likewise
+	merged   map[schemaKey]mergedProps
 	types    []*Type
 }
 
@@ -430,16 +432,28 @@ type property struct {
 	required bool
 }
 
+// mergedProps is what properties returns for a schema.
+type mergedProps struct {
+	props      []property
+	additional *openapi3.SchemaRef
+}
+
 // properties merges s with its allOf branches (recursively), in document
 // order, later declarations of a property replacing earlier ones.
 func (b *builder) properties(s *openapi3.Schema) (props []property, additional *openapi3.SchemaRef) {
 	key := keyOf(s)
+	if m, ok := b.merged[key]; ok {
+		return m.props, m.additional // shared by every schema that includes it; read only
+	}
 	if b.merging[key] {
 		b.report(spec.Error, s.Origin, []string{"allOf"}, "this schema includes itself through allOf")
 		return nil, nil
 	}
 	b.merging[key] = true
-	defer delete(b.merging, key)
+	defer func() {
+		delete(b.merging, key)
+		b.merged[key] = mergedProps{props, additional}
+	}()
 	add := func(p property) {
 		for i := range props {
 			if props[i].name == p.name {
