@@ -76,19 +76,32 @@ func checkField(field, s string, nul bool) error {
 // line per line of e.Data, an empty "data" line for empty data, and an extra
 // empty one when the data ends with a line break, so that break survives.
 func AppendEvent(dst []byte, e *Event) ([]byte, error) {
+	if err := checkEvent(e); err != nil {
+		return dst, err
+	}
+	return appendEvent(dst, e), nil
+}
+
+// checkEvent returns the *FieldError AppendEvent returns for e, or nil.
+func checkEvent(e *Event) error {
 	if e.Type != "" {
 		if err := checkField("event", e.Type, false); err != nil {
-			return dst, err
+			return err
 		}
 	}
 	if e.ID != "" {
 		if err := checkField("id", e.ID, true); err != nil {
-			return dst, err
+			return err
 		}
 	}
 	if !utf8.Valid(e.Data) {
-		return dst, &FieldError{Field: "data", Value: string(e.Data), Reason: "is not valid UTF-8"}
+		return &FieldError{Field: "data", Value: string(e.Data), Reason: "is not valid UTF-8"}
 	}
+	return nil
+}
+
+// appendEvent appends e, which checkEvent accepted.
+func appendEvent(dst []byte, e *Event) []byte {
 	if e.Comment != "" {
 		dst = AppendComment(dst, e.Comment)
 	}
@@ -106,7 +119,7 @@ func AppendEvent(dst []byte, e *Event) ([]byte, error) {
 		dst = appendRetry(dst, e.Retry)
 	}
 	dst = appendData(dst, e.Data)
-	return append(dst, '\n'), nil
+	return append(dst, '\n')
 }
 
 // appendRetry appends a retry field for d.

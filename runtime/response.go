@@ -11,23 +11,37 @@ import (
 // returned, so the caller can still answer with an error. A status that has
 // no body (204, 304, 1xx), or an empty contentType with a nil v, writes none.
 func WriteData(w http.ResponseWriter, o *Options, status int, contentType string, v any) error {
-	if !bodyAllowed(status) || contentType == "" && v == nil {
-		w.WriteHeader(status)
-		return nil
+	data, err := encode(o, status, contentType, v)
+	if err != nil {
+		return err
+	}
+	return writeBody(w, status, contentType, data)
+}
+
+// encode encodes v as the body of a status response of contentType: nil
+// when status has no body.
+func encode(o *Options, status int, contentType string, v any) ([]byte, error) {
+	if !bodyAllowed(status) {
+		return nil, nil
 	}
 	codec, err := o.Codec(contentType)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	data, err := codec.Marshal(v)
-	if err != nil {
-		return err
+	return codec.Marshal(v)
+}
+
+// writeBody answers with status and data, of contentType.
+func writeBody(w http.ResponseWriter, status int, contentType string, data []byte) error {
+	if !bodyAllowed(status) {
+		w.WriteHeader(status)
+		return nil
 	}
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(status)
-	_, err = w.Write(data)
+	_, err := w.Write(data)
 	return err
 }
 

@@ -291,13 +291,12 @@ func (s *Stream) Send(e *Event) error {
 	if s.state() != nil {
 		return s.unlockErr()
 	}
-	buf := s.enqueue()
-	b, err := AppendEvent(*buf, e)
-	if err != nil {
+	if err := checkEvent(e); err != nil {
 		s.mu.Unlock()
-		return err
+		return err // before enqueue, which commits the stream
 	}
-	*buf = b
+	buf := s.enqueue()
+	*buf = appendEvent(*buf, e)
 	s.queued++
 	if s.batch > 0 {
 		s.mu.Unlock()
@@ -394,9 +393,16 @@ func (s *Stream) Respond(status int, contentType string, v any) error {
 	if s.state() != nil {
 		return s.unlockErr()
 	}
+	// Encode first: when that fails the stream stays usable, and a handler
+	// that returns the error gets the usual 500.
+	data, err := encode(s.o, status, contentType, v)
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
 	s.err = errResponded
 	s.mu.Unlock()
-	return WriteData(s.w, s.o, status, contentType, v)
+	return writeBody(s.w, status, contentType, data)
 }
 
 // state returns why the stream cannot be written any more, or nil; s.mu is
@@ -404,7 +410,9 @@ func (s *Stream) Respond(status int, contentType string, v any) error {
 // yet.
 func (s *Stream) state() error {
 	if s.err == nil && s.ctx.Err() != nil {
-		s.err = fmt.Errorf("runtime: event stream ended: %w", context.Cause(s.ctx))
+		if s.err = context.Cause(s.ctx); s.err != ErrShutdown {
+			s.err = fmt.Errorf("runtime: event stream ended: %w", s.err)
+		}
 	}
 	return s.err
 }
@@ -541,7 +549,11 @@ func (s *Stream) beat() {
 	}
 	interval := s.cfg.Heartbeat
 	if idle := monotime() - s.lastWrite; idle < interval || s.writing || s.batch > 0 {
-		s.heartbeat.Reset(interval - min(idle, interval/2))
+		wait := interval - idle // until the stream has been idle for interval
+		if wait <= 0 {
+			wait = interval / 4 // busy, but not writing to the client
+		}
+		s.heartbeat.Reset(wait)
 		s.mu.Unlock()
 		return
 	}

@@ -630,3 +630,38 @@ func TestServeSendAfterReturn(t *testing.T) {
 		t.Error("Open after the handler returned succeeded")
 	}
 }
+
+func TestServeRespondAfterInvalidEvent(t *testing.T) {
+	checkLeaks(t)
+	srv := streamServer(t, NewOptions(WithLogger(slog.New(slog.DiscardHandler))), &StreamConfig{}, func(s *Stream) error {
+		if err := s.Send(&Event{ID: "a\x00"}); err == nil {
+			return errors.New("invalid event accepted")
+		}
+		if err := s.Respond(http.StatusOK, "application/json", func() {}); err == nil {
+			return errors.New("unencodable response accepted")
+		}
+		// Neither commits the stream: the handler can still answer.
+		return s.Respond(http.StatusTeapot, "text/plain", "teapot")
+	}, nil)
+	resp := get(t, context.Background(), srv)
+	if body, _ := io.ReadAll(resp.Body); resp.StatusCode != http.StatusTeapot || string(body) != "teapot" {
+		t.Errorf("got %d %q, want 418 teapot", resp.StatusCode, body)
+	}
+}
+
+func TestServeErrorDataNil(t *testing.T) {
+	checkLeaks(t)
+	cfg := &StreamConfig{
+		ErrorEvent: "error",
+		ErrorData:  func(err error) (string, any) { return "", nil }, // not an error the operation declares
+	}
+	srv := streamServer(t, NewOptions(WithLogger(slog.New(slog.DiscardHandler))), cfg, func(s *Stream) error {
+		s.Send(&Event{Data: []byte("a")})
+		return errors.New("internal")
+	}, nil)
+	evs, err := readAll(NewReader(get(t, context.Background(), srv).Body))
+	checkEvents(t, evs, []Event{msg("message", "a", "")})
+	if err != io.EOF {
+		t.Error(err)
+	}
+}
