@@ -45,8 +45,8 @@ func words(s string) []string {
 		case unicode.IsUpper(r) && unicode.IsLower(prev):
 			flush(i)
 			start = i
-		case unicode.IsUpper(r) && unicode.IsUpper(prev) && i+1 < len(rs) && unicode.IsLower(rs[i+1]):
-			// "HTTPServer": the S starts a new word.
+		case unicode.IsUpper(r) && unicode.IsUpper(prev) && i+1 < len(rs) && unicode.IsLower(rs[i+1]) && !plural(rs, i+1):
+			// "HTTPServer": the S starts a new word; but "IDs" is one.
 			flush(i)
 			start = i
 		case unicode.IsLetter(r) && unicode.IsDigit(prev):
@@ -60,6 +60,12 @@ func words(s string) []string {
 	}
 	flush(len(rs))
 	return out
+}
+
+// plural reports whether rs[i] is an "s" that ends a word: the plural of
+// an upper-case run, as in "UUIDs".
+func plural(rs []rune, i int) bool {
+	return rs[i] == 's' && (i+1 == len(rs) || !unicode.IsLower(rs[i+1]))
 }
 
 // GoName turns a name from the spec into an exported Go identifier:
