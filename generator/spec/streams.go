@@ -162,7 +162,7 @@ func (s *sources) streamSchemaAgrees(sse *openapi3.SchemaRef, st *EventStream) b
 }
 
 func sameSchema(a, b *openapi3.SchemaRef) bool {
-	if a == nil || b == nil {
+	if a == nil || b == nil || a.Value == nil || b.Value == nil {
 		return false
 	}
 	return a.Value == b.Value || (a.Ref != "" && a.Ref == b.Ref)
