@@ -1,6 +1,9 @@
 package spec
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -50,6 +53,30 @@ func BenchmarkLoad(b *testing.B) {
 				if _, diags := Load(name); diags.HasErrors() {
 					b.Fatal(diags)
 				}
+			}
+		})
+	}
+}
+
+// TestStreamSchemaAgrees loads declared text/event-stream schemas that
+// agree with the events.
+func TestStreamSchemaAgrees(t *testing.T) {
+	for name, schema := range map[string]string{
+		"oneOf of the events": "oneOf: [{$ref: '#/components/schemas/Pet'}, {$ref: '#/components/schemas/Note'}]",
+		"anyOf of the events": "anyOf: [{$ref: '#/components/schemas/Note'}, {$ref: '#/components/schemas/Pet'}]",
+		"the stream as text":  "type: string",
+		"an SSE envelope":     "{type: object, properties: {event: {type: string}, data: {type: string}}}",
+	} {
+		t.Run(name, func(t *testing.T) {
+			doc := strings.Replace(withStream("events:\n  message: {schema: {$ref: '#/components/schemas/Pet'}}\n  note: {schema: {$ref: '#/components/schemas/Note'}}"),
+				"          description: Events\n", "          description: Events\n          content:\n            text/event-stream:\n              schema:\n                "+schema+"\n", 1)
+			path := filepath.Join(t.TempDir(), "api.yaml")
+			if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			d, diags := Load(path)
+			if len(diags) != 0 || len(d.Streams) != 1 {
+				t.Errorf("diagnostics: %v; streams: %d", diags, len(d.Streams))
 			}
 		})
 	}
