@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -80,4 +81,25 @@ func TestStreamSchemaAgrees(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLoadConcurrently loads documents from several goroutines, as a
+// caller generating several packages at once would (run it with -race).
+func TestLoadConcurrently(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "api.yaml")
+	if err := os.WriteFile(bad, []byte(withStream("events: {message: {schema: {type: string}, contentType: text/html}}\nheartbeat: 5\nbogus: 1")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"testdata/petstore.yaml": 0, "testdata/multifile/api.yaml": 0, bad: 3}
+	var wg sync.WaitGroup
+	for range 4 {
+		for path, n := range want {
+			wg.Go(func() {
+				if _, diags := Load(path); len(diags) != n {
+					t.Errorf("%s: %d diagnostics, want %d: %v", path, len(diags), n, diags)
+				}
+			})
+		}
+	}
+	wg.Wait()
 }
