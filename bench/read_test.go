@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"iter"
 	"testing"
 
 	gosse "github.com/tmaxmax/go-sse"
@@ -20,26 +21,25 @@ type reader struct {
 var readers = []reader{
 	ssegenReader,
 	{"go-sse", func(r io.Reader) (int, error) {
-		n := 0
-		for ev, err := range gosse.Read(r, nil) {
-			if err != nil {
-				return n, err
-			}
-			if err := checkEvent(n, ev.Type, ev.Data); err != nil {
-				return n, err
-			}
-			n++
-		}
-		return n, nil
+		return countSamples(gosse.Read(r, nil), func(e gosse.Event) (string, string) { return e.Type, e.Data })
 	}},
 }
 
-// checkEvent reports whether the i-th event read is not the sample event.
-func checkEvent[D string | []byte](i int, typ string, data D) error {
-	if typ != eventType || string(data) != sampleData {
-		return fmt.Errorf("event %d: got type %q data %q, want %q %q", i, typ, data, eventType, sampleData)
+// countSamples counts the events of a reader's iterator until its end,
+// failing on an error or an event that is not the sample event; fields
+// returns an event's type and data.
+func countSamples[E any, D string | []byte](events iter.Seq2[E, error], fields func(E) (string, D)) (int, error) {
+	n := 0
+	for ev, err := range events {
+		if err != nil {
+			return n, err
+		}
+		if typ, data := fields(ev); typ != eventType || string(data) != sampleData {
+			return n, fmt.Errorf("event %d: got type %q data %q, want %q %q", n, typ, data, eventType, sampleData)
+		}
+		n++
 	}
-	return nil
+	return n, nil
 }
 
 const readBatch = 1000

@@ -89,15 +89,5 @@ var ssegenFramer = framer{"ssegen", func(buf *bytes.Buffer, encode bool) error {
 }}
 
 var ssegenReader = reader{"ssegen", func(r io.Reader) (int, error) {
-	n := 0
-	for ev, err := range runtime.NewReader(r).Events() {
-		if err != nil {
-			return n, err
-		}
-		if err := checkEvent(n, ev.Type, ev.Data); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, nil
+	return countSamples(runtime.NewReader(r).Events(), func(e runtime.Event) (string, []byte) { return e.Type, e.Data })
 }}
