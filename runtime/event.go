@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strconv"
 	"strings"
 	"time"
@@ -76,32 +77,59 @@ func checkField(field, s string, nul bool) error {
 // line per line of e.Data, an empty "data" line for empty data, and an extra
 // empty one when the data ends with a line break, so that break survives.
 func AppendEvent(dst []byte, e *Event) ([]byte, error) {
-	if err := checkEvent(e); err != nil {
+	multiline, err := checkEvent(e)
+	if err != nil {
 		return dst, err
 	}
-	return appendEvent(dst, e), nil
+	return appendEvent(dst, e, multiline), nil
 }
 
-// checkEvent returns the *FieldError AppendEvent returns for e, or nil.
-func checkEvent(e *Event) error {
+// checkEvent returns the *FieldError AppendEvent returns for e, or nil,
+// and whether e.Data has line breaks.
+func checkEvent(e *Event) (multiline bool, err error) {
 	if e.Type != "" {
 		if err := checkField("event", e.Type, false); err != nil {
-			return err
+			return false, err
 		}
 	}
 	if e.ID != "" {
 		if err := checkField("id", e.ID, true); err != nil {
-			return err
+			return false, err
 		}
 	}
-	if !utf8.Valid(e.Data) {
-		return &FieldError{Field: "data", Value: string(e.Data), Reason: "is not valid UTF-8"}
+	valid, multiline := scanData(e.Data)
+	if !valid {
+		return false, &FieldError{Field: "data", Value: string(e.Data), Reason: "is not valid UTF-8"}
 	}
-	return nil
+	return multiline, nil
 }
 
-// appendEvent appends e, which checkEvent accepted.
-func appendEvent(dst []byte, e *Event) []byte {
+// scanData reports whether data is valid UTF-8 and whether it holds a CR or
+// LF, in one pass over ASCII data, eight bytes at a time.
+func scanData(data []byte) (valid, breaks bool) {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for len(data) >= 8 {
+		w := binary.LittleEndian.Uint64(data)
+		if w&highs != 0 {
+			break // not ASCII: let the standard library take over
+		}
+		// A byte of w^(ones*c) is zero where w holds c; (x-ones)&^x sets the
+		// high bit of each zero byte (exact, as no byte of x exceeds 0x7f).
+		lf, cr := w^(ones*'\n'), w^(ones*'\r')
+		if ((lf-ones)&^lf|(cr-ones)&^cr)&highs != 0 {
+			breaks = true
+		}
+		data = data[8:]
+	}
+	if !breaks {
+		breaks = bytes.IndexByte(data, '\n') >= 0 || bytes.IndexByte(data, '\r') >= 0
+	}
+	return utf8.Valid(data), breaks
+}
+
+// appendEvent appends e, which checkEvent accepted; multiline tells whether
+// e.Data has line breaks.
+func appendEvent(dst []byte, e *Event, multiline bool) []byte {
 	if e.Comment != "" {
 		dst = AppendComment(dst, e.Comment)
 	}
@@ -118,7 +146,11 @@ func appendEvent(dst []byte, e *Event) []byte {
 	if e.Retry > 0 {
 		dst = appendRetry(dst, e.Retry)
 	}
-	dst = appendData(dst, e.Data)
+	if multiline {
+		dst = appendLines(dst, e.Data)
+	} else {
+		dst = appendLine(dst, "data", e.Data)
+	}
 	return append(dst, '\n')
 }
 
@@ -129,12 +161,8 @@ func appendRetry(dst []byte, d time.Duration) []byte {
 	return append(dst, '\n')
 }
 
-// appendData appends one data line per line of data.
-func appendData(dst, data []byte) []byte {
-	// Most data (JSON, short text) is one line: two vectorized scans decide.
-	if bytes.IndexByte(data, '\n') < 0 && bytes.IndexByte(data, '\r') < 0 {
-		return appendLine(dst, "data", data)
-	}
+// appendLines appends one data line per line of data.
+func appendLines(dst, data []byte) []byte {
 	for {
 		i := bytes.IndexAny(data, "\r\n")
 		if i < 0 {

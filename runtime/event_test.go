@@ -1,10 +1,12 @@
 package runtime
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestAppendEvent(t *testing.T) {
@@ -131,6 +133,29 @@ func BenchmarkAppendEventMultiline(b *testing.B) {
 		var err error
 		if buf, err = AppendEvent(buf[:0], &e); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestScanData compares the word-at-a-time scan with the obvious one for
+// every byte value at every position of a word and its neighbours.
+func TestScanData(t *testing.T) {
+	for n := range 20 {
+		for pos := range n {
+			for c := range 256 {
+				data := []byte(strings.Repeat("a", n))
+				data[pos] = byte(c)
+				valid, breaks := scanData(data)
+				if valid != utf8.Valid(data) || breaks != bytes.ContainsAny(data, "\r\n") {
+					t.Fatalf("scanData(%q) = %v, %v", data, valid, breaks)
+				}
+			}
+		}
+	}
+	for _, data := range []string{"é\n", "aaaaaaaaé\r", "aaaaaaa\néaaaaaaaaa", "\xffaaaaaaaaaaaaaaa\n"} {
+		valid, breaks := scanData([]byte(data))
+		if valid != utf8.ValidString(data) || breaks != strings.ContainsAny(data, "\r\n") {
+			t.Errorf("scanData(%q) = %v, %v", data, valid, breaks)
 		}
 	}
 }

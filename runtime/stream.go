@@ -291,12 +291,13 @@ func (s *Stream) Send(e *Event) error {
 	if s.state() != nil {
 		return s.unlockErr()
 	}
-	if err := checkEvent(e); err != nil {
+	multiline, err := checkEvent(e)
+	if err != nil {
 		s.mu.Unlock()
 		return err // before enqueue, which commits the stream
 	}
 	buf := s.enqueue()
-	*buf = appendEvent(*buf, e)
+	*buf = appendEvent(*buf, e, multiline)
 	s.queued++
 	if s.batch > 0 {
 		s.mu.Unlock()
