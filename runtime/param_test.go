@@ -387,3 +387,11 @@ func unwrapJoined(err error) []error {
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func TestWriteDataWithoutBody(t *testing.T) {
+	// A declared response without content: the status alone, no Content-Type.
+	w := httptest.NewRecorder()
+	if err := WriteData(w, NewOptions(), http.StatusNotFound, "", nil); err != nil || w.Code != 404 || w.Body.Len() != 0 || w.Header().Get("Content-Type") != "" {
+		t.Errorf("got %d %q %v, %v", w.Code, w.Body, w.Header(), err)
+	}
+}

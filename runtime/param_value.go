@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -136,4 +137,29 @@ func FormatList[T any](items []T, format func(T) string) string {
 		b.WriteString(format(v))
 	}
 	return b.String()
+}
+
+// ParseJSON parses s as the JSON value it spells (a number, true, false,
+// null, an object or an array), or else as a JSON string: the text form
+// of a union of scalars or of a free-form value.
+func ParseJSON[T any](s string) (T, error) {
+	var v T
+	if err := json.Unmarshal([]byte(s), &v); err == nil {
+		return validate(v)
+	}
+	quoted, _ := json.Marshal(s) // cannot fail for a string
+	if err := json.Unmarshal(quoted, &v); err != nil {
+		return v, fmt.Errorf("%q is not a valid value: %w", s, err)
+	}
+	return validate(v)
+}
+
+// FormatJSON writes v as JSON: the text form of values that have no other,
+// such as unions; a value that cannot be encoded gives "".
+func FormatJSON[T any](v T) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }

@@ -19,9 +19,9 @@ func WriteData(w http.ResponseWriter, o *Options, status int, contentType string
 }
 
 // encode encodes v as the body of a status response of contentType: nil
-// when status has no body.
+// when status has no body, or there is none (no contentType, nil v).
 func encode(o *Options, status int, contentType string, v any) ([]byte, error) {
-	if !bodyAllowed(status) {
+	if !bodyAllowed(status) || contentType == "" && v == nil {
 		return nil, nil
 	}
 	codec, err := o.Codec(contentType)
@@ -33,7 +33,7 @@ func encode(o *Options, status int, contentType string, v any) ([]byte, error) {
 
 // writeBody answers with status and data, of contentType.
 func writeBody(w http.ResponseWriter, status int, contentType string, data []byte) error {
-	if !bodyAllowed(status) {
+	if !bodyAllowed(status) || contentType == "" && data == nil {
 		w.WriteHeader(status)
 		return nil
 	}

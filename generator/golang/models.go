@@ -229,14 +229,19 @@ func (g *gen) discriminatorField(t *model.Type, v *model.Variant) string {
 func (g *gen) unmarshalTagged(f *jen.File, t *model.Type) {
 	var cases []jen.Code
 	var tags []string
+	seen := map[string]bool{}
 	for _, v := range t.Variants {
-		if len(v.Tags) == 0 {
-			continue
-		}
 		var lits []jen.Code
 		for _, tag := range v.Tags {
+			if seen[tag] {
+				continue // an earlier variant has the tag
+			}
+			seen[tag] = true
 			lits = append(lits, jen.Lit(tag))
 			tags = append(tags, fmt.Sprintf("%q", tag))
+		}
+		if len(lits) == 0 {
+			continue
 		}
 		cases = append(cases, jen.Case(lits...).Block(
 			jen.Var().Id("v").Add(typeExpr(v.Type)),

@@ -109,7 +109,11 @@ func (g *gen) opNames(op *model.Operation) (*opNames, error) {
 // the wildcard name of each path parameter.
 func muxPattern(op *model.Operation, wildcards map[string]string) (string, error) {
 	used := map[string]bool{}
-	segments := strings.Split(op.Path, "/")
+	// A query or fragment in a path key only tells apart paths that
+	// are the same on the wire: route on the path.
+	path, _, _ := strings.Cut(op.Path, "?")
+	path, _, _ = strings.Cut(path, "#")
+	segments := strings.Split(path, "/")
 	for i, seg := range segments {
 		if !strings.ContainsAny(seg, "{}") {
 			continue
@@ -127,7 +131,7 @@ func muxPattern(op *model.Operation, wildcards map[string]string) (string, error
 		wildcards[name] = w
 		segments[i] = "{" + w + "}"
 	}
-	path := strings.Join(segments, "/")
+	path = strings.Join(segments, "/")
 	if strings.HasSuffix(path, "/") {
 		path += "{$}" // a trailing slash would match the whole subtree
 	}

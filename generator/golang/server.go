@@ -66,8 +66,11 @@ func (g *gen) handlerInterface(f *jen.File) {
 			methods = append(methods, jen.Line())
 		}
 		doc := []string{opDoc(op, "handles"), op.Doc}
-		if op.Stream != nil {
+		switch {
+		case op.Stream != nil:
 			doc = append(doc, prose("It sends events on stream until it returns; ctx is done when the client goes away or the server shuts down."))
+		case n.response == "":
+			doc = append(doc, prose("The spec declares no response: returning nil answers 204 No Content."))
 		}
 		methods = append(methods, docComment(joinDoc(doc...))...)
 		methods = append(methods, jen.Id(op.Name).Add(g.methodSignature(op, n, false)))
@@ -91,6 +94,9 @@ func (g *gen) methodSignature(op *model.Operation, n *opNames, blank bool) *jen.
 	}
 	if op.Stream != nil {
 		params = append(params, jen.Id("stream").Op("*").Id(n.stream))
+		return jen.Params(params...).Error()
+	}
+	if n.response == "" {
 		return jen.Params(params...).Error()
 	}
 	return jen.Params(params...).Params(jen.Id(n.response), jen.Error())
@@ -170,11 +176,7 @@ func (g *gen) responseTypes(f *jen.File, op *model.Operation, n *opNames) error 
 		for _, h := range r.Headers {
 			fields = append(fields, docComment(joinDoc(fmt.Sprintf("%s is the response header %q.", h.Name, h.WireName), h.Doc))...)
 			fields = append(fields, jen.Id(h.Name).Add(typeExpr(h.Type)))
-			set, err := g.setHeader(h)
-			if err != nil {
-				return fmt.Errorf("operation %s: %w", op.Name, err)
-			}
-			sets = append(sets, set)
+			sets = append(sets, g.setHeader(h))
 		}
 		body := jen.Nil()
 		contentType := ""
@@ -202,7 +204,7 @@ func (g *gen) responseTypes(f *jen.File, op *model.Operation, n *opNames) error 
 }
 
 // setHeader renders the statement that sets response header h from r.
-func (g *gen) setHeader(h *model.Param) (jen.Code, error) {
+func (g *gen) setHeader(h *model.Param) jen.Code {
 	t := h.Type
 	optional := t.Kind == model.Pointer
 	value := jen.Id("r").Dot(h.Name)
@@ -210,27 +212,17 @@ func (g *gen) setHeader(h *model.Param) (jen.Code, error) {
 		t = t.Elem
 		value = jen.Op("*").Id("r").Dot(h.Name)
 	}
-	var text *jen.Statement
-	if u := g.underlying(t); u.Kind == model.Slice {
-		_, format, ok := g.scalarFuncs(u.Elem)
-		if !ok {
-			return nil, fmt.Errorf("response header %q: items of type %s have no text form", h.WireName, typeName(u.Elem))
-		}
-		text = rt("FormatList").Call(value, rt(format))
-		optional = true
-		value = jen.Id("r").Dot(h.Name)
-		set := jen.Id("h").Dot("Set").Call(jen.Lit(h.WireName), text)
-		return jen.If(jen.Len(value).Op(">").Lit(0)).Block(set), nil
+	if u := g.underlying(t); u.Kind == model.Slice && !optional {
+		_, format := g.scalarFuncs(u.Elem)
+		set := jen.Id("h").Dot("Set").Call(jen.Lit(h.WireName), rt("FormatList").Call(value, rt(format)))
+		return jen.If(jen.Len(value.Clone()).Op(">").Lit(0)).Block(set)
 	}
-	_, format, ok := g.scalarFuncs(t)
-	if !ok {
-		return nil, fmt.Errorf("response header %q: type %s has no text form", h.WireName, typeName(t))
-	}
+	_, format := g.scalarFuncs(t)
 	set := jen.Id("h").Dot("Set").Call(jen.Lit(h.WireName), rt(format).Call(value))
 	if optional {
-		return jen.If(jen.Id("r").Dot(h.Name).Op("!=").Nil()).Block(set), nil
+		return jen.If(jen.Id("r").Dot(h.Name).Op("!=").Nil()).Block(set)
 	}
-	return set, nil
+	return set
 }
 
 // typeName renders t for error messages.
@@ -392,9 +384,12 @@ func (g *gen) unimplemented(f *jen.File) {
 	for _, op := range g.api.Operations {
 		n := g.ops[op]
 		var body jen.Code
-		if op.Stream != nil {
+		switch {
+		case op.Stream != nil:
 			body = jen.Return(rt("NotImplemented").Call(jen.Id("stream").Dot("s")))
-		} else {
+		case n.response == "":
+			body = jen.Return(rt("ErrNotImplemented"))
+		default:
 			body = jen.Return(jen.Nil(), rt("ErrNotImplemented"))
 		}
 		f.Func().Params(jen.Id("UnimplementedHandler")).Id(op.Name).Add(g.methodSignature(op, n, true)).Block(body)
@@ -464,6 +459,14 @@ func (g *gen) serveFunc(f *jen.File, op *model.Operation, n *opNames) error {
 					jen.Id("s").Dot("Context").Call(), jen.Op("&").Id("req"),
 					streamValue)),
 			)))
+	} else if n.response == "" {
+		body = append(body,
+			jen.If(jen.Err().Op(":=").Id("h").Dot("impl").Dot(op.Name).Call(jen.Id("r").Dot("Context").Call(), jen.Op("&").Id("req")), jen.Err().Op("!=").Nil()).Block(
+				rt("WriteError").Call(jen.Id("w"), jen.Id("r"), jen.Id("h").Dot("opts"), jen.Err()),
+				jen.Return(),
+			),
+			jen.Id("w").Dot("WriteHeader").Call(jen.Qual("net/http", "StatusNoContent")),
+		)
 	} else {
 		body = append(body,
 			jen.List(jen.Id("resp"), jen.Err()).Op(":=").Id("h").Dot("impl").Dot(op.Name).Call(jen.Id("r").Dot("Context").Call(), jen.Op("&").Id("req")),
@@ -540,41 +543,32 @@ func (g *gen) decodeParam(p *model.Param, n *opNames) ([]jen.Code, error) {
 		return nil, err
 	}
 	dst := jen.Op("&").Id("req").Dot(p.Name)
-	t := p.Type
-	fn := "Scalar"
-	if t.Kind == model.Pointer {
-		t, fn = t.Elem, "ScalarPtr"
+	t, pointer := p.Type, p.Type.Kind == model.Pointer
+	if pointer {
+		t = t.Elem
 	}
 	u := g.underlying(t)
-	unsupported := func(what string) error {
-		return fmt.Errorf("%s parameter %q: %s cannot be decoded from text", p.In, p.WireName, what)
+	if u.Kind == model.Ref && g.types[u.Name] != nil && g.types[u.Name].Kind == model.Struct {
+		return g.decodeObject(p, spec, pointer, g.types[u.Name]), nil
 	}
-	switch {
-	case u.Kind == model.Slice || u.Kind == model.Map:
-		if fn == "ScalarPtr" {
-			return nil, unsupported("a pointer to " + typeName(t))
-		}
-		parse, _, ok := g.scalarFuncs(u.Elem)
-		if !ok {
-			return nil, unsupported("items of type " + typeName(u.Elem))
-		}
-		fn = "Array"
+	if !pointer && (u.Kind == model.Slice || u.Kind == model.Map) {
+		fn := "Array"
 		if u.Kind == model.Map {
 			fn = "Map"
 		}
+		parse, _ := g.scalarFuncs(u.Elem)
 		return []jen.Code{rt(fn).Call(jen.Id("p"), spec, dst, rt(parse))}, nil
-	case u.Kind == model.Ref && g.types[u.Name] != nil && g.types[u.Name].Kind == model.Struct:
-		return g.decodeObject(p, spec, fn == "ScalarPtr", g.types[u.Name])
 	}
-	parse, _, ok := g.scalarFuncs(t)
-	if !ok {
-		return nil, unsupported("type " + typeName(t))
+	fn := "Scalar"
+	if pointer {
+		fn = "ScalarPtr"
 	}
+	parse, _ := g.scalarFuncs(t)
 	return []jen.Code{rt(fn).Call(jen.Id("p"), spec, dst, rt(parse))}, nil
 }
 
 // decodeObject renders the decoding of an object parameter into a struct.
-func (g *gen) decodeObject(p *model.Param, spec *jen.Statement, optional bool, t *model.Type) ([]jen.Code, error) {
+func (g *gen) decodeObject(p *model.Param, spec *jen.Statement, optional bool, t *model.Type) []jen.Code {
 	local := unexported(p.Name) + "Param"
 	var names, fields []jen.Code
 	target := jen.Id("req").Dot(p.Name)
@@ -587,10 +581,7 @@ func (g *gen) decodeObject(p *model.Param, spec *jen.Statement, optional bool, t
 		case !fd.Required:
 			fn = "OptionalField"
 		}
-		parse, _, ok := g.scalarFuncs(ft)
-		if !ok {
-			return nil, fmt.Errorf("%s parameter %q: property %q of type %s cannot be decoded from text", p.In, p.WireName, fd.JSONName, typeName(ft))
-		}
+		parse, _ := g.scalarFuncs(ft)
 		fields = append(fields, rt(fn).Call(jen.Id("p"), jen.Id(local), jen.Id("props"), jen.Lit(fd.JSONName), jen.Op("&").Add(target.Clone()).Dot(fd.Name), rt(parse)))
 	}
 	if optional {
@@ -599,5 +590,5 @@ func (g *gen) decodeObject(p *model.Param, spec *jen.Statement, optional bool, t
 	return []jen.Code{
 		jen.Id(local).Op(":=").Add(spec),
 		jen.If(jen.List(jen.Id("props"), jen.Id("ok")).Op(":=").Id("p").Dot("Object").Call(append([]jen.Code{jen.Id(local)}, names...)...), jen.Id("ok")).Block(fields...),
-	}, nil
+	}
 }

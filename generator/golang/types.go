@@ -119,33 +119,35 @@ func (g *gen) isStruct(t *model.TypeRef) bool {
 }
 
 // scalarFuncs names the runtime parser and formatter of the values of a
-// scalar type; ok is false for types that have no text form.
-func (g *gen) scalarFuncs(t *model.TypeRef) (parse, format string, ok bool) {
+// type in parameters and headers. Types without a text form of their own
+// (unions, objects inside arrays, any) are read and written as JSON (see
+// runtime.ParseJSON), so that an unusual parameter never stops generation.
+func (g *gen) scalarFuncs(t *model.TypeRef) (parse, format string) {
 	u := g.underlying(t)
 	if u.Kind != model.Builtin {
-		return "", "", false
+		return "ParseJSON", "FormatJSON"
 	}
 	switch u.Name {
 	case "string":
-		return "ParseString", "FormatString", true
+		return "ParseString", "FormatString"
 	case "bool":
-		return "ParseBool", "FormatBool", true
+		return "ParseBool", "FormatBool"
 	case "int", "int8", "int16", "int32", "int64":
-		return "ParseInt", "FormatInt", true
+		return "ParseInt", "FormatInt"
 	case "uint", "uint8", "uint16", "uint32", "uint64":
-		return "ParseUint", "FormatUint", true
+		return "ParseUint", "FormatUint"
 	case "float32", "float64":
-		return "ParseFloat", "FormatFloat", true
-	case "time.Time", "[]byte":
-		if u != t { // a named time or byte type: the runtime cannot convert to it
-			return "", "", false
+		return "ParseFloat", "FormatFloat"
+	case "time.Time":
+		if u == t { // a named time type cannot take a time.Time
+			return "ParseTime", "FormatTime"
 		}
-		if u.Name == "time.Time" {
-			return "ParseTime", "FormatTime", true
+	case "[]byte":
+		if u == t {
+			return "ParseBytes", "FormatBytes"
 		}
-		return "ParseBytes", "FormatBytes", true
 	}
-	return "", "", false
+	return "ParseJSON", "FormatJSON"
 }
 
 // docComment renders text as // comment lines; nothing when text is empty.
