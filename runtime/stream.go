@@ -199,6 +199,12 @@ func (s *Stream) end(err error) {
 // the stream's resources.
 func (s *Stream) close() {
 	s.mu.Lock()
+	if s.state() == nil && s.written != s.queued {
+		// Queued by a Batch that outlives the handler, maybe the End
+		// sentinel: write them now.
+		s.flush(s.queued)
+		s.mu.Lock()
+	}
 	if s.state() == nil {
 		s.err = errEnded
 	}

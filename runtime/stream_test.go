@@ -665,3 +665,61 @@ func TestServeErrorDataNil(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestServeHTTP2(t *testing.T) {
+	checkLeaks(t)
+	sendErr := make(chan error, 1)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		Serve(w, r, NewOptions(WithWriteTimeout(time.Second)), &StreamConfig{Heartbeat: time.Millisecond}, func(s *Stream) error {
+			if r.ProtoMajor != 2 {
+				return fmt.Errorf("served over %s", r.Proto)
+			}
+			s.Send(&Event{Data: []byte("a")})
+			<-s.Context().Done()
+			sendErr <- s.Send(&Event{Data: []byte("late")})
+			return nil
+		})
+	}))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	resp := get(t, ctx, srv)
+	if e, err := NewReader(resp.Body).Next(); resp.ProtoMajor != 2 || err != nil || string(e.Data) != "a" {
+		t.Fatalf("over %s: %q, %v", resp.Proto, e.Data, err)
+	}
+	cancel()
+	if err := await(t, sendErr, "Send to fail after the client left"); err == nil {
+		t.Error("Send succeeded after the client left")
+	}
+}
+
+// TestServeBatchOutlivesHandler checks that the handler's end flushes what a
+// Batch still running elsewhere queued, the End sentinel included.
+func TestServeBatchOutlivesHandler(t *testing.T) {
+	checkLeaks(t)
+	release := make(chan struct{})
+	batchErr := make(chan error, 1)
+	srv := streamServer(t, NewOptions(), &StreamConfig{End: []byte("end")}, func(s *Stream) error {
+		queued := make(chan struct{})
+		go func() {
+			batchErr <- s.Batch(func() error {
+				s.Send(&Event{Data: []byte("a")})
+				close(queued)
+				<-release
+				return nil
+			})
+		}()
+		<-queued
+		return nil
+	}, nil)
+	evs, err := readAll(NewReader(get(t, context.Background(), srv).Body))
+	close(release)
+	checkEvents(t, evs, []Event{msg("message", "a", ""), msg("message", "end", "")})
+	if err != io.EOF {
+		t.Error(err)
+	}
+	if err := await(t, batchErr, "the batch"); err != nil {
+		t.Errorf("Batch after the handler returned: %v, want nil: its events were written", err)
+	}
+}
