@@ -9,6 +9,27 @@ import (
 	"github.com/ssegen/ssegen/generator/spec"
 )
 
+// buildText loads the document doc, written to api.yaml, and builds its
+// model, returning the model and Build's diagnostics as text.
+func buildText(t *testing.T, doc string) (*API, []string) {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "api.yaml")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, diags := spec.Load(path)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	api, diags := Build(d)
+	var text []string
+	for _, d := range diags {
+		text = append(text, strings.ReplaceAll(d.String(), dir+string(filepath.Separator), ""))
+	}
+	return api, text
+}
+
 // TestBuildDiagnostics checks what Build reports about documents that load
 // but that it cannot type exactly as written.
 func TestBuildDiagnostics(t *testing.T) {
@@ -33,20 +54,7 @@ paths:
           content:
             text/event-stream: {}
 `
-	dir := t.TempDir()
-	path := filepath.Join(dir, "api.yaml")
-	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	d, diags := spec.Load(path)
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	api, diags := Build(d)
-	var got []string
-	for _, d := range diags {
-		got = append(got, strings.ReplaceAll(d.String(), dir+string(filepath.Separator), ""))
-	}
+	api, got := buildText(t, doc)
 	want := []string{
 		// kin-openapi warns that {id} is not declared; Build types it as a string
 		`api.yaml:14:27: warning: enum value 1 is not of type string; it is left out of GetThingResponseBody`,
@@ -114,20 +122,7 @@ components:
         - properties:
             x: {type: string}
 `
-	dir := t.TempDir()
-	path := filepath.Join(dir, "api.yaml")
-	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	d, diags := spec.Load(path)
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	_, diags = Build(d)
-	var got []string
-	for _, d := range diags {
-		got = append(got, strings.ReplaceAll(d.String(), dir+string(filepath.Separator), ""))
-	}
+	_, got := buildText(t, doc)
 	want := []string{
 		`api.yaml:23:5: A is only an alias of itself (through allOf or oneOf), so it has no type`,
 		`api.yaml:27:5: Self is only an alias of itself (through allOf or oneOf), so it has no type`,
