@@ -87,6 +87,24 @@ func TestGenerateNames(t *testing.T) {
 	}
 }
 
+func TestGenerateWithoutResponses(t *testing.T) {
+	get := op("Get", "GET", "/")
+	get.Responses = nil
+	src, err := generateServer(t, &model.API{Operations: []*model.Operation{get}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"\tGet(ctx context.Context, req *GetRequest) error\n",
+		"w.WriteHeader(http.StatusNoContent)",
+		"The spec declares no response: returning nil answers 204 No Content.",
+	} {
+		if !strings.Contains(src, want) {
+			t.Errorf("generated code lacks %s", want)
+		}
+	}
+}
+
 func TestUnexported(t *testing.T) {
 	for in, want := range map[string]string{"ID": "id", "URLPath": "urlPath", "Pet": "pet", "Type": "type_", "X": "x", "HTTPURL": "httpurl"} {
 		if got := unexported(in); got != want {

@@ -5,7 +5,9 @@ package golang
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -24,6 +26,8 @@ type opNames struct {
 	// wildcards maps path parameter names to their ServeMux wildcard.
 	wildcards map[string]string
 	pattern   string
+	// query is the condition of a path key such as "/pets?beta=true"; nil when none.
+	query url.Values
 	// body and lastEventID are the request struct's field names; "" when absent.
 	body, lastEventID string
 }
@@ -37,21 +41,61 @@ func (g *gen) nameOperations() error {
 		}
 		g.names[fixed] = true
 	}
-	patterns := map[string]*model.Operation{}
+	byRoute := map[string]*route{}
 	for _, op := range g.api.Operations {
 		n, err := g.opNames(op)
 		if err != nil {
 			return err
 		}
-		// Patterns that differ only in wildcard names conflict in ServeMux.
-		route := wildcardName.ReplaceAllString(n.pattern, "{}")
-		if prev := patterns[route]; prev != nil {
-			return fmt.Errorf("operations %s (%s %s) and %s (%s %s) have the same route", prev.Name, prev.Method, prev.Path, op.Name, op.Method, op.Path)
-		}
-		patterns[route] = op
 		g.ops[op] = n
+		// Patterns that differ only in wildcard names conflict in ServeMux.
+		key := wildcardName.ReplaceAllString(n.pattern, "{}")
+		ro := byRoute[key]
+		if ro == nil {
+			ro = &route{pattern: n.pattern}
+			byRoute[key] = ro
+			g.routes = append(g.routes, ro)
+		}
+		if err := ro.add(op, n); err != nil {
+			return err
+		}
+	}
+	sort.Slice(g.routes, func(i, j int) bool { return g.routes[i].pattern < g.routes[j].pattern })
+	for _, ro := range g.routes {
+		if len(ro.ops) > 1 {
+			ro.dispatch = "route" + ro.ops[len(ro.ops)-1].Name
+		}
 	}
 	return nil
+}
+
+// route is one ServeMux pattern and the operations it serves: one, or
+// several told apart by the query conditions of their path keys
+// ("/responses?beta=true").
+type route struct {
+	pattern  string
+	ops      []*model.Operation // those with a condition first
+	dispatch string             // handler method choosing among ops; "" for one
+}
+
+// add adds op, whose names are n, to the route.
+func (ro *route) add(op *model.Operation, n *opNames) error {
+	for _, prev := range ro.ops {
+		_, q1, _ := strings.Cut(prev.Path, "?")
+		_, q2, _ := strings.Cut(op.Path, "?")
+		if n.pattern != ro.pattern || q1 == q2 {
+			return fmt.Errorf("operations %s (%s %s) and %s (%s %s) have the same route", prev.Name, prev.Method, prev.Path, op.Name, op.Method, op.Path)
+		}
+	}
+	ro.ops = append(ro.ops, op)
+	// Most specific condition first, the operation without one last.
+	sort.SliceStable(ro.ops, func(i, j int) bool { return queryLen(ro.ops[i]) > queryLen(ro.ops[j]) })
+	return nil
+}
+
+func queryLen(op *model.Operation) int {
+	_, q, _ := strings.Cut(op.Path, "?")
+	return len(q)
 }
 
 var wildcardName = regexp.MustCompile(`\{[^}$]+\}`)
@@ -102,6 +146,11 @@ func (g *gen) opNames(op *model.Operation) (*opNames, error) {
 		return nil, err
 	}
 	n.pattern = pattern
+	if path, query, ok := strings.Cut(op.Path, "?"); ok {
+		if n.query, err = url.ParseQuery(query); err != nil || strings.Contains(path, "#") {
+			return nil, fmt.Errorf("operation %s (%s %s): the query of the path key is not name=value pairs", op.Name, op.Method, op.Path)
+		}
+	}
 	return n, nil
 }
 

@@ -408,10 +408,12 @@ func (g *gen) newHandler(f *jen.File) {
 	routes = append(routes,
 		jen.Id("h").Op(":=").Op("&").Id("handler").Values(jen.Id("impl"), rt("NewOptions").Call(jen.Id("opts").Op("..."))),
 		jen.Id("mux").Op(":=").Qual("net/http", "NewServeMux").Call())
-	ops := append([]*model.Operation(nil), g.api.Operations...)
-	sort.SliceStable(ops, func(i, j int) bool { return g.ops[ops[i]].pattern < g.ops[ops[j]].pattern })
-	for _, op := range ops {
-		routes = append(routes, jen.Id("mux").Dot("HandleFunc").Call(jen.Lit(g.ops[op].pattern), jen.Id("h").Dot(g.ops[op].serve)))
+	for _, ro := range g.routes {
+		serve := ro.dispatch
+		if serve == "" {
+			serve = g.ops[ro.ops[0]].serve
+		}
+		routes = append(routes, jen.Id("mux").Dot("HandleFunc").Call(jen.Lit(ro.pattern), jen.Id("h").Dot(serve)))
 	}
 	routes = append(routes, jen.Return(jen.Id("mux")))
 	f.Func().Id("NewHandler").Params(jen.Id("impl").Id("Handler"), jen.Id("opts").Op("...").Add(rt("Option"))).Qual("net/http", "Handler").Block(routes...)
@@ -420,6 +422,51 @@ func (g *gen) newHandler(f *jen.File) {
 		jen.Id("impl").Id("Handler"),
 		jen.Id("opts").Op("*").Add(rt("Options")),
 	)
+	f.Line()
+	for _, ro := range g.routes {
+		if ro.dispatch != "" {
+			g.dispatchFunc(f, ro)
+		}
+	}
+}
+
+// dispatchFunc renders the handler method that picks among the operations
+// of one route by the query conditions of their path keys.
+func (g *gen) dispatchFunc(f *jen.File, ro *route) {
+	body := []jen.Code{jen.Id("q").Op(":=").Id("r").Dot("URL").Dot("Query").Call()}
+	var fallback jen.Code = jen.Qual("net/http", "NotFound").Call(jen.Id("w"), jen.Id("r"))
+	for _, op := range ro.ops {
+		n := g.ops[op]
+		call := jen.Id("h").Dot(n.serve).Call(jen.Id("w"), jen.Id("r"))
+		if n.query == nil {
+			fallback = call
+			continue
+		}
+		keys := make([]string, 0, len(n.query))
+		for k := range n.query {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var cond *jen.Statement
+		for _, k := range keys {
+			test := jen.Id("q").Dot("Get").Call(jen.Lit(k)).Op("==").Lit(n.query.Get(k))
+			if cond == nil {
+				cond = test
+			} else {
+				cond = cond.Op("&&").Add(test)
+			}
+		}
+		body = append(body, jen.If(cond).Block(call, jen.Return()))
+	}
+	body = append(body, fallback)
+	var names []string
+	for _, op := range ro.ops {
+		names = append(names, op.Name)
+	}
+	f.Comment("// " + ro.dispatch + " serves " + listWords(names) + ", told apart by their query.")
+	f.Func().Params(jen.Id("h").Op("*").Id("handler")).Id(ro.dispatch).Params(
+		jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request"),
+	).Block(body...)
 	f.Line()
 }
 

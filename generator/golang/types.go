@@ -28,6 +28,8 @@ type gen struct {
 	names map[string]bool // package-level identifiers taken
 	// ops holds the names of each operation's declarations.
 	ops map[*model.Operation]*opNames
+	// routes are the ServeMux patterns, sorted.
+	routes []*route
 	// validating memoizes which types get a Validate method.
 	validating map[string]bool
 }

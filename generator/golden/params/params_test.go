@@ -2,6 +2,7 @@ package params_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -52,6 +53,10 @@ func (s *server) HeaderParams(_ context.Context, req *params.HeaderParamsRequest
 	default:
 		return params.HeaderParamsDefaultResponse{StatusCode: int(*want), Body: params.Problem{Title: "teapot"}}, nil
 	}
+}
+
+func (s *server) QueryRaw(_ context.Context, req *params.QueryRawRequest) (params.QueryRawResponse, error) {
+	return params.QueryRaw200Response{Body: "raw " + req.Q}, nil
 }
 
 func start(t *testing.T) (*server, string) {
@@ -196,5 +201,20 @@ func TestHeadersCookiesAndResponses(t *testing.T) {
 		if got != tc.detail {
 			t.Errorf("%s:\ndetail %q\nwant   %q", name, got, tc.detail)
 		}
+	}
+}
+
+func TestRouteByQuery(t *testing.T) {
+	impl, base := start(t)
+	resp := goldentest.Do(t, goldentest.Request{Method: "GET", URL: base + "/query?mode=raw&q=x"})
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || string(b) != "raw x" {
+		t.Errorf("?mode=raw: %d %q", resp.StatusCode, b)
+	}
+	if impl.query != nil {
+		t.Error("?mode=raw reached QueryParams")
+	}
+	if resp := goldentest.Do(t, goldentest.Request{Method: "GET", URL: base + "/query?mode=other&q=x"}); resp.StatusCode != http.StatusNoContent || impl.query == nil {
+		t.Errorf("?mode=other: %d, want QueryParams's 204", resp.StatusCode)
 	}
 }

@@ -28,6 +28,9 @@ type Handler interface {
 
 	// QueryParams handles GET /query: Query parameters in every style.
 	QueryParams(ctx context.Context, req *QueryParamsRequest) (QueryParamsResponse, error)
+
+	// QueryRaw handles GET /query?mode=raw: The same path as queryParams, told apart by its query.
+	QueryRaw(ctx context.Context, req *QueryRawRequest) (QueryRawResponse, error)
 }
 
 // HeaderParamsRequest holds the decoded parameters of HeaderParams (GET /headers).
@@ -190,6 +193,30 @@ func (QueryParams204Response) queryParamsResponse(http.Header) (int, string, any
 	return 204, "", nil
 }
 
+// QueryRawRequest holds the decoded parameters of QueryRaw (GET /query?mode=raw).
+type QueryRawRequest struct {
+	// Q is the query parameter "q".
+	Q string
+}
+
+// QueryRawResponse is a response of QueryRaw: one of QueryRaw200Response.
+type QueryRawResponse interface {
+	// queryRawResponse sets the response headers on h and returns the status and body.
+	queryRawResponse(h http.Header) (status int, contentType string, body any)
+}
+
+// QueryRaw200Response is the 200 response of QueryRaw.
+//
+// What was asked.
+type QueryRaw200Response struct {
+	// Body is sent as text/plain.
+	Body string
+}
+
+func (r QueryRaw200Response) queryRawResponse(http.Header) (int, string, any) {
+	return 200, "text/plain", r.Body
+}
+
 // UnimplementedHandler answers 501 Not Implemented to every operation. Embed it
 // in a Handler implementation so that operations added to the spec later do not
 // break the build.
@@ -204,6 +231,10 @@ func (UnimplementedHandler) PathParams(_ context.Context, _ *PathParamsRequest) 
 }
 
 func (UnimplementedHandler) QueryParams(_ context.Context, _ *QueryParamsRequest) (QueryParamsResponse, error) {
+	return nil, runtime.ErrNotImplemented
+}
+
+func (UnimplementedHandler) QueryRaw(_ context.Context, _ *QueryRawRequest) (QueryRawResponse, error) {
 	return nil, runtime.ErrNotImplemented
 }
 
@@ -224,13 +255,23 @@ func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /headers", h.serveHeaderParams)
 	mux.HandleFunc("GET /path/{item_id}/{tags}/{point}/{mat}/{obj}/{lab}", h.servePathParams)
-	mux.HandleFunc("GET /query", h.serveQueryParams)
+	mux.HandleFunc("GET /query", h.routeQueryParams)
 	return mux
 }
 
 type handler struct {
 	impl Handler
 	opts *runtime.Options
+}
+
+// routeQueryParams serves QueryRaw or QueryParams, told apart by their query.
+func (h *handler) routeQueryParams(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if q.Get("mode") == "raw" {
+		h.serveQueryRaw(w, r)
+		return
+	}
+	h.serveQueryParams(w, r)
 }
 
 func (h *handler) serveHeaderParams(w http.ResponseWriter, r *http.Request) {
@@ -339,5 +380,24 @@ func (h *handler) serveQueryParams(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status, contentType, body := resp.queryParamsResponse(w.Header())
+	runtime.WriteResponse(w, r, h.opts, status, contentType, body)
+}
+
+func (h *handler) serveQueryRaw(w http.ResponseWriter, r *http.Request) {
+	var req QueryRawRequest
+	p := runtime.NewParams(r)
+	runtime.Scalar(p, runtime.Query("q").Required(), &req.Q, runtime.ParseString)
+	if p.Failed(w) {
+		return
+	}
+	resp, err := h.impl.QueryRaw(r.Context(), &req)
+	if err == nil && resp == nil {
+		err = errors.New("QueryRaw returned no response")
+	}
+	if err != nil {
+		runtime.WriteError(w, r, h.opts, err)
+		return
+	}
+	status, contentType, body := resp.queryRawResponse(w.Header())
 	runtime.WriteResponse(w, r, h.opts, status, contentType, body)
 }
