@@ -413,8 +413,8 @@ func (s *Stream) Respond(status int, contentType string, v any) error {
 }
 
 // state returns why the stream cannot be written any more, or nil; s.mu is
-// held. It looks at the context too: its AfterFunc (onDone) may not have run
-// yet.
+// held. A done context (the client left, the server shuts down) ends the
+// stream.
 func (s *Stream) state() error {
 	if s.err == nil && s.ctx.Err() != nil {
 		if s.err = context.Cause(s.ctx); s.err != ErrShutdown {
