@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -147,7 +146,7 @@ func appendEvent(dst []byte, e *Event, multiline bool) []byte {
 		dst = appendRetry(dst, e.Retry)
 	}
 	if multiline {
-		dst = appendLines(dst, e.Data)
+		dst = appendLines(dst, "data", e.Data)
 	} else {
 		dst = appendLine(dst, "data", e.Data)
 	}
@@ -161,19 +160,30 @@ func appendRetry(dst []byte, d time.Duration) []byte {
 	return append(dst, '\n')
 }
 
-// appendLines appends one data line per line of data.
-func appendLines(dst, data []byte) []byte {
+// appendLines appends one name line per line of text, split on CR, LF and
+// CRLF.
+func appendLines[T string | []byte](dst []byte, name string, text T) []byte {
 	for {
-		i := bytes.IndexAny(data, "\r\n")
+		i := indexBreak(text)
 		if i < 0 {
-			return appendLine(dst, "data", data)
+			return appendLine(dst, name, text)
 		}
-		dst = appendLine(dst, "data", data[:i])
-		if data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n' {
+		dst = appendLine(dst, name, text[:i])
+		if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
 			i++
 		}
-		data = data[i+1:]
+		text = text[i+1:]
 	}
+}
+
+// indexBreak returns the index of the first CR or LF in s, or -1.
+func indexBreak[T string | []byte](s T) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' || s[i] == '\r' {
+			return i
+		}
+	}
+	return -1
 }
 
 // appendLine appends the field line "name: value", or "name:" for an empty
@@ -192,15 +202,5 @@ func appendLine[T string | []byte](dst []byte, name string, value T) []byte {
 // on CR, LF and CRLF) to dst and returns the extended buffer. Clients ignore
 // comments; they keep idle connections alive through proxies.
 func AppendComment(dst []byte, text string) []byte {
-	for {
-		i := strings.IndexAny(text, "\r\n")
-		if i < 0 {
-			return appendLine(dst, "", text)
-		}
-		dst = appendLine(dst, "", text[:i])
-		if text[i] == '\r' && i+1 < len(text) && text[i+1] == '\n' {
-			i++
-		}
-		text = text[i+1:]
-	}
+	return appendLines(dst, "", text)
 }
