@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -722,4 +723,45 @@ func TestServeBatchOutlivesHandler(t *testing.T) {
 	if err := await(t, batchErr, "the batch"); err != nil {
 		t.Errorf("Batch after the handler returned: %v, want nil: its events were written", err)
 	}
+}
+
+// TestServeKeepAliveDeadline checks that a stream's write deadline does not
+// stay on a keep-alive connection to cut its next response. (Recent net/http
+// clears it too; Serve does not rely on that.)
+func TestServeKeepAliveDeadline(t *testing.T) {
+	checkLeaks(t)
+	o := NewOptions(WithWriteTimeout(50 * time.Millisecond))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			time.Sleep(150 * time.Millisecond) // past the stream's deadline
+			io.WriteString(w, "ok")
+			return
+		}
+		Serve(w, r, o, &StreamConfig{}, func(s *Stream) error { return s.Send(&Event{Data: []byte("a")}) })
+	}))
+	t.Cleanup(srv.Close)
+	var conns []net.Conn
+	for _, path := range []string{"/", "/slow"} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		req = req.WithContext(httptraceConn(req.Context(), &conns))
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatalf("%s: %q, %v", path, body, err)
+		}
+	}
+	if len(conns) != 2 || conns[0] != conns[1] {
+		t.Fatalf("the requests did not share a connection")
+	}
+}
+
+// httptraceConn records the connection each request of ctx gets.
+func httptraceConn(ctx context.Context, conns *[]net.Conn) context.Context {
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) { *conns = append(*conns, info.Conn) },
+	})
 }
