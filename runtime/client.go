@@ -114,9 +114,20 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, args *Args
 	if args != nil && args.err != nil {
 		return nil, args.err
 	}
-	u := c.baseURL + args.expandPath(path)
+	// A spec's path may carry a fixed query ("/responses?beta=true") that
+	// tells operations apart; the parameters join it.
+	path, query, _ := strings.Cut(path, "?")
+	query, _, _ = strings.Cut(query, "#")
+	path, _, _ = strings.Cut(path, "#")
 	if args != nil && len(args.query) > 0 {
-		u += "?" + args.query.Encode()
+		if query != "" {
+			query += "&"
+		}
+		query += args.query.Encode()
+	}
+	u := c.baseURL + args.expandPath(path)
+	if query != "" {
+		u += "?" + query
 	}
 	var r io.Reader
 	if contentType != "" {
@@ -186,6 +197,23 @@ func (c *Client) Unmarshal(contentType string, data []byte, v any) error {
 		return fmt.Errorf("%s: %w", contentType, err)
 	}
 	return nil
+}
+
+// DecodeEvent decodes the data of ev into a T with the codec of
+// contentType, the content type the operation declares for the event.
+func DecodeEvent[T any](c *Client, ev Event, contentType string) (T, error) {
+	var v T
+	if err := c.Unmarshal(contentType, ev.Data, &v); err != nil {
+		return v, fmt.Errorf("runtime: decode %q event: %w", ev.Type, err)
+	}
+	return v, nil
+}
+
+// ResponseHeaders returns Params that decode the headers of resp with
+// Scalar, Array and the others, the way a server decodes header parameters;
+// Err reports what did not decode.
+func ResponseHeaders(resp *http.Response) *Params {
+	return NewParams(&http.Request{Header: resp.Header})
 }
 
 // maxErrorBody is how much of an unexpected response's body a

@@ -163,7 +163,7 @@ func validCookieValue(v string) bool {
 }
 
 // FormatEach formats every item of an array parameter, for Args.List.
-func FormatEach[T any](items []T, format func(T) string) []string {
+func FormatEach[S ~[]T, T any](items S, format func(T) string) []string {
 	out := make([]string, len(items))
 	for i, v := range items {
 		out[i] = format(v)

@@ -141,3 +141,23 @@ func TestClientRequestErrors(t *testing.T) {
 		t.Errorf("failing editor: got %v", err)
 	}
 }
+
+func TestClientFixedQuery(t *testing.T) {
+	c := NewClient("http://example.com/v1")
+	var args Args
+	args.Value(Query("limit"), "5")
+	req, err := c.NewRequest(context.Background(), http.MethodPost, "/responses/compact?beta=true", &args, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := req.URL.String(); got != "http://example.com/v1/responses/compact?beta=true&limit=5" {
+		t.Errorf("got %s", got)
+	}
+	req, err = c.NewRequest(context.Background(), http.MethodPost, "/audio#stream", nil, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := req.URL.String(); got != "http://example.com/v1/audio" {
+		t.Errorf("got %s", got)
+	}
+}

@@ -60,6 +60,11 @@ func Generate(api *model.API, cfg Config) ([]File, error) {
 	if err := render("server.gen.go", g.server); err != nil {
 		return nil, err
 	}
+	if cfg.Client { // after the server, so that its names do not depend on cfg.Client
+		if err := render("client.gen.go", g.client); err != nil {
+			return nil, err
+		}
+	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	return files, nil
 }
