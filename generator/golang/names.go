@@ -70,8 +70,7 @@ func (g *gen) nameOperations() error {
 }
 
 // route is one ServeMux pattern and the operations it serves: one, or
-// several told apart by the query conditions of their path keys
-// ("/responses?beta=true").
+// several told apart by their condition.
 type route struct {
 	pattern  string
 	ops      []*model.Operation // those with a condition first
@@ -81,21 +80,38 @@ type route struct {
 // add adds op, whose names are n, to the route.
 func (ro *route) add(op *model.Operation, n *opNames) error {
 	for _, prev := range ro.ops {
-		_, q1, _ := strings.Cut(prev.Path, "?")
-		_, q2, _ := strings.Cut(op.Path, "?")
-		if n.pattern != ro.pattern || q1 == q2 {
+		if n.pattern != ro.pattern || condition(prev) == condition(op) {
 			return fmt.Errorf("operations %s (%s %s) and %s (%s %s) have the same route", prev.Name, prev.Method, prev.Path, op.Name, op.Method, op.Path)
 		}
 	}
 	ro.ops = append(ro.ops, op)
 	// Most specific condition first, the operation without one last.
-	sort.SliceStable(ro.ops, func(i, j int) bool { return queryLen(ro.ops[i]) > queryLen(ro.ops[j]) })
+	sort.SliceStable(ro.ops, func(i, j int) bool { return len(condition(ro.ops[i])) > len(condition(ro.ops[j])) })
 	return nil
 }
 
-func queryLen(op *model.Operation) int {
+// condition is what tells op apart from the other operations of its route:
+// the query of its path key, and for a stream, an Accept header that takes
+// text/event-stream (so a JSON and a streaming variant of one path, as in
+// "/chat" and "/chat#stream", can share it).
+func condition(op *model.Operation) string {
 	_, q, _ := strings.Cut(op.Path, "?")
-	return len(q)
+	q, _, _ = strings.Cut(q, "#")
+	if streams(op) {
+		q += " accept"
+	}
+	return q
+}
+
+// streams reports whether op answers with an event stream, annotated or
+// not.
+func streams(op *model.Operation) bool {
+	for _, r := range op.Responses {
+		if r.ContentType == "text/event-stream" {
+			return true
+		}
+	}
+	return op.Stream != nil
 }
 
 var wildcardName = regexp.MustCompile(`\{[^}$]+\}`)

@@ -434,11 +434,15 @@ func (g *gen) newHandler(f *jen.File) {
 // of one route by the query conditions of their path keys.
 func (g *gen) dispatchFunc(f *jen.File, ro *route) {
 	body := []jen.Code{jen.Id("q").Op(":=").Id("r").Dot("URL").Dot("Query").Call()}
+	usesQuery := false
+	for _, op := range ro.ops {
+		usesQuery = usesQuery || g.ops[op].query != nil
+	}
 	var fallback jen.Code = jen.Qual("net/http", "NotFound").Call(jen.Id("w"), jen.Id("r"))
 	for _, op := range ro.ops {
 		n := g.ops[op]
 		call := jen.Id("h").Dot(n.serve).Call(jen.Id("w"), jen.Id("r"))
-		if n.query == nil {
+		if condition(op) == "" {
 			fallback = call
 			continue
 		}
@@ -447,23 +451,28 @@ func (g *gen) dispatchFunc(f *jen.File, ro *route) {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		var cond *jen.Statement
+		var tests []jen.Code
 		for _, k := range keys {
-			test := jen.Id("q").Dot("Get").Call(jen.Lit(k)).Op("==").Lit(n.query.Get(k))
-			if cond == nil {
-				cond = test
-			} else {
-				cond = cond.Op("&&").Add(test)
-			}
+			tests = append(tests, jen.Id("q").Dot("Get").Call(jen.Lit(k)).Op("==").Lit(n.query.Get(k)))
+		}
+		if streams(op) {
+			tests = append(tests, jen.Qual("strings", "Contains").Call(jen.Id("r").Dot("Header").Dot("Get").Call(jen.Lit("Accept")), jen.Lit("text/event-stream")))
+		}
+		cond := jen.Add(tests[0])
+		for _, test := range tests[1:] {
+			cond = cond.Op("&&").Add(test)
 		}
 		body = append(body, jen.If(cond).Block(call, jen.Return()))
 	}
 	body = append(body, fallback)
+	if !usesQuery {
+		body = body[1:]
+	}
 	var names []string
 	for _, op := range ro.ops {
 		names = append(names, op.Name)
 	}
-	f.Comment("// " + ro.dispatch + " serves " + listWords(names) + ", told apart by their query.")
+	f.Comment("// " + ro.dispatch + " serves " + listWords(names) + ", told apart by their query or Accept header.")
 	f.Func().Params(jen.Id("h").Op("*").Id("handler")).Id(ro.dispatch).Params(
 		jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request"),
 	).Block(body...)

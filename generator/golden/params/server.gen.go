@@ -264,7 +264,7 @@ type handler struct {
 	opts *runtime.Options
 }
 
-// routeQueryParams serves QueryRaw or QueryParams, told apart by their query.
+// routeQueryParams serves QueryRaw or QueryParams, told apart by their query or Accept header.
 func (h *handler) routeQueryParams(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if q.Get("mode") == "raw" {

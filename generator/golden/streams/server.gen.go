@@ -7,6 +7,7 @@ import (
 	"errors"
 	"github.com/ssegen/ssegen/runtime"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -51,6 +52,9 @@ type Handler interface {
 	// It sends events on stream until it returns; ctx is done when the client goes
 	// away or the server shuts down.
 	WatchJob(ctx context.Context, req *WatchJobRequest, stream *WatchJobStream) error
+
+	// GetJobProgress handles GET /jobs/{jobId}/events#json: The job's progress now, for clients that do not accept a stream.
+	GetJobProgress(ctx context.Context, req *GetJobProgressRequest) (GetJobProgressResponse, error)
 }
 
 // CancelJobsRequest holds the decoded parameters of CancelJobs (DELETE /jobs).
@@ -333,6 +337,31 @@ var watchJobStream = runtime.StreamConfig{
 	Retry:           2500 * time.Millisecond,
 }
 
+// GetJobProgressRequest holds the decoded parameters of GetJobProgress (GET /jobs/{jobId}/events#json).
+type GetJobProgressRequest struct {
+	// JobID is the path parameter "jobId".
+	JobID string
+}
+
+// GetJobProgressResponse is a response of GetJobProgress: one of
+// GetJobProgress200Response.
+type GetJobProgressResponse interface {
+	// getJobProgressResponse sets the response headers on h and returns the status and body.
+	getJobProgressResponse(h http.Header) (status int, contentType string, body any)
+}
+
+// GetJobProgress200Response is the 200 response of GetJobProgress.
+//
+// The progress.
+type GetJobProgress200Response struct {
+	// Body is sent as application/json.
+	Body Progress
+}
+
+func (r GetJobProgress200Response) getJobProgressResponse(http.Header) (int, string, any) {
+	return 200, "application/json", r.Body
+}
+
 // UnimplementedHandler answers 501 Not Implemented to every operation. Embed it
 // in a Handler implementation so that operations added to the spec later do not
 // break the build.
@@ -358,6 +387,10 @@ func (UnimplementedHandler) WatchJob(_ context.Context, _ *WatchJobRequest, stre
 	return runtime.NotImplemented(stream.s)
 }
 
+func (UnimplementedHandler) GetJobProgress(_ context.Context, _ *GetJobProgressRequest) (GetJobProgressResponse, error) {
+	return nil, runtime.ErrNotImplemented
+}
+
 // NewHandler returns an http.Handler that routes the API's operations to impl,
 // with http.ServeMux patterns rooted at "/". To serve it under a prefix, strip
 // the prefix first:
@@ -374,7 +407,7 @@ func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
 	h := &handler{impl, runtime.NewOptions(opts...)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("DELETE /jobs", h.serveCancelJobs)
-	mux.HandleFunc("GET /jobs/{jobId}/events", h.serveWatchJob)
+	mux.HandleFunc("GET /jobs/{jobId}/events", h.routeGetJobProgress)
 	mux.HandleFunc("PATCH /jobs", h.servePatchJob)
 	mux.HandleFunc("POST /jobs", h.serveRunJob)
 	mux.HandleFunc("PUT /jobs", h.serveReplaceJob)
@@ -384,6 +417,15 @@ func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
 type handler struct {
 	impl Handler
 	opts *runtime.Options
+}
+
+// routeGetJobProgress serves WatchJob or GetJobProgress, told apart by their query or Accept header.
+func (h *handler) routeGetJobProgress(w http.ResponseWriter, r *http.Request) {
+	if strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+		h.serveWatchJob(w, r)
+		return
+	}
+	h.serveGetJobProgress(w, r)
 }
 
 func (h *handler) serveCancelJobs(w http.ResponseWriter, r *http.Request) {
@@ -445,4 +487,23 @@ func (h *handler) serveWatchJob(w http.ResponseWriter, r *http.Request) {
 	runtime.Serve(w, r, h.opts, &watchJobStream, func(s *runtime.Stream) error {
 		return h.impl.WatchJob(s.Context(), &req, &WatchJobStream{s, w.Header()})
 	})
+}
+
+func (h *handler) serveGetJobProgress(w http.ResponseWriter, r *http.Request) {
+	var req GetJobProgressRequest
+	p := runtime.NewParams(r)
+	runtime.Scalar(p, runtime.Path("jobId"), &req.JobID, runtime.ParseString)
+	if p.Failed(w) {
+		return
+	}
+	resp, err := h.impl.GetJobProgress(r.Context(), &req)
+	if err == nil && resp == nil {
+		err = errors.New("GetJobProgress returned no response")
+	}
+	if err != nil {
+		runtime.WriteError(w, r, h.opts, err)
+		return
+	}
+	status, contentType, body := resp.getJobProgressResponse(w.Header())
+	runtime.WriteResponse(w, r, h.opts, status, contentType, body)
 }

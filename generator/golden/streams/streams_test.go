@@ -57,6 +57,11 @@ func (s *server) WatchJob(ctx context.Context, req *streams.WatchJobRequest, str
 	return stream.SendDone(streams.Result{Name: req.JobID, Ok: &ok})
 }
 
+func (s *server) GetJobProgress(ctx context.Context, req *streams.GetJobProgressRequest) (streams.GetJobProgressResponse, error) {
+	s.calls.Add(1)
+	return streams.GetJobProgress200Response{Body: streams.Progress{Done: 1, Total: int32(len(req.JobID))}}, nil
+}
+
 func (s *server) RunJob(ctx context.Context, req *streams.RunJobRequest, stream *streams.RunJobStream) error {
 	s.calls.Add(1)
 	switch req.Body.Name {
@@ -123,7 +128,7 @@ func TestWatchJob(t *testing.T) {
 	_, url := start(t)
 	events, rd, resp := goldentest.Stream(t, goldentest.Request{
 		Method: "GET", URL: url + "/jobs/j1/events?verbose=true",
-		Header: http.Header{"Last-Event-Id": {"4"}},
+		Header: http.Header{"Last-Event-Id": {"4"}, "Accept": {"text/event-stream"}},
 	})
 	if got := resp.Header.Get("X-Event-Data-Mimetype"); got != "application/json" {
 		t.Errorf("X-Event-Data-Mimetype = %q", got)
@@ -150,7 +155,7 @@ func TestWatchJob(t *testing.T) {
 
 func TestWatchJobRetryAndHeartbeat(t *testing.T) {
 	impl, url := start(t)
-	resp := goldentest.Do(t, goldentest.Request{Method: "GET", URL: url + "/jobs/idle/events"})
+	resp := goldentest.Do(t, goldentest.Request{Method: "GET", URL: url + "/jobs/idle/events", Header: http.Header{"Accept": {"text/event-stream"}}})
 	lines := bufio.NewScanner(resp.Body)
 	var seen []string
 	beat := false
@@ -176,7 +181,7 @@ func TestWatchJobRetryAndHeartbeat(t *testing.T) {
 
 func TestWatchJobRespond404(t *testing.T) {
 	_, url := start(t)
-	resp := goldentest.Do(t, goldentest.Request{Method: "GET", URL: url + "/jobs/missing/events"})
+	resp := goldentest.Do(t, goldentest.Request{Method: "GET", URL: url + "/jobs/missing/events", Header: http.Header{"Accept": {"text/event-stream"}}})
 	var p streams.Problem
 	if resp.Header.Get("Content-Type") != "application/problem+json" {
 		t.Errorf("Content-Type %q", resp.Header.Get("Content-Type"))
@@ -189,13 +194,23 @@ func TestWatchJobRespond404(t *testing.T) {
 
 func TestWatchJobBadParameter(t *testing.T) {
 	impl, url := start(t)
-	resp := goldentest.Do(t, goldentest.Request{Method: "GET", URL: url + "/jobs/j1/events?verbose=maybe"})
+	resp := goldentest.Do(t, goldentest.Request{Method: "GET", URL: url + "/jobs/j1/events?verbose=maybe", Header: http.Header{"Accept": {"text/event-stream"}}})
 	detail := goldentest.Problem(t, resp, http.StatusBadRequest)
 	if want := `query parameter "verbose": "maybe" is not true or false`; detail != want {
 		t.Errorf("detail %q, want %q", detail, want)
 	}
 	if impl.calls.Load() != 0 {
 		t.Error("handler called for an invalid request")
+	}
+}
+
+// The same path serves JSON to clients that do not accept event streams.
+func TestGetJobProgress(t *testing.T) {
+	_, url := start(t)
+	var p streams.Progress
+	goldentest.JSON(t, goldentest.Do(t, goldentest.Request{Method: "GET", URL: url + "/jobs/abc/events"}), http.StatusOK, &p)
+	if p != (streams.Progress{Done: 1, Total: 3}) {
+		t.Errorf("progress %+v", p)
 	}
 }
 
@@ -314,6 +329,7 @@ func TestUnimplementedUnderPrefix(t *testing.T) {
 	ts := httptest.NewServer(mux)
 	defer ts.Close()
 	for _, req := range []goldentest.Request{
+		{Method: "GET", URL: ts.URL + "/api/jobs/j1/events", Header: http.Header{"Accept": {"text/event-stream"}}},
 		{Method: "GET", URL: ts.URL + "/api/jobs/j1/events"},
 		{Method: "POST", URL: ts.URL + "/api/jobs", Body: `{"name":"x","steps":1}`},
 		{Method: "DELETE", URL: ts.URL + "/api/jobs"},
