@@ -225,11 +225,6 @@ func (g *gen) setHeader(h *model.Param) jen.Code {
 	return set
 }
 
-// typeName renders t for error messages.
-func typeName(t *model.TypeRef) string {
-	return fmt.Sprintf("%#v", typeExpr(t))
-}
-
 // streamType renders op's stream: a send method per event, Open, Batch,
 // and Fail / Respond when the spec declares an error event or plain
 // responses.
