@@ -19,10 +19,12 @@ var ErrEventTooLarge = errors.New("runtime: event stream: event exceeds the maxi
 const DefaultMaxEventSize = 1 << 20
 
 // Reader parses a Server-Sent Events stream the way the HTML standard's
-// EventSource does: UTF-8 with an optional leading byte order mark, lines
-// ending in CRLF, LF or CR, comments and unknown fields ignored, events
-// without data not dispatched, and an event cut off by the end of the
-// stream discarded. Memory is bounded by the maximum event size.
+// EventSource does: UTF-8 whatever the declared charset, with an optional
+// leading byte order mark and invalid bytes decoded as U+FFFD; lines ending
+// in CRLF, LF or CR, also when a CRLF is split between reads; comments and
+// unknown fields ignored; events without data not dispatched; and an event
+// cut off by the end of the stream discarded. Memory is bounded by the
+// maximum event size.
 //
 // A Reader is not safe for concurrent use.
 type Reader struct {
