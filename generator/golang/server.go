@@ -65,10 +65,10 @@ func (g *gen) handlerInterface(f *jen.File) {
 		if i > 0 {
 			methods = append(methods, jen.Line())
 		}
-		doc := []string{opDoc(op, "handles"), op.Doc}
+		doc := []string{prose(opDoc(op, "handles")), op.Doc}
 		switch {
 		case op.Stream != nil:
-			doc = append(doc, prose("It sends events on stream until it returns; ctx is done when the client goes away or the server shuts down."))
+			doc = append(doc, prose("It sends events on stream until it returns (see "+n.stream+"); ctx is done when the client goes away or the server shuts down."))
 		case n.response == "":
 			doc = append(doc, prose("The spec declares no response: returning nil answers 204 No Content."))
 		}

@@ -22,8 +22,8 @@ import (
 type Handler interface {
 	// Feed handles GET /feed: Stream one of each model.
 	//
-	// It sends events on stream until it returns; ctx is done when the client goes
-	// away or the server shuts down.
+	// It sends events on stream until it returns (see FeedStream); ctx is done when
+	// the client goes away or the server shuts down.
 	Feed(ctx context.Context, req *FeedRequest, stream *FeedStream) error
 
 	// EchoNote handles POST /notes: Echo a text note.

@@ -20,16 +20,19 @@ import (
 // 501. A streaming operation's method sends events on its stream until it
 // returns; its stream type tells how errors end the stream.
 type Handler interface {
-	// HeaderParams handles GET /headers: Header and cookie parameters, and response headers.
+	// HeaderParams handles GET /headers: Header and cookie parameters, and response
+	// headers.
 	HeaderParams(ctx context.Context, req *HeaderParamsRequest) (HeaderParamsResponse, error)
 
-	// PathParams handles GET /path/{item-id}/{tags}/{point}/{mat}/{obj}/{lab}: Path parameters in every style.
+	// PathParams handles GET /path/{item-id}/{tags}/{point}/{mat}/{obj}/{lab}: Path
+	// parameters in every style.
 	PathParams(ctx context.Context, req *PathParamsRequest) (PathParamsResponse, error)
 
 	// QueryParams handles GET /query: Query parameters in every style.
 	QueryParams(ctx context.Context, req *QueryParamsRequest) (QueryParamsResponse, error)
 
-	// QueryRaw handles GET /query?mode=raw: The same path as queryParams, told apart by its query.
+	// QueryRaw handles GET /query?mode=raw: The same path as queryParams, told
+	// apart by its query.
 	QueryRaw(ctx context.Context, req *QueryRawRequest) (QueryRawResponse, error)
 }
 

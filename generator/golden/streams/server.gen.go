@@ -21,39 +21,41 @@ import (
 // 501. A streaming operation's method sends events on its stream until it
 // returns; its stream type tells how errors end the stream.
 type Handler interface {
-	// CancelJobs handles DELETE /jobs: Cancel every job, one event per cancelled job.
+	// CancelJobs handles DELETE /jobs: Cancel every job, one event per cancelled
+	// job.
 	//
-	// It sends events on stream until it returns; ctx is done when the client goes
-	// away or the server shuts down.
+	// It sends events on stream until it returns (see CancelJobsStream); ctx is
+	// done when the client goes away or the server shuts down.
 	CancelJobs(ctx context.Context, req *CancelJobsRequest, stream *CancelJobsStream) error
 
 	// PatchJob handles PATCH /jobs: Change a job's priority.
 	//
-	// It sends events on stream until it returns; ctx is done when the client goes
-	// away or the server shuts down.
+	// It sends events on stream until it returns (see PatchJobStream); ctx is done
+	// when the client goes away or the server shuts down.
 	PatchJob(ctx context.Context, req *PatchJobRequest, stream *PatchJobStream) error
 
 	// RunJob handles POST /jobs: Run a job and stream its output.
 	//
-	// It sends events on stream until it returns; ctx is done when the client goes
-	// away or the server shuts down.
+	// It sends events on stream until it returns (see RunJobStream); ctx is done
+	// when the client goes away or the server shuts down.
 	RunJob(ctx context.Context, req *RunJobRequest, stream *RunJobStream) error
 
 	// ReplaceJob handles PUT /jobs: Replace a job, narrating each step.
 	//
-	// It sends events on stream until it returns; ctx is done when the client goes
-	// away or the server shuts down.
+	// It sends events on stream until it returns (see ReplaceJobStream); ctx is
+	// done when the client goes away or the server shuts down.
 	ReplaceJob(ctx context.Context, req *ReplaceJobRequest, stream *ReplaceJobStream) error
 
 	// WatchJob handles GET /jobs/{jobId}/events: Follow a job.
 	//
 	// Resumable feed of a job's progress.
 	//
-	// It sends events on stream until it returns; ctx is done when the client goes
-	// away or the server shuts down.
+	// It sends events on stream until it returns (see WatchJobStream); ctx is done
+	// when the client goes away or the server shuts down.
 	WatchJob(ctx context.Context, req *WatchJobRequest, stream *WatchJobStream) error
 
-	// GetJobProgress handles GET /jobs/{jobId}/events#json: The job's progress now, for clients that do not accept a stream.
+	// GetJobProgress handles GET /jobs/{jobId}/events#json: The job's progress now,
+	// for clients that do not accept a stream.
 	GetJobProgress(ctx context.Context, req *GetJobProgressRequest) (GetJobProgressResponse, error)
 }
 
