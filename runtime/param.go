@@ -513,16 +513,7 @@ func splitArray(spec Param, raw string) ([]string, error) {
 	if raw == "" {
 		return []string{}, nil
 	}
-	sep := ","
-	switch {
-	case spec.style == StyleSpaceDelimited:
-		sep = " "
-	case spec.style == StylePipeDelimited:
-		sep = "|"
-	case spec.style == StyleLabel && spec.explode:
-		sep = "."
-	}
-	items := strings.Split(raw, sep)
+	items := strings.Split(raw, arraySeparator(spec))
 	for i, s := range items {
 		var err error
 		if items[i], err = unescape(spec, trimOWS(spec, s)); err != nil {
@@ -530,6 +521,20 @@ func splitArray(spec Param, raw string) ([]string, error) {
 		}
 	}
 	return items, nil
+}
+
+// arraySeparator is what separates the items of an array parameter's value
+// (but for exploded matrix arrays, which repeat ";name=").
+func arraySeparator(spec Param) string {
+	switch {
+	case spec.style == StyleSpaceDelimited:
+		return " "
+	case spec.style == StylePipeDelimited:
+		return "|"
+	case spec.style == StyleLabel && spec.explode:
+		return "."
+	}
+	return ","
 }
 
 // separator is what separates the name=value pairs of exploded objects.
