@@ -179,26 +179,30 @@ const utf8BOM = "\uFEFF"
 // next call.
 func (r *Reader) line() ([]byte, error) {
 	for {
-		if !r.bomDone || r.skipLF {
-			if r.end-r.start < len(utf8BOM) && r.err == nil {
+		unread := r.buf[r.start:r.end]
+		switch {
+		case !r.bomDone:
+			// Read until the start of the stream is, or cannot be, a BOM.
+			if len(unread) < len(utf8BOM) && bytes.HasPrefix([]byte(utf8BOM), unread) && r.err == nil {
 				r.fill()
 				continue
 			}
-			unread := r.buf[r.start:r.end]
-			if !r.bomDone {
-				r.bomDone = true
-				if bytes.HasPrefix(unread, []byte(utf8BOM)) {
-					r.start += len(utf8BOM)
-				}
-			} else {
-				r.skipLF = false
-				if len(unread) > 0 && unread[0] == '\n' {
-					r.start++
-				}
+			r.bomDone = true
+			if bytes.HasPrefix(unread, []byte(utf8BOM)) {
+				r.start += len(utf8BOM)
+			}
+			continue
+		case r.skipLF:
+			if len(unread) == 0 && r.err == nil {
+				r.fill()
+				continue
+			}
+			r.skipLF = false
+			if len(unread) > 0 && unread[0] == '\n' {
+				r.start++
 			}
 			continue
 		}
-		unread := r.buf[r.start:r.end]
 		i := bytes.IndexByte(unread, '\n')
 		crSearch := unread
 		if i >= 0 {
