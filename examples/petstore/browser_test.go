@@ -2,15 +2,23 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"reflect"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/ssegen/ssegen/examples/petstore/petstoreapi"
+	"github.com/ssegen/ssegen/runtime"
 )
 
 // newBrowser starts a headless Chromium for one test and returns a context
@@ -132,7 +140,7 @@ func TestBrowserReadEventStream(t *testing.T) {
 	mux.HandleFunc("GET /{$}", servePage)
 	mux.HandleFunc("/awkward", serveAwkwardStream)
 	srv := httptest.NewServer(mux)
-	defer srv.Close()
+	t.Cleanup(srv.Close) // after the browser's cleanup, which closes its connections
 
 	ctx := newBrowser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
@@ -161,4 +169,248 @@ func TestBrowserReadEventStream(t *testing.T) {
 	if !reflect.DeepEqual(viaEventSource, viaFetch) {
 		t.Errorf("EventSource read\n%q\nthe page's reader read\n%q", viaEventSource, viaFetch)
 	}
+}
+
+// watchTap sits in front of the petstore and sees every watch request: it
+// records the Last-Event-ID each one carries, can drop their connections, and
+// can hold new ones back until the test lets them through.
+type watchTap struct {
+	next         http.Handler
+	lastEventIDs chan string
+
+	mu    sync.Mutex
+	conns []net.Conn
+	gate  chan struct{} // while not nil, watch requests wait for it to close
+}
+
+type connKey struct{}
+
+func (wt *watchTap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/pets/events" {
+		wt.mu.Lock()
+		wt.conns = append(wt.conns, r.Context().Value(connKey{}).(net.Conn))
+		gate := wt.gate
+		wt.mu.Unlock()
+		wt.lastEventIDs <- r.Header.Get("Last-Event-ID")
+		if gate != nil {
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+				return
+			}
+		}
+	}
+	wt.next.ServeHTTP(w, r)
+}
+
+// drop closes the connections of the watch streams, as a failing network
+// or a restarting proxy would, and holds back the reconnections until the
+// returned function is called.
+func (wt *watchTap) drop() (release func()) {
+	wt.mu.Lock()
+	defer wt.mu.Unlock()
+	for _, c := range wt.conns {
+		c.Close()
+	}
+	wt.conns = nil
+	gate := make(chan struct{})
+	wt.gate = gate
+	return func() {
+		wt.mu.Lock()
+		wt.gate = nil
+		wt.mu.Unlock()
+		close(gate)
+	}
+}
+
+// checker compares values and counts the comparisons, so the test can say
+// how many assertions ran in the browser.
+type checker struct {
+	t *testing.T
+	n int
+}
+
+func (c *checker) equal(what string, got, want any) {
+	c.t.Helper()
+	c.n++
+	if !reflect.DeepEqual(got, want) {
+		c.t.Errorf("%s:\n got %#v\nwant %#v", what, got, want)
+	}
+}
+
+// logged is an event as the page's EventSource handlers logged it.
+type logged struct {
+	Via         string `json:"via"` // onmessage or addEventListener
+	Type        string `json:"type"`
+	Data        string `json:"data"`
+	LastEventID string `json:"lastEventId"`
+}
+
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// waitFor resolves when the JavaScript condition holds, polling for ten seconds.
+func waitFor(t *testing.T, ctx context.Context, condition string) {
+	t.Helper()
+	run[bool](t, ctx, fmt.Sprintf(`new Promise((resolve, reject) => {
+		const deadline = Date.now() + 10000;
+		const poll = () => {
+			if (%s) resolve(true);
+			else if (Date.now() > deadline) reject(new Error("timed out waiting for: %s"));
+			else setTimeout(poll, 20);
+		};
+		poll();
+	})`, condition, condition))
+}
+
+// TestBrowserPetstore opens the example's page in Chromium against a
+// petstore served by the test and checks what the page's EventSource and its
+// fetch stream reader receive, event by event, while the test changes the
+// store over HTTP and drops the watch connection.
+func TestBrowserPetstore(t *testing.T) {
+	srv := httptest.NewUnstartedServer(nil)
+	tap := &watchTap{
+		next:         newHandler(newPetstore(0), runtime.EndOnShutdown(srv.Config)),
+		lastEventIDs: make(chan string, 10),
+	}
+	srv.Config.Handler = tap
+	srv.Config.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
+		return context.WithValue(ctx, connKey{}, c)
+	}
+	srv.Start()
+	t.Cleanup(srv.Close) // after the browser's cleanup, which closes its connections
+
+	ctx := newBrowser(t)
+	check := &checker{t: t}
+	defer func() { t.Logf("%d browser assertions", check.n) }()
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "petstore.events.readyState === EventSource.OPEN")
+	check.equal("Last-Event-ID of the first watch request", <-tap.lastEventIDs, "")
+
+	// want lists the events the page's EventSource must log, in order.
+	var want []logged
+	expect := func(typ, data string) {
+		via := "addEventListener"
+		if typ == "message" {
+			via = "onmessage"
+		}
+		want = append(want, logged{via, typ, data, strconv.Itoa(len(want) + 1)})
+	}
+	post := func(method, path string, body any) []byte {
+		resp, data := call(t, method, srv.URL+path, body)
+		if resp.StatusCode >= 300 {
+			t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, data)
+		}
+		return data
+	}
+	var lastPetID int64
+	created := func(name string, tag *string) petstoreapi.Pet {
+		pet := decode[petstoreapi.Pet](t, post("POST", "/pets", petstoreapi.NewPet{Name: name, Tag: tag}))
+		expect("message", jsonOf(t, pet))
+		lastPetID = pet.ID
+		return pet
+	}
+	notice := func(text string) {
+		post("POST", "/notices", petstoreapi.Notice{Text: text})
+		expect("notice", text)
+	}
+
+	rex := created("Rex", ptr("dog"))
+	zoe := created("Zoë 🐈", nil)
+	notice("Open until 8 pm today.\n  Öffnungszeiten: bis 20 Uhr 🐾\n")
+	rex.Tag = ptr("good dog")
+	expect("message", jsonOf(t, decode[petstoreapi.Pet](t, post("PUT", "/pets/1", petstoreapi.NewPet{Name: "Rex", Tag: rex.Tag}))))
+	post("DELETE", fmt.Sprintf("/pets/%d", zoe.ID), nil)
+	expect("deleted", jsonOf(t, petstoreapi.PetDeleted{ID: zoe.ID}))
+	waitFor(t, ctx, fmt.Sprintf("petstore.log.length >= %d", len(want)))
+
+	// The connection drops. What happens while the browser is away must
+	// reach it when it reconnects: it sends the id of the last event it saw.
+	release := tap.drop()
+	check.equal("Last-Event-ID of the reconnection", <-tap.lastEventIDs, strconv.Itoa(len(want)))
+	created("Nemo", ptr("fish"))
+	notice("")
+	notice("ünïcödé\r\nwith a CRLF, which SSE delivers as LF")
+	want[len(want)-1].Data = "ünïcödé\nwith a CRLF, which SSE delivers as LF"
+	post("DELETE", fmt.Sprintf("/pets/%d", rex.ID), nil)
+	expect("deleted", jsonOf(t, petstoreapi.PetDeleted{ID: rex.ID}))
+	release()
+	waitFor(t, ctx, "petstore.events.readyState === EventSource.OPEN")
+	created("Tom", nil) // live again
+
+	// The import stream, read by the page with fetch; its pets reach the
+	// watch stream too.
+	type streamed struct {
+		Type        string `json:"type"`
+		Data        string `json:"data"`
+		LastEventID string `json:"lastEventId"`
+	}
+	readStream := func(method, path string, body any) []streamed {
+		return run[[]streamed](t, ctx, fmt.Sprintf(`(async () => {
+			const events = [];
+			await petstore.stream(%q, %q, %s, (e) => events.push(e));
+			return events;
+		})()`, method, path, jsonOf(t, body)))
+	}
+	imported := readStream("POST", "/pets/import", []petstoreapi.NewPet{{Name: "Bolt", Tag: ptr("dog")}, {Name: "Éclair"}})
+	var wantImport []streamed
+	var ids []int64
+	for i, np := range []petstoreapi.NewPet{{Name: "Bolt", Tag: ptr("dog")}, {Name: "Éclair"}} {
+		pet := petstoreapi.Pet{ID: lastPetID + int64(i+1), Name: np.Name, Tag: np.Tag, Status: petstoreapi.PetStatusAvailable}
+		ids = append(ids, pet.ID)
+		wantImport = append(wantImport, streamed{"progress", jsonOf(t, petstoreapi.ImportProgress{Done: int32(i + 1), Total: 2, Pet: pet}), ""})
+		expect("message", jsonOf(t, pet))
+	}
+	wantImport = append(wantImport,
+		streamed{"result", jsonOf(t, petstoreapi.ImportResult{Imported: ids}), ""},
+		streamed{"message", "[DONE]", ""})
+	check.equal("number of import events", len(imported), len(wantImport))
+	for i := range min(len(imported), len(wantImport)) {
+		check.equal(fmt.Sprintf("import event %d", i), imported[i], wantImport[i])
+	}
+
+	// A failing import ends with its failed event and no [DONE].
+	failed := readStream("POST", "/pets/import", []petstoreapi.NewPet{{Name: ""}})
+	check.equal("failed import", failed, []streamed{{"failed", jsonOf(t, importFailure(0)), ""}})
+
+	// The PUT stream: multi-line, non-ASCII text steps, then the pet.
+	owner := "Zoë Ångström"
+	adoption := readStream("PUT", fmt.Sprintf("/pets/%d/adoption", ids[1]), petstoreapi.Adoption{Owner: owner})
+	var wantAdoption []streamed
+	for _, step := range adoptionSteps("Éclair", owner) {
+		wantAdoption = append(wantAdoption, streamed{"step", step, ""})
+	}
+	adopted := petstoreapi.Pet{ID: ids[1], Name: "Éclair", Status: petstoreapi.PetStatusAdopted, Owner: &owner}
+	wantAdoption = append(wantAdoption, streamed{"message", jsonOf(t, adopted), ""})
+	expect("message", jsonOf(t, adopted))
+	check.equal("number of adoption events", len(adoption), len(wantAdoption))
+	for i := range min(len(adoption), len(wantAdoption)) {
+		check.equal(fmt.Sprintf("adoption event %d", i), adoption[i], wantAdoption[i])
+	}
+
+	// Every event reached the page once, in order, through the right handler,
+	// with its data intact and its id as lastEventId.
+	waitFor(t, ctx, fmt.Sprintf("petstore.log.length >= %d", len(want)))
+	got := run[[]logged](t, ctx, "petstore.log")
+	check.equal("number of events the EventSource delivered", len(got), len(want))
+	for i := range min(len(got), len(want)) {
+		check.equal(fmt.Sprintf("event %d: handler", i+1), got[i].Via, want[i].Via)
+		check.equal(fmt.Sprintf("event %d: type", i+1), got[i].Type, want[i].Type)
+		check.equal(fmt.Sprintf("event %d: data", i+1), got[i].Data, want[i].Data)
+		check.equal(fmt.Sprintf("event %d: lastEventId", i+1), got[i].LastEventID, want[i].LastEventID)
+	}
+	check.equal("lastEventId shown on the page", run[string](t, ctx, `document.getElementById("last-id").textContent`), strconv.Itoa(len(want)))
+	// The table the page keeps from the events: Nemo, Tom, Bolt, Éclair.
+	check.equal("pets shown on the page", run[[]string](t, ctx,
+		`[...document.querySelectorAll("#pets tr")].map((tr) => tr.cells[1].textContent)`),
+		[]string{"Nemo", "Tom", "Bolt", "Éclair"})
 }

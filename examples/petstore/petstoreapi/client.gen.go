@@ -170,7 +170,7 @@ type WatchPetsEvent interface {
 	isWatchPetsEvent()
 }
 
-// WatchPetsDeleted is a "deleted" event of WatchPets (application/json).
+// WatchPetsDeleted is the "deleted" event of WatchPets (application/json).
 //
 // A pet was deleted.
 type WatchPetsDeleted struct {
@@ -182,7 +182,7 @@ type WatchPetsDeleted struct {
 
 func (WatchPetsDeleted) isWatchPetsEvent() {}
 
-// WatchPetsMessage is a "message" event of WatchPets (application/json).
+// WatchPetsMessage is the "message" event of WatchPets (application/json).
 //
 // A pet was created or changed; the data is the pet as it is now.
 type WatchPetsMessage struct {
@@ -194,7 +194,7 @@ type WatchPetsMessage struct {
 
 func (WatchPetsMessage) isWatchPetsEvent() {}
 
-// WatchPetsNotice is a "notice" event of WatchPets (text/plain).
+// WatchPetsNotice is the "notice" event of WatchPets (text/plain).
 //
 // An announcement for everyone watching; free text over several lines.
 type WatchPetsNotice struct {
@@ -206,7 +206,7 @@ type WatchPetsNotice struct {
 
 func (WatchPetsNotice) isWatchPetsEvent() {}
 
-// WatchPetsReset is a "reset" event of WatchPets (application/json).
+// WatchPetsReset is the "reset" event of WatchPets (application/json).
 //
 // Events were missed and cannot be replayed; reload the list.
 type WatchPetsReset struct {
@@ -307,7 +307,7 @@ func (ImportPetsFailed) Error() string {
 	return "ImportPets: the server failed (\"failed\" event)"
 }
 
-// ImportPetsProgress is a "progress" event of ImportPets (application/json).
+// ImportPetsProgress is the "progress" event of ImportPets (application/json).
 type ImportPetsProgress struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
@@ -317,7 +317,7 @@ type ImportPetsProgress struct {
 
 func (ImportPetsProgress) isImportPetsEvent() {}
 
-// ImportPetsResult is a "result" event of ImportPets (application/json).
+// ImportPetsResult is the "result" event of ImportPets (application/json).
 type ImportPetsResult struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
@@ -572,7 +572,7 @@ type AdoptPetEvent interface {
 	isAdoptPetEvent()
 }
 
-// AdoptPetMessage is a "message" event of AdoptPet (application/json).
+// AdoptPetMessage is the "message" event of AdoptPet (application/json).
 //
 // The adopted pet.
 type AdoptPetMessage struct {
@@ -584,7 +584,7 @@ type AdoptPetMessage struct {
 
 func (AdoptPetMessage) isAdoptPetEvent() {}
 
-// AdoptPetStep is a "step" event of AdoptPet (text/plain).
+// AdoptPetStep is the "step" event of AdoptPet (text/plain).
 //
 // One step of the adoption, in words (may span several lines).
 type AdoptPetStep struct {

@@ -20,7 +20,8 @@ import (
 // 501. A streaming operation's method sends events on its stream until it
 // returns; its stream type tells how errors end the stream.
 type Handler interface {
-	// PostNotice handles POST /notices: Announce something to everyone watching the store.
+	// PostNotice handles POST /notices: Announce something to everyone watching the
+	// store.
 	PostNotice(ctx context.Context, req *PostNoticeRequest) (PostNoticeResponse, error)
 
 	// ListPets handles GET /pets: List pets, oldest first.
@@ -37,19 +38,20 @@ type Handler interface {
 	// say after a restart), the stream starts with a `reset` event instead:
 	// the client should reload the list with listPets.
 	//
-	// It sends events on stream until it returns; ctx is done when the client goes
-	// away or the server shuts down.
+	// It sends events on stream until it returns (see WatchPetsStream); ctx is done
+	// when the client goes away or the server shuts down.
 	WatchPets(ctx context.Context, req *WatchPetsRequest, stream *WatchPetsStream) error
 
-	// ImportPets handles POST /pets/import: Add many pets, reporting progress as each is stored.
+	// ImportPets handles POST /pets/import: Add many pets, reporting progress as
+	// each is stored.
 	//
 	// The seed's progress-notification case: a `progress` event per pet,
 	// then one `result` event, then the `[DONE]` sentinel. A pet that cannot
 	// be stored stops the import with a `failed` event (pets stored before it
 	// stay stored).
 	//
-	// It sends events on stream until it returns; ctx is done when the client goes
-	// away or the server shuts down.
+	// It sends events on stream until it returns (see ImportPetsStream); ctx is
+	// done when the client goes away or the server shuts down.
 	ImportPets(ctx context.Context, req *ImportPetsRequest, stream *ImportPetsStream) error
 
 	// DeletePet handles DELETE /pets/{petId}: Remove a pet.
@@ -61,14 +63,15 @@ type Handler interface {
 	// UpdatePet handles PUT /pets/{petId}: Replace a pet's name and tag.
 	UpdatePet(ctx context.Context, req *UpdatePetRequest) (UpdatePetResponse, error)
 
-	// AdoptPet handles PUT /pets/{petId}/adoption: Adopt a pet, narrating each step.
+	// AdoptPet handles PUT /pets/{petId}/adoption: Adopt a pet, narrating each
+	// step.
 	//
 	// A PUT stream: PUT because adopting the same pet by the same owner again
 	// changes nothing. Each step is a short text; the last event is the pet,
 	// now adopted. A pet adopted by someone else answers 409.
 	//
-	// It sends events on stream until it returns; ctx is done when the client goes
-	// away or the server shuts down.
+	// It sends events on stream until it returns (see AdoptPetStream); ctx is done
+	// when the client goes away or the server shuts down.
 	AdoptPet(ctx context.Context, req *AdoptPetRequest, stream *AdoptPetStream) error
 }
 
@@ -193,7 +196,6 @@ type WatchPetsRequest struct {
 // Clients are told to wait 1s before reconnecting.
 type WatchPetsStream struct {
 	s *runtime.Stream
-	h http.Header
 }
 
 // SendDeleted sends a "deleted" event (application/json).
@@ -278,7 +280,7 @@ func (r ImportPets400Response) importPetsResponse(http.Header) (int, string, any
 // A comment is sent after 15s without events to keep the connection alive.
 type ImportPetsStream struct {
 	s *runtime.Stream
-	h http.Header
+	h http.Header // for Respond
 }
 
 // SendFailed sends a "failed" event (application/problem+json).
@@ -311,7 +313,7 @@ func (s *ImportPetsStream) Batch(fn func() error) error {
 //
 //	return stream.Fail(v)
 func (s *ImportPetsStream) Fail(v Problem) error {
-	s.s.Open()
+	s.s.Open() // committed, the error is reported with the event, not a 500
 	return &importPetsFailure{v}
 }
 
@@ -528,7 +530,7 @@ func (r AdoptPet409Response) adoptPetResponse(http.Header) (int, string, any) {
 // details never reach the client.
 type AdoptPetStream struct {
 	s *runtime.Stream
-	h http.Header
+	h http.Header // for Respond
 }
 
 // SendMessage sends a "message" event (application/json).
@@ -705,7 +707,7 @@ func (h *handler) serveWatchPets(w http.ResponseWriter, r *http.Request) {
 	}
 	req.LastEventID = r.Header.Get("Last-Event-ID")
 	runtime.Serve(w, r, h.opts, &watchPetsStream, func(s *runtime.Stream) error {
-		return h.impl.WatchPets(s.Context(), &req, &WatchPetsStream{s, w.Header()})
+		return h.impl.WatchPets(s.Context(), &req, &WatchPetsStream{s})
 	})
 }
 
