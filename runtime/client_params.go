@@ -49,15 +49,7 @@ func (a *Args) List(spec Param, items []string) {
 	if spec.in == InCookie {
 		items = FormatEach(items, func(v string) string { return escapeItem(spec, v) })
 	}
-	sep := ","
-	switch {
-	case spec.style == StyleSpaceDelimited:
-		sep = " "
-	case spec.style == StylePipeDelimited:
-		sep = "|"
-	case spec.style == StyleLabel && spec.explode:
-		sep = "."
-	case spec.style == StyleMatrix && spec.explode: // ;id=3;id=4
+	if spec.style == StyleMatrix && spec.explode { // ;id=3;id=4
 		pairs := make([]string, len(items))
 		for i, v := range items {
 			pairs[i] = matrixPair(spec.name, v)
@@ -65,7 +57,7 @@ func (a *Args) List(spec Param, items []string) {
 		a.set(spec, strings.Join(pairs, ""))
 		return
 	}
-	a.value(spec, strings.Join(items, sep))
+	a.value(spec, strings.Join(items, arraySeparator(spec)))
 }
 
 // Object sets an object parameter to its properties, given as name, value

@@ -16,6 +16,10 @@ import (
 // ErrStreamClosed is returned by EventStream.Next after Close.
 var ErrStreamClosed = errors.New("runtime: event stream closed")
 
+// ErrNoEnd is returned by EventStream.Next when a stream that has an end
+// sentinel ends without it: the server broke off, so events may be missing.
+var ErrNoEnd = errors.New("runtime: event stream ended before its end message")
+
 // EventStreamConfig describes the event stream of one operation.
 type EventStreamConfig struct {
 	// Resumable makes the stream reconnect, the way a browser's EventSource
@@ -28,7 +32,8 @@ type EventStreamConfig struct {
 	LastEventID string
 	// End is the data of the message event that ends the stream (a
 	// sentinel such as "[DONE]"); nil when the stream has none. The sentinel
-	// is not delivered, and no reconnection follows it.
+	// is not delivered, and no reconnection follows it; a stream that is not
+	// resumable and ends without it fails with ErrNoEnd.
 	End []byte
 	// ErrorResponse turns a response that is not the stream (any status
 	// but 200 and 204) into an error, decoding the bodies the operation
@@ -177,6 +182,9 @@ func (s *EventStream[T]) next() (Event, error) {
 			return Event{}, context.Cause(s.ctx)
 		}
 		if err == io.EOF && !s.cfg.Resumable {
+			if s.cfg.End != nil {
+				return Event{}, ErrNoEnd
+			}
 			return Event{}, io.EOF
 		}
 		if !s.cfg.Resumable || errors.Is(err, ErrEventTooLarge) {

@@ -715,3 +715,20 @@ func TestReconnectDelay(t *testing.T) {
 		}
 	}
 }
+
+// TestEventStreamNoEnd checks that a stream with an end sentinel that ends
+// without it is an error: events may be missing.
+func TestEventStreamNoEnd(t *testing.T) {
+	checkLeaks(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeStream(w, frame(t, &Event{Data: []byte("a")}))
+	}))
+	t.Cleanup(srv.Close)
+	s, err := openStream(t, context.Background(), srv, EventStreamConfig{End: []byte("[DONE]")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if evs, err := collect(s); len(evs) != 1 || err != ErrNoEnd {
+		t.Fatalf("got %d events and %v, want 1 and ErrNoEnd", len(evs), err)
+	}
+}

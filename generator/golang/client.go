@@ -299,7 +299,7 @@ func (g *gen) encodeObject(p *model.Param, spec *jen.Statement, optional bool, t
 
 // decodeResponse renders the statements that decode resp into a new value
 // out of response type name, returning zero with the error when that fails.
-func (g *gen) decodeResponse(op *model.Operation, r *model.Response, name, out string, zero []jen.Code) ([]jen.Code, error) {
+func (g *gen) decodeResponse(r *model.Response, name, out string, zero []jen.Code) []jen.Code {
 	var code []jen.Code
 	if r.Status == 0 {
 		code = append(code, jen.Id(out).Op(":=").Id(name).Values(jen.Id("StatusCode").Op(":").Id("resp").Dot("StatusCode")))
@@ -320,7 +320,7 @@ func (g *gen) decodeResponse(op *model.Operation, r *model.Response, name, out s
 			jen.Err().Op("!=").Nil(),
 		).Block(fail(jen.Err())))
 	}
-	return code, nil
+	return code
 }
 
 // decodeHeader renders the decoding of response header h into target.
@@ -380,14 +380,13 @@ func (g *gen) plainCall(f *jen.File, op *model.Operation, n *opNames, cn *client
 		var cases []statusCase
 		for _, r := range ok {
 			var stmts []jen.Code
-			if result == nil {
+			switch {
+			case result == nil:
 				stmts = []jen.Code{jen.Return(jen.Nil())}
-			} else {
-				dec, err := g.decodeResponse(op, r, n.statuses[r], "out", zero)
-				if err != nil {
-					return err
-				}
-				stmts = append(dec, jen.Return(jen.Id("out"), jen.Nil()))
+			case r.Type == nil && len(r.Headers) == 0 && r.Status != 0:
+				stmts = []jen.Code{jen.Return(jen.Id(n.statuses[r]).Values(), jen.Nil())}
+			default:
+				stmts = append(g.decodeResponse(r, n.statuses[r], "out", zero), jen.Return(jen.Id("out"), jen.Nil()))
 			}
 			cases = append(cases, statusCase{r.Status, stmts})
 		}
@@ -439,11 +438,10 @@ func (g *gen) errorDecoder(f *jen.File, op *model.Operation, n *opNames, cn *cli
 				return fmt.Errorf("operation %s: the field of response header %q collides with the Error method of %s; rename the header", op.Name, h.WireName, n.statuses[r])
 			}
 		}
-		dec, err := g.decodeResponse(op, r, n.statuses[r], "e", []jen.Code{})
-		if err != nil {
-			return err
+		stmts := []jen.Code{jen.Return(jen.Id(n.statuses[r]).Values())}
+		if r.Type != nil || len(r.Headers) > 0 || r.Status == 0 {
+			stmts = append(g.decodeResponse(r, n.statuses[r], "e", nil), jen.Return(jen.Id("e")))
 		}
-		stmts := append(dec, jen.Return(jen.Id("e")))
 		if r.Status == 0 {
 			fallback = stmts
 		} else {
@@ -545,7 +543,7 @@ func (g *gen) eventTypes(f *jen.File, op *model.Operation, cn *clientNames) {
 	var cases []jen.Code
 	for _, ev := range st.Events {
 		name := cn.events[ev]
-		doc := fmt.Sprintf("%s is a %q event of %s (%s).", name, ev.Name, op.Name, ev.ContentType)
+		doc := fmt.Sprintf("%s is the %q event of %s (%s).", name, ev.Name, op.Name, ev.ContentType)
 		if ev == st.Error {
 			doc = fmt.Sprintf("%s is the %q event that ends a %s stream when the server fails; the stream returns it as its error (%s).", name, ev.Name, op.Name, ev.ContentType)
 		}

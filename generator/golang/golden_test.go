@@ -128,7 +128,7 @@ func generate(t *testing.T, path, pkg string) []golang.File {
 	if diags.HasErrors() {
 		t.Fatalf("model.Build:\n%v", diags)
 	}
-	files, err := golang.Generate(api, golang.Config{Package: pkg})
+	files, err := golang.Generate(api, golang.Config{Package: pkg, Client: true})
 	if err != nil {
 		t.Fatal(err)
 	}
