@@ -70,9 +70,9 @@ type StreamConfig struct {
 // error, so goroutines that outlive the handler cannot write to a finished
 // response.
 //
-// An idle stream holds no write buffer and no goroutine: heartbeats run on
-// a timer, and the stream learns that the client left or the server shuts
-// down from its context.
+// An idle stream holds no write buffer, no goroutine and no timer: the
+// heartbeats of all streams share one timer, and the stream learns that the
+// client left or the server shuts down from its context.
 type Stream struct {
 	w      http.ResponseWriter
 	r      *http.Request
@@ -91,15 +91,16 @@ type Stream struct {
 	ended     bool      // the handler returned or panicked
 	// noDeadline is set when w cannot set write deadlines.
 	noDeadline bool
-	noFlush    bool    // w cannot flush; only the writer uses it, without mu
-	batch      int     // depth of Batch calls
-	pending    *[]byte // bytes not yet written, from bufPool; nil when none
-	queued     uint64  // count of enqueued writes
-	written    uint64  // count of writes that reached the connection
-	// Times on the monotonic clock (see monotime), smaller than time.Time.
-	lastWrite time.Duration
-	deadline  time.Duration // the connection's write deadline; 0 when none
-	heartbeat *time.Timer
+	noFlush    bool          // w cannot flush; only the writer uses it, without mu
+	batch      int           // depth of Batch calls
+	pending    *[]byte       // bytes not yet written, from bufPool; nil when none
+	queued     uint64        // count of enqueued writes
+	written    uint64        // count of writes that reached the connection
+	deadline   time.Duration // the connection's write deadline (monotime); 0 when none
+	// lastWrite is the monotime of the last write, read by heartbeats
+	// without s.mu.
+	lastWrite atomic.Int64
+	beatIndex int // in heartbeats, guarded by its lock; -1 when not scheduled
 }
 
 // Serve runs handler with a stream on w, handling the whole lifecycle:
@@ -134,7 +135,7 @@ func Serve(w http.ResponseWriter, r *http.Request, o *Options, cfg *StreamConfig
 
 // newStream returns the stream of a new request.
 func newStream(w http.ResponseWriter, r *http.Request, o *Options, cfg *StreamConfig) *Stream {
-	s := &Stream{w: w, r: r, o: o, cfg: cfg, ctx: r.Context()}
+	s := &Stream{w: w, r: r, o: o, cfg: cfg, ctx: r.Context(), beatIndex: -1}
 	s.cond.L = &s.mu
 	if o.endOnShutdown {
 		s.ctx, s.cancel = context.WithCancelCause(s.ctx)
@@ -211,8 +212,8 @@ func (s *Stream) close() {
 	for s.writing {
 		s.cond.Wait()
 	}
-	if s.heartbeat != nil {
-		s.heartbeat.Stop()
+	if s.cfg.Heartbeat > 0 {
+		heartbeats.cancel(s)
 	}
 	if s.pending != nil {
 		putBuffer(s.pending)
@@ -466,7 +467,7 @@ func (s *Stream) commit() {
 		*s.pending = append(appendRetry(*s.pending, s.cfg.Retry), '\n')
 	}
 	if s.cfg.Heartbeat > 0 {
-		s.heartbeat = time.AfterFunc(s.cfg.Heartbeat, s.beat)
+		heartbeats.schedule(s, monotime()+s.cfg.Heartbeat)
 	}
 }
 
@@ -527,7 +528,7 @@ func (s *Stream) write() {
 		}
 	} else {
 		s.written = upto
-		s.lastWrite = now
+		s.lastWrite.Store(int64(now))
 	}
 	s.cond.Broadcast()
 }
@@ -555,16 +556,17 @@ func (s *Stream) beat() {
 		return
 	}
 	interval := s.cfg.Heartbeat
-	if idle := monotime() - s.lastWrite; idle < interval || s.writing || s.batch > 0 {
+	now := monotime()
+	if idle := now - time.Duration(s.lastWrite.Load()); idle < interval || s.writing || s.batch > 0 {
 		wait := interval - idle // until the stream has been idle for interval
 		if wait <= 0 {
 			wait = interval / 4 // busy, but not writing to the client
 		}
-		s.heartbeat.Reset(wait)
+		heartbeats.schedule(s, now+wait)
 		s.mu.Unlock()
 		return
 	}
-	s.heartbeat.Reset(interval)
+	heartbeats.schedule(s, now+interval)
 	buf := s.enqueue()
 	*buf = append(*buf, ':', '\n')
 	s.queued++

@@ -765,3 +765,52 @@ func httptraceConn(ctx context.Context, conns *[]net.Conn) context.Context {
 		GotConn: func(info httptrace.GotConnInfo) { *conns = append(*conns, info.Conn) },
 	})
 }
+
+// TestServeHeartbeatsShareTimer runs streams with different heartbeat
+// intervals at once: each gets its own heartbeats, and an ended stream
+// leaves the shared schedule.
+func TestServeHeartbeatsShareTimer(t *testing.T) {
+	checkLeaks(t)
+	intervals := []time.Duration{2 * time.Millisecond, 5 * time.Millisecond, time.Hour, 3 * time.Millisecond}
+	var wg sync.WaitGroup
+	for _, interval := range intervals {
+		srv := streamServer(t, NewOptions(), &StreamConfig{Heartbeat: interval}, func(s *Stream) error {
+			s.Open()
+			<-s.Context().Done()
+			return nil
+		}, nil)
+		ctx, cancel := context.WithCancel(context.Background())
+		resp := get(t, ctx, srv)
+		wg.Go(func() {
+			defer cancel()
+			lines := make(chan string)
+			go rawLines(resp.Body, lines)
+			if interval == time.Hour {
+				return
+			}
+			for range 3 {
+				if line := await(t, lines, fmt.Sprint("a heartbeat every ", interval)); line != ":" {
+					t.Errorf("line %q, want a heartbeat", line)
+				}
+			}
+			cancel()
+			for range lines {
+			}
+		})
+	}
+	wg.Wait()
+	// Every stream ended: none is left in the schedule.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		heartbeats.mu.Lock()
+		n := heartbeats.Len()
+		heartbeats.mu.Unlock()
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d streams left in the heartbeat schedule", n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
