@@ -162,7 +162,8 @@ func TestCRUD(t *testing.T) {
 		wantStatus(t, resp, body, http.StatusBadRequest, "application/problem+json")
 	}
 	resp, body = call(t, "GET", srv.URL+"/pets", nil)
-	if got := decode[[]petstoreapi.Pet](t, body); len(got) != 2 {
+	wantStatus(t, resp, body, http.StatusOK, "application/json")
+	if got := decode[[]petstoreapi.Pet](t, body); !reflect.DeepEqual(got, []petstoreapi.Pet{tom, nemo}) {
 		t.Errorf("after bad requests the store holds %+v, want Tom and Nemo", got)
 	}
 }
