@@ -169,9 +169,9 @@ func callDoc(op *model.Operation, n *opNames, method string, extra ...string) st
 	case fallback != "":
 		errDoc = "It returns " + listWords(append(errs, fallback)) + " error."
 	case len(errs) > 0:
-		errDoc = "It returns " + listWords(errs) + " error, and a status it does not declare as a *runtime.ResponseError."
+		errDoc = "It returns " + listWords(errs) + " error, and an undeclared status as a *runtime.ResponseError."
 	default:
-		errDoc = "It returns a status it does not declare as a *runtime.ResponseError."
+		errDoc = "It returns an undeclared status as a *runtime.ResponseError."
 	}
 	first := strings.Replace(opDoc(op, "calls"), op.Name+" calls", method+" calls", 1)
 	paragraphs := append([]string{prose(first), op.Doc}, extra...)

@@ -27,7 +27,7 @@ func NewClient(baseURL string, opts ...runtime.ClientOption) *Client {
 // PostNotice calls POST /notices: Announce something to everyone watching the
 // store.
 //
-// It returns a status it does not declare as a *runtime.ResponseError.
+// It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) PostNotice(ctx context.Context, req *PostNoticeRequest) error {
 	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/notices", nil, "application/json", req.Body)
 	if err != nil {
@@ -46,8 +46,8 @@ func (c *Client) PostNotice(ctx context.Context, req *PostNoticeRequest) error {
 
 // ListPets calls GET /pets: List pets, oldest first.
 //
-// It returns a 400 answer as a ListPets400Response error, and a status it does
-// not declare as a *runtime.ResponseError.
+// It returns a 400 answer as a ListPets400Response error, and an undeclared
+// status as a *runtime.ResponseError.
 func (c *Client) ListPets(ctx context.Context, req *ListPetsRequest) (ListPets200Response, error) {
 	var args runtime.Args
 	if req.Tag != nil {
@@ -97,8 +97,8 @@ func (ListPets400Response) Error() string {
 
 // CreatePet calls POST /pets: Add a pet.
 //
-// It returns a 400 answer as a CreatePet400Response error, and a status it does
-// not declare as a *runtime.ResponseError.
+// It returns a 400 answer as a CreatePet400Response error, and an undeclared
+// status as a *runtime.ResponseError.
 func (c *Client) CreatePet(ctx context.Context, req *CreatePetRequest) (CreatePet201Response, error) {
 	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/pets", nil, "application/json", req.Body)
 	if err != nil {
@@ -152,7 +152,7 @@ func (CreatePet400Response) Error() string {
 // When the connection drops, the stream reconnects by itself and resumes after
 // the last event received (Last-Event-ID).
 //
-// It returns a status it does not declare as a *runtime.ResponseError.
+// It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) WatchPets(ctx context.Context, req *WatchPetsRequest) (*runtime.EventStream[WatchPetsEvent], error) {
 	r, err := c.rt.NewRequest(ctx, http.MethodGet, "/pets/events", nil, "", nil)
 	if err != nil {
@@ -255,8 +255,8 @@ func (c *Client) decodeWatchPets(ev runtime.Event) (WatchPetsEvent, error) {
 // for an event this client does not know. The stream ends after the final
 // message "[DONE]". A "failed" event ends it with an ImportPetsFailed error.
 //
-// It returns a 400 answer as an ImportPets400Response error, and a status it
-// does not declare as a *runtime.ResponseError.
+// It returns a 400 answer as an ImportPets400Response error, and an undeclared
+// status as a *runtime.ResponseError.
 func (c *Client) ImportPets(ctx context.Context, req *ImportPetsRequest) (*runtime.EventStream[ImportPetsEvent], error) {
 	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/pets/import", nil, "application/json", req.Body)
 	if err != nil {
@@ -354,8 +354,8 @@ func (c *Client) decodeImportPets(ev runtime.Event) (ImportPetsEvent, error) {
 
 // DeletePet calls DELETE /pets/{petId}: Remove a pet.
 //
-// It returns a 404 answer as a DeletePet404Response error, and a status it does
-// not declare as a *runtime.ResponseError.
+// It returns a 404 answer as a DeletePet404Response error, and an undeclared
+// status as a *runtime.ResponseError.
 func (c *Client) DeletePet(ctx context.Context, req *DeletePetRequest) error {
 	var args runtime.Args
 	args.Value(runtime.Path("petId"), runtime.FormatInt(req.PetID))
@@ -395,8 +395,8 @@ func (DeletePet404Response) Error() string {
 
 // GetPet calls GET /pets/{petId}: Get one pet.
 //
-// It returns a 404 answer as a GetPet404Response error, and a status it does
-// not declare as a *runtime.ResponseError.
+// It returns a 404 answer as a GetPet404Response error, and an undeclared
+// status as a *runtime.ResponseError.
 func (c *Client) GetPet(ctx context.Context, req *GetPetRequest) (GetPet200Response, error) {
 	var args runtime.Args
 	args.Value(runtime.Path("petId"), runtime.FormatInt(req.PetID))
@@ -441,7 +441,7 @@ func (GetPet404Response) Error() string {
 // UpdatePet calls PUT /pets/{petId}: Replace a pet's name and tag.
 //
 // It returns a 400 answer as an UpdatePet400Response or a 404 answer as an
-// UpdatePet404Response error, and a status it does not declare as a
+// UpdatePet404Response error, and an undeclared status as a
 // *runtime.ResponseError.
 func (c *Client) UpdatePet(ctx context.Context, req *UpdatePetRequest) (UpdatePet200Response, error) {
 	var args runtime.Args
@@ -508,8 +508,8 @@ func (UpdatePet404Response) Error() string {
 // event this client does not know.
 //
 // It returns a 400 answer as an AdoptPet400Response, a 404 answer as an
-// AdoptPet404Response or a 409 answer as an AdoptPet409Response error, and a
-// status it does not declare as a *runtime.ResponseError.
+// AdoptPet404Response or a 409 answer as an AdoptPet409Response error, and an
+// undeclared status as a *runtime.ResponseError.
 func (c *Client) AdoptPet(ctx context.Context, req *AdoptPetRequest) (*runtime.EventStream[AdoptPetEvent], error) {
 	var args runtime.Args
 	args.Value(runtime.Path("petId"), runtime.FormatInt(req.PetID))

@@ -29,7 +29,7 @@ func NewClient(baseURL string, opts ...runtime.ClientOption) *Client {
 // Its events are FeedInline, FeedPet, FeedShape or FeedValue, or FeedUnknown
 // for an event this client does not know.
 //
-// It returns a status it does not declare as a *runtime.ResponseError.
+// It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) Feed(ctx context.Context, req *FeedRequest) (*runtime.EventStream[FeedEvent], error) {
 	r, err := c.rt.NewRequest(ctx, http.MethodGet, "/feed", nil, "", nil)
 	if err != nil {
@@ -111,7 +111,7 @@ func (c *Client) decodeFeed(ev runtime.Event) (FeedEvent, error) {
 
 // EchoNote calls POST /notes: Echo a text note.
 //
-// It returns a status it does not declare as a *runtime.ResponseError.
+// It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) EchoNote(ctx context.Context, req *EchoNoteRequest) (EchoNote200Response, error) {
 	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/notes", nil, "text/plain", req.Body)
 	if err != nil {
@@ -135,7 +135,7 @@ func (c *Client) EchoNote(ctx context.Context, req *EchoNoteRequest) (EchoNote20
 
 // EchoPet calls POST /pets: Echo a pet.
 //
-// It returns a status it does not declare as a *runtime.ResponseError.
+// It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) EchoPet(ctx context.Context, req *EchoPetRequest) (EchoPet200Response, error) {
 	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/pets", nil, "application/json", req.Body)
 	if err != nil {
@@ -159,7 +159,7 @@ func (c *Client) EchoPet(ctx context.Context, req *EchoPetRequest) (EchoPet200Re
 
 // EchoRecord calls POST /records: Echo a record.
 //
-// It returns a status it does not declare as a *runtime.ResponseError.
+// It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) EchoRecord(ctx context.Context, req *EchoRecordRequest) (EchoRecordResponse, error) {
 	var contentType string
 	var body any
@@ -191,7 +191,7 @@ func (c *Client) EchoRecord(ctx context.Context, req *EchoRecordRequest) (EchoRe
 
 // EchoShape calls POST /shapes: Echo a shape.
 //
-// It returns a status it does not declare as a *runtime.ResponseError.
+// It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) EchoShape(ctx context.Context, req *EchoShapeRequest) (EchoShape200Response, error) {
 	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/shapes", nil, "application/json", req.Body)
 	if err != nil {
@@ -215,7 +215,7 @@ func (c *Client) EchoShape(ctx context.Context, req *EchoShapeRequest) (EchoShap
 
 // EchoTree calls POST /trees: Echo a tree.
 //
-// It returns a status it does not declare as a *runtime.ResponseError.
+// It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) EchoTree(ctx context.Context, req *EchoTreeRequest) (EchoTree200Response, error) {
 	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/trees", nil, "application/json", req.Body)
 	if err != nil {

@@ -113,7 +113,7 @@ func (r HeaderParamsDefaultResponse) Error() string {
 // PathParams calls GET /path/{item-id}/{tags}/{point}/{mat}/{obj}/{lab}: Path
 // parameters in every style.
 //
-// It returns a status it does not declare as a *runtime.ResponseError.
+// It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) PathParams(ctx context.Context, req *PathParamsRequest) error {
 	var args runtime.Args
 	args.Value(runtime.Path("item-id").Wildcard("item_id"), runtime.FormatInt(req.ItemID))
@@ -147,7 +147,7 @@ func (c *Client) PathParams(ctx context.Context, req *PathParamsRequest) error {
 
 // QueryParams calls GET /query: Query parameters in every style.
 //
-// It returns a status it does not declare as a *runtime.ResponseError.
+// It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) QueryParams(ctx context.Context, req *QueryParamsRequest) error {
 	var args runtime.Args
 	args.Value(runtime.Query("q").Required(), runtime.FormatString(req.Q))
@@ -220,7 +220,7 @@ func (c *Client) QueryParams(ctx context.Context, req *QueryParamsRequest) error
 // QueryRaw calls GET /query?mode=raw: The same path as queryParams, told apart
 // by its query.
 //
-// It returns a status it does not declare as a *runtime.ResponseError.
+// It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) QueryRaw(ctx context.Context, req *QueryRawRequest) (QueryRaw200Response, error) {
 	var args runtime.Args
 	args.Value(runtime.Query("q").Required(), runtime.FormatString(req.Q))

@@ -29,7 +29,7 @@ func NewClient(baseURL string, opts ...runtime.ClientOption) *Client {
 // Its events are CancelJobsCancelled, or CancelJobsUnknown for an event this
 // client does not know.
 //
-// It returns a status it does not declare as a *runtime.ResponseError.
+// It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) CancelJobs(ctx context.Context, req *CancelJobsRequest) (*runtime.EventStream[CancelJobsEvent], error) {
 	r, err := c.rt.NewRequest(ctx, http.MethodDelete, "/jobs", nil, "", nil)
 	if err != nil {
@@ -76,7 +76,7 @@ func (c *Client) decodeCancelJobs(ev runtime.Event) (CancelJobsEvent, error) {
 // Its events are PatchJobMessage, or PatchJobUnknown for an event this client
 // does not know.
 //
-// It returns a status it does not declare as a *runtime.ResponseError.
+// It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) PatchJob(ctx context.Context, req *PatchJobRequest) (*runtime.EventStream[PatchJobEvent], error) {
 	var args runtime.Args
 	args.Value(runtime.Query("priority").Required(), runtime.FormatInt(req.Priority))
@@ -125,7 +125,7 @@ func (c *Client) decodePatchJob(ev runtime.Event) (PatchJobEvent, error) {
 // this client does not know. The stream ends after the final message "[DONE]".
 // A "failed" event ends it with a RunJobFailed error.
 //
-// It returns a status it does not declare as a *runtime.ResponseError.
+// It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) RunJob(ctx context.Context, req *RunJobRequest) (*runtime.EventStream[RunJobEvent], error) {
 	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/jobs", nil, "application/json", req.Body)
 	if err != nil {
@@ -206,7 +206,7 @@ func (c *Client) decodeRunJob(ev runtime.Event) (RunJobEvent, error) {
 // Its events are ReplaceJobStep, or ReplaceJobUnknown for an event this client
 // does not know. The stream ends after the final message "".
 //
-// It returns a status it does not declare as a *runtime.ResponseError.
+// It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) ReplaceJob(ctx context.Context, req *ReplaceJobRequest) (*runtime.EventStream[ReplaceJobEvent], error) {
 	r, err := c.rt.NewRequest(ctx, http.MethodPut, "/jobs", nil, "application/json", req.Body)
 	if err != nil {
@@ -258,8 +258,8 @@ func (c *Client) decodeReplaceJob(ev runtime.Event) (ReplaceJobEvent, error) {
 // drops, the stream reconnects by itself and resumes after the last event
 // received (Last-Event-ID).
 //
-// It returns a 404 answer as a WatchJob404Response error, and a status it does
-// not declare as a *runtime.ResponseError.
+// It returns a 404 answer as a WatchJob404Response error, and an undeclared
+// status as a *runtime.ResponseError.
 func (c *Client) WatchJob(ctx context.Context, req *WatchJobRequest) (*runtime.EventStream[WatchJobEvent], error) {
 	var args runtime.Args
 	args.Value(runtime.Path("jobId"), runtime.FormatString(req.JobID))
@@ -361,7 +361,7 @@ func (c *Client) decodeWatchJob(ev runtime.Event) (WatchJobEvent, error) {
 // GetJobProgress calls GET /jobs/{jobId}/events#json: The job's progress now,
 // for clients that do not accept a stream.
 //
-// It returns a status it does not declare as a *runtime.ResponseError.
+// It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) GetJobProgress(ctx context.Context, req *GetJobProgressRequest) (GetJobProgress200Response, error) {
 	var args runtime.Args
 	args.Value(runtime.Path("jobId"), runtime.FormatString(req.JobID))
