@@ -20,12 +20,13 @@ type Client struct {
 	baseURL string
 	baseErr error // a base URL that does not parse, reported by every request
 
-	http      *http.Client
-	header    http.Header
-	editors   []RequestEditor
-	codecs    []Option // collected by the options, resolved into options
-	options   *Options
-	reconnect reconnectPolicy
+	http          *http.Client
+	header        http.Header
+	editors       []RequestEditor
+	codecs        []Option // collected by the options, resolved into options
+	options       *Options
+	reconnect     reconnectPolicy
+	readerOptions []ReaderOption
 }
 
 // RequestEditor changes a request just before it is sent, typically to add
@@ -75,6 +76,12 @@ func WithReconnectBackoff(base, max time.Duration) ClientOption {
 		c.reconnect.base = base
 		c.reconnect.max = max
 	}
+}
+
+// WithReaderOptions configures the Reader of every event stream, for
+// example WithMaxEventSize for events larger than the default 1 MiB.
+func WithReaderOptions(opts ...ReaderOption) ClientOption {
+	return func(c *Client) { c.readerOptions = append(c.readerOptions, opts...) }
 }
 
 // WithClientCodec makes the client encode and decode c.ContentType() with

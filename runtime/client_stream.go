@@ -57,11 +57,11 @@ type EventStream[T any] struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 
-	mu   sync.Mutex    // guards body against Close
-	body io.ReadCloser // of the open connection; nil between connections
+	mu     sync.Mutex    // guards body against Close, lastID against LastEventID
+	body   io.ReadCloser // of the open connection; nil between connections
+	lastID string
 
-	reader   *Reader // of the open connection; nil between connections
-	lastID   string
+	reader   *Reader       // of the open connection; nil between connections
 	retry    time.Duration // the server's latest retry hint
 	failures int           // reconnection attempts since the last event
 	lastErr  error         // why the last connection ended, for giving up
@@ -85,6 +85,7 @@ func OpenEventStream[T any](c *Client, req *http.Request, cfg EventStreamConfig,
 	if _, err := s.connect(); err != nil {
 		if err == io.EOF {
 			s.err = io.EOF
+			cancel(io.EOF)
 			return s, nil
 		}
 		cancel(err)
@@ -95,7 +96,8 @@ func OpenEventStream[T any](c *Client, req *http.Request, cfg EventStreamConfig,
 
 // Next returns the next event. At the end of the stream (the body ended
 // and the stream is not resumable, the end sentinel arrived, or the server
-// answered 204) it returns io.EOF; after Close, ErrStreamClosed; when the
+// answered 204) it returns io.EOF; when a stream that has an end sentinel
+// ends without it, ErrNoEnd; after Close, ErrStreamClosed; when the
 // context is done, its error. Once Next returned an error it returns the
 // same error forever and the connection is closed.
 func (s *EventStream[T]) Next() (T, error) {
@@ -154,8 +156,13 @@ func (s *EventStream[T]) Close() error {
 }
 
 // LastEventID returns the ID of the last event received, the position a
-// later stream can resume from (EventStreamConfig.LastEventID).
-func (s *EventStream[T]) LastEventID() string { return s.lastID }
+// later stream can resume from (EventStreamConfig.LastEventID). It may be
+// called from any goroutine.
+func (s *EventStream[T]) LastEventID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastID
+}
 
 // next reads the next event, reconnecting as the configuration says.
 func (s *EventStream[T]) next() (Event, error) {
@@ -168,7 +175,9 @@ func (s *EventStream[T]) next() (Event, error) {
 		ev, err := s.reader.Next()
 		if err == nil {
 			s.failures = 0
+			s.mu.Lock()
 			s.lastID = ev.ID
+			s.mu.Unlock()
 			if s.cfg.End != nil && ev.Type == "message" && bytes.Equal(ev.Data, s.cfg.End) {
 				return Event{}, io.EOF
 			}
@@ -276,7 +285,7 @@ func (s *EventStream[T]) connect() (retry bool, err error) {
 		resp.Body.Close()
 		return false, context.Cause(s.ctx)
 	}
-	s.reader = NewReader(resp.Body, withLastEventID(s.lastID))
+	s.reader = NewReader(resp.Body, append(s.client.readerOptions, withLastEventID(s.lastID))...)
 	return false, nil
 }
 

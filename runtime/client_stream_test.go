@@ -645,6 +645,16 @@ func TestEventStreamTooLarge(t *testing.T) {
 	if n := requests.Load(); n != 1 {
 		t.Errorf("%d requests, want 1", n)
 	}
+
+	// A client can take larger events.
+	s, err = openStream(t, context.Background(), srv, EventStreamConfig{}, WithReaderOptions(WithMaxEventSize(4<<20)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev, err := s.Next(); err != nil || len(ev.Data) != 2<<20 {
+		t.Fatalf("got %d bytes, %v", len(ev.Data), err)
+	}
+	s.Close()
 }
 
 // TestEventStreamResumeFrom checks that a stream can start from a position
