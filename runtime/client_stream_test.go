@@ -92,15 +92,13 @@ func TestEventStreamResume(t *testing.T) {
 	end := frame(t, &Event{Data: []byte("[DONE]")})
 
 	var (
-		mu       sync.Mutex
-		rng      = rand.New(rand.NewPCG(6, 6))
-		requests atomic.Int64
-		drops    atomic.Int64
-		failure  atomic.Value // first problem the server saw with a request
+		mu      sync.Mutex
+		rng     = rand.New(rand.NewPCG(6, 6))
+		drops   atomic.Int64
+		failure atomic.Value // first problem the server saw with a request
 	)
 	fail := func(format string, args ...any) { failure.CompareAndSwap(nil, fmt.Sprintf(format, args...)) }
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := requests.Add(1)
+	srv, requests := serve(t, func(w http.ResponseWriter, r *http.Request, n int64) {
 		body, _ := io.ReadAll(r.Body)
 		if r.Method != http.MethodPost || string(body) != `{"topic":"pets"}` {
 			fail("request %d: %s with body %q", n, r.Method, body)
@@ -147,8 +145,7 @@ func TestEventStreamResume(t *testing.T) {
 		if abort {
 			panic(http.ErrAbortHandler)
 		}
-	}))
-	t.Cleanup(srv.Close)
+	})
 
 	var attempts atomic.Int64
 	c := NewClient(srv.URL, WithHTTPClient(srv.Client()), fastReconnect, WithMaxReconnects(50),
@@ -226,12 +223,9 @@ func TestEventStreamStops(t *testing.T) {
 
 		t.Run(tc.name+"/first", func(t *testing.T) {
 			checkLeaks(t)
-			var requests atomic.Int64
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				requests.Add(1)
+			srv, requests := serve(t, func(w http.ResponseWriter, r *http.Request, _ int64) {
 				tc.answer(w)
-			}))
-			t.Cleanup(srv.Close)
+			})
 			s, err := openStream(t, context.Background(), srv, EventStreamConfig{Resumable: true}, fastReconnect)
 			if err == nil {
 				var evs []Event
@@ -241,16 +235,13 @@ func TestEventStreamStops(t *testing.T) {
 				}
 			}
 			check(t, err)
-			if n := requests.Load(); n != 1 {
-				t.Errorf("%d requests, want 1", n)
-			}
+			wantRequests(t, requests, 1)
 		})
 
 		t.Run(tc.name+"/reconnect", func(t *testing.T) {
 			checkLeaks(t)
-			var requests atomic.Int64
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if requests.Add(1) == 1 {
+			srv, requests := serve(t, func(w http.ResponseWriter, r *http.Request, n int64) {
+				if n == 1 {
 					writeStream(w, frame(t, hello))
 					panic(http.ErrAbortHandler)
 				}
@@ -258,8 +249,7 @@ func TestEventStreamStops(t *testing.T) {
 					t.Errorf("Last-Event-ID %q, want 1", got)
 				}
 				tc.answer(w)
-			}))
-			t.Cleanup(srv.Close)
+			})
 			s, err := openStream(t, context.Background(), srv, EventStreamConfig{Resumable: true}, fastReconnect)
 			if err != nil {
 				t.Fatal(err)
@@ -272,9 +262,7 @@ func TestEventStreamStops(t *testing.T) {
 			if _, again := s.Next(); again != err {
 				t.Errorf("Next after the end: %v, want %v again", again, err)
 			}
-			if n := requests.Load(); n != 2 {
-				t.Errorf("%d requests, want 2", n)
-			}
+			wantRequests(t, requests, 2)
 		})
 	}
 }
@@ -286,12 +274,11 @@ func (p *problem) Error() string { return p.Title }
 
 func TestEventStreamErrorResponse(t *testing.T) {
 	checkLeaks(t)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request, _ int64) {
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(http.StatusNotFound)
 		io.WriteString(w, `{"title":"no such pet"}`)
-	}))
-	t.Cleanup(srv.Close)
+	})
 	c := NewClient(srv.URL, WithHTTPClient(srv.Client()))
 	req, err := c.NewRequest(context.Background(), http.MethodGet, "/", nil, "", nil)
 	if err != nil {
@@ -316,15 +303,12 @@ func TestEventStreamNotResumable(t *testing.T) {
 	for _, abort := range []bool{false, true} {
 		t.Run(fmt.Sprintf("abort=%v", abort), func(t *testing.T) {
 			checkLeaks(t)
-			var requests atomic.Int64
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				requests.Add(1)
+			srv, requests := serve(t, func(w http.ResponseWriter, r *http.Request, _ int64) {
 				writeStream(w, frame(t, &Event{ID: "1", Data: []byte("a")}), frame(t, &Event{ID: "2", Data: []byte("b")}), []byte("data: partial"))
 				if abort {
 					panic(http.ErrAbortHandler)
 				}
-			}))
-			t.Cleanup(srv.Close)
+			})
 			s, err := openStream(t, context.Background(), srv, EventStreamConfig{}, fastReconnect)
 			if err != nil {
 				t.Fatal(err)
@@ -339,18 +323,15 @@ func TestEventStreamNotResumable(t *testing.T) {
 			if !abort && err != io.EOF {
 				t.Errorf("clean end: got %v, want io.EOF", err)
 			}
-			if n := requests.Load(); n != 1 {
-				t.Errorf("%d requests, want 1", n)
-			}
+			wantRequests(t, requests, 1)
 		})
 	}
 }
 
 func TestEventStreamGivesUp(t *testing.T) {
 	checkLeaks(t)
-	var requests atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if requests.Add(1) == 1 {
+	srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request, n int64) {
+		if n == 1 {
 			writeStream(w, frame(t, &Event{ID: "1", Data: []byte("a")}))
 			return
 		}
@@ -361,8 +342,7 @@ func TestEventStreamGivesUp(t *testing.T) {
 			return
 		}
 		conn.Close()
-	}))
-	t.Cleanup(srv.Close)
+	})
 	// Count attempts on the client: the transport itself may retry a request
 	// whose reused connection closed before the answer.
 	var attempts atomic.Int64
@@ -386,20 +366,18 @@ func TestEventStreamRetryHint(t *testing.T) {
 	checkLeaks(t)
 	const hint = 150 * time.Millisecond
 	var (
-		requests atomic.Int64
-		ended    time.Time
-		waited   time.Duration
+		ended  time.Time
+		waited time.Duration
 	)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if requests.Add(1) == 1 {
+	srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request, n int64) {
+		if n == 1 {
 			writeStream(w, frame(t, &Event{ID: "1", Data: []byte("a"), Retry: hint}))
 			ended = time.Now()
 			return
 		}
 		waited = time.Since(ended)
 		w.WriteHeader(http.StatusNoContent)
-	}))
-	t.Cleanup(srv.Close)
+	})
 	s, err := openStream(t, context.Background(), srv, EventStreamConfig{Resumable: true}, fastReconnect)
 	if err != nil {
 		t.Fatal(err)
@@ -416,12 +394,11 @@ func TestEventStreamRetryHint(t *testing.T) {
 // client goes away, which it reports on gone.
 func hangingServer(t *testing.T) (srv *httptest.Server, gone <-chan struct{}) {
 	ch := make(chan struct{}, 1)
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv, _ = serve(t, func(w http.ResponseWriter, r *http.Request, _ int64) {
 		writeStream(w, frame(t, &Event{ID: "1", Data: []byte("a")}))
 		<-r.Context().Done()
 		ch <- struct{}{}
-	}))
-	t.Cleanup(srv.Close)
+	})
 	return srv, ch
 }
 
@@ -499,12 +476,9 @@ func TestEventStreamCloseWhileReading(t *testing.T) {
 
 func TestEventStreamCancelWhileWaiting(t *testing.T) {
 	checkLeaks(t)
-	var requests atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		requests.Add(1)
+	srv, requests := serve(t, func(w http.ResponseWriter, r *http.Request, _ int64) {
 		writeStream(w, frame(t, &Event{ID: "1", Data: []byte("a")}))
-	}))
-	t.Cleanup(srv.Close)
+	})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	s, err := openStream(t, ctx, srv, EventStreamConfig{Resumable: true}, WithReconnectBackoff(time.Hour, time.Hour))
@@ -516,19 +490,15 @@ func TestEventStreamCancelWhileWaiting(t *testing.T) {
 	if _, err := s.Next(); err != context.Canceled {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
-	if n := requests.Load(); n != 1 {
-		t.Errorf("%d requests, want 1", n)
-	}
+	wantRequests(t, requests, 1)
 }
 
 // TestEventStreamEndSentinel checks that the sentinel ends the stream at
 // once, without waiting for the body to end and without reconnecting.
 func TestEventStreamEndSentinel(t *testing.T) {
 	checkLeaks(t)
-	var requests atomic.Int64
 	gone := make(chan struct{}, 1)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		requests.Add(1)
+	srv, requests := serve(t, func(w http.ResponseWriter, r *http.Request, _ int64) {
 		writeStream(w,
 			frame(t, &Event{ID: "1", Data: []byte("a")}),
 			frame(t, &Event{Type: "other", Data: []byte("[DONE]")}), // not a message: not the end
@@ -536,8 +506,7 @@ func TestEventStreamEndSentinel(t *testing.T) {
 			frame(t, &Event{Data: []byte("after the end")}))
 		<-r.Context().Done()
 		gone <- struct{}{}
-	}))
-	t.Cleanup(srv.Close)
+	})
 	s, err := openStream(t, context.Background(), srv, EventStreamConfig{Resumable: true, End: []byte("[DONE]")})
 	if err != nil {
 		t.Fatal(err)
@@ -553,22 +522,19 @@ func TestEventStreamEndSentinel(t *testing.T) {
 		t.Errorf("got events %v", types)
 	}
 	awaitGone(t, gone)
-	if n := requests.Load(); n != 1 {
-		t.Errorf("%d requests, want 1", n)
-	}
+	wantRequests(t, requests, 1)
 }
 
 func TestEventStreamBreakCloses(t *testing.T) {
 	checkLeaks(t)
 	gone := make(chan struct{}, 1)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request, _ int64) {
 		for i := 0; r.Context().Err() == nil; i++ {
 			writeStream(w, frame(t, &Event{Data: []byte(strconv.Itoa(i))}))
 			time.Sleep(time.Millisecond)
 		}
 		gone <- struct{}{}
-	}))
-	t.Cleanup(srv.Close)
+	})
 	s, err := openStream(t, context.Background(), srv, EventStreamConfig{Resumable: true})
 	if err != nil {
 		t.Fatal(err)
@@ -590,12 +556,9 @@ func TestEventStreamBreakCloses(t *testing.T) {
 
 func TestEventStreamDecodeError(t *testing.T) {
 	checkLeaks(t)
-	var requests atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		requests.Add(1)
+	srv, requests := serve(t, func(w http.ResponseWriter, r *http.Request, _ int64) {
 		writeStream(w, frame(t, &Event{Data: []byte("1")}), frame(t, &Event{Type: "failed", Data: []byte("disk full")}), frame(t, &Event{Data: []byte("2")}))
-	}))
-	t.Cleanup(srv.Close)
+	})
 	c := NewClient(srv.URL, WithHTTPClient(srv.Client()), fastReconnect)
 	req, err := c.NewRequest(context.Background(), http.MethodGet, "/", nil, "", nil)
 	if err != nil {
@@ -622,19 +585,14 @@ func TestEventStreamDecodeError(t *testing.T) {
 	if p := (*problem)(nil); !errors.As(last, &p) || p.Title != "disk full" || len(got) != 1 {
 		t.Fatalf("got %q and %v, want one event, then the error event's error", got, last)
 	}
-	if n := requests.Load(); n != 1 {
-		t.Errorf("%d requests, want 1", n)
-	}
+	wantRequests(t, requests, 1)
 }
 
 func TestEventStreamTooLarge(t *testing.T) {
 	checkLeaks(t)
-	var requests atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		requests.Add(1)
+	srv, requests := serve(t, func(w http.ResponseWriter, r *http.Request, _ int64) {
 		writeStream(w, frame(t, &Event{Data: bytes.Repeat([]byte("x"), 2<<20)}))
-	}))
-	t.Cleanup(srv.Close)
+	})
 	s, err := openStream(t, context.Background(), srv, EventStreamConfig{Resumable: true}, fastReconnect)
 	if err != nil {
 		t.Fatal(err)
@@ -642,9 +600,7 @@ func TestEventStreamTooLarge(t *testing.T) {
 	if _, err := s.Next(); !errors.Is(err, ErrEventTooLarge) {
 		t.Fatalf("got %v, want ErrEventTooLarge", err)
 	}
-	if n := requests.Load(); n != 1 {
-		t.Errorf("%d requests, want 1", n)
-	}
+	wantRequests(t, requests, 1)
 
 	// A client can take larger events.
 	s, err = openStream(t, context.Background(), srv, EventStreamConfig{}, WithReaderOptions(WithMaxEventSize(4<<20)))
@@ -666,10 +622,9 @@ func TestEventStreamResumeFrom(t *testing.T) {
 		mu  sync.Mutex
 		ids []string
 	)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request, n int64) {
 		mu.Lock()
 		ids = append(ids, r.Header.Get("Last-Event-ID"))
-		n := len(ids)
 		mu.Unlock()
 		switch n {
 		case 1:
@@ -679,8 +634,7 @@ func TestEventStreamResumeFrom(t *testing.T) {
 		default:
 			w.WriteHeader(http.StatusNoContent)
 		}
-	}))
-	t.Cleanup(srv.Close)
+	})
 	s, err := openStream(t, context.Background(), srv, EventStreamConfig{Resumable: true, LastEventID: "41"}, fastReconnect)
 	if err != nil {
 		t.Fatal(err)
@@ -730,15 +684,33 @@ func TestReconnectDelay(t *testing.T) {
 // without it is an error: events may be missing.
 func TestEventStreamNoEnd(t *testing.T) {
 	checkLeaks(t)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request, _ int64) {
 		writeStream(w, frame(t, &Event{Data: []byte("a")}))
-	}))
-	t.Cleanup(srv.Close)
+	})
 	s, err := openStream(t, context.Background(), srv, EventStreamConfig{End: []byte("[DONE]")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if evs, err := collect(s); len(evs) != 1 || err != ErrNoEnd {
 		t.Fatalf("got %d events and %v, want 1 and ErrNoEnd", len(evs), err)
+	}
+}
+
+// serve starts a server for the test that counts the requests it receives;
+// h gets the number of its request, from 1.
+func serve(t *testing.T, h func(w http.ResponseWriter, r *http.Request, n int64)) (*httptest.Server, *atomic.Int64) {
+	var n atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h(w, r, n.Add(1))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+// wantRequests checks how many requests the server of serve received.
+func wantRequests(t *testing.T, n *atomic.Int64, want int64) {
+	t.Helper()
+	if got := n.Load(); got != want {
+		t.Errorf("%d requests, want %d", got, want)
 	}
 }
