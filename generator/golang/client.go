@@ -186,7 +186,7 @@ func (g *gen) newRequest(op *model.Operation, n *opNames, zero []jen.Code) ([]je
 	if len(op.Params) > 0 {
 		code = append(code, jen.Var().Id("args").Add(rt("Args")))
 		for _, p := range op.Params {
-			enc, err := g.encodeParam(p, n)
+			enc, err := g.encodeParam(p)
 			if err != nil {
 				return nil, fmt.Errorf("operation %s: %w", op.Name, err)
 			}
@@ -231,8 +231,11 @@ func methodExpr(method string) jen.Code {
 
 // encodeParam renders the statements that add parameter p of the request
 // to args.
-func (g *gen) encodeParam(p *model.Param, n *opNames) ([]jen.Code, error) {
-	spec, err := paramSpec(p, n)
+func (g *gen) encodeParam(p *model.Param) ([]jen.Code, error) {
+	// The client puts path parameters into the path template by name: it
+	// needs none of the router's wildcard names.
+	byName := &opNames{wildcards: map[string]string{p.WireName: p.WireName}}
+	spec, err := paramSpec(p, byName)
 	if err != nil {
 		return nil, err
 	}

@@ -116,7 +116,7 @@ func (r HeaderParamsDefaultResponse) Error() string {
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) PathParams(ctx context.Context, req *PathParamsRequest) error {
 	var args runtime.Args
-	args.Value(runtime.Path("item-id").Wildcard("item_id"), runtime.FormatInt(req.ItemID))
+	args.Value(runtime.Path("item-id"), runtime.FormatInt(req.ItemID))
 	args.List(runtime.Path("tags").Styled(runtime.StyleLabel, true), runtime.FormatEach(req.Tags, runtime.FormatString))
 	pointProps := []string{"x", runtime.FormatInt(req.Point.X)}
 	if req.Point.Y != nil {
