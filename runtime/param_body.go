@@ -8,8 +8,9 @@ import (
 )
 
 // Body decodes the required request body into dst with the codec of
-// contentType. A body of another content type is answered with 415 by
-// Params.Failed; a request without a Content-Type is taken as contentType.
+// contentType. A body of another content type, or of one without a codec
+// (see WithCodec), is answered with 415 by Params.Failed; a request without
+// a Content-Type is taken as contentType.
 func Body[T any](p *Params, o *Options, contentType string, dst *T) {
 	decodeBody(p, o, contentType, true, dst)
 }
@@ -43,7 +44,8 @@ func decodeBody(p *Params, o *Options, contentType string, required bool, dst an
 		return p.missing(spec)
 	}
 	codec, err := o.Codec(contentType)
-	if err != nil {
+	if err != nil { // no codec registered (runtime.WithCodec) for the declared type
+		p.unsupported = true
 		p.fail(spec, "", err)
 		return false
 	}
