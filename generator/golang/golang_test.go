@@ -105,6 +105,20 @@ func TestGenerateWithoutResponses(t *testing.T) {
 	}
 }
 
+func TestEnumWithNull(t *testing.T) {
+	api := &model.API{Types: []*model.Type{{Name: "Mode", Kind: model.Enum, Underlying: str, Values: []*model.EnumValue{
+		{Name: "ModeOn", Value: "on"}, {Name: "ModeNull", Value: nil}, {Name: "ModeOff", Value: "off"},
+	}}}}
+	files, err := Generate(api, Config{Package: "api"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(files[0].Content)
+	if strings.Contains(src, "ModeNull") || !strings.Contains(src, "case ModeOn, ModeOff:") {
+		t.Errorf("null is not skipped:\n%s", src)
+	}
+}
+
 func TestUnexported(t *testing.T) {
 	for in, want := range map[string]string{"ID": "id", "URLPath": "urlPath", "Pet": "pet", "Type": "type_", "X": "x", "HTTPURL": "httpurl"} {
 		if got := unexported(in); got != want {

@@ -108,6 +108,9 @@ func (g *gen) enumType(f *jen.File, t *model.Type) error {
 	var consts, cases []jen.Code
 	var wants []string
 	for _, v := range t.Values {
+		if v.Value == nil {
+			continue // null: a nullable enum's field is a pointer
+		}
 		consts = append(consts, jen.Id(v.Name).Id(t.Name).Op("=").Add(literal(v.Value)))
 		cases = append(cases, jen.Id(v.Name))
 		wants = append(wants, fmt.Sprint(v.Value))
