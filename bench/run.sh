@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs every scenario side by side and summarises them with benchstat.
-#   bench/run.sh [count] [go test flags...]   (count defaults to 6)
+#   bench/run.sh [count] [go test flags...]   (count defaults to 10)
 # The raw results go to bench/out.txt, e.g. `bench/run.sh 1 -bench Idle -args -idle.streams=2000`.
 set -euo pipefail
 cd "$(dirname "$0")"
-count=${1:-6}
+count=${1:-10}
 shift || true
 commit=${SSEGEN_COMMIT:-$(git rev-parse --short HEAD 2>/dev/null || echo unknown)}
 if [ -n "$(git status --porcelain -- ../runtime . 2>/dev/null)" ]; then commit="$commit+uncommitted changes"; fi

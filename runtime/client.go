@@ -84,8 +84,8 @@ func WithReaderOptions(opts ...ReaderOption) ClientOption {
 	return func(c *Client) { c.readerOptions = append(c.readerOptions, opts...) }
 }
 
-// WithClientCodec makes the client encode and decode c.ContentType() with
-// c, like WithCodec does for handlers.
+// WithClientCodec makes the client encode and decode codec.ContentType()
+// with codec, as WithCodec does for handlers.
 func WithClientCodec(codec Codec) ClientOption {
 	return func(c *Client) { c.codecs = append(c.codecs, WithCodec(codec)) }
 }
@@ -185,12 +185,20 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 func (c *Client) Decode(resp *http.Response, contentType string, v any) error {
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return fmt.Errorf("runtime: read %d response: %w", resp.StatusCode, err)
+		return fmt.Errorf("runtime: %sread %d response: %w", requestOf(resp), resp.StatusCode, err)
 	}
 	if err := c.Unmarshal(contentType, data, v); err != nil {
-		return fmt.Errorf("runtime: decode %d response: %w", resp.StatusCode, err)
+		return fmt.Errorf("runtime: %sdecode %d response: %w", requestOf(resp), resp.StatusCode, err)
 	}
 	return nil
+}
+
+// requestOf names the request of resp for error messages: "GET /pets: ".
+func requestOf(resp *http.Response) string {
+	if resp.Request == nil || resp.Request.URL == nil {
+		return ""
+	}
+	return resp.Request.Method + " " + resp.Request.URL.Path + ": "
 }
 
 // Unmarshal decodes data (a response body or an event's data) into v with
@@ -227,9 +235,9 @@ func ResponseHeaders(resp *http.Response) *Params {
 // ResponseError keeps: enough for a problem document or an HTML title.
 const maxErrorBody = 1 << 10
 
-// ResponseError is a response the operation does not declare: a status
-// without a declared body, or an event stream answered with something
-// else than text/event-stream.
+// ResponseError is a response the operation does not declare: a status it
+// does not list, or an event stream answered with something else than
+// text/event-stream.
 type ResponseError struct {
 	StatusCode  int
 	ContentType string

@@ -132,6 +132,12 @@ func (a *Args) set(spec Param, v string) {
 	a.init()
 	switch spec.in {
 	case InPath:
+		// An empty, "." or ".." segment would be cleaned out of the path,
+		// and the request would reach another resource.
+		if v == "" || v == "." || v == ".." {
+			a.err = fmt.Errorf("runtime: path parameter %q: %q cannot be a path segment", spec.name, v)
+			return
+		}
 		a.path[spec.name] = v
 	case InQuery:
 		a.query.Add(spec.name, v)

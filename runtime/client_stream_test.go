@@ -714,3 +714,46 @@ func wantRequests(t *testing.T, n *atomic.Int64, want int64) {
 		t.Errorf("%d requests, want %d", got, want)
 	}
 }
+
+// BenchmarkEventStream reads JSON events through an EventStream over
+// loopback, decoding each, as a generated client does.
+func BenchmarkEventStream(b *testing.B) {
+	const batch = 1000
+	var frames []byte
+	for i := range batch {
+		var err error
+		frames, err = AppendEvent(frames, &Event{Type: "tick", ID: strconv.Itoa(i), Data: []byte(`{"id":7,"name":"Rex"}`)})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
+		w.Header().Set("Content-Type", "text/event-stream")
+		for ; n > 0; n -= batch {
+			w.Write(frames)
+		}
+	}))
+	defer srv.Close()
+	c := NewClient(srv.URL, WithHTTPClient(srv.Client()))
+	var args Args
+	args.Value(Query("n"), strconv.Itoa(b.N))
+	req, err := c.NewRequest(context.Background(), http.MethodGet, "/", &args, "", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	decode := func(ev Event) (pet, error) { return DecodeEvent[pet](c, ev, "application/json") }
+	b.SetBytes(int64(len(frames) / batch))
+	b.ReportAllocs()
+	b.ResetTimer()
+	s, err := OpenEventStream(c, req, EventStreamConfig{}, decode)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	for range b.N {
+		if _, err := s.Next(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -161,3 +161,26 @@ func TestClientFixedQuery(t *testing.T) {
 		t.Errorf("got %s", got)
 	}
 }
+
+func TestClientDecodeError(t *testing.T) {
+	checkLeaks(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"id":"seven"}`)
+	}))
+	t.Cleanup(srv.Close)
+	c := NewClient(srv.URL, WithHTTPClient(srv.Client()))
+	req, err := c.NewRequest(context.Background(), http.MethodGet, "/pets/7", nil, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var p pet
+	err = c.Decode(resp, "application/json", &p)
+	if want := "runtime: GET /pets/7: decode 200 response: application/json: json: "; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("got  %v\nwant %s...", err, want)
+	}
+}

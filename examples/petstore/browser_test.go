@@ -305,7 +305,7 @@ func TestBrowserPetstore(t *testing.T) {
 		}
 		want = append(want, logged{via, typ, data, strconv.Itoa(len(want) + 1)})
 	}
-	post := func(method, path string, body any) []byte {
+	send := func(method, path string, body any) []byte {
 		resp, data := call(t, method, srv.URL+path, body)
 		if resp.StatusCode >= 300 {
 			t.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, data)
@@ -314,13 +314,13 @@ func TestBrowserPetstore(t *testing.T) {
 	}
 	var lastPetID int64
 	created := func(name string, tag *string) petstoreapi.Pet {
-		pet := decode[petstoreapi.Pet](t, post("POST", "/pets", petstoreapi.NewPet{Name: name, Tag: tag}))
+		pet := decode[petstoreapi.Pet](t, send("POST", "/pets", petstoreapi.NewPet{Name: name, Tag: tag}))
 		expect("message", jsonOf(t, pet))
 		lastPetID = pet.ID
 		return pet
 	}
 	notice := func(text string) {
-		post("POST", "/notices", petstoreapi.Notice{Text: text})
+		send("POST", "/notices", petstoreapi.Notice{Text: text})
 		expect("notice", text)
 	}
 
@@ -328,8 +328,8 @@ func TestBrowserPetstore(t *testing.T) {
 	zoe := created("Zoë 🐈", nil)
 	notice("Open until 8 pm today.\n  Öffnungszeiten: bis 20 Uhr 🐾\n")
 	rex.Tag = ptr("good dog")
-	expect("message", jsonOf(t, decode[petstoreapi.Pet](t, post("PUT", "/pets/1", petstoreapi.NewPet{Name: "Rex", Tag: rex.Tag}))))
-	post("DELETE", fmt.Sprintf("/pets/%d", zoe.ID), nil)
+	expect("message", jsonOf(t, decode[petstoreapi.Pet](t, send("PUT", fmt.Sprintf("/pets/%d", rex.ID), petstoreapi.NewPet{Name: "Rex", Tag: rex.Tag}))))
+	send("DELETE", fmt.Sprintf("/pets/%d", zoe.ID), nil)
 	expect("deleted", jsonOf(t, petstoreapi.PetDeleted{ID: zoe.ID}))
 	waitFor(t, ctx, fmt.Sprintf("petstore.log.length >= %d", len(want)))
 
@@ -341,7 +341,7 @@ func TestBrowserPetstore(t *testing.T) {
 	notice("")
 	notice("ünïcödé\r\nwith a CRLF, which SSE delivers as LF")
 	want[len(want)-1].Data = "ünïcödé\nwith a CRLF, which SSE delivers as LF"
-	post("DELETE", fmt.Sprintf("/pets/%d", rex.ID), nil)
+	send("DELETE", fmt.Sprintf("/pets/%d", rex.ID), nil)
 	expect("deleted", jsonOf(t, petstoreapi.PetDeleted{ID: rex.ID}))
 	release()
 	waitFor(t, ctx, "petstore.events.readyState === EventSource.OPEN")
@@ -349,30 +349,25 @@ func TestBrowserPetstore(t *testing.T) {
 
 	// The import stream, read by the page with fetch; its pets reach the
 	// watch stream too.
-	type streamed struct {
-		Type        string `json:"type"`
-		Data        string `json:"data"`
-		LastEventID string `json:"lastEventId"`
-	}
-	readStream := func(method, path string, body any) []streamed {
-		return run[[]streamed](t, ctx, fmt.Sprintf(`(async () => {
+	readStream := func(method, path string, body any) []sseEvent {
+		return run[[]sseEvent](t, ctx, fmt.Sprintf(`(async () => {
 			const events = [];
 			await petstore.stream(%q, %q, %s, (e) => events.push(e));
 			return events;
 		})()`, method, path, jsonOf(t, body)))
 	}
 	imported := readStream("POST", "/pets/import", []petstoreapi.NewPet{{Name: "Bolt", Tag: ptr("dog")}, {Name: "Éclair"}})
-	var wantImport []streamed
+	var wantImport []sseEvent
 	var ids []int64
 	for i, np := range []petstoreapi.NewPet{{Name: "Bolt", Tag: ptr("dog")}, {Name: "Éclair"}} {
 		pet := petstoreapi.Pet{ID: lastPetID + int64(i+1), Name: np.Name, Tag: np.Tag, Status: petstoreapi.PetStatusAvailable}
 		ids = append(ids, pet.ID)
-		wantImport = append(wantImport, streamed{"progress", jsonOf(t, petstoreapi.ImportProgress{Done: int32(i + 1), Total: 2, Pet: pet}), ""})
+		wantImport = append(wantImport, sseEvent{"progress", jsonOf(t, petstoreapi.ImportProgress{Done: int32(i + 1), Total: 2, Pet: pet}), ""})
 		expect("message", jsonOf(t, pet))
 	}
 	wantImport = append(wantImport,
-		streamed{"result", jsonOf(t, petstoreapi.ImportResult{Imported: ids}), ""},
-		streamed{"message", "[DONE]", ""})
+		sseEvent{"result", jsonOf(t, petstoreapi.ImportResult{Imported: ids}), ""},
+		sseEvent{"message", "[DONE]", ""})
 	check.equal("number of import events", len(imported), len(wantImport))
 	for i := range min(len(imported), len(wantImport)) {
 		check.equal(fmt.Sprintf("import event %d", i), imported[i], wantImport[i])
@@ -380,17 +375,17 @@ func TestBrowserPetstore(t *testing.T) {
 
 	// A failing import ends with its failed event and no [DONE].
 	failed := readStream("POST", "/pets/import", []petstoreapi.NewPet{{Name: ""}})
-	check.equal("failed import", failed, []streamed{{"failed", jsonOf(t, importFailure(0)), ""}})
+	check.equal("failed import", failed, []sseEvent{{"failed", jsonOf(t, importFailure(0)), ""}})
 
 	// The PUT stream: multi-line, non-ASCII text steps, then the pet.
 	owner := "Zoë Ångström"
 	adoption := readStream("PUT", fmt.Sprintf("/pets/%d/adoption", ids[1]), petstoreapi.Adoption{Owner: owner})
-	var wantAdoption []streamed
+	var wantAdoption []sseEvent
 	for _, step := range adoptionSteps("Éclair", owner) {
-		wantAdoption = append(wantAdoption, streamed{"step", step, ""})
+		wantAdoption = append(wantAdoption, sseEvent{"step", step, ""})
 	}
 	adopted := petstoreapi.Pet{ID: ids[1], Name: "Éclair", Status: petstoreapi.PetStatusAdopted, Owner: &owner}
-	wantAdoption = append(wantAdoption, streamed{"message", jsonOf(t, adopted), ""})
+	wantAdoption = append(wantAdoption, sseEvent{"message", jsonOf(t, adopted), ""})
 	expect("message", jsonOf(t, adopted))
 	check.equal("number of adoption events", len(adoption), len(wantAdoption))
 	for i := range min(len(adoption), len(wantAdoption)) {

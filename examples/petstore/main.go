@@ -12,6 +12,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -45,29 +46,36 @@ func newHandler(ps *petstore, opts ...runtime.Option) http.Handler {
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	flag.Parse()
-
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatal(err)
 	}
+	// Ctrl-C shuts down gracefully.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := serve(ctx, ln, os.Stdout); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// serve serves the petstore on ln until ctx is done, after printing how to
+// try it on out.
+func serve(ctx context.Context, ln net.Listener, out io.Writer) error {
 	srv := &http.Server{}
 	// Streams end when the server shuts down, or Shutdown would wait for them.
 	srv.Handler = newHandler(newPetstore(500*time.Millisecond), runtime.EndOnShutdown(srv))
 	url := "http://" + ln.Addr().String()
-	fmt.Printf("petstore: open %s/ in a browser, or try\n"+
+	fmt.Fprintf(out, "petstore: open %s/ in a browser, or try\n"+
 		"  curl -N %s/pets/events\n"+
 		"and in another terminal\n"+
 		"  curl -H 'Content-Type: application/json' -d '{\"name\": \"Rex\", \"tag\": \"dog\"}' %s/pets\n",
 		url, url, url)
 
-	// Ctrl-C shuts down gracefully.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	go func() {
-		<-ctx.Done()
-		srv.Shutdown(context.Background())
-	}()
+	shutdown := make(chan error, 1)
+	stop := context.AfterFunc(ctx, func() { shutdown <- srv.Shutdown(context.Background()) })
 	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-		log.Fatal(err)
+		stop()
+		return err
 	}
+	return <-shutdown
 }

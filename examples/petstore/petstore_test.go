@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -354,4 +356,39 @@ func TestAdopt(t *testing.T) {
 
 	resp, body := call(t, "PUT", srv.URL+"/pets/99/adoption", petstoreapi.Adoption{Owner: owner})
 	wantStatus(t, resp, body, http.StatusNotFound, "application/problem+json")
+}
+
+// The program prints where it listens and how to try it, serves the page and
+// the API, and shuts down with a watch stream open.
+func TestServe(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &bytes.Buffer{}
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, ln, out) }()
+	url := "http://" + ln.Addr().String()
+
+	resp, body := call(t, "GET", url+"/", nil)
+	wantStatus(t, resp, body, http.StatusOK, "text/html; charset=utf-8")
+	if !bytes.Equal(body, page) {
+		t.Errorf("GET / did not serve the page")
+	}
+	watch := openStream(t, "GET", url+"/pets/events", nil, "")
+	createPet(t, url, "Rex", nil)
+	watch.next()
+
+	cancel()
+	watch.expectEnd()
+	if err := <-done; err != nil {
+		t.Errorf("serve returned %v after shutdown", err)
+	}
+	for _, want := range []string{url + "/ in a browser", "curl -N " + url + "/pets/events", url + "/pets\n"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("serve printed\n%s\nwithout %q", out, want)
+		}
+	}
 }

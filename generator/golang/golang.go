@@ -49,7 +49,7 @@ func Generate(api *model.API, cfg Config) ([]File, error) {
 		if err := f.Render(&buf); err != nil {
 			return fmt.Errorf("render %s: %w", name, err)
 		}
-		files = append(files, File{Name: name, Content: buf.Bytes()})
+		files = append(files, File{Name: name, Content: groupImports(buf.Bytes())})
 		return nil
 	}
 	if len(api.Types) > 0 {
@@ -67,4 +67,22 @@ func Generate(api *model.API, cfg Config) ([]File, error) {
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	return files, nil
+}
+
+// groupImports puts the runtime import in a group of its own after the
+// standard library's, as goimports does (jennifer writes one group).
+func groupImports(src []byte) []byte {
+	line := []byte("\t\"" + runtimePkg + "\"\n")
+	start := bytes.Index(src, []byte("import (\n"))
+	at := bytes.Index(src, line)
+	if start < 0 || at < start {
+		return src
+	}
+	end := at + bytes.Index(src[at:], []byte(")\n"))
+	out := make([]byte, 0, len(src)+1)
+	out = append(out, src[:at]...)
+	out = append(out, src[at+len(line):end]...)
+	out = append(out, '\n')
+	out = append(out, line...)
+	return append(out, src[end:]...)
 }

@@ -4,8 +4,9 @@ package petstoreapi
 
 import (
 	"context"
-	"github.com/ssegen/ssegen/runtime"
 	"net/http"
+
+	"github.com/ssegen/ssegen/runtime"
 )
 
 // Client calls the operations of Petstore 1.0.0 over HTTP: one method per

@@ -5,9 +5,10 @@ package petstoreapi
 import (
 	"context"
 	"errors"
-	"github.com/ssegen/ssegen/runtime"
 	"net/http"
 	"time"
+
+	"github.com/ssegen/ssegen/runtime"
 )
 
 // Handler is the server of Petstore 1.0.0: one method per operation. NewHandler

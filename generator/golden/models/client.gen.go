@@ -4,8 +4,9 @@ package models
 
 import (
 	"context"
-	"github.com/ssegen/ssegen/runtime"
 	"net/http"
+
+	"github.com/ssegen/ssegen/runtime"
 )
 
 // Client calls the operations of Models 2 over HTTP: one method per operation.

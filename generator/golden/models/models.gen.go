@@ -6,8 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/ssegen/ssegen/runtime"
 	"time"
+
+	"github.com/ssegen/ssegen/runtime"
 )
 
 type Circle struct {

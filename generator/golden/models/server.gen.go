@@ -5,9 +5,10 @@ package models
 import (
 	"context"
 	"errors"
-	"github.com/ssegen/ssegen/runtime"
 	"net/http"
 	"time"
+
+	"github.com/ssegen/ssegen/runtime"
 )
 
 // Handler is the server of Models 2: one method per operation. NewHandler

@@ -5,8 +5,9 @@ package params
 import (
 	"context"
 	"fmt"
-	"github.com/ssegen/ssegen/runtime"
 	"net/http"
+
+	"github.com/ssegen/ssegen/runtime"
 )
 
 // Client calls the operations of Params 1 over HTTP: one method per operation.

@@ -5,9 +5,10 @@ package params
 import (
 	"context"
 	"errors"
-	"github.com/ssegen/ssegen/runtime"
 	"net/http"
 	"time"
+
+	"github.com/ssegen/ssegen/runtime"
 )
 
 // Handler is the server of Params 1: one method per operation. NewHandler

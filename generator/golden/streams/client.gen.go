@@ -4,8 +4,9 @@ package streams
 
 import (
 	"context"
-	"github.com/ssegen/ssegen/runtime"
 	"net/http"
+
+	"github.com/ssegen/ssegen/runtime"
 )
 
 // Client calls the operations of Streams 1.0 over HTTP: one method per

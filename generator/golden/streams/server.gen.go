@@ -5,10 +5,11 @@ package streams
 import (
 	"context"
 	"errors"
-	"github.com/ssegen/ssegen/runtime"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/ssegen/ssegen/runtime"
 )
 
 // Handler is the server of Streams 1.0: one method per operation. NewHandler
