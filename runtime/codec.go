@@ -1,8 +1,11 @@
 package runtime
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 )
 
 // Codec encodes and decodes the values of one content type. The codec that
@@ -84,4 +87,40 @@ func (c rawCodec) Unmarshal(data []byte, v any) error {
 		}
 	}
 	return fmt.Errorf("runtime: %s codec cannot unmarshal into %T: want *string or *[]byte", c.contentType, v)
+}
+
+// eventBodyCodec encodes a body of content type text/event-stream that is
+// not an operation's stream, such as the event stream TGI declares for its
+// error statuses: one message event whose data is the value, as text when
+// it is a string and with the API's JSON codec otherwise.
+type eventBodyCodec struct{ o *Options }
+
+func (eventBodyCodec) ContentType() string { return "text/event-stream" }
+
+func (c eventBodyCodec) data(v any) Codec {
+	switch v.(type) {
+	case string, []byte, *string, *[]byte:
+		return Text
+	}
+	return c.o.codecs["application/json"]
+}
+
+func (c eventBodyCodec) Marshal(v any) ([]byte, error) {
+	data, err := c.data(v).Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return AppendEvent(nil, &Event{Data: data})
+}
+
+// Unmarshal decodes the data of the first event.
+func (c eventBodyCodec) Unmarshal(data []byte, v any) error {
+	ev, err := NewReader(bytes.NewReader(data)).Next()
+	if err == io.EOF {
+		return errors.New("runtime: the event stream has no event")
+	}
+	if err != nil {
+		return err
+	}
+	return c.data(v).Unmarshal(ev.Data, v)
 }

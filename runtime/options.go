@@ -98,7 +98,9 @@ func NewOptions(opts ...Option) *Options {
 
 // Codec returns the codec for contentType, a media type that may carry
 // parameters ("application/json; charset=utf-8"). A +json type without a
-// codec of its own gets the application/json codec.
+// codec of its own gets the application/json codec; text/event-stream, for
+// a response that is not an operation's stream, is one event whose data is
+// encoded with it.
 func (o *Options) Codec(contentType string) (Codec, error) {
 	if c, ok := o.codecs[contentType]; ok {
 		return c, nil
@@ -109,6 +111,9 @@ func (o *Options) Codec(contentType string) (Codec, error) {
 	}
 	if strings.HasSuffix(mt, "+json") {
 		return o.codecs["application/json"], nil
+	}
+	if mt == "text/event-stream" {
+		return eventBodyCodec{o}, nil
 	}
 	return nil, fmt.Errorf("runtime: no codec for content type %q", contentType)
 }

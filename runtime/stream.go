@@ -189,9 +189,12 @@ func (s *Stream) end(err error) {
 		s.mu.Unlock()
 		WriteProblem(s.w, http.StatusInternalServerError, "", "")
 	default:
-		s.logFailure(err)
-		if s.cfg.ErrorEvent != "" {
-			s.report(err)
+		// An error that ErrorData turns into the event's data (the
+		// operation's Fail) is the API's answer, not a server failure.
+		if s.report(err) {
+			s.o.log().Info("runtime: event stream ended with its error event", "method", s.r.Method, "path", s.r.URL.Path, "err", err)
+		} else {
+			s.logFailure(err)
 		}
 	}
 }
@@ -250,17 +253,23 @@ func (s *Stream) logFailure(err error) {
 	}
 }
 
-// report sends the ErrorEvent for err.
-func (s *Stream) report(err error) {
+// report sends the ErrorEvent for err, if the stream has one, and tells
+// whether err carried the event's data (it came from the operation's Fail).
+func (s *Stream) report(err error) (declared bool) {
+	if s.cfg.ErrorEvent == "" {
+		return false
+	}
 	contentType, v := "application/problem+json", any(problemDetails{Title: http.StatusText(http.StatusInternalServerError), Status: http.StatusInternalServerError})
 	if s.cfg.ErrorData != nil {
 		if contentType, v = s.cfg.ErrorData(err); v == nil {
-			return
+			return false
 		}
+		declared = true
 	}
 	if err := s.SendData(s.cfg.ErrorEvent, contentType, v); err != nil {
 		s.o.log().Error("runtime: cannot report event stream handler failure", "method", s.r.Method, "path", s.r.URL.Path, "err", err)
 	}
+	return declared
 }
 
 // Context returns the stream's context: the request's context, which is
@@ -319,6 +328,11 @@ type EventOption func(*Event)
 // WithEventID sets the event's ID, which a client sends back as
 // Last-Event-ID to resume after it.
 func WithEventID(id string) EventOption { return func(e *Event) { e.ID = id } }
+
+// WithEventType sets the event's type, for a stream whose API leaves event
+// names open (a payload schema without x-event-stream): the data stays that
+// of the send method.
+func WithEventType(name string) EventOption { return func(e *Event) { e.Type = name } }
 
 // WithEventRetry sets the event's reconnection delay hint.
 func WithEventRetry(d time.Duration) EventOption { return func(e *Event) { e.Retry = d } }

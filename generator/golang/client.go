@@ -131,7 +131,9 @@ func (g *gen) clientNames(op *model.Operation) *clientNames {
 		for _, ev := range op.Stream.Events {
 			cn.events[ev] = g.declare(op.Name + ev.GoName)
 		}
-		cn.unknown = g.declare(op.Name + "Unknown")
+		if !op.Stream.AnyName {
+			cn.unknown = g.declare(op.Name + "Unknown")
+		}
 		cn.decode = "decode" + op.Name
 	}
 	return cn
@@ -511,7 +513,7 @@ func (g *gen) streamCall(f *jen.File, op *model.Operation, n *opNames, cn *clien
 			kinds = append(kinds, cn.events[ev])
 		}
 	}
-	about = append(about, fmt.Sprintf("Its events are %s, or %s for an event this client does not know.", listWords(kinds), cn.unknown))
+	about = append(about, fmt.Sprintf("Its events are %s.", eventKinds(kinds, cn)))
 	if st.Resume {
 		about = append(about, "When the connection drops, the stream reconnects by itself and resumes after the last event received (Last-Event-ID).")
 	}
@@ -539,29 +541,42 @@ func (g *gen) eventTypes(f *jen.File, op *model.Operation, cn *clientNames) {
 			kinds = append(kinds, cn.events[ev])
 		}
 	}
-	addDoc(f, prose(fmt.Sprintf("%s is an event of the %s stream: %s, or %s.", cn.event, op.Name, listWords(kinds), cn.unknown)))
+	addDoc(f, prose(fmt.Sprintf("%s is an event of the %s stream: %s.", cn.event, op.Name, eventKinds(kinds, cn))))
 	f.Type().Id(cn.event).Interface(jen.Id(cn.marker).Params())
 	f.Line()
 
-	var cases []jen.Code
+	var cases, fallback []jen.Code
 	for _, ev := range st.Events {
 		name := cn.events[ev]
 		doc := fmt.Sprintf("%s is the %q event of %s (%s).", name, ev.Name, op.Name, ev.ContentType)
 		if ev == st.Error {
 			doc = fmt.Sprintf("%s is the %q event that ends a %s stream when the server fails; the stream returns it as its error (%s).", name, ev.Name, op.Name, ev.ContentType)
 		}
+		anyName := st.AnyName && ev.Name == "message"
+		var fields []jen.Code
+		values := []jen.Code{jen.Id("ID").Op(":").Id("ev").Dot("ID"), jen.Id("Data").Op(":").Id("data")}
+		if anyName {
+			doc = fmt.Sprintf("%s is a message event of %s, or an event of a name the API leaves open (%s).", name, op.Name, ev.ContentType)
+			fields = append(fields,
+				jen.Comment("// Type is the event's type: \"message\", or a name the API does not declare."),
+				jen.Id("Type").String())
+			values = append([]jen.Code{jen.Id("Type").Op(":").Id("ev").Dot("Type")}, values...)
+		}
 		addDoc(f, joinDoc(prose(doc), ev.Doc))
-		f.Type().Id(name).Struct(
+		f.Type().Id(name).Struct(append(fields,
 			jen.Comment("// ID is the event's ID: the last one the stream set, \"\" when none."),
 			jen.Id("ID").String(),
 			jen.Comment("// Data is the event's data, decoded."),
 			jen.Id("Data").Add(typeExpr(ev.Type)),
-		)
+		)...)
 		f.Line()
 		decode := jen.List(jen.Id("data"), jen.Err()).Op(":=").Add(rt("DecodeEvent")).Types(typeExpr(ev.Type)).Call(
 			jen.Id("c").Dot("rt"), jen.Id("ev"), jen.Lit(ev.ContentType))
-		value := jen.Id(name).Values(jen.Id("ID").Op(":").Id("ev").Dot("ID"), jen.Id("Data").Op(":").Id("data"))
-		if ev == st.Error {
+		value := jen.Id(name).Values(values...)
+		if anyName {
+			f.Func().Params(jen.Id(name)).Id(cn.marker).Params().Block()
+			fallback = []jen.Code{decode, jen.Return(value, jen.Err())}
+		} else if ev == st.Error {
 			f.Comment("// Error makes " + name + " the error that ends the stream.")
 			f.Func().Params(jen.Id(name)).Id("Error").Params().String().Block(
 				jen.Return(jen.Lit(fmt.Sprintf("%s: the server failed (%q event)", op.Name, ev.Name))))
@@ -577,18 +592,32 @@ func (g *gen) eventTypes(f *jen.File, op *model.Operation, cn *clientNames) {
 		f.Line()
 	}
 
-	addDoc(f, prose(fmt.Sprintf("%s is an event that %s does not declare, as received: a server may add events without breaking this client.", cn.unknown, op.Name)))
-	f.Type().Id(cn.unknown).Add(rt("Event"))
-	f.Line()
-	f.Func().Params(jen.Id(cn.unknown)).Id(cn.marker).Params().Block()
-	f.Line()
+	if cn.unknown != "" {
+		addDoc(f, prose(fmt.Sprintf("%s is an event that %s does not declare, as received: a server may add events without breaking this client.", cn.unknown, op.Name)))
+		f.Type().Id(cn.unknown).Add(rt("Event"))
+		f.Line()
+		f.Func().Params(jen.Id(cn.unknown)).Id(cn.marker).Params().Block()
+		f.Line()
+		fallback = []jen.Code{jen.Return(jen.Id(cn.unknown).Call(jen.Id("ev")), jen.Nil())}
+	}
 
+	var body []jen.Code
+	if len(cases) > 0 {
+		body = append(body, jen.Switch(jen.Id("ev").Dot("Type")).Block(cases...))
+	}
 	addDoc(f, prose(fmt.Sprintf("%s turns an event of %s into its type.", cn.decode, op.Name)))
 	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(cn.decode).Params(jen.Id("ev").Add(rt("Event"))).Params(jen.Id(cn.event), jen.Error()).Block(
-		jen.Switch(jen.Id("ev").Dot("Type")).Block(cases...),
-		jen.Return(jen.Id(cn.unknown).Call(jen.Id("ev")), jen.Nil()),
+		append(body, fallback...)...,
 	)
 	f.Line()
+}
+
+// eventKinds lists the event types of a stream for its docs.
+func eventKinds(kinds []string, cn *clientNames) string {
+	if cn.unknown == "" {
+		return listWords(kinds)
+	}
+	return listWords(kinds) + ", or " + cn.unknown + " for an event this client does not know"
 }
 
 // statusCase is the handling of one status of a response.

@@ -266,7 +266,11 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 		if wire == "message" {
 			wire = ""
 		}
-		addDoc(f, joinDoc(fmt.Sprintf("Send%s sends a %q event (%s).", ev.GoName, ev.Name, ev.ContentType), ev.Doc))
+		doc := fmt.Sprintf("Send%s sends a %q event (%s).", ev.GoName, ev.Name, ev.ContentType)
+		if st.AnyName && ev.Name == "message" {
+			doc += " The API leaves event names open: runtime.WithEventType sends it under another name."
+		}
+		addDoc(f, joinDoc(prose(doc), ev.Doc))
 		f.Func().Params(recv.Clone()).Id("Send"+ev.GoName).Params(
 			jen.Id("v").Add(typeExpr(ev.Type)), jen.Id("opts").Op("...").Add(rt("EventOption")),
 		).Error().Block(

@@ -906,6 +906,8 @@ func (b *builder) contentType(ct string, mt *openapi3.MediaType, ctx string) *Ty
 	switch {
 	case base == "application/json" || strings.HasSuffix(base, "+json"):
 		return b.typeOf(mt.Schema, ctx)
+	case base == "text/event-stream" && mt.Schema != nil && mt.Schema.Value != nil && schemaType(mt.Schema.Value) != "string":
+		return b.typeOf(mt.Schema, ctx) // the data of its one event
 	case strings.HasPrefix(base, "text/"):
 		return builtin("string")
 	case mt.Schema != nil && mt.Schema.Value != nil && schemaType(mt.Schema.Value) == "object":
@@ -956,8 +958,10 @@ func (b *builder) responses(o *Operation, op *openapi3.Operation) {
 		if o.Stream != nil && k.status == o.Stream.Status && mt == nil {
 			continue // the stream itself
 		}
-		if mt == nil && rv.Content.Get("text/event-stream") != nil && o.Stream == nil {
-			b.report(spec.Warning, rr.Origin, nil, "%s %s: the text/event-stream response is generated as a plain response; annotate the operation with x-event-stream to stream it", o.Method, o.Path)
+		if es := spec.EventStreamContent(rv.Content); mt == nil && es != nil {
+			// An event stream on another status, such as TGI's 422: one
+			// event that carries the body.
+			ct, mt = "text/event-stream", es
 		}
 		r := &Response{Status: k.status, Doc: strings.TrimSpace(deref(rv.Description))}
 		if mt != nil {
@@ -1015,6 +1019,7 @@ func (b *builder) stream(o *Operation, op *openapi3.Operation, st *spec.EventStr
 		Heartbeat: st.Heartbeat,
 		Retry:     st.Retry,
 		Resume:    st.Resume,
+		AnyName:   st.AnyName,
 	}
 	if st.End != nil {
 		s.End, s.HasEnd = *st.End, true
@@ -1043,10 +1048,8 @@ func streamStatus(op *openapi3.Operation) int {
 	if op.Responses == nil || op.Responses.Status(200) != nil {
 		return 200
 	}
-	for status := 201; status < 300; status++ {
-		if r := op.Responses.Status(status); r != nil && r.Value != nil && r.Value.Content.Get("text/event-stream") != nil {
-			return status
-		}
+	if status, mt := spec.StreamResponse(op); mt != nil {
+		return status
 	}
 	return 200
 }

@@ -172,6 +172,10 @@ type Stream struct {
 	Retry time.Duration
 	// Resume passes the client's Last-Event-ID to the handler.
 	Resume bool
+	// AnyName is set when the spec leaves event names open: an event of a
+	// name not in Events carries the data of the "message" event, which is
+	// then one of Events.
+	AnyName bool
 }
 
 // Event is one event type a stream can carry.

@@ -42,6 +42,10 @@ func (s *sources) errorf(pos Position, format string, args ...any) {
 	s.diags = append(s.diags, Diagnostic{Pos: pos, Message: fmt.Sprintf(format, args...)})
 }
 
+func (s *sources) warnf(pos Position, format string, args ...any) {
+	s.diags = append(s.diags, Diagnostic{Pos: pos, Severity: Warning, Message: fmt.Sprintf(format, args...)})
+}
+
 // read reads and parses path once; it returns nil, after recording why, when
 // the file cannot be read or parsed. from locates the reference that led
 // here, for the read error.

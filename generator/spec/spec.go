@@ -97,6 +97,10 @@ type EventStream struct {
 	Heartbeat time.Duration         // defaulted to 15s; 0 disables
 	Retry     time.Duration         // 0 when none
 	Resume    bool
+	// AnyName is set when the document leaves event names open (a stream
+	// described without x-event-stream): an event of a name not in Events
+	// carries the data of "message" events.
+	AnyName bool
 }
 
 // EventSpec is one entry of x-event-stream.events.
@@ -144,5 +148,6 @@ func (s *sources) load(path string) *Document {
 	}
 	doc := &Document{Path: path, OpenAPI: t, Streams: map[*openapi3.Operation]*EventStream{}}
 	s.resolveStreams(doc, root, annotations)
+	s.inferStreams(doc)
 	return doc
 }

@@ -105,7 +105,7 @@ func (s *sources) checkStreamResponse(a *annotation, op *openapi3.Operation) {
 	if resp == nil || resp.Value == nil {
 		return
 	}
-	mt := resp.Value.Content.Get("text/event-stream")
+	mt := EventStreamContent(resp.Value.Content)
 	if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
 		return
 	}

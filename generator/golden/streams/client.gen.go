@@ -40,7 +40,7 @@ func (c *Client) CancelJobs(ctx context.Context, req *CancelJobsRequest) (*runti
 }
 
 // CancelJobsEvent is an event of the CancelJobs stream: CancelJobsCancelled, or
-// CancelJobsUnknown.
+// CancelJobsUnknown for an event this client does not know.
 type CancelJobsEvent interface {
 	isCancelJobsEvent()
 }
@@ -89,7 +89,7 @@ func (c *Client) PatchJob(ctx context.Context, req *PatchJobRequest) (*runtime.E
 }
 
 // PatchJobEvent is an event of the PatchJob stream: PatchJobMessage, or
-// PatchJobUnknown.
+// PatchJobUnknown for an event this client does not know.
 type PatchJobEvent interface {
 	isPatchJobEvent()
 }
@@ -138,7 +138,7 @@ func (c *Client) RunJob(ctx context.Context, req *RunJobRequest) (*runtime.Event
 }
 
 // RunJobEvent is an event of the RunJob stream: RunJobProgress or RunJobResult,
-// or RunJobUnknown.
+// or RunJobUnknown for an event this client does not know.
 type RunJobEvent interface {
 	isRunJobEvent()
 }
@@ -219,7 +219,7 @@ func (c *Client) ReplaceJob(ctx context.Context, req *ReplaceJobRequest) (*runti
 }
 
 // ReplaceJobEvent is an event of the ReplaceJob stream: ReplaceJobStep, or
-// ReplaceJobUnknown.
+// ReplaceJobUnknown for an event this client does not know.
 type ReplaceJobEvent interface {
 	isReplaceJobEvent()
 }
@@ -298,7 +298,8 @@ func (WatchJob404Response) Error() string {
 }
 
 // WatchJobEvent is an event of the WatchJob stream: WatchJobDone, WatchJobLog
-// or WatchJobMessage, or WatchJobUnknown.
+// or WatchJobMessage, or WatchJobUnknown for an event this client does not
+// know.
 type WatchJobEvent interface {
 	isWatchJobEvent()
 }

@@ -1,0 +1,282 @@
+package spec
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// inferStreams describes the event stream of every operation that has a
+// text/event-stream success response but no annotation, the way APIs that
+// never heard of x-event-stream write it:
+//
+//   - OpenAPI 3.2's itemSchema: the item is the parsed event (data, event,
+//     id, retry), one event type per oneOf branch that fixes the event name;
+//   - a schema that is such an event envelope (Mistral, Together), read the
+//     same way;
+//   - any other schema: the payload of "message" events (OpenAI, TGI);
+//   - no schema at all: "message" events whose data is a string, with a
+//     warning.
+//
+// A data schema that is the single string "[DONE]" is the end sentinel.
+func (s *sources) inferStreams(doc *Document) {
+	for _, p := range slices.Sorted(maps.Keys(doc.OpenAPI.Paths.Map())) {
+		item := doc.OpenAPI.Paths.Value(p)
+		ops := item.Operations()
+		for _, method := range slices.Sorted(maps.Keys(ops)) {
+			op := ops[method]
+			if op == nil || op.Responses == nil || doc.Streams[op] != nil {
+				continue
+			}
+			status, mt := StreamResponse(op)
+			if mt == nil {
+				continue
+			}
+			where := fmt.Sprintf("%s %s: the %d text/event-stream response", method, p, status)
+			pos, _ := OriginPosition(mt.Origin)
+			if !slices.Contains(streamMethods, method) {
+				s.warnf(pos, "%s is generated as a plain response: ssegen streams %s only", where, strings.Join(streamMethods, ", "))
+				continue
+			}
+			st := s.inferStream(where, pos, mt)
+			st.Resume = hasLastEventIDParam(item, op)
+			doc.Streams[op] = st
+		}
+	}
+}
+
+// StreamResponse returns the success response of op that is an event
+// stream: the 200 response's text/event-stream content, or else that of the
+// first other 2xx status that has one; mt is nil when there is none.
+func StreamResponse(op *openapi3.Operation) (status int, mt *openapi3.MediaType) {
+	if op.Responses == nil {
+		return 0, nil
+	}
+	for status := 200; status < 300; status++ {
+		if r := op.Responses.Status(status); r != nil && r.Value != nil {
+			if mt := EventStreamContent(r.Value.Content); mt != nil {
+				return status, mt
+			}
+		}
+	}
+	return 0, nil
+}
+
+// EventStreamContent returns the text/event-stream entry of a content map,
+// nil when it has none. Unlike Content.Get it does not fall back to
+// wildcards such as */*: only a declared event stream is one.
+func EventStreamContent(c openapi3.Content) *openapi3.MediaType {
+	for _, k := range slices.Sorted(maps.Keys(c)) {
+		if mediaTypeOf(k) == "text/event-stream" {
+			return c[k]
+		}
+	}
+	return nil
+}
+
+// hasLastEventIDParam reports whether the operation declares the
+// Last-Event-ID header: an API that reads it resumes streams.
+func hasLastEventIDParam(item *openapi3.PathItem, op *openapi3.Operation) bool {
+	for _, list := range []openapi3.Parameters{item.Parameters, op.Parameters} {
+		for _, p := range list {
+			if p != nil && p.Value != nil && p.Value.In == openapi3.ParameterInHeader && strings.EqualFold(p.Value.Name, "Last-Event-ID") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inferStream reads one text/event-stream media type.
+func (s *sources) inferStream(where string, pos Position, mt *openapi3.MediaType) *EventStream {
+	st := &EventStream{Pos: pos, Events: map[string]*EventSpec{}, Heartbeat: DefaultHeartbeat}
+	switch {
+	case mt.ItemSchema != nil && mt.ItemSchema.Value != nil:
+		s.envelope(where, st, mt.ItemSchema)
+	case mt.Schema == nil || mt.Schema.Value == nil:
+		s.warnf(pos, "%s has no schema: its events are generated as \"message\" events whose data is a string", where)
+		st.Events["message"] = &EventSpec{Pos: pos, Schema: openapi3.NewStringSchema().NewRef(), ContentType: "text/plain"}
+		st.AnyName = true
+	case isEnvelope(mt.Schema):
+		s.envelope(where, st, mt.Schema)
+	default:
+		st.Events["message"] = payload(pos, mt.Schema)
+		st.AnyName = true
+	}
+	if _, ok := st.Events["error"]; ok {
+		st.Error = "error"
+	}
+	return st
+}
+
+// payload is a "message" event whose data is described by sr: a string
+// schema is text, anything else JSON.
+func payload(pos Position, sr *openapi3.SchemaRef) *EventSpec {
+	ev := &EventSpec{Pos: pos, Schema: sr, ContentType: "application/json", Description: sr.Value.Description}
+	if t := sr.Value.Type; t != nil && t.Is("string") && sr.Value.ContentMediaType == "" {
+		ev.ContentType = "text/plain"
+	}
+	return ev
+}
+
+// envelopeFields are the fields of a parsed event.
+var envelopeFields = []string{"data", "event", "id", "retry"}
+
+// isEnvelope reports whether sr describes the parsed event rather than its
+// data: an object whose properties are among data, event, id and retry
+// (including data or event), directly or in every oneOf/anyOf branch.
+func isEnvelope(sr *openapi3.SchemaRef) bool {
+	if branches := alternatives(sr.Value); len(branches) > 0 && len(sr.Value.Properties) == 0 {
+		for _, b := range branches {
+			if b.Value == nil || !isEnvelope(b) {
+				return false
+			}
+		}
+		return true
+	}
+	props := sr.Value.Properties
+	if props["data"] == nil && props["event"] == nil {
+		return false
+	}
+	for name := range props {
+		if !slices.Contains(envelopeFields, name) {
+			return false
+		}
+	}
+	return true
+}
+
+func alternatives(s *openapi3.Schema) openapi3.SchemaRefs {
+	if len(s.OneOf) > 0 {
+		return s.OneOf
+	}
+	return s.AnyOf
+}
+
+// envelope adds the events an event envelope describes to st: one per
+// branch of a oneOf/anyOf, each contributing the event names its event
+// property allows and the data its data property describes.
+func (s *sources) envelope(where string, st *EventStream, sr *openapi3.SchemaRef) {
+	branches := alternatives(sr.Value)
+	if len(branches) == 0 {
+		branches = openapi3.SchemaRefs{sr}
+	}
+	for _, b := range branches {
+		if b == nil || b.Value == nil {
+			continue
+		}
+		pos := schemaPos(b, sr)
+		props := openapi3.Schemas{}
+		maps.Copy(props, sr.Value.Properties)
+		maps.Copy(props, b.Value.Properties)
+		names, open := eventNames(props["event"])
+		st.AnyName = st.AnyName || open
+		data := props["data"]
+		if len(names) == 1 && names[0] == "message" {
+			if end, ok := sentinel(data); ok {
+				st.End = &end
+				continue
+			}
+		}
+		for _, name := range names {
+			ev := dataEvent(pos, data, name)
+			if prev, dup := st.Events[name]; dup && !sameSchema(prev.Schema, ev.Schema) {
+				s.warnf(pos, "%s: event %q is described twice; the first description is used", where, name)
+				continue
+			}
+			st.Events[name] = ev
+		}
+	}
+	if len(st.Events) == 0 && st.End == nil {
+		st.Events["message"] = &EventSpec{Pos: schemaPos(sr, nil), Schema: openapi3.NewStringSchema().NewRef(), ContentType: "text/plain"}
+	}
+}
+
+// eventNames returns the event names an envelope's event property allows:
+// its const or enum values, or "message" when it is absent or open.
+func eventNames(sr *openapi3.SchemaRef) (names []string, open bool) {
+	if sr == nil || sr.Value == nil {
+		return []string{"message"}, false
+	}
+	if c, ok := sr.Value.Const.(string); ok {
+		return []string{c}, false
+	}
+	for _, v := range sr.Value.Enum {
+		if v, ok := v.(string); ok {
+			names = append(names, v)
+		}
+	}
+	if len(names) == 0 {
+		return []string{"message"}, true
+	}
+	return names, false
+}
+
+// sentinel returns the only value a data property allows, when it is a
+// string: "[DONE]" in OpenAI-style streams.
+func sentinel(sr *openapi3.SchemaRef) (string, bool) {
+	if sr == nil || sr.Value == nil {
+		return "", false
+	}
+	if c, ok := sr.Value.Const.(string); ok {
+		return c, true
+	}
+	if len(sr.Value.Enum) == 1 {
+		c, ok := sr.Value.Enum[0].(string)
+		return c, ok
+	}
+	return "", false
+}
+
+// dataEvent describes the event named name whose data property is data.
+// Data that names its media type (contentMediaType, contentSchema) is
+// decoded as that; a string is text; any other schema is JSON. When the
+// data is a oneOf whose discriminator maps the event's name, the event
+// carries that branch.
+func dataEvent(pos Position, data *openapi3.SchemaRef, name string) *EventSpec {
+	if data == nil || data.Value == nil {
+		return &EventSpec{Pos: pos, Schema: openapi3.NewStringSchema().NewRef(), ContentType: "text/plain"}
+	}
+	d := data.Value
+	if d.ContentMediaType != "" {
+		ct := mediaTypeOf(d.ContentMediaType)
+		if ct != "application/json" && !strings.HasSuffix(ct, "+json") {
+			return &EventSpec{Pos: pos, Schema: openapi3.NewStringSchema().NewRef(), ContentType: "text/plain", Description: d.Description}
+		}
+		schema := d.ContentSchema
+		if schema == nil {
+			schema = openapi3.NewSchema().NewRef()
+		}
+		return &EventSpec{Pos: pos, Schema: schema, ContentType: ct, Description: d.Description}
+	}
+	if d.Discriminator != nil {
+		if ref, ok := d.Discriminator.Mapping[name]; ok {
+			for _, b := range alternatives(d) {
+				if b.Ref == ref.Ref && b.Value != nil {
+					return payload(pos, b)
+				}
+			}
+		}
+	}
+	return payload(pos, data)
+}
+
+func mediaTypeOf(ct string) string {
+	base, _, _ := strings.Cut(ct, ";")
+	return strings.ToLower(strings.TrimSpace(base))
+}
+
+// schemaPos locates a schema, or else its parent.
+func schemaPos(sr, parent *openapi3.SchemaRef) Position {
+	if p, ok := OriginPosition(sr.Value.Origin); ok {
+		return p
+	}
+	if parent != nil && parent.Value != nil {
+		p, _ := OriginPosition(parent.Value.Origin)
+		return p
+	}
+	return Position{}
+}
