@@ -126,7 +126,6 @@ func (g *gen) requestType(f *jen.File, op *model.Operation, n *opNames) error {
 			jen.Comment("// Last-Event-ID header): resume the stream after it; \"\" for a new stream."),
 			jen.Id(n.lastEventID).String())
 	}
-
 	addDoc(f, fmt.Sprintf("%s holds the decoded parameters of %s (%s %s).", n.request, op.Name, op.Method, op.Path))
 	f.Type().Id(n.request).Struct(fields...)
 	f.Line()
@@ -529,7 +528,6 @@ func (g *gen) serveFunc(f *jen.File, op *model.Operation, n *opNames) error {
 		if n.lastEventID != "" {
 			body = append(body, jen.Id("req").Dot(n.lastEventID).Op("=").Id("r").Dot("Header").Dot("Get").Call(jen.Lit("Last-Event-ID")))
 		}
-
 		body = append(body, rt("Serve").Call(jen.Id("w"), jen.Id("r"), jen.Id("h").Dot("opts"), jen.Op("&").Id(n.config),
 			jen.Func().Params(jen.Id("s").Op("*").Add(rt("Stream"))).Error().Block(
 				jen.Return(jen.Id("h").Dot("impl").Dot(op.Name).Call(
