@@ -181,8 +181,13 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 }
 
 // Decode reads the body of resp into v with the codec of contentType, the
-// content type the operation declares for resp's status.
+// content type the operation declares for resp's status. An event stream
+// is not read, since it may never end: Decode returns a *ResponseError for
+// it (a JSON-or-stream operation whose request asked for the stream).
 func (c *Client) Decode(resp *http.Response, contentType string, v any) error {
+	if ct := resp.Header.Get("Content-Type"); isEventStream(ct) {
+		return fmt.Errorf("runtime: %sdecode %d response: %w", requestOf(resp), resp.StatusCode, &ResponseError{StatusCode: resp.StatusCode, ContentType: ct})
+	}
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
 		return fmt.Errorf("runtime: %sread %d response: %w", requestOf(resp), resp.StatusCode, err)
@@ -236,8 +241,8 @@ func ResponseHeaders(resp *http.Response) *Params {
 const maxErrorBody = 1 << 10
 
 // ResponseError is a response the operation does not declare: a status it
-// does not list, or an event stream answered with something else than
-// text/event-stream.
+// does not list, an event stream answered with something else than
+// text/event-stream, or a plain answer that came as an event stream.
 type ResponseError struct {
 	StatusCode  int
 	ContentType string

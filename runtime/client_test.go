@@ -184,3 +184,36 @@ func TestClientDecodeError(t *testing.T) {
 		t.Errorf("got  %v\nwant %s...", err, want)
 	}
 }
+
+// TestClientDecodeEventStream checks that Decode does not wait for an
+// event stream, which may never end, but reports it as an answer the
+// operation does not declare.
+func TestClientDecodeEventStream(t *testing.T) {
+	checkLeaks(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
+		io.WriteString(w, "data: {}\n\n")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done() // until the client closes the body
+	}))
+	t.Cleanup(srv.Close)
+	c := NewClient(srv.URL, WithHTTPClient(srv.Client()))
+	req, err := c.NewRequest(context.Background(), http.MethodPost, "/chat", nil, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var p pet
+	err = c.Decode(resp, "application/json", &p)
+	var re *ResponseError
+	if !errors.As(err, &re) || re.StatusCode != http.StatusOK || re.ContentType != "text/event-stream; charset=utf-8" {
+		t.Fatalf("got %v, want a *ResponseError for the 200 event stream", err)
+	}
+	if want := "runtime: POST /chat: decode 200 response: unexpected response: 200 OK (Content-Type text/event-stream; charset=utf-8)"; err.Error() != want {
+		t.Errorf("message %q\nwant    %q", err, want)
+	}
+}

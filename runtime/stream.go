@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -131,6 +134,26 @@ func Serve(w http.ResponseWriter, r *http.Request, o *Options, cfg *StreamConfig
 	s := newStream(w, r, o, cfg)
 	defer s.recoverPanic()
 	s.end(handler(s))
+}
+
+// AcceptsEventStream reports whether r's Accept header names
+// text/event-stream with a quality above zero, as EventSource and the
+// generated clients' stream calls send it. Wildcards such as */* do not
+// count: a client that takes anything is given an operation's ordinary
+// answer, not a stream it may not read.
+func AcceptsEventStream(r *http.Request) bool {
+	for _, v := range r.Header.Values("Accept") {
+		for elem := range strings.SplitSeq(v, ",") {
+			mt, params, err := mime.ParseMediaType(elem)
+			if err != nil || mt != "text/event-stream" {
+				continue
+			}
+			if q, err := strconv.ParseFloat(params["q"], 64); err != nil || q > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // newStream returns the stream of a new request.
@@ -281,6 +304,11 @@ func (s *Stream) Context() context.Context { return s.ctx }
 // LastEventID returns the request's Last-Event-ID header: the ID of the
 // last event the client received, to resume after, or "" for a new stream.
 func (s *Stream) LastEventID() string { return s.r.Header.Get("Last-Event-ID") }
+
+// Requested reports whether the request asks for the event stream, by its
+// Accept header (see AcceptsEventStream). An operation that can also answer
+// without a stream may choose from it.
+func (s *Stream) Requested() bool { return AcceptsEventStream(s.r) }
 
 // Open commits the response headers and flushes them, with the Retry hint
 // when configured, without waiting for the first event. It does nothing

@@ -814,3 +814,29 @@ func TestServeHeartbeatsShareTimer(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+func TestAcceptsEventStream(t *testing.T) {
+	for _, tc := range []struct {
+		accept []string
+		want   bool
+	}{
+		{nil, false},
+		{[]string{"*/*"}, false}, // curl: takes anything, asks for nothing
+		{[]string{"text/*"}, false},
+		{[]string{"application/json"}, false},
+		{[]string{"text/event-stream"}, true}, // EventSource
+		{[]string{"Text/Event-Stream"}, true},
+		{[]string{"application/json, text/event-stream"}, true},
+		{[]string{"application/json", "text/event-stream;q=0.5"}, true},
+		{[]string{"text/event-stream;q=0, application/json"}, false},
+		{[]string{"text/event-stream; q=0.000"}, false},
+		{[]string{"text/event-stream-x"}, false},
+		{[]string{",;, text/event-stream"}, true},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header["Accept"] = tc.accept
+		if got := AcceptsEventStream(r); got != tc.want {
+			t.Errorf("Accept %q: %v, want %v", tc.accept, got, tc.want)
+		}
+	}
+}

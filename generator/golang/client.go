@@ -28,21 +28,6 @@ type clientNames struct {
 	decode  string                  // unexported method that decodes an event
 }
 
-// isError tells the responses the client returns as errors: 4xx, 5xx and
-// default.
-func isError(r *model.Response) bool { return r.Status == 0 || r.Status >= 400 }
-
-// successes returns op's plain responses that are not errors.
-func successes(op *model.Operation) []*model.Response {
-	var out []*model.Response
-	for _, r := range op.Responses {
-		if !isError(r) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // client renders the typed client into f. It runs after server, so that
 // the names it declares never change those of the server code.
 func (g *gen) client(f *jen.File) error {
@@ -113,7 +98,7 @@ func (g *gen) clientNames(op *model.Operation) *clientNames {
 	switch {
 	case op.Stream == nil:
 		cn.plain = op.Name
-	case len(successes(op)) > 0: // JSON-or-stream: both calls
+	case jsonOrStream(op): // both calls
 		cn.plain = op.Name + "Plain"
 		if allJSON(successes(op)) {
 			cn.plain = op.Name + "JSON"
@@ -405,7 +390,7 @@ func (g *gen) plainCall(f *jen.File, op *model.Operation, n *opNames, cn *client
 
 	var extra []string
 	if op.Stream != nil {
-		extra = append(extra, prose(fmt.Sprintf("%s asks for the plain answer (Accept: %s); %s asks for the event stream.", cn.plain, strings.Join(accept, ", "), op.Name)))
+		extra = append(extra, prose(fmt.Sprintf("%s asks for the answer without a stream (Accept: %s); %s asks for the event stream. When the API chooses from the request body (as OpenAI's stream field does), the body must not ask for the stream: an event stream answered instead is returned, unread, as a *runtime.ResponseError.", cn.plain, strings.Join(accept, ", "), op.Name)))
 	}
 	addDoc(f, callDoc(op, n, cn.plain, extra...))
 	results := []jen.Code{jen.Error()}
@@ -523,7 +508,11 @@ func (g *gen) streamCall(f *jen.File, op *model.Operation, n *opNames, cn *clien
 	if st.Error != nil {
 		about = append(about, fmt.Sprintf("A %q event ends it with %s error.", st.Error.Name, article(cn.events[st.Error])))
 	}
-	addDoc(f, callDoc(op, n, op.Name, prose(strings.Join(about, " "))))
+	var either string
+	if cn.plain != "" {
+		either = prose(fmt.Sprintf("%s asks for the event stream (Accept: text/event-stream), as EventSource does; %s asks for the answer without a stream. When the API chooses from the request body (as OpenAI's stream field does), the body must ask for the stream too: an answer that is not an event stream is returned as a *runtime.ResponseError.", op.Name, cn.plain))
+	}
+	addDoc(f, callDoc(op, n, op.Name, prose(strings.Join(about, " ")), either))
 	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(op.Name).Params(
 		jen.Id("ctx").Qual("context", "Context"), jen.Id("req").Op("*").Id(n.request),
 	).Params(jen.Op("*").Add(rt("EventStream")).Types(jen.Id(cn.event)), jen.Error()).Block(body...)

@@ -67,6 +67,9 @@ func (g *gen) handlerInterface(f *jen.File) {
 		}
 		doc := []string{prose(opDoc(op, "handles")), op.Doc}
 		switch {
+		case jsonOrStream(op):
+			doc = append(doc, prose(fmt.Sprintf("It answers with the event stream or with %s, as the request asks, by a field of its body or by its Accept header (stream.Requested): it sends events on stream until it returns (see %s), or answers with stream.Respond before the first event. ctx is done when the client goes away or the server shuts down.",
+				listWords(g.successNames(op, n)), n.stream)))
 		case op.Stream != nil:
 			doc = append(doc, prose("It sends events on stream until it returns (see "+n.stream+"); ctx is done when the client goes away or the server shuts down."))
 		case n.response == "":
@@ -140,6 +143,15 @@ func bodyType(b *model.Body) *jen.Statement {
 
 func nilable(t *model.TypeRef) bool {
 	return t.Kind == model.Pointer || t.Kind == model.Slice || t.Kind == model.Map
+}
+
+// successNames are the types of op's success responses.
+func (g *gen) successNames(op *model.Operation, n *opNames) []string {
+	var names []string
+	for _, r := range successes(op) {
+		names = append(names, n.statuses[r])
+	}
+	return names
 }
 
 // responseTypes renders op's sealed response interface and one type per
@@ -253,6 +265,9 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 		hints = append(hints, fmt.Sprintf("Clients are told to wait %s before reconnecting.", st.Retry))
 	}
 	doc = append(doc, strings.Join(hints, " "))
+	if jsonOrStream(op) {
+		doc = append(doc, fmt.Sprintf("%s can also answer without a stream: Respond with %s before the first event. Requested tells whether the client's Accept header asks for the stream.", op.Name, article(listWords(g.successNames(op, n)))))
+	}
 	addDoc(f, prose(doc...))
 	fields := []jen.Code{jen.Id("s").Op("*").Add(rt("Stream"))}
 	if n.response != "" {
@@ -294,8 +309,17 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 		)
 		f.Line()
 	}
+	if jsonOrStream(op) {
+		addDoc(f, prose("Requested reports whether the client's Accept header asks for the event stream (text/event-stream), as EventSource and the generated client's stream call do; */* does not. An API that chooses from the request body alone can ignore it."))
+		f.Func().Params(recv.Clone()).Id("Requested").Params().Bool().Block(jen.Return(jen.Id("s").Dot("s").Dot("Requested").Call()))
+		f.Line()
+	}
 	if n.response != "" {
-		addDoc(f, prose("Respond answers with r instead of the event stream, for example 404 before streaming. It returns runtime.ErrCommitted once the stream has started."))
+		what := ", for example 404 before streaming"
+		if jsonOrStream(op) {
+			what = fmt.Sprintf(": %s when the request does not ask for the stream, or an error response", article(listWords(g.successNames(op, n))))
+		}
+		addDoc(f, prose("Respond answers with r instead of the event stream"+what+". It returns runtime.ErrCommitted once the stream has started."))
 		f.Func().Params(recv.Clone()).Id("Respond").Params(jen.Id("r").Id(n.response)).Error().Block(
 			jen.List(jen.Id("status"), jen.Id("contentType"), jen.Id("body")).Op(":=").Id("r").Dot(n.respond).Call(jen.Id("s").Dot("h")),
 			jen.Return(jen.Id("s").Dot("s").Dot("Respond").Call(jen.Id("status"), jen.Id("contentType"), jen.Id("body"))),
@@ -455,7 +479,7 @@ func (g *gen) dispatchFunc(f *jen.File, ro *route) {
 			tests = append(tests, jen.Id("q").Dot("Get").Call(jen.Lit(k)).Op("==").Lit(n.query.Get(k)))
 		}
 		if streams(op) {
-			tests = append(tests, jen.Qual("strings", "Contains").Call(jen.Id("r").Dot("Header").Dot("Get").Call(jen.Lit("Accept")), jen.Lit("text/event-stream")))
+			tests = append(tests, rt("AcceptsEventStream").Call(jen.Id("r")))
 		}
 		cond := jen.Add(tests[0])
 		for _, test := range tests[1:] {

@@ -25,6 +25,124 @@ func NewClient(baseURL string, opts ...runtime.ClientOption) *Client {
 	return &Client{runtime.NewClient(baseURL, opts...)}
 }
 
+// CreateChatCompletion calls POST /chat/completions: Complete a chat, at once
+// or as a stream of chunks.
+//
+// The request's stream field chooses the answer.
+//
+// Its events are CreateChatCompletionMessage, or CreateChatCompletionUnknown
+// for an event this client does not know. The stream ends after the final
+// message "[DONE]".
+//
+// CreateChatCompletion asks for the event stream (Accept: text/event-stream),
+// as EventSource does; CreateChatCompletionJSON asks for the answer without a
+// stream. When the API chooses from the request body (as OpenAI's stream field
+// does), the body must ask for the stream too: an answer that is not an event
+// stream is returned as a *runtime.ResponseError.
+//
+// It returns a 400 answer as a CreateChatCompletion400Response error, and an
+// undeclared status as a *runtime.ResponseError.
+func (c *Client) CreateChatCompletion(ctx context.Context, req *CreateChatCompletionRequest) (*runtime.EventStream[CreateChatCompletionEvent], error) {
+	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/chat/completions", nil, "application/json", req.Body)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{
+		End:           []byte("[DONE]"),
+		ErrorResponse: c.createChatCompletionError,
+	}, c.decodeCreateChatCompletion)
+}
+
+// CreateChatCompletionJSON calls POST /chat/completions: Complete a chat, at
+// once or as a stream of chunks.
+//
+// The request's stream field chooses the answer.
+//
+// CreateChatCompletionJSON asks for the answer without a stream (Accept:
+// application/json); CreateChatCompletion asks for the event stream. When the
+// API chooses from the request body (as OpenAI's stream field does), the body
+// must not ask for the stream: an event stream answered instead is returned,
+// unread, as a *runtime.ResponseError.
+//
+// It returns a 400 answer as a CreateChatCompletion400Response error, and an
+// undeclared status as a *runtime.ResponseError.
+func (c *Client) CreateChatCompletionJSON(ctx context.Context, req *CreateChatCompletionRequest) (CreateChatCompletion200Response, error) {
+	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/chat/completions", nil, "application/json", req.Body)
+	if err != nil {
+		return CreateChatCompletion200Response{}, err
+	}
+	r.Header.Set("Accept", "application/json")
+	resp, err := c.rt.Do(r)
+	if err != nil {
+		return CreateChatCompletion200Response{}, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == 200 {
+		var out CreateChatCompletion200Response
+		if err := c.rt.Decode(resp, "application/json", &out.Body); err != nil {
+			return CreateChatCompletion200Response{}, err
+		}
+		return out, nil
+	}
+	return CreateChatCompletion200Response{}, c.createChatCompletionError(resp)
+}
+
+// createChatCompletionError returns the error for an answer of
+// CreateChatCompletion that is not a success: a declared error response, or a
+// *runtime.ResponseError.
+func (c *Client) createChatCompletionError(resp *http.Response) error {
+	if resp.StatusCode == 400 {
+		var e CreateChatCompletion400Response
+		if err := c.rt.Decode(resp, "application/problem+json", &e.Body); err != nil {
+			return err
+		}
+		return e
+	}
+	return runtime.UnexpectedResponse(resp)
+}
+
+// Error makes CreateChatCompletion400Response the error the client returns for
+// a 400 answer.
+func (CreateChatCompletion400Response) Error() string {
+	return "CreateChatCompletion: 400 Bad Request"
+}
+
+// CreateChatCompletionEvent is an event of the CreateChatCompletion stream:
+// CreateChatCompletionMessage, or CreateChatCompletionUnknown.
+type CreateChatCompletionEvent interface {
+	isCreateChatCompletionEvent()
+}
+
+// CreateChatCompletionMessage is the "message" event of CreateChatCompletion
+// (application/json).
+//
+// The next piece of the completion.
+type CreateChatCompletionMessage struct {
+	// ID is the event's ID: the last one the stream set, "" when none.
+	ID string
+	// Data is the event's data, decoded.
+	Data ChatChunk
+}
+
+func (CreateChatCompletionMessage) isCreateChatCompletionEvent() {}
+
+// CreateChatCompletionUnknown is an event that CreateChatCompletion does not
+// declare, as received: a server may add events without breaking this client.
+type CreateChatCompletionUnknown runtime.Event
+
+func (CreateChatCompletionUnknown) isCreateChatCompletionEvent() {}
+
+// decodeCreateChatCompletion turns an event of CreateChatCompletion into its
+// type.
+func (c *Client) decodeCreateChatCompletion(ev runtime.Event) (CreateChatCompletionEvent, error) {
+	switch ev.Type {
+	case "message":
+		data, err := runtime.DecodeEvent[ChatChunk](c.rt, ev, "application/json")
+		return CreateChatCompletionMessage{ID: ev.ID, Data: data}, err
+	}
+	return CreateChatCompletionUnknown(ev), nil
+}
+
 // CancelJobs calls DELETE /jobs: Cancel every job, one event per cancelled job.
 //
 // Its events are CancelJobsCancelled, or CancelJobsUnknown for an event this

@@ -2,6 +2,43 @@
 
 package streams
 
+type ChatChunk struct {
+	ID      string                 `json:"id"`
+	Choices []ChatChunkChoicesItem `json:"choices"`
+}
+
+type ChatChunkChoicesItem struct {
+	Index int32                     `json:"index"`
+	Delta ChatChunkChoicesItemDelta `json:"delta"`
+}
+
+type ChatChunkChoicesItemDelta struct {
+	Role    *string `json:"role,omitempty"`
+	Content *string `json:"content,omitempty"`
+}
+
+type ChatCompletion struct {
+	ID      string                      `json:"id"`
+	Choices []ChatCompletionChoicesItem `json:"choices"`
+}
+
+type ChatCompletionChoicesItem struct {
+	Index   int32       `json:"index"`
+	Message ChatMessage `json:"message"`
+}
+
+type ChatMessage struct {
+	Role    string `json:"role"`
+	Content string `json:"content"`
+}
+
+type ChatRequest struct {
+	Model    string        `json:"model"`
+	Messages []ChatMessage `json:"messages"`
+	// Stream the completion as chunks instead of answering it whole.
+	Stream *bool `json:"stream,omitempty"`
+}
+
 type JobSpec struct {
 	Name  string `json:"name"`
 	Steps int32  `json:"steps"`

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/ssegen/ssegen/runtime"
@@ -22,6 +21,18 @@ import (
 // 501. A streaming operation's method sends events on its stream until it
 // returns; its stream type tells how errors end the stream.
 type Handler interface {
+	// CreateChatCompletion handles POST /chat/completions: Complete a chat, at once
+	// or as a stream of chunks.
+	//
+	// The request's stream field chooses the answer.
+	//
+	// It answers with the event stream or with CreateChatCompletion200Response, as
+	// the request asks, by a field of its body or by its Accept header
+	// (stream.Requested): it sends events on stream until it returns (see
+	// CreateChatCompletionStream), or answers with stream.Respond before the first
+	// event. ctx is done when the client goes away or the server shuts down.
+	CreateChatCompletion(ctx context.Context, req *CreateChatCompletionRequest, stream *CreateChatCompletionStream) error
+
 	// CancelJobs handles DELETE /jobs: Cancel every job, one event per cancelled
 	// job.
 	//
@@ -58,6 +69,104 @@ type Handler interface {
 	// GetJobProgress handles GET /jobs/{jobId}/events#json: The job's progress now,
 	// for clients that do not accept a stream.
 	GetJobProgress(ctx context.Context, req *GetJobProgressRequest) (GetJobProgressResponse, error)
+}
+
+// CreateChatCompletionRequest holds the decoded parameters of CreateChatCompletion (POST /chat/completions).
+type CreateChatCompletionRequest struct {
+	// Body is the request body (application/json).
+	Body ChatRequest
+}
+
+// CreateChatCompletionResponse is a response of CreateChatCompletion: one of
+// CreateChatCompletion200Response or CreateChatCompletion400Response.
+// CreateChatCompletionStream.Respond sends it instead of the event stream.
+type CreateChatCompletionResponse interface {
+	// createChatCompletionResponse sets the response headers on h and returns the status and body.
+	createChatCompletionResponse(h http.Header) (status int, contentType string, body any)
+}
+
+// CreateChatCompletion200Response is the 200 response of CreateChatCompletion.
+//
+// The completion, or a stream of its chunks.
+type CreateChatCompletion200Response struct {
+	// Body is sent as application/json.
+	Body ChatCompletion
+}
+
+func (r CreateChatCompletion200Response) createChatCompletionResponse(http.Header) (int, string, any) {
+	return 200, "application/json", r.Body
+}
+
+// CreateChatCompletion400Response is the 400 response of CreateChatCompletion.
+//
+// The request is invalid.
+type CreateChatCompletion400Response struct {
+	// Body is sent as application/problem+json.
+	Body Problem
+}
+
+func (r CreateChatCompletion400Response) createChatCompletionResponse(http.Header) (int, string, any) {
+	return 400, "application/problem+json", r.Body
+}
+
+// CreateChatCompletionStream sends the events of CreateChatCompletion (POST
+// /chat/completions). Its methods are safe for concurrent use; they fail once
+// the stream ended: the client went away, the server shuts down, or the handler
+// returned.
+//
+// When the handler returns nil, a final message "[DONE]" ends the stream. Any
+// other error, or a panic, is logged: before the first event it is answered
+// with 500 (application/problem+json), after it the stream just ends, so
+// internal details never reach the client.
+//
+// A comment is sent after 15s without events to keep the connection alive.
+//
+// CreateChatCompletion can also answer without a stream: Respond with a
+// CreateChatCompletion200Response before the first event. Requested tells
+// whether the client's Accept header asks for the stream.
+type CreateChatCompletionStream struct {
+	s *runtime.Stream
+	h http.Header // for Respond
+}
+
+// SendMessage sends a "message" event (application/json).
+//
+// The next piece of the completion.
+func (s *CreateChatCompletionStream) SendMessage(v ChatChunk, opts ...runtime.EventOption) error {
+	return s.s.SendData("", "application/json", v, opts...)
+}
+
+// Open sends the response headers now, before the first event.
+func (s *CreateChatCompletionStream) Open() error {
+	return s.s.Open()
+}
+
+// Batch calls fn and writes the events it sends at once, with one flush.
+func (s *CreateChatCompletionStream) Batch(fn func() error) error {
+	return s.s.Batch(fn)
+}
+
+// Requested reports whether the client's Accept header asks for the event
+// stream (text/event-stream), as EventSource and the generated client's stream
+// call do; */* does not. An API that chooses from the request body alone can
+// ignore it.
+func (s *CreateChatCompletionStream) Requested() bool {
+	return s.s.Requested()
+}
+
+// Respond answers with r instead of the event stream: a
+// CreateChatCompletion200Response when the request does not ask for the stream,
+// or an error response. It returns runtime.ErrCommitted once the stream has
+// started.
+func (s *CreateChatCompletionStream) Respond(r CreateChatCompletionResponse) error {
+	status, contentType, body := r.createChatCompletionResponse(s.h)
+	return s.s.Respond(status, contentType, body)
+}
+
+var createChatCompletionStream = runtime.StreamConfig{
+	DataContentType: "application/json",
+	Heartbeat:       15 * time.Second,
+	End:             []byte("[DONE]"),
 }
 
 // CancelJobsRequest holds the decoded parameters of CancelJobs (DELETE /jobs).
@@ -370,6 +479,10 @@ func (r GetJobProgress200Response) getJobProgressResponse(http.Header) (int, str
 // break the build.
 type UnimplementedHandler struct{}
 
+func (UnimplementedHandler) CreateChatCompletion(_ context.Context, _ *CreateChatCompletionRequest, stream *CreateChatCompletionStream) error {
+	return runtime.NotImplemented(stream.s)
+}
+
 func (UnimplementedHandler) CancelJobs(_ context.Context, _ *CancelJobsRequest, stream *CancelJobsStream) error {
 	return runtime.NotImplemented(stream.s)
 }
@@ -412,6 +525,7 @@ func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
 	mux.HandleFunc("DELETE /jobs", h.serveCancelJobs)
 	mux.HandleFunc("GET /jobs/{jobId}/events", h.routeGetJobProgress)
 	mux.HandleFunc("PATCH /jobs", h.servePatchJob)
+	mux.HandleFunc("POST /chat/completions", h.serveCreateChatCompletion)
 	mux.HandleFunc("POST /jobs", h.serveRunJob)
 	mux.HandleFunc("PUT /jobs", h.serveReplaceJob)
 	return mux
@@ -424,11 +538,23 @@ type handler struct {
 
 // routeGetJobProgress serves WatchJob or GetJobProgress, told apart by their query or Accept header.
 func (h *handler) routeGetJobProgress(w http.ResponseWriter, r *http.Request) {
-	if strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+	if runtime.AcceptsEventStream(r) {
 		h.serveWatchJob(w, r)
 		return
 	}
 	h.serveGetJobProgress(w, r)
+}
+
+func (h *handler) serveCreateChatCompletion(w http.ResponseWriter, r *http.Request) {
+	var req CreateChatCompletionRequest
+	p := runtime.NewParams(r)
+	runtime.Body(p, h.opts, "application/json", &req.Body)
+	if p.Failed(w) {
+		return
+	}
+	runtime.Serve(w, r, h.opts, &createChatCompletionStream, func(s *runtime.Stream) error {
+		return h.impl.CreateChatCompletion(s.Context(), &req, &CreateChatCompletionStream{s, w.Header()})
+	})
 }
 
 func (h *handler) serveCancelJobs(w http.ResponseWriter, r *http.Request) {

@@ -370,3 +370,60 @@ func TestClientOtherMethods(t *testing.T) {
 		t.Errorf("CancelJobs: %#v, %v", evs, err)
 	}
 }
+
+// TestClientCreateChatCompletion calls the JSON-or-stream operation both
+// ways against the generated server, whose handler (in streams_test.go)
+// chooses from the body's stream field, and without it from Accept.
+func TestClientCreateChatCompletion(t *testing.T) {
+	c := newClient(t, streams.NewHandler(&server{}))
+	ctx := context.Background()
+	chat := func(model, text string, stream *bool) *streams.CreateChatCompletionRequest {
+		return &streams.CreateChatCompletionRequest{Body: streams.ChatRequest{
+			Model: model, Messages: []streams.ChatMessage{{Role: "user", Content: text}}, Stream: stream,
+		}}
+	}
+
+	// The JSON call asks for JSON with its Accept header.
+	got, err := c.CreateChatCompletionJSON(ctx, chat("echo", "hello there", nil))
+	want := streams.ChatCompletion{ID: "echo", Choices: []streams.ChatCompletionChoicesItem{{Message: streams.ChatMessage{Role: "assistant", Content: "hello there"}}}}
+	if err != nil || !reflect.DeepEqual(got.Body, want) {
+		t.Errorf("JSON: %#v, %v", got, err)
+	}
+
+	// The stream call asks for the stream with its Accept header, and the
+	// body can ask too, as OpenAI's clients do.
+	chunk := func(word string) streams.CreateChatCompletionEvent {
+		return streams.CreateChatCompletionMessage{Data: streams.ChatChunk{ID: "echo", Choices: []streams.ChatChunkChoicesItem{{Delta: streams.ChatChunkChoicesItemDelta{Content: &word}}}}}
+	}
+	for _, stream := range []*bool{nil, ptrTo(true)} {
+		s, err := c.CreateChatCompletion(ctx, chat("echo", "hello there", stream))
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs, err := collect(s) // ends normally at "[DONE]"
+		if want := []streams.CreateChatCompletionEvent{chunk("hello"), chunk("there")}; err != nil || !reflect.DeepEqual(evs, want) {
+			t.Errorf("stream %v: %#v, %v", stream, evs, err)
+		}
+	}
+
+	// A body that contradicts the call gets the other answer: an error that
+	// says what came, and the JSON call does not wait for the stream to end.
+	var unexpected *runtime.ResponseError
+	_, err = c.CreateChatCompletion(ctx, chat("echo", "hi", ptrTo(false)))
+	if !errors.As(err, &unexpected) || unexpected.StatusCode != http.StatusOK || unexpected.ContentType != "application/json" {
+		t.Errorf("stream call answered with JSON: %v", err)
+	}
+	_, err = c.CreateChatCompletionJSON(ctx, chat("echo", "wait", ptrTo(true)))
+	if !errors.As(err, &unexpected) || unexpected.StatusCode != http.StatusOK || unexpected.ContentType != "text/event-stream" {
+		t.Errorf("JSON call answered with a stream: %v", err)
+	}
+
+	// Declared errors are typed, both ways.
+	var bad streams.CreateChatCompletion400Response
+	if _, err := c.CreateChatCompletionJSON(ctx, chat("gpt", "hi", nil)); !errors.As(err, &bad) || bad.Body.Title != "no model gpt" {
+		t.Errorf("JSON call, unknown model: %#v", err)
+	}
+	if _, err := c.CreateChatCompletion(ctx, chat("gpt", "hi", nil)); !errors.As(err, &bad) || bad.Body.Title != "no model gpt" {
+		t.Errorf("stream call, unknown model: %#v", err)
+	}
+}

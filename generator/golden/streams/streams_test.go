@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -113,6 +114,41 @@ func (s *server) CancelJobs(ctx context.Context, req *streams.CancelJobsRequest,
 		if err := stream.SendCancelled(streams.Result{Name: name}); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// CreateChatCompletion echoes the last message, whole or word by word: the
+// body's stream field chooses, as with OpenAI, and without it the Accept
+// header. The stream of a "wait" message stays open until the client goes.
+func (s *server) CreateChatCompletion(ctx context.Context, req *streams.CreateChatCompletionRequest, stream *streams.CreateChatCompletionStream) error {
+	s.calls.Add(1)
+	if req.Body.Model != "echo" {
+		return stream.Respond(streams.CreateChatCompletion400Response{Body: streams.Problem{Title: "no model " + req.Body.Model}})
+	}
+	var text string
+	if n := len(req.Body.Messages); n > 0 {
+		text = req.Body.Messages[n-1].Content
+	}
+	streaming := stream.Requested()
+	if req.Body.Stream != nil {
+		streaming = *req.Body.Stream
+	}
+	if !streaming {
+		return stream.Respond(streams.CreateChatCompletion200Response{Body: streams.ChatCompletion{
+			ID:      "echo",
+			Choices: []streams.ChatCompletionChoicesItem{{Message: streams.ChatMessage{Role: "assistant", Content: text}}},
+		}})
+	}
+	for _, word := range strings.Fields(text) {
+		chunk := streams.ChatChunk{ID: "echo", Choices: []streams.ChatChunkChoicesItem{{Delta: streams.ChatChunkChoicesItemDelta{Content: &word}}}}
+		if err := stream.SendMessage(chunk); err != nil {
+			return err
+		}
+	}
+	if text == "wait" {
+		<-ctx.Done()
+		return ctx.Err()
 	}
 	return nil
 }
@@ -320,6 +356,66 @@ func TestCancelJobs(t *testing.T) {
 	want := []string{`cancelled {"name":"a"}`, `cancelled {"name":"b"}`}
 	if got := eventStrings(events); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("events %q, want %q", got, want)
+	}
+}
+
+// TestCreateChatCompletion checks that one operation answers JSON or a
+// stream, as the handler chooses from the request's stream field or, without
+// it, from the Accept header.
+func TestCreateChatCompletion(t *testing.T) {
+	impl, url := start(t)
+	const hello = `{"model":"echo","messages":[{"role":"user","content":"hello there"}]`
+	completion := `{"id":"echo","choices":[{"index":0,"message":{"role":"assistant","content":"hello there"}}]}`
+	chunks := []string{
+		`message {"id":"echo","choices":[{"index":0,"delta":{"content":"hello"}}]}`,
+		`message {"id":"echo","choices":[{"index":0,"delta":{"content":"there"}}]}`,
+		"message [DONE]",
+	}
+	for _, tc := range []struct {
+		name, body, accept string
+		stream             bool
+	}{
+		{"no Accept", hello + "}", "", false},
+		{"any type", hello + "}", "*/*", false},
+		{"EventSource", hello + "}", "text/event-stream", true},
+		{"either", hello + "}", "application/json, text/event-stream", true},
+		{"stream refused", hello + "}", "text/event-stream;q=0, application/json", false},
+		{"stream field", hello + `,"stream":true}`, "application/json", true},
+		{"stream field false", hello + `,"stream":false}`, "text/event-stream", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := goldentest.Request{Method: "POST", URL: url + "/chat/completions", Body: tc.body, Header: http.Header{}}
+			if tc.accept != "" {
+				req.Header.Set("Accept", tc.accept)
+			}
+			if tc.stream {
+				events, _, _ := goldentest.Stream(t, req)
+				if got := eventStrings(events); strings.Join(got, "\n") != strings.Join(chunks, "\n") {
+					t.Errorf("events\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(chunks, "\n"))
+				}
+				return
+			}
+			resp := goldentest.Do(t, req)
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" || string(body) != completion {
+				t.Errorf("got %d %s %s\nwant 200 application/json %s", resp.StatusCode, resp.Header.Get("Content-Type"), body, completion)
+			}
+		})
+	}
+
+	resp := goldentest.Do(t, goldentest.Request{Method: "POST", URL: url + "/chat/completions", Body: `{"model":"gpt","messages":[]}`, Header: http.Header{"Accept": {"text/event-stream"}}})
+	var p streams.Problem
+	goldentest.JSON(t, resp, http.StatusBadRequest, &p)
+	if p.Title != "no model gpt" {
+		t.Errorf("problem %+v", p)
+	}
+	calls := impl.calls.Load()
+	resp = goldentest.Do(t, goldentest.Request{Method: "POST", URL: url + "/chat/completions", Body: `{"model":"echo","messages":"hi"}`})
+	if detail := goldentest.Problem(t, resp, http.StatusBadRequest); !strings.Contains(detail, "ChatRequest.messages") {
+		t.Errorf("detail %q does not name the messages", detail)
+	}
+	if impl.calls.Load() != calls {
+		t.Error("handler called for an invalid request")
 	}
 }
 
