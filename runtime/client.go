@@ -182,10 +182,11 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 
 // Decode reads the body of resp into v with the codec of contentType, the
 // content type the operation declares for resp's status. An event stream
-// is not read, since it may never end: Decode returns a *ResponseError for
-// it (a JSON-or-stream operation whose request asked for the stream).
+// where the operation declares another body is not read, since it may
+// never end: Decode returns a *ResponseError for it (a JSON-or-stream
+// operation whose request asked for the stream).
 func (c *Client) Decode(resp *http.Response, contentType string, v any) error {
-	if ct := resp.Header.Get("Content-Type"); isEventStream(ct) {
+	if ct := resp.Header.Get("Content-Type"); isEventStream(ct) && !isEventStream(contentType) {
 		return fmt.Errorf("runtime: %sdecode %d response: %w", requestOf(resp), resp.StatusCode, &ResponseError{StatusCode: resp.StatusCode, ContentType: ct})
 	}
 	data, err := io.ReadAll(resp.Body)

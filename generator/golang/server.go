@@ -193,7 +193,11 @@ func (g *gen) responseTypes(f *jen.File, op *model.Operation, n *opNames) error 
 		body := jen.Nil()
 		contentType := ""
 		if r.Type != nil {
-			fields = append(fields, jen.Comment("// Body is sent as "+r.ContentType+"."), jen.Id("Body").Add(typeExpr(r.Type)))
+			doc := "// Body is sent as " + r.ContentType + "."
+			if r.ContentType == "text/event-stream" {
+				doc = "// Body is sent as the data of one event (text/event-stream)."
+			}
+			fields = append(fields, jen.Comment(doc), jen.Id("Body").Add(typeExpr(r.Type)))
 			body = jen.Id("r").Dot("Body")
 			contentType = r.ContentType
 		}

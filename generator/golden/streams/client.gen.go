@@ -108,7 +108,8 @@ func (CreateChatCompletion400Response) Error() string {
 }
 
 // CreateChatCompletionEvent is an event of the CreateChatCompletion stream:
-// CreateChatCompletionMessage, or CreateChatCompletionUnknown.
+// CreateChatCompletionMessage, or CreateChatCompletionUnknown for an event this
+// client does not know.
 type CreateChatCompletionEvent interface {
 	isCreateChatCompletionEvent()
 }

@@ -82,6 +82,12 @@ func (c *Client) decodeComplete(ev runtime.Event) (CompleteEvent, error) {
 // client does not know. When the connection drops, the stream reconnects by
 // itself and resumes after the last event received (Last-Event-ID).
 //
+// StartConversation asks for the event stream (Accept: text/event-stream), as
+// EventSource does; StartConversationJSON asks for the answer without a stream.
+// When the API chooses from the request body (as OpenAI's stream field does),
+// the body must ask for the stream too: an answer that is not an event stream
+// is returned as a *runtime.ResponseError.
+//
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) StartConversation(ctx context.Context, req *StartConversationRequest) (*runtime.EventStream[StartConversationEvent], error) {
 	var args runtime.Args
@@ -100,8 +106,11 @@ func (c *Client) StartConversation(ctx context.Context, req *StartConversationRe
 // StartConversationJSON calls POST /conversations: An event envelope whose
 // event enum names the data's discriminator values (Mistral).
 //
-// StartConversationJSON asks for the plain answer (Accept: application/json);
-// StartConversation asks for the event stream.
+// StartConversationJSON asks for the answer without a stream (Accept:
+// application/json); StartConversation asks for the event stream. When the API
+// chooses from the request body (as OpenAI's stream field does), the body must
+// not ask for the stream: an event stream answered instead is returned, unread,
+// as a *runtime.ResponseError.
 //
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) StartConversationJSON(ctx context.Context, req *StartConversationRequest) (StartConversation200Response, error) {

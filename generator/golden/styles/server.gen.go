@@ -31,8 +31,11 @@ type Handler interface {
 	// StartConversation handles POST /conversations: An event envelope whose event
 	// enum names the data's discriminator values (Mistral).
 	//
-	// It sends events on stream until it returns (see StartConversationStream); ctx
-	// is done when the client goes away or the server shuts down.
+	// It answers with the event stream or with StartConversation200Response, as the
+	// request asks, by a field of its body or by its Accept header
+	// (stream.Requested): it sends events on stream until it returns (see
+	// StartConversationStream), or answers with stream.Respond before the first
+	// event. ctx is done when the client goes away or the server shuts down.
 	StartConversation(ctx context.Context, req *StartConversationRequest, stream *StartConversationStream) error
 
 	// Feed handles GET /feed: An envelope whose event name is open.
@@ -142,6 +145,10 @@ func (r StartConversation200Response) startConversationResponse(http.Header) (in
 // details never reach the client.
 //
 // A comment is sent after 15s without events to keep the connection alive.
+//
+// StartConversation can also answer without a stream: Respond with a
+// StartConversation200Response before the first event. Requested tells whether
+// the client's Accept header asks for the stream.
 type StartConversationStream struct {
 	s *runtime.Stream
 	h http.Header // for Respond
@@ -172,8 +179,18 @@ func (s *StartConversationStream) Batch(fn func() error) error {
 	return s.s.Batch(fn)
 }
 
-// Respond answers with r instead of the event stream, for example 404 before
-// streaming. It returns runtime.ErrCommitted once the stream has started.
+// Requested reports whether the client's Accept header asks for the event
+// stream (text/event-stream), as EventSource and the generated client's stream
+// call do; */* does not. An API that chooses from the request body alone can
+// ignore it.
+func (s *StartConversationStream) Requested() bool {
+	return s.s.Requested()
+}
+
+// Respond answers with r instead of the event stream: a
+// StartConversation200Response when the request does not ask for the stream, or
+// an error response. It returns runtime.ErrCommitted once the stream has
+// started.
 func (s *StartConversationStream) Respond(r StartConversationResponse) error {
 	status, contentType, body := r.startConversationResponse(s.h)
 	return s.s.Respond(status, contentType, body)
@@ -240,7 +257,7 @@ type GenerateStreamResponse interface {
 //
 // Input validation error.
 type GenerateStream422Response struct {
-	// Body is sent as text/event-stream.
+	// Body is sent as the data of one event (text/event-stream).
 	Body Problem
 }
 
