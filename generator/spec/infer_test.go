@@ -1,0 +1,192 @@
+package spec
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestInferStreams checks how streams described without x-event-stream are
+// read: which operations stream, their events (name=content type), end
+// sentinel, resumption, open names, and the warnings.
+func TestInferStreams(t *testing.T) {
+	cases := []struct {
+		name      string
+		responses string // the operation's responses, indented by 8
+		extra     string // more of the operation (parameters, x-event-stream)
+		method    string // default get
+		want      string // "events | end | resume anyName", "" for no stream
+		warnings  []string
+	}{
+		{
+			name:      "payload schema",
+			responses: "'200':\n  description: ok\n  content:\n    text/event-stream:\n      schema: {$ref: '#/components/schemas/Pet'}",
+			want:      "message=application/json | - | anyName",
+		},
+		{
+			name:      "string payload",
+			responses: "'200':\n  description: ok\n  content:\n    text/event-stream:\n      schema: {type: string}",
+			want:      "message=text/plain | - | anyName",
+		},
+		{
+			name:      "no schema",
+			responses: "'200':\n  description: ok\n  content:\n    text/event-stream: {}",
+			want:      "message=text/plain | - | anyName",
+			warnings:  []string{`api.yaml:10:13: warning: GET /events: the 200 text/event-stream response has no schema: its events are generated as "message" events whose data is a string`},
+		},
+		{
+			name: "envelope with a const name and a sentinel branch",
+			responses: `'200':
+  description: ok
+  content:
+    text/event-stream:
+      schema:
+        oneOf:
+          - properties: {event: {const: pet}, data: {$ref: '#/components/schemas/Pet'}, id: {type: string}}
+          - properties: {data: {type: string, enum: ['[DONE]']}}`,
+			want: "pet=application/json | [DONE] |",
+		},
+		{
+			name: "envelope with an open name",
+			responses: `'200':
+  description: ok
+  content:
+    text/event-stream:
+      schema:
+        properties: {event: {type: string}, data: {$ref: '#/components/schemas/Pet'}}`,
+			want: "message=application/json | - | anyName",
+		},
+		{
+			name: "an object that is not an envelope is the payload",
+			responses: `'200':
+  description: ok
+  content:
+    text/event-stream:
+      schema:
+        properties: {data: {type: string}, timestamp: {type: string}}`,
+			want: "message=application/json | - | anyName",
+		},
+		{
+			name: "contentMediaType other than JSON is text",
+			responses: `'200':
+  description: ok
+  content:
+    text/event-stream:
+      itemSchema:
+        properties: {event: {enum: [a, b]}, data: {contentMediaType: text/csv}}`,
+			want: "a=text/plain b=text/plain | - |",
+		},
+		{
+			name: "an event described twice",
+			responses: `'200':
+  description: ok
+  content:
+    text/event-stream:
+      itemSchema:
+        oneOf:
+          - properties: {event: {const: a}, data: {$ref: '#/components/schemas/Pet'}}
+          - properties: {event: {const: a}, data: {type: string}}`,
+			want:     "a=application/json | - |",
+			warnings: []string{`api.yaml:14:21: warning: GET /events: the 200 text/event-stream response: event "a" is described twice; the first description is used`},
+		},
+		{
+			name:      "Last-Event-ID parameter resumes",
+			extra:     "parameters:\n  - {name: last-event-id, in: header, schema: {type: string}}",
+			responses: "'200':\n  description: ok\n  content:\n    text/event-stream:\n      schema: {$ref: '#/components/schemas/Pet'}",
+			want:      "message=application/json | - | resume anyName",
+		},
+		{
+			name:      "a 201 stream",
+			responses: "'201':\n  description: ok\n  content:\n    text/event-stream:\n      schema: {$ref: '#/components/schemas/Pet'}",
+			want:      "message=application/json | - | anyName",
+		},
+		{
+			name:      "wildcards are not streams",
+			responses: "'200':\n  description: ok\n  content:\n    '*/*':\n      schema: {$ref: '#/components/schemas/Pet'}\n    text/*: {}",
+		},
+		{
+			name:      "error statuses alone are not streams",
+			responses: "'200':\n  description: ok\n'422':\n  description: bad\n  content:\n    text/event-stream: {}",
+		},
+		{
+			name:      "the annotation wins",
+			extra:     "x-event-stream:\n  events:\n    note: {schema: {type: string}, contentType: text/plain}",
+			responses: "'200':\n  description: ok\n  content:\n    text/event-stream:\n      schema: {properties: {event: {const: other}, data: {type: string}}}",
+			want:      "note=text/plain | - |",
+		},
+		{
+			name:      "a method that does not stream",
+			method:    "options",
+			responses: "'200':\n  description: ok\n  content:\n    text/event-stream: {}",
+			warnings:  []string{`api.yaml:10:13: warning: OPTIONS /events: the 200 text/event-stream response is generated as a plain response: ssegen streams GET, POST, PUT, PATCH, DELETE only`},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			method := tc.method
+			if method == "" {
+				method = "get"
+			}
+			doc := "openapi: 3.2.0\ninfo: {title: T, version: '1'}\npaths:\n  /events:\n    " + method + ":\n" +
+				indent(tc.extra, 6) + "      responses:\n" + indent(tc.responses, 8) +
+				"components:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        name: {type: string}\n"
+			dir := t.TempDir()
+			path := filepath.Join(dir, "api.yaml")
+			if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			d, diags := Load(path)
+			if d == nil || diags.HasErrors() {
+				t.Fatalf("%v\n%s", diags, doc)
+			}
+			var warnings []string
+			for _, w := range diags {
+				if !strings.Contains(w.Message, "must define exactly all path parameters") {
+					warnings = append(warnings, strings.ReplaceAll(w.String(), dir+string(filepath.Separator), ""))
+				}
+			}
+			if !slices.Equal(warnings, tc.warnings) {
+				t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(warnings, "\n"), strings.Join(tc.warnings, "\n"))
+			}
+			got := ""
+			for _, st := range d.Streams {
+				got = describe(st)
+			}
+			if got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func indent(s string, n int) string {
+	if s == "" {
+		return ""
+	}
+	pad := strings.Repeat(" ", n)
+	return pad + strings.ReplaceAll(s, "\n", "\n"+pad) + "\n"
+}
+
+// describe summarizes st as "events | end | flags".
+func describe(st *EventStream) string {
+	var events []string
+	for _, name := range slices.Sorted(maps.Keys(st.Events)) {
+		events = append(events, name+"="+st.Events[name].ContentType)
+	}
+	end := "-"
+	if st.End != nil {
+		end = *st.End
+	}
+	var flags []string
+	if st.Resume {
+		flags = append(flags, "resume")
+	}
+	if st.AnyName {
+		flags = append(flags, "anyName")
+	}
+	return strings.TrimSpace(fmt.Sprintf("%s | %s | %s", strings.Join(events, " "), end, strings.Join(flags, " ")))
+}
