@@ -4,9 +4,11 @@ go 1.25.0
 
 require github.com/getkin/kin-openapi v0.153.0
 
-require go.uber.org/goleak v1.3.0
-
-require github.com/dave/jennifer v1.7.1 // indirect
+require (
+	github.com/dave/jennifer v1.7.1
+	github.com/go-chi/chi/v5 v5.5.0
+	go.uber.org/goleak v1.3.0
+)
 
 require (
 	github.com/chromedp/cdproto v0.159.0 // indirect

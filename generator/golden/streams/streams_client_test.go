@@ -134,11 +134,16 @@ func (s *clientServer) CancelJobs(_ context.Context, _ *streams.CancelJobsReques
 // newClient serves h and returns a generated client of it; the test fails
 // if a goroutine outlives it.
 func newClient(t *testing.T, h http.Handler) *streams.Client {
+	return newClientAt(t, h, "")
+}
+
+// newClientAt is newClient for an API served under prefix.
+func newClientAt(t *testing.T, h http.Handler, prefix string) *streams.Client {
 	ignore := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
-	return streams.NewClient(ts.URL, runtime.WithHTTPClient(ts.Client()))
+	return streams.NewClient(ts.URL+prefix, runtime.WithHTTPClient(ts.Client()))
 }
 
 func newServer() (*clientServer, http.Handler) {
