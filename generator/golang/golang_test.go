@@ -64,7 +64,7 @@ func TestGenerateErrors(t *testing.T) {
 
 func TestGenerateNames(t *testing.T) {
 	api := &model.API{
-		Types: []*model.Type{{Name: "GetRequest", Kind: model.Named, Underlying: str}},
+		Types: []*model.Type{{Name: "GetRequest", Kind: model.Named, Underlying: str}, {Name: "GetHTTPResponse", Kind: model.Named, Underlying: str}},
 		Operations: []*model.Operation{
 			op("Get", "GET", "/items/{item-id}/{item_id}/", pathP("item-id"), pathP("item_id")),
 		},
@@ -75,8 +75,9 @@ func TestGenerateNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		`runtime.Scalar(p, runtime.Query("q"), &req.Q, runtime.ParseJSON)`,  // values without a text form are JSON
-		`type GetRequest2 struct {`,                                         // the schema keeps its name
+		`runtime.Scalar(p, runtime.Query("q"), &req.Q, runtime.ParseJSON)`, // values without a text form are JSON
+		`type GetHTTPRequest struct {`,                                     // the schema keeps its name
+		`type GetResponse interface {`,
 		`mux.HandleFunc("GET /items/{item_id}/{item_id_}/{$}", h.serveGet)`, // wildcards are identifiers; a trailing slash matches only itself
 		`runtime.Path("item-id").Wildcard("item_id")`,
 		`runtime.Path("item_id").Wildcard("item_id_")`,

@@ -143,7 +143,7 @@ var wildcardName = regexp.MustCompile(`\{[^}$]+\}`)
 func (g *gen) opNames(op *model.Operation) (*opNames, error) {
 	base := unexported(op.Name)
 	n := &opNames{
-		request:   g.declare(op.Name + "Request"),
+		request:   g.declare(op.Name+"Request", op.Name+"HTTPRequest"),
 		statuses:  map[*model.Response]string{},
 		serve:     "serve" + op.Name,
 		respond:   base + "Response",
@@ -152,7 +152,7 @@ func (g *gen) opNames(op *model.Operation) (*opNames, error) {
 		wildcards: map[string]string{},
 	}
 	if len(op.Responses) > 0 {
-		n.response = g.declare(op.Name + "Response")
+		n.response = g.declare(op.Name+"Response", op.Name+"HTTPResponse")
 		for _, r := range op.Responses {
 			status := "Default"
 			if r.Status != 0 {

@@ -57,9 +57,18 @@ func newFile(pkg string) *jen.File {
 	return f
 }
 
-// declare reserves a package-level identifier derived from base, adding a
-// number when a model type or an earlier declaration has taken it.
-func (g *gen) declare(base string) string {
+// declare reserves a package-level identifier: base, or when a model type
+// or an earlier declaration has taken it the first free alternative, or
+// else base with a number.
+func (g *gen) declare(base string, alternatives ...string) string {
+	for _, alt := range alternatives {
+		if !g.names[base] {
+			break
+		}
+		if !g.names[alt] {
+			base = alt
+		}
+	}
 	name := base
 	for i := 2; g.names[name]; i++ {
 		name = fmt.Sprintf("%s%d", base, i)
