@@ -790,6 +790,8 @@ func (b *builder) operation(p, method string, item *openapi3.PathItem, op *opena
 				Required:    rb.Required,
 				Doc:         strings.TrimSpace(rb.Description),
 			}
+		} else if es := spec.EventStreamContent(rb.Content); es != nil {
+			b.report(spec.Warning, es.Origin, nil, "%s %s: the request body is an event stream, which ssegen does not generate (it streams responses): the operation is generated without its body", o.Method, o.Path)
 		}
 	}
 	if st := b.doc.Streams[op]; st != nil {
