@@ -137,7 +137,9 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, args *Args
 		u += "?" + query
 	}
 	var r io.Reader
-	if contentType != "" {
+	if rd, ok := body.(io.Reader); ok {
+		r = rd // a streamed body, such as EventBody's
+	} else if contentType != "" {
 		codec, err := c.options.Codec(contentType)
 		if err != nil {
 			return nil, fmt.Errorf("runtime: %s %s: request body: %w", method, path, err)
@@ -210,21 +212,20 @@ func requestOf(resp *http.Response) string {
 // Unmarshal decodes data (a response body or an event's data) into v with
 // the codec of contentType.
 func (c *Client) Unmarshal(contentType string, data []byte, v any) error {
-	codec, err := c.options.Codec(contentType)
-	if err != nil {
-		return err
-	}
-	if err := codec.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("%s: %w", contentType, err)
-	}
-	return nil
+	return c.options.Unmarshal(contentType, data, v)
+}
+
+// An Unmarshaler decodes data of a content type: a Client, or the Options
+// of a handler.
+type Unmarshaler interface {
+	Unmarshal(contentType string, data []byte, v any) error
 }
 
 // DecodeEvent decodes the data of ev into a T with the codec of
 // contentType, the content type the operation declares for the event.
-func DecodeEvent[T any](c *Client, ev Event, contentType string) (T, error) {
+func DecodeEvent[T any](u Unmarshaler, ev Event, contentType string) (T, error) {
 	var v T
-	if err := c.Unmarshal(contentType, ev.Data, &v); err != nil {
+	if err := u.Unmarshal(contentType, ev.Data, &v); err != nil {
 		return v, fmt.Errorf("runtime: decode %q event: %w", ev.Type, err)
 	}
 	return v, nil

@@ -118,6 +118,32 @@ func (o *Options) Codec(contentType string) (Codec, error) {
 	return nil, fmt.Errorf("runtime: no codec for content type %q", contentType)
 }
 
+// Unmarshal decodes data into v with the codec of contentType.
+func (o *Options) Unmarshal(contentType string, data []byte, v any) error {
+	codec, err := o.Codec(contentType)
+	if err != nil {
+		return err
+	}
+	if err := codec.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("%s: %w", contentType, err)
+	}
+	return nil
+}
+
+// eventData encodes v as the data of an event of eventType with the codec
+// of contentType.
+func (o *Options) eventData(eventType, contentType string, v any) ([]byte, error) {
+	codec, err := o.Codec(contentType)
+	if err != nil {
+		return nil, err
+	}
+	data, err := codec.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: encode %s event as %s: %w", eventTypeName(eventType), contentType, err)
+	}
+	return data, nil
+}
+
 // log returns the logger to use.
 func (o *Options) log() *slog.Logger {
 	if o.logger != nil {

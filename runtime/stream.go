@@ -372,13 +372,9 @@ func (s *Stream) SendData(eventType, contentType string, v any, opts ...EventOpt
 	if contentType == "" {
 		contentType = s.cfg.DataContentType
 	}
-	codec, err := s.o.Codec(contentType)
+	data, err := s.o.eventData(eventType, contentType, v)
 	if err != nil {
 		return err
-	}
-	data, err := codec.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("runtime: encode %s event as %s: %w", eventTypeName(eventType), contentType, err)
 	}
 	e := Event{Type: eventType, Data: data}
 	for _, opt := range opts {

@@ -790,12 +790,18 @@ func (b *builder) operation(p, method string, item *openapi3.PathItem, op *opena
 				Required:    rb.Required,
 				Doc:         strings.TrimSpace(rb.Description),
 			}
-		} else if es := spec.EventStreamContent(rb.Content); es != nil {
-			b.report(spec.Warning, es.Origin, nil, "%s %s: the request body is an event stream, which ssegen does not generate (it streams responses): the operation is generated without its body", o.Method, o.Path)
+		} else if st := b.doc.BodyStreams[op]; st != nil {
+			o.Body = &Body{
+				ContentType: "text/event-stream",
+				Stream:      b.stream(st, o.Name+"Body"),
+				Required:    rb.Required,
+				Doc:         strings.TrimSpace(rb.Description),
+			}
 		}
 	}
 	if st := b.doc.Streams[op]; st != nil {
-		o.Stream = b.stream(o, op, st)
+		o.Stream = b.stream(st, o.Name)
+		o.Stream.Status = streamStatus(op)
 	}
 	b.responses(o, op)
 	return o
@@ -1014,10 +1020,10 @@ func deref(s *string) string {
 	return *s
 }
 
-// stream builds an operation's Stream from its annotation.
-func (b *builder) stream(o *Operation, op *openapi3.Operation, st *spec.EventStream) *Stream {
+// stream builds a Stream from its description; inline event schemas are
+// named after ctx.
+func (b *builder) stream(st *spec.EventStream, ctx string) *Stream {
 	s := &Stream{
-		Status:    streamStatus(op),
 		Heartbeat: st.Heartbeat,
 		Retry:     st.Retry,
 		Resume:    st.Resume,
@@ -1034,7 +1040,7 @@ func (b *builder) stream(o *Operation, op *openapi3.Operation, st *spec.EventStr
 		if ev.ContentType == "text/plain" {
 			e.Type = builtin("string")
 		} else {
-			e.Type = b.typeOf(ev.Schema, o.Name+goName+"Event")
+			e.Type = b.typeOf(ev.Schema, ctx+goName+"Event")
 		}
 		s.Events = append(s.Events, e)
 		if name == st.Error {

@@ -140,10 +140,13 @@ type Param struct {
 
 // Body is a request body.
 type Body struct {
-	ContentType string   // application/json, a +json type, text/plain, ...
-	Type        *TypeRef // model of the body
-	Required    bool
-	Doc         string
+	ContentType string   // application/json, a +json type, text/plain, ..., text/event-stream
+	Type        *TypeRef // model of the body; nil for an event stream
+	// Stream describes the events of a text/event-stream body, which a
+	// client streams to the server; its Status is 0.
+	Stream   *Stream
+	Required bool
+	Doc      string
 }
 
 // Response is one declared non-stream response.

@@ -22,13 +22,21 @@ import (
 //     warning.
 //
 // A data schema that is the single string "[DONE]" is the end sentinel.
+// A request body that is only an event stream is read the same way.
 func (s *sources) inferStreams(doc *Document) {
 	for _, p := range slices.Sorted(maps.Keys(doc.OpenAPI.Paths.Map())) {
 		item := doc.OpenAPI.Paths.Value(p)
 		ops := item.Operations()
 		for _, method := range slices.Sorted(maps.Keys(ops)) {
 			op := ops[method]
-			if op == nil || op.Responses == nil || doc.Streams[op] != nil {
+			if op == nil {
+				continue
+			}
+			if mt := eventStreamBody(op); mt != nil {
+				pos, _ := OriginPosition(mt.Origin)
+				doc.BodyStreams[op] = s.inferStream(fmt.Sprintf("%s %s: the text/event-stream request body", method, p), pos, mt)
+			}
+			if doc.Streams[op] != nil {
 				continue
 			}
 			status, mt := StreamResponse(op)
@@ -46,6 +54,15 @@ func (s *sources) inferStreams(doc *Document) {
 			doc.Streams[op] = st
 		}
 	}
+}
+
+// eventStreamBody returns the text/event-stream content of op's request
+// body when the body offers nothing else.
+func eventStreamBody(op *openapi3.Operation) *openapi3.MediaType {
+	if op.RequestBody == nil || op.RequestBody.Value == nil || len(op.RequestBody.Value.Content) != 1 {
+		return nil
+	}
+	return EventStreamContent(op.RequestBody.Value.Content)
 }
 
 // StreamResponse returns the success response of op that is an event

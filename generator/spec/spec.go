@@ -84,8 +84,12 @@ func (ds Diagnostics) Sorted() Diagnostics {
 type Document struct {
 	Path    string
 	OpenAPI *openapi3.T
-	// Streams holds the x-event-stream annotation of every operation that has one.
+	// Streams holds the event stream of every operation that answers with
+	// one: its x-event-stream annotation, or what its responses describe.
 	Streams map[*openapi3.Operation]*EventStream
+	// BodyStreams holds the event stream of every operation whose request
+	// body is one: a client streaming events to the server.
+	BodyStreams map[*openapi3.Operation]*EventStream
 }
 
 // EventStream is a parsed, validated x-event-stream annotation.
@@ -146,7 +150,7 @@ func (s *sources) load(path string) *Document {
 	if t == nil {
 		return nil
 	}
-	doc := &Document{Path: path, OpenAPI: t, Streams: map[*openapi3.Operation]*EventStream{}}
+	doc := &Document{Path: path, OpenAPI: t, Streams: map[*openapi3.Operation]*EventStream{}, BodyStreams: map[*openapi3.Operation]*EventStream{}}
 	s.resolveStreams(doc, root, annotations)
 	s.inferStreams(doc)
 	return doc
