@@ -91,7 +91,7 @@ type builder struct {
 	doc   *spec.Document
 	diags spec.Diagnostics
 
-	typeNames namespace // Go type names in use
+	typeNames namespace // package-level Go names in use: types and enum constants
 	opNames   namespace // operation names in use
 
 	// compNames holds the reserved Go name of every component schema, and
@@ -574,7 +574,6 @@ func (b *builder) enum(t *Type, s *openapi3.Schema) {
 	default:
 		t.Underlying = b.expr(s, t.Name)
 	}
-	names := namespace{}
 	for _, v := range scalarEnum(s) {
 		val, word, ok := enumValue(v, typ)
 		if !ok {
@@ -584,7 +583,8 @@ func (b *builder) enum(t *Type, s *openapi3.Schema) {
 		if n, isNum := val.(float64); isNum && typ == "integer" {
 			val = int64(n)
 		}
-		t.Values = append(t.Values, &EnumValue{Name: names.claim(t.Name + enumWord(word)), Value: val})
+		// Constants and types share the package's namespace.
+		t.Values = append(t.Values, &EnumValue{Name: b.typeNames.claim(t.Name + enumWord(word)), Value: val})
 	}
 }
 
