@@ -323,6 +323,50 @@ paths:
 			},
 		},
 		{
+			// As in Mistral's document: a Pydantic schema pasted in with its
+			// $defs, whose "#/$defs/..." then name the document's root.
+			name: "$defs of an enclosing schema",
+			files: map[string]string{"api.yaml": `openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  role: {$ref: '#/$defs/Role'}
+                  scoped: {$ref: '#/$defs/Scoped'}
+                  gone: {$ref: '#/$defs/Gone'}
+                  other: {$ref: '#/$defs/Other'}
+                $defs:
+                  Role: {type: string}
+                  Inner:
+                    $id: https://example.com/inner
+                    properties:
+                      x: {$ref: '#/$defs/Scoped'}
+                    $defs:
+                      Scoped: {type: string}
+components:
+  schemas:
+    Other:
+      properties:
+        y: {$ref: '#/$defs/Role'}
+`},
+			want: []string{
+				`api.yaml:14:32: $ref "#/$defs/Role" does not resolve: the document has no "$defs"; an enclosing schema's $defs (line 18) has it, but "#" is the root of the document: move the definitions to components/schemas`,
+				`api.yaml:15:34: $ref "#/$defs/Scoped" does not resolve: the document has no "$defs"`,
+				`api.yaml:16:32: $ref "#/$defs/Gone" does not resolve: the document has no "$defs"`,
+				`api.yaml:17:33: $ref "#/$defs/Other" does not resolve: the document has no "$defs"`,
+				`api.yaml:23:33: $ref "#/$defs/Scoped" does not resolve: the document has no "$defs"; the $defs at line 24 has it, in the scope of $id "https://example.com/inner", which ssegen does not support: move the definitions to components/schemas`,
+				`api.yaml:30:19: $ref "#/$defs/Role" does not resolve: the document has no "$defs"`,
+			},
+		},
+		{
 			name: "JSON document",
 			root: "api.json",
 			files: map[string]string{"api.json": `{
