@@ -55,8 +55,20 @@ func Build(doc *spec.Document) (*API, spec.Diagnostics) {
 			ops := item.Operations()
 			for _, m := range slices.Sorted(maps.Keys(ops)) {
 				api.Operations = append(api.Operations, b.operation(p, strings.ToUpper(m), item, ops[m]))
+				b.skipCallbacks(p, strings.ToUpper(m), ops[m])
 			}
 		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(t.Webhooks)) {
+		item := t.Webhooks[name]
+		if item == nil {
+			continue
+		}
+		o, at := item.Origin, []string(nil)
+		if _, ok := spec.OriginPosition(o); !ok {
+			o, at = t.Origin, []string{"webhooks"} // a $ref: kin-openapi records no origin
+		}
+		b.report(spec.Warning, o, at, "webhook %q is skipped: ssegen generates the operations the API serves, not the requests it sends", name)
 	}
 	slices.SortFunc(api.Operations, func(a, b *Operation) int {
 		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Method, b.Method))
@@ -764,6 +776,16 @@ func tags(d *openapi3.Discriminator, prop string, br *openapi3.SchemaRef) []stri
 		return []string{path.Base(frag)}
 	}
 	return nil
+}
+
+// skipCallbacks warns that op's callbacks, requests the API sends, are
+// not generated.
+func (b *builder) skipCallbacks(p, method string, op *openapi3.Operation) {
+	for _, name := range slices.Sorted(maps.Keys(op.Callbacks)) {
+		if cb := op.Callbacks[name]; cb != nil && cb.Value != nil {
+			b.report(spec.Warning, cb.Value.Origin, nil, "%s %s: callback %q is skipped: ssegen generates the operations the API serves, not the requests it sends", method, p, name)
+		}
+	}
 }
 
 // operation builds one operation.
