@@ -169,6 +169,22 @@ heartbeat: 9999999999h`)},
 			want: []string{`api.yaml:9:7: x-event-stream is not allowed on a HEAD operation: event streams are served for GET, POST, PUT, PATCH, DELETE`},
 		},
 		{
+			name: "method of additionalOperations that cannot stream",
+			files: map[string]string{"api.yaml": `openapi: 3.2.0
+info: {title: T, version: '1'}
+paths:
+  /items:
+    additionalOperations:
+      SUBSCRIBE:
+        x-event-stream:
+          events:
+            message: {schema: {type: string}}
+        responses:
+          '200': {description: ok}
+`},
+			want: []string{`api.yaml:7:9: x-event-stream is not allowed on a SUBSCRIBE operation: event streams are served for GET, POST, PUT, PATCH, DELETE`},
+		},
+		{
 			name: "text/event-stream schema contradicts the events",
 			files: map[string]string{"api.yaml": strings.Replace(withStream(`events:
   message: {schema: {$ref: '#/components/schemas/Pet'}}
