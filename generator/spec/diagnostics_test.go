@@ -339,6 +339,29 @@ paths:
 			},
 		},
 		{
+			// As in LangGraph's document: a schema declared among the responses.
+			name: "component in another section",
+			files: map[string]string{"api.yaml": `openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Interrupt'}
+components:
+  responses:
+    Interrupt:
+      description: not a schema
+  schemas:
+    Other: {type: string}
+`},
+			want: []string{`api.yaml:11:30: $ref "#/components/schemas/Interrupt" does not resolve: #/components/schemas has no "Interrupt" (#/components/responses has one)`},
+		},
+		{
 			// As in Mistral's document: a Pydantic schema pasted in with its
 			// $defs, whose "#/$defs/..." then name the document's root.
 			name: "$defs of an enclosing schema",

@@ -247,7 +247,7 @@ func (s *sources) follow(f *file, refNode *yaml.Node, ref string) (refTarget, bo
 		case filePart != "":
 			where = filePart + where
 		}
-		s.errorf(at, "$ref %q does not resolve: %s has no %q%s", ref, where, nextToken(fragment, resolved), s.scopeHint(filePart, fragment))
+		s.errorf(at, "$ref %q does not resolve: %s has no %q%s%s", ref, where, nextToken(fragment, resolved), s.scopeHint(filePart, fragment), componentHint(target.root, fragment))
 		return refTarget{}, false
 	}
 	return refTarget{file: target, node: n, ptr: fragment}, true
@@ -274,6 +274,30 @@ func (s *sources) scopeHint(filePart, fragment string) string {
 		return fmt.Sprintf(`; an enclosing schema's $defs (line %d) has it, but "#" is the root of the document: move the definitions to components/schemas`, k.Line)
 	}
 	return ""
+}
+
+// componentHint names the other sections of components that have the
+// component a "#/components/section/Name" misses, as a schema declared
+// among the responses.
+func componentHint(root *yaml.Node, fragment string) string {
+	rest, ok := strings.CutPrefix(fragment, "/components/")
+	section, name, _ := strings.Cut(rest, "/")
+	if !ok || name == "" || strings.Contains(name, "/") {
+		return ""
+	}
+	name = strings.ReplaceAll(strings.ReplaceAll(name, "~1", "/"), "~0", "~")
+	var has []string
+	if c := value(root, "components"); c != nil && c.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(c.Content); i += 2 {
+			if other := c.Content[i].Value; other != section && value(c.Content[i+1], name) != nil {
+				has = append(has, "#/components/"+escapeToken(other))
+			}
+		}
+	}
+	if len(has) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%s has one)", strings.Join(has, " and "))
 }
 
 // nextToken returns the pointer token after the resolved prefix.
