@@ -60,8 +60,7 @@ func TestCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
-	goRun := func(dir string, args ...string) {
+	goRun := func(dir string, env []string, args ...string) {
 		t.Helper()
 		cmd := exec.Command(goCmd, args...)
 		cmd.Dir, cmd.Env = dir, env
@@ -71,7 +70,7 @@ func TestCorpus(t *testing.T) {
 	}
 
 	bin := filepath.Join(t.TempDir(), "ssegen")
-	goRun(".", "build", "-o", bin, ".")
+	goRun(".", os.Environ(), "build", "-o", bin, ".")
 	// One module holds a package per document, so that one go vet
 	// compiles them all.
 	mod := t.TempDir()
@@ -128,7 +127,7 @@ func TestCorpus(t *testing.T) {
 	if t.Failed() {
 		return
 	}
-	goRun(mod, "vet", "./...")
+	goRun(mod, append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local"), "vet", "./...")
 }
 
 // corpusDocuments lists the OpenAPI documents in dir, largest first so
