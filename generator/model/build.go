@@ -215,7 +215,7 @@ func (b *builder) inline(s *openapi3.Schema, ctx string) *TypeRef {
 	if single := allOfAlias(s); single != nil {
 		return b.typeOf(single, ctx)
 	}
-	if v, ok := nullableVariant(s); ok {
+	if v, _, ok := soleVariant(s); ok {
 		return b.typeOf(v, ctx)
 	}
 	switch classify(s) {
@@ -301,28 +301,36 @@ func nullable(s *openapi3.Schema) bool {
 	if s.Nullable || (s.Type != nil && s.Type.IncludesNull()) {
 		return true
 	}
-	if _, ok := nullableVariant(s); ok {
+	if _, null, ok := soleVariant(s); ok && null {
 		return true
 	}
 	return slices.Contains(s.Enum, nil)
 }
 
-// nullableVariant recognizes `oneOf: [X, {type: "null"}]` (or anyOf), the
-// 3.1 way to write a nullable reference, and returns X.
-func nullableVariant(s *openapi3.Schema) (*openapi3.SchemaRef, bool) {
+// soleVariant returns the one branch of a oneOf (or anyOf) that is not
+// {type: "null"}, when the schema is nothing more: the 3.1 way to write a
+// nullable reference, `oneOf: [X, {type: "null"}]`, or a lone branch that
+// a $ref is wrapped in to carry a description or nullable, as Stripe
+// writes. null reports whether a null branch is there.
+func soleVariant(s *openapi3.Schema) (v *openapi3.SchemaRef, null, ok bool) {
 	branches := s.OneOf
 	if len(branches) == 0 {
 		branches = s.AnyOf
 	}
-	if len(branches) != 2 || len(s.Properties) > 0 {
-		return nil, false
+	if len(s.Properties) > 0 {
+		return nil, false, false
 	}
-	for i, br := range branches {
-		if br.Value != nil && br.Value.Type != nil && br.Value.Type.Is("null") {
-			return branches[1-i], true
+	for _, br := range branches {
+		switch {
+		case br.Value != nil && br.Value.Type != nil && br.Value.Type.Is("null"):
+			null = true
+		case v != nil:
+			return nil, false, false
+		default:
+			v = br
 		}
 	}
-	return nil, false
+	return v, null, v != nil
 }
 
 // allOfAlias returns the single allOf branch of a schema that only wraps
@@ -339,7 +347,7 @@ func allOfAlias(s *openapi3.Schema) *openapi3.SchemaRef {
 func classify(s *openapi3.Schema) Kind {
 	switch {
 	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
-		if _, ok := nullableVariant(s); ok {
+		if _, _, ok := soleVariant(s); ok {
 			return Named
 		}
 		return Union
@@ -389,7 +397,7 @@ func (b *builder) declare(s *openapi3.Schema, name string, component bool) *Type
 		// A component that only renames another: `type A = B` would do,
 		// but the model has no aliases; reuse B.
 		other = single
-	} else if v, ok := nullableVariant(s); ok && kind == Named {
+	} else if v, _, ok := soleVariant(s); ok && kind == Named {
 		other = v // nullable is the field's business
 	}
 	if other != nil {

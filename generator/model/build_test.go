@@ -614,3 +614,53 @@ components:
 		t.Errorf("constants: %s, want %s", got, want)
 	}
 }
+
+// TestLoneVariant checks that a oneOf or anyOf with a single branch, as
+// Stripe wraps a $ref to describe it, is that branch, not a union.
+func TestLoneVariant(t *testing.T) {
+	const doc = `openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /account:
+    get:
+      operationId: getAccount
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/account'}
+components:
+  schemas:
+    account:
+      type: object
+      properties:
+        business_profile:
+          anyOf:
+            - $ref: '#/components/schemas/business_profile'
+          description: Business information about the account.
+          nullable: true
+        settings:
+          oneOf:
+            - $ref: '#/components/schemas/business_profile'
+        either:
+          anyOf:
+            - $ref: '#/components/schemas/business_profile'
+            - type: string
+    business_profile:
+      type: object
+      properties:
+        name: {type: string}
+`
+	api, diags := buildText(t, doc)
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	if got, want := typeNames(api), "Account AccountEither BusinessProfile"; got != want {
+		t.Errorf("types: %s, want %s", got, want)
+	}
+	want := "BusinessProfile business_profile *BusinessProfile nullable\nSettings settings *BusinessProfile\nEither either *AccountEither\n"
+	if got := fieldsOf(typeNamed(t, api, "Account")); got != want {
+		t.Errorf("Account:\n%s\nwant:\n%s", got, want)
+	}
+}
