@@ -39,9 +39,11 @@ type Param struct {
 	in       ParamIn
 	name     string
 	wildcard string
-	style    Style
-	explode  bool
-	required bool
+	// prefix and suffix surround a path parameter inside its segment.
+	prefix, suffix string
+	style          Style
+	explode        bool
+	required       bool
 }
 
 // Path describes the path parameter name (style simple, no explode,
@@ -81,6 +83,15 @@ func (p Param) Required() Param {
 // parameters whose name is not a Go identifier.
 func (p Param) Wildcard(name string) Param {
 	p.wildcard = name
+	return p
+}
+
+// Within returns p for a path parameter written inside a path segment, as
+// {name} in /files/{name}.json: the ServeMux wildcard matches the whole
+// segment, and the value is what lies between prefix and suffix. A request
+// whose segment lacks them is for another path: Failed answers it 404.
+func (p Param) Within(prefix, suffix string) Param {
+	p.prefix, p.suffix = prefix, suffix
 	return p
 }
 
@@ -126,6 +137,7 @@ type Params struct {
 	query       url.Values
 	errs        []error
 	unsupported bool // the body has a content type the operation does not take
+	notFound    bool // a path segment lacks the text around its parameter
 }
 
 // NewParams starts decoding the parameters of r.
@@ -140,14 +152,17 @@ func (p *Params) Err() error {
 
 // Failed reports whether any problem was recorded; if so it answers with an
 // application/problem+json document that names every offending parameter:
-// 415 for a body of the wrong content type, 400 otherwise.
+// 404 for a path that only looks like the operation's (see Within), 415
+// for a body of the wrong content type, 400 otherwise.
 func (p *Params) Failed(w http.ResponseWriter) bool {
-	if len(p.errs) == 0 {
+	switch {
+	case p.notFound:
+		WriteProblem(w, http.StatusNotFound, "", "")
+	case len(p.errs) == 0:
 		return false
-	}
-	if p.unsupported {
+	case p.unsupported:
 		WriteProblem(w, http.StatusUnsupportedMediaType, "", p.Err().Error())
-	} else {
+	default:
 		WriteProblem(w, http.StatusBadRequest, "Invalid request", p.Err().Error())
 	}
 	return true
@@ -348,6 +363,15 @@ func (p *Params) raw(spec Param) (string, bool) {
 	switch spec.in {
 	case InPath:
 		v := p.r.PathValue(spec.wildcard)
+		if spec.prefix != "" || spec.suffix != "" {
+			inner, hasPrefix := strings.CutPrefix(v, spec.prefix)
+			inner, hasSuffix := strings.CutSuffix(inner, spec.suffix)
+			if !hasPrefix || !hasSuffix {
+				p.notFound = true
+				return "", false
+			}
+			v = inner
+		}
 		return v, v != "" || spec.style == StyleSimple
 	case InQuery:
 		vs, ok := p.queryValues()[spec.name]

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -398,5 +399,48 @@ func TestWriteDataWithoutBody(t *testing.T) {
 	w := httptest.NewRecorder()
 	if err := WriteData(w, NewOptions(), http.StatusNotFound, "", nil); err != nil || w.Code != 404 || w.Body.Len() != 0 || w.Header().Get("Content-Type") != "" {
 		t.Errorf("got %d %q %v, %v", w.Code, w.Body, w.Header(), err)
+	}
+}
+
+// TestWithin serves /files/{name}.json, a parameter inside a segment,
+// through a ServeMux wildcard for the whole segment.
+func TestWithin(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /files/{name}", func(w http.ResponseWriter, r *http.Request) {
+		p := NewParams(r)
+		var name string
+		Scalar(p, Path("name").Within("f-", ".json"), &name, ParseString)
+		if p.Failed(w) {
+			return
+		}
+		io.WriteString(w, name)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	for path, want := range map[string]string{
+		"/files/f-report.json":   "200 report",
+		"/files/f-a%2Fb.json":    "200 a/b",
+		"/files/f-.json":         "200 ",
+		"/files/report.json":     "404",
+		"/files/f-report.xml":    "404",
+		"/files/f-.jso":          "404",
+		"/files/f-report.json.x": "404",
+	} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strconv.Itoa(resp.StatusCode)
+		if resp.StatusCode == http.StatusOK {
+			got += " " + string(body)
+		}
+		if got != want {
+			t.Errorf("GET %s: %s, want %s", path, got, want)
+		}
 	}
 }

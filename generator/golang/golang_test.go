@@ -41,8 +41,12 @@ func TestGenerateErrors(t *testing.T) {
 		api  *model.API
 		want string
 	}{
-		{"partial segment", &model.API{Operations: []*model.Operation{op("Get", "GET", "/files/{name}.json", pathP("name"))}},
-			`operation Get (GET /files/{name}.json): path segment "{name}.json": a path parameter must be a whole segment to be routed by http.ServeMux`},
+		{"two parameters in a segment", &model.API{Operations: []*model.Operation{op("Get", "GET", "/files/{name}.{ext}", pathP("name"), pathP("ext"))}},
+			`operation Get (GET /files/{name}.{ext}): path segment "{name}.{ext}": a segment holds at most one path parameter {name}, which http.ServeMux routes with the whole segment`},
+		{"unclosed parameter", &model.API{Operations: []*model.Operation{op("Get", "GET", "/files/{name", pathP("name"))}},
+			`operation Get (GET /files/{name): path segment "{name": a segment holds at most one path parameter {name}, which http.ServeMux routes with the whole segment`},
+		{"parameter inside a segment, same route", &model.API{Operations: []*model.Operation{op("A", "GET", "/a/{x}.json", pathP("x")), op("B", "GET", "/a/{y}", pathP("y"))}},
+			`operations A (GET /a/{x}.json) and B (GET /a/{y}) have the same route`},
 		{"same route", &model.API{Operations: []*model.Operation{op("A", "GET", "/a/{x}", pathP("x")), op("B", "GET", "/a/{y}", pathP("y"))}},
 			`operations A (GET /a/{x}) and B (GET /a/{y}) have the same route`},
 		{"fixed name", &model.API{Types: []*model.Type{{Name: "Handler", Kind: model.Named, Underlying: str}}},

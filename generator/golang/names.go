@@ -25,7 +25,10 @@ type opNames struct {
 	serve, respond, config, failure string
 	// wildcards maps path parameter names to their ServeMux wildcard.
 	wildcards map[string]string
-	pattern   string
+	// within maps the path parameters written inside a segment to the
+	// text before and after them.
+	within  map[string][2]string
+	pattern string
 	// query is the condition of a path key such as "/pets?beta=true"; nil when none.
 	query url.Values
 	// body and lastEventID are the request struct's field names; "" when absent.
@@ -150,6 +153,7 @@ func (g *gen) opNames(op *model.Operation) (*opNames, error) {
 		config:    base + "Stream",
 		failure:   base + "Failure",
 		wildcards: map[string]string{},
+		within:    map[string][2]string{},
 	}
 	if len(op.Responses) > 0 {
 		n.response = g.declare(op.Name+"Response", op.Name+"HTTPResponse")
@@ -180,7 +184,7 @@ func (g *gen) opNames(op *model.Operation) (*opNames, error) {
 			}
 		}
 	}
-	pattern, err := muxPattern(op, n.wildcards)
+	pattern, err := muxPattern(op, n.wildcards, n.within)
 	if err != nil {
 		return nil, err
 	}
@@ -194,8 +198,9 @@ func (g *gen) opNames(op *model.Operation) (*opNames, error) {
 }
 
 // muxPattern turns op's path template into a ServeMux pattern, recording
-// the wildcard name of each path parameter.
-func muxPattern(op *model.Operation, wildcards map[string]string) (string, error) {
+// the wildcard name of each path parameter, and the text around those
+// written inside a segment, whose wildcard matches the whole segment.
+func muxPattern(op *model.Operation, wildcards map[string]string, within map[string][2]string) (string, error) {
 	used := map[string]bool{}
 	// A query or fragment in a path key only tells apart paths that
 	// are the same on the wire: route on the path.
@@ -206,10 +211,10 @@ func muxPattern(op *model.Operation, wildcards map[string]string) (string, error
 		if !strings.ContainsAny(seg, "{}") {
 			continue
 		}
-		name, opens := strings.CutPrefix(seg, "{")
-		name, closes := strings.CutSuffix(name, "}")
-		if !opens || !closes || strings.ContainsAny(name, "{}") || name == "" {
-			return "", fmt.Errorf("operation %s (%s %s): path segment %q: a path parameter must be a whole segment to be routed by http.ServeMux", op.Name, op.Method, op.Path, seg)
+		prefix, rest, _ := strings.Cut(seg, "{")
+		name, suffix, closes := strings.Cut(rest, "}")
+		if !closes || name == "" || strings.Count(seg, "{")+strings.Count(seg, "}") != 2 {
+			return "", fmt.Errorf("operation %s (%s %s): path segment %q: a segment holds at most one path parameter {name}, which http.ServeMux routes with the whole segment", op.Name, op.Method, op.Path, seg)
 		}
 		w := goIdent(name)
 		for used[w] {
@@ -217,6 +222,9 @@ func muxPattern(op *model.Operation, wildcards map[string]string) (string, error
 		}
 		used[w] = true
 		wildcards[name] = w
+		if prefix != "" || suffix != "" {
+			within[name] = [2]string{prefix, suffix}
+		}
 		segments[i] = "{" + w + "}"
 	}
 	path = strings.Join(segments, "/")

@@ -603,6 +603,9 @@ func paramSpec(p *model.Param, n *opNames) (*jen.Statement, error) {
 		if w != p.WireName {
 			s.Dot("Wildcard").Call(jen.Lit(w))
 		}
+		if affixes, ok := n.within[p.WireName]; ok {
+			s.Dot("Within").Call(jen.Lit(affixes[0]), jen.Lit(affixes[1]))
+		}
 	} else if p.Required {
 		s.Dot("Required").Call()
 	}

@@ -45,6 +45,9 @@ func newGen(api *model.API) (*gen, error) {
 	for _, t := range api.Types {
 		g.types[t.Name] = t
 		g.names[t.Name] = true
+		for _, v := range t.Values {
+			g.names[v.Name] = true
+		}
 	}
 	return g, g.nameOperations()
 }

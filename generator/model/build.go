@@ -55,8 +55,20 @@ func Build(doc *spec.Document) (*API, spec.Diagnostics) {
 			ops := item.Operations()
 			for _, m := range slices.Sorted(maps.Keys(ops)) {
 				api.Operations = append(api.Operations, b.operation(p, strings.ToUpper(m), item, ops[m]))
+				b.skipCallbacks(p, strings.ToUpper(m), ops[m])
 			}
 		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(t.Webhooks)) {
+		item := t.Webhooks[name]
+		if item == nil {
+			continue
+		}
+		o, at := item.Origin, []string(nil)
+		if _, ok := spec.OriginPosition(o); !ok {
+			o, at = t.Origin, []string{"webhooks"} // a $ref: kin-openapi records no origin
+		}
+		b.report(spec.Warning, o, at, "webhook %q is skipped: ssegen generates the operations the API serves, not the requests it sends", name)
 	}
 	slices.SortFunc(api.Operations, func(a, b *Operation) int {
 		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Method, b.Method))
@@ -91,7 +103,7 @@ type builder struct {
 	doc   *spec.Document
 	diags spec.Diagnostics
 
-	typeNames namespace // Go type names in use
+	typeNames namespace // package-level Go names in use: types and enum constants
 	opNames   namespace // operation names in use
 
 	// compNames holds the reserved Go name of every component schema, and
@@ -203,7 +215,7 @@ func (b *builder) inline(s *openapi3.Schema, ctx string) *TypeRef {
 	if single := allOfAlias(s); single != nil {
 		return b.typeOf(single, ctx)
 	}
-	if v, ok := nullableVariant(s); ok {
+	if v, _, ok := soleVariant(s); ok {
 		return b.typeOf(v, ctx)
 	}
 	switch classify(s) {
@@ -289,28 +301,36 @@ func nullable(s *openapi3.Schema) bool {
 	if s.Nullable || (s.Type != nil && s.Type.IncludesNull()) {
 		return true
 	}
-	if _, ok := nullableVariant(s); ok {
+	if _, null, ok := soleVariant(s); ok && null {
 		return true
 	}
 	return slices.Contains(s.Enum, nil)
 }
 
-// nullableVariant recognizes `oneOf: [X, {type: "null"}]` (or anyOf), the
-// 3.1 way to write a nullable reference, and returns X.
-func nullableVariant(s *openapi3.Schema) (*openapi3.SchemaRef, bool) {
+// soleVariant returns the one branch of a oneOf (or anyOf) that is not
+// {type: "null"}, when the schema is nothing more: the 3.1 way to write a
+// nullable reference, `oneOf: [X, {type: "null"}]`, or a lone branch that
+// a $ref is wrapped in to carry a description or nullable, as Stripe
+// writes. null reports whether a null branch is there.
+func soleVariant(s *openapi3.Schema) (v *openapi3.SchemaRef, null, ok bool) {
 	branches := s.OneOf
 	if len(branches) == 0 {
 		branches = s.AnyOf
 	}
-	if len(branches) != 2 || len(s.Properties) > 0 {
-		return nil, false
+	if len(s.Properties) > 0 {
+		return nil, false, false
 	}
-	for i, br := range branches {
-		if br.Value != nil && br.Value.Type != nil && br.Value.Type.Is("null") {
-			return branches[1-i], true
+	for _, br := range branches {
+		switch {
+		case br.Value != nil && br.Value.Type != nil && br.Value.Type.Is("null"):
+			null = true
+		case v != nil:
+			return nil, false, false
+		default:
+			v = br
 		}
 	}
-	return nil, false
+	return v, null, v != nil
 }
 
 // allOfAlias returns the single allOf branch of a schema that only wraps
@@ -327,7 +347,7 @@ func allOfAlias(s *openapi3.Schema) *openapi3.SchemaRef {
 func classify(s *openapi3.Schema) Kind {
 	switch {
 	case len(s.OneOf) > 0 || len(s.AnyOf) > 0:
-		if _, ok := nullableVariant(s); ok {
+		if _, _, ok := soleVariant(s); ok {
 			return Named
 		}
 		return Union
@@ -377,7 +397,7 @@ func (b *builder) declare(s *openapi3.Schema, name string, component bool) *Type
 		// A component that only renames another: `type A = B` would do,
 		// but the model has no aliases; reuse B.
 		other = single
-	} else if v, ok := nullableVariant(s); ok && kind == Named {
+	} else if v, _, ok := soleVariant(s); ok && kind == Named {
 		other = v // nullable is the field's business
 	}
 	if other != nil {
@@ -574,7 +594,6 @@ func (b *builder) enum(t *Type, s *openapi3.Schema) {
 	default:
 		t.Underlying = b.expr(s, t.Name)
 	}
-	names := namespace{}
 	for _, v := range scalarEnum(s) {
 		val, word, ok := enumValue(v, typ)
 		if !ok {
@@ -584,7 +603,8 @@ func (b *builder) enum(t *Type, s *openapi3.Schema) {
 		if n, isNum := val.(float64); isNum && typ == "integer" {
 			val = int64(n)
 		}
-		t.Values = append(t.Values, &EnumValue{Name: names.claim(t.Name + enumWord(word)), Value: val})
+		// Constants and types share the package's namespace.
+		t.Values = append(t.Values, &EnumValue{Name: b.typeNames.claim(t.Name + enumWord(word)), Value: val})
 	}
 }
 
@@ -764,6 +784,16 @@ func tags(d *openapi3.Discriminator, prop string, br *openapi3.SchemaRef) []stri
 		return []string{path.Base(frag)}
 	}
 	return nil
+}
+
+// skipCallbacks warns that op's callbacks, requests the API sends, are
+// not generated.
+func (b *builder) skipCallbacks(p, method string, op *openapi3.Operation) {
+	for _, name := range slices.Sorted(maps.Keys(op.Callbacks)) {
+		if cb := op.Callbacks[name]; cb != nil && cb.Value != nil {
+			b.report(spec.Warning, cb.Value.Origin, nil, "%s %s: callback %q is skipped: ssegen generates the operations the API serves, not the requests it sends", method, p, name)
+		}
+	}
 }
 
 // operation builds one operation.

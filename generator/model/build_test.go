@@ -544,3 +544,123 @@ func BenchmarkBuild(b *testing.B) {
 		})
 	}
 }
+
+// TestEnumConstantNames checks that enum constants and types, which share
+// the package's namespace, never get the same name, whichever is named
+// first: Stripe's Source.type enum has a value ach_credit_transfer next to
+// a schema source_type_ach_credit_transfer.
+func TestEnumConstantNames(t *testing.T) {
+	const doc = `openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: getSource
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/source'}
+  /b:
+    get:
+      operationId: sourceType
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  n: {type: integer}
+components:
+  schemas:
+    source:
+      type: object
+      properties:
+        type:
+          type: string
+          enum: [ach_credit_transfer, response_body, ach-credit-transfer]
+        ach_credit_transfer: {$ref: '#/components/schemas/source_type_ach_credit_transfer'}
+    source_type_ach_credit_transfer:
+      type: object
+      properties:
+        account: {type: string}
+`
+	api, diags := buildText(t, doc)
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	var consts []string
+	seen := map[string]bool{}
+	for _, ty := range api.Types {
+		seen[ty.Name] = true
+		for _, v := range ty.Values {
+			if seen[v.Name] {
+				t.Errorf("constant %s has the name of a type or another constant", v.Name)
+			}
+			seen[v.Name] = true
+			consts = append(consts, fmt.Sprintf("%s=%v", v.Name, v.Value))
+		}
+	}
+	// The component keeps its name; the constant named first keeps its
+	// name and the inline response body type named after it does not.
+	if got, want := typeNames(api), "Source SourceType SourceTypeAchCreditTransfer SourceTypeResponseBody2"; got != want {
+		t.Errorf("types: %s, want %s", got, want)
+	}
+	want := "SourceTypeAchCreditTransfer2=ach_credit_transfer SourceTypeResponseBody=response_body SourceTypeAchCreditTransfer3=ach-credit-transfer"
+	if got := strings.Join(consts, " "); got != want {
+		t.Errorf("constants: %s, want %s", got, want)
+	}
+}
+
+// TestLoneVariant checks that a oneOf or anyOf with a single branch, as
+// Stripe wraps a $ref to describe it, is that branch, not a union.
+func TestLoneVariant(t *testing.T) {
+	const doc = `openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /account:
+    get:
+      operationId: getAccount
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/account'}
+components:
+  schemas:
+    account:
+      type: object
+      properties:
+        business_profile:
+          anyOf:
+            - $ref: '#/components/schemas/business_profile'
+          description: Business information about the account.
+          nullable: true
+        settings:
+          oneOf:
+            - $ref: '#/components/schemas/business_profile'
+        either:
+          anyOf:
+            - $ref: '#/components/schemas/business_profile'
+            - type: string
+    business_profile:
+      type: object
+      properties:
+        name: {type: string}
+`
+	api, diags := buildText(t, doc)
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	if got, want := typeNames(api), "Account AccountEither BusinessProfile"; got != want {
+		t.Errorf("types: %s, want %s", got, want)
+	}
+	want := "BusinessProfile business_profile *BusinessProfile nullable\nSettings settings *BusinessProfile\nEither either *AccountEither\n"
+	if got := fieldsOf(typeNamed(t, api, "Account")); got != want {
+		t.Errorf("Account:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -146,3 +146,64 @@ components:
 		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestMethodsAndSkipped checks that OpenAPI 3.2's query method and
+// additionalOperations become operations, and that webhooks and callbacks,
+// requests the API sends, are skipped with a located warning.
+func TestMethodsAndSkipped(t *testing.T) {
+	const doc = `openapi: 3.2.0
+info: {title: T, version: '1'}
+paths:
+  /items:
+    query:
+      operationId: searchItems
+      requestBody:
+        content: {application/json: {schema: {type: string}}}
+      responses:
+        '200': {description: ok}
+    post:
+      operationId: createItem
+      callbacks:
+        onDone:
+          '{$request.body#/url}':
+            post:
+              responses: {'200': {description: ok}}
+      responses:
+        '201': {description: created}
+    additionalOperations:
+      PURGE:
+        operationId: purgeItems
+        responses:
+          '204': {description: purged}
+webhooks:
+  newItem:
+    post:
+      responses: {'200': {description: ok}}
+  refItem:
+    $ref: '#/components/pathItems/Item'
+components:
+  pathItems:
+    Item:
+      post:
+        responses: {'200': {description: ok}}
+`
+	api, got := buildText(t, doc)
+	want := []string{
+		`api.yaml:14:9: warning: POST /items: callback "onDone" is skipped: ssegen generates the operations the API serves, not the requests it sends`,
+		`api.yaml:25:1: warning: webhook "refItem" is skipped: ssegen generates the operations the API serves, not the requests it sends`,
+		`api.yaml:26:3: warning: webhook "newItem" is skipped: ssegen generates the operations the API serves, not the requests it sends`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	var ops []string
+	for _, op := range api.Operations {
+		ops = append(ops, op.Method+" "+op.Path+" "+op.Name)
+	}
+	if got, want := strings.Join(ops, ", "), "POST /items CreateItem, PURGE /items PurgeItems, QUERY /items SearchItems"; got != want {
+		t.Errorf("operations: %s\nwant: %s", got, want)
+	}
+	if body := api.Operations[2].Body; body == nil || goType(body.Type) != "string" {
+		t.Errorf("the QUERY operation's body: %+v", body)
+	}
+}

@@ -63,7 +63,7 @@ type Field struct {
 
 // EnumValue is one allowed value of an Enum.
 type EnumValue struct {
-	Name  string // Go constant name, e.g. PetStatusAvailable
+	Name  string // Go constant name, e.g. PetStatusAvailable; unique among types and constants
 	Value any    // string, int64, float64 or bool, as written in the spec
 }
 

@@ -18,6 +18,15 @@ var initialisms = map[string]bool{
 	"XSS": true,
 }
 
+// longestInitialism is the length of the longest of the initialisms.
+var longestInitialism = func() int {
+	n := 0
+	for w := range initialisms {
+		n = max(n, len(w))
+	}
+	return n
+}()
+
 // words splits s into words at non-alphanumeric characters and at case
 // changes: "petId" -> pet Id, "HTTPServer" -> HTTP Server, "x-rate-limit"
 // -> x rate limit.
@@ -70,15 +79,24 @@ func plural(rs []rune, i int) bool {
 
 // GoName turns a name from the spec into an exported Go identifier:
 // "pet_id" -> PetID, "x-request-id" -> XRequestID, "2fa" -> N2fa.
+// Initialisms are upper case, even run together as in "HTTPURL". A name
+// in upper case throughout is SCREAMING_CASE and its other words are
+// title-cased ("IN_PROGRESS" -> InProgress); in a name that also has
+// lower case, an upper-case word is an acronym the author chose and keeps
+// its case ("OCRResponse", "MCPTool").
 func GoName(s string) string {
+	mixed := strings.ToUpper(s) != s
 	var b strings.Builder
 	for _, w := range words(s) {
 		upper := strings.ToUpper(w)
+		stem := strings.TrimSuffix(w, "s")
 		switch {
-		case initialisms[upper]:
+		case initialisms[upper], w == upper && isInitialisms(w):
 			b.WriteString(upper)
-		case len(w) > 1 && (w[len(w)-1] == 's') && initialisms[upper[:len(upper)-1]]:
-			b.WriteString(upper[:len(upper)-1] + "s") // IDs, URLs
+		case len(w) > 1 && stem != w && initialisms[strings.ToUpper(stem)]:
+			b.WriteString(strings.ToUpper(stem) + "s") // IDs, URLs
+		case mixed && len(stem) > 1 && stem == strings.ToUpper(stem):
+			b.WriteString(w) // OCR, MCPs
 		default:
 			r := []rune(w)
 			b.WriteString(string(unicode.ToUpper(r[0])) + strings.ToLower(string(r[1:])))
@@ -92,6 +110,22 @@ func GoName(s string) string {
 		name = "N" + name
 	}
 	return name
+}
+
+// isInitialisms reports whether w is one initialism or several run
+// together, as in "HTTPURL" or "APIID".
+func isInitialisms(w string) bool {
+	// ends[i] reports whether w[:i] is made of initialisms.
+	ends := make([]bool, len(w)+1)
+	ends[0] = true
+	for i := range len(w) {
+		for j := i + 1; ends[i] && j <= min(len(w), i+longestInitialism); j++ {
+			if initialisms[w[i:j]] {
+				ends[j] = true
+			}
+		}
+	}
+	return ends[len(w)]
 }
 
 // namespace hands out unique identifiers: the first claimant of a name gets

@@ -26,6 +26,20 @@ func TestGoName(t *testing.T) {
 		"über":             "Über",
 		"content-type":     "ContentType",
 		"json_schema.path": "JSONSchemaPath",
+		"HTTPURL":          "HTTPURL",
+		"APIID":            "APIID",
+		"HTTPSX":           "Httpsx",
+		"IN_PROGRESS":      "InProgress",
+		"WINDOWS":          "Windows",
+		"OCRResponse":      "OCRResponse",
+		"BetaMCPListTools": "BetaMCPListTools",
+		"SSETypes":         "SSETypes",
+		"oaiSupportedSDKs": "OaiSupportedSDKs",
+		"listMCPs":         "ListMCPs",
+		"GPT4Turbo":        "GPT4Turbo",
+		"X-GitHub-OTP":     "XGitHubOTP",
+		"A":                "A",
+		"aB":               "AB",
 	} {
 		if got := GoName(in); got != want {
 			t.Errorf("GoName(%q) = %q, want %q", in, got, want)

@@ -169,6 +169,22 @@ heartbeat: 9999999999h`)},
 			want: []string{`api.yaml:9:7: x-event-stream is not allowed on a HEAD operation: event streams are served for GET, POST, PUT, PATCH, DELETE`},
 		},
 		{
+			name: "method of additionalOperations that cannot stream",
+			files: map[string]string{"api.yaml": `openapi: 3.2.0
+info: {title: T, version: '1'}
+paths:
+  /items:
+    additionalOperations:
+      SUBSCRIBE:
+        x-event-stream:
+          events:
+            message: {schema: {type: string}}
+        responses:
+          '200': {description: ok}
+`},
+			want: []string{`api.yaml:7:9: x-event-stream is not allowed on a SUBSCRIBE operation: event streams are served for GET, POST, PUT, PATCH, DELETE`},
+		},
+		{
 			name: "text/event-stream schema contradicts the events",
 			files: map[string]string{"api.yaml": strings.Replace(withStream(`events:
   message: {schema: {$ref: '#/components/schemas/Pet'}}
@@ -320,6 +336,73 @@ paths:
 			want: []string{
 				`api.yaml:6:19: parameters: expected a list, got an object`,
 				`api.yaml:10:19: deprecated: expected a boolean, got a string (maybe)`,
+			},
+		},
+		{
+			// As in LangGraph's document: a schema declared among the responses.
+			name: "component in another section",
+			files: map[string]string{"api.yaml": `openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Interrupt'}
+components:
+  responses:
+    Interrupt:
+      description: not a schema
+  schemas:
+    Other: {type: string}
+`},
+			want: []string{`api.yaml:11:30: $ref "#/components/schemas/Interrupt" does not resolve: #/components/schemas has no "Interrupt" (#/components/responses has one)`},
+		},
+		{
+			// As in Mistral's document: a Pydantic schema pasted in with its
+			// $defs, whose "#/$defs/..." then name the document's root.
+			name: "$defs of an enclosing schema",
+			files: map[string]string{"api.yaml": `openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  role: {$ref: '#/$defs/Role'}
+                  scoped: {$ref: '#/$defs/Scoped'}
+                  gone: {$ref: '#/$defs/Gone'}
+                  other: {$ref: '#/$defs/Other'}
+                $defs:
+                  Role: {type: string}
+                  Inner:
+                    $id: https://example.com/inner
+                    properties:
+                      x: {$ref: '#/$defs/Scoped'}
+                    $defs:
+                      Scoped: {type: string}
+components:
+  schemas:
+    Other:
+      properties:
+        y: {$ref: '#/$defs/Role'}
+`},
+			want: []string{
+				`api.yaml:14:32: $ref "#/$defs/Role" does not resolve: the document has no "$defs"; an enclosing schema's $defs (line 18) has it, but "#" is the root of the document: move the definitions to components/schemas`,
+				`api.yaml:15:34: $ref "#/$defs/Scoped" does not resolve: the document has no "$defs"`,
+				`api.yaml:16:32: $ref "#/$defs/Gone" does not resolve: the document has no "$defs"`,
+				`api.yaml:17:33: $ref "#/$defs/Other" does not resolve: the document has no "$defs"`,
+				`api.yaml:23:33: $ref "#/$defs/Scoped" does not resolve: the document has no "$defs"; the $defs at line 24 has it, in the scope of $id "https://example.com/inner", which ssegen does not support: move the definitions to components/schemas`,
+				`api.yaml:30:19: $ref "#/$defs/Role" does not resolve: the document has no "$defs"`,
 			},
 		},
 		{

@@ -27,6 +27,9 @@ type sources struct {
 	// loader loaded the document; resolving the annotations' schemas with
 	// it again yields the very objects the document holds.
 	loader *openapi3.Loader
+	// scopes are the schemas with $defs that enclose the node checkRefs
+	// is at, innermost last, to explain a "#/$defs/..." that misses them.
+	scopes []*yaml.Node
 }
 
 type file struct {
@@ -248,10 +251,57 @@ func (s *sources) follow(f *file, refNode *yaml.Node, ref string) (refTarget, bo
 		case filePart != "":
 			where = filePart + where
 		}
-		s.errorf(at, "$ref %q does not resolve: %s has no %q", ref, where, nextToken(fragment, resolved))
+		s.errorf(at, "$ref %q does not resolve: %s has no %q%s%s", ref, where, nextToken(fragment, resolved), s.scopeHint(filePart, fragment), componentHint(target.root, fragment))
 		return refTarget{}, false
 	}
 	return refTarget{file: target, node: n, ptr: fragment}, true
+}
+
+// scopeHint explains a "#/$defs/Name" that does not resolve when an
+// enclosing schema's $defs has Name, as in a Pydantic schema pasted into
+// the document with its definitions. JSON Schema resolves "#" against the
+// nearest enclosing $id, which ssegen does not support, or else the
+// document.
+func (s *sources) scopeHint(filePart, fragment string) string {
+	name, ok := strings.CutPrefix(fragment, "/$defs/")
+	if filePart != "" || !ok || strings.Contains(name, "/") {
+		return ""
+	}
+	for i := len(s.scopes) - 1; i >= 0; i-- {
+		k, defs := entry(s.scopes[i], "$defs")
+		if value(defs, name) == nil {
+			continue
+		}
+		if id := value(s.scopes[i], "$id"); id != nil {
+			return fmt.Sprintf("; the $defs at line %d has it, in the scope of $id %q, which ssegen does not support: move the definitions to components/schemas", k.Line, id.Value)
+		}
+		return fmt.Sprintf(`; an enclosing schema's $defs (line %d) has it, but "#" is the root of the document: move the definitions to components/schemas`, k.Line)
+	}
+	return ""
+}
+
+// componentHint names the other sections of components that have the
+// component a "#/components/section/Name" misses, as a schema declared
+// among the responses.
+func componentHint(root *yaml.Node, fragment string) string {
+	rest, ok := strings.CutPrefix(fragment, "/components/")
+	section, name, _ := strings.Cut(rest, "/")
+	if !ok || name == "" || strings.Contains(name, "/") {
+		return ""
+	}
+	name = strings.ReplaceAll(strings.ReplaceAll(name, "~1", "/"), "~0", "~")
+	var has []string
+	if c := value(root, "components"); c != nil && c.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(c.Content); i += 2 {
+			if other := c.Content[i].Value; other != section && value(c.Content[i+1], name) != nil {
+				has = append(has, "#/components/"+escapeToken(other))
+			}
+		}
+	}
+	if len(has) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%s has one)", strings.Join(has, " and "))
 }
 
 // nextToken returns the pointer token after the resolved prefix.
@@ -292,12 +342,19 @@ func (s *sources) walkRefs(f *file, n *yaml.Node, parentKey string, seen map[*ya
 	seen[n] = true
 	switch n.Kind {
 	case yaml.MappingNode:
+		if value(n, "$defs") != nil {
+			s.scopes = append(s.scopes, n)
+			defer func() { s.scopes = s.scopes[:len(s.scopes)-1] }()
+		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			switch {
 			case k.Value == "$ref" && v.Kind == yaml.ScalarNode:
 				if t, ok := s.follow(f, v, v.Value); ok && t.node != nil {
+					scopes := s.scopes
+					s.scopes = nil // the target has enclosing schemas of its own
 					s.walkRefs(t.file, t.node, "", seen, depth+1)
+					s.scopes = scopes
 				}
 			case nameMaps[parentKey]:
 				s.walkRefs(f, v, "", seen, depth+1)

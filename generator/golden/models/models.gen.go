@@ -66,7 +66,7 @@ type Pet struct {
 	// Starts with a digit.
 	N2fa *bool `json:"2fa,omitempty"`
 	// Initialisms.
-	Httpurl *string `json:"HTTPURL,omitempty"`
+	HTTPURL *string `json:"HTTPURL,omitempty"`
 }
 
 // Validate reports the first enum value in v that is not one of its type's.

@@ -36,7 +36,7 @@ func TestClientEchoesModels(t *testing.T) {
 			ID: 7, Name: "rex", Kind: models.KindGuineaPig, Size: ptrTo(models.Size2), Tags: []string{"a"}, Likes: []models.Kind{models.KindCat},
 			Labels: map[string]string{"k": "v"}, Age: 3, Weight: ptrTo(1.5), Ratio: ptrTo[float32](0.25), Born: &born, Photo: []byte{1, 2, 3},
 			ChipID: ptrTo("5a1c6e2e-0000-4000-8000-000000000000"), Nickname: ptrTo("R"), Owner: &models.PetOwner{Name: "ann", EMail: ptrTo("a@b.c")},
-			Type: ptrTo("good"), N2fa: ptrTo(true), Httpurl: ptrTo("http://x"),
+			Type: ptrTo("good"), N2fa: ptrTo(true), HTTPURL: ptrTo("http://x"),
 		},
 		{ID: 1, Name: "a", Kind: models.KindCat, Tags: []string{}},
 	}
