@@ -6,24 +6,6 @@ import (
 	"iter"
 )
 
-// BodyEvents returns the events of a text/event-stream request body as
-// they arrive, each turned into its type by decode with the handler's
-// codecs. It ends at the end of the body; a read or decode error is
-// yielded, last.
-func BodyEvents[E any](body io.Reader, o *Options, decode func(*Options, Event) (E, error)) iter.Seq2[E, error] {
-	return func(yield func(E, error) bool) {
-		for ev, err := range NewReader(body).Events() {
-			var e E
-			if err == nil {
-				e, err = decode(o, ev)
-			}
-			if !yield(e, err) || err != nil {
-				return
-			}
-		}
-	}
-}
-
 // UnknownEvent is the error for an event of a name the operation does not
 // declare.
 func UnknownEvent(ev Event) error {
@@ -53,6 +35,9 @@ type eventBody[E any] struct {
 }
 
 func (b *eventBody[E]) Read(p []byte) (int, error) {
+	if b.seq == nil {
+		return 0, io.EOF
+	}
 	if b.next == nil && b.err == nil {
 		b.next, b.stop = iter.Pull2(b.seq)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 )
 
@@ -27,9 +28,7 @@ func BodyPtr[T any](p *Params, o *Options, contentType string, dst **T) {
 // decodeBody reports whether a body was decoded into dst.
 func decodeBody(p *Params, o *Options, contentType string, required bool, dst any) bool {
 	spec := Param{in: InBody, required: required}
-	if got := p.r.Header.Get("Content-Type"); got != "" && mediaType(got) != mediaType(contentType) {
-		p.unsupported = true
-		p.fail(spec, "", fmt.Errorf("content type %q is not %s", got, contentType))
+	if !p.bodyIs(spec, contentType) {
 		return false
 	}
 	var data []byte
@@ -58,6 +57,43 @@ func decodeBody(p *Params, o *Options, contentType string, required bool, dst an
 		return false
 	}
 	return true
+}
+
+// bodyIs reports whether the request body is of contentType (or does not
+// say); otherwise Params.Failed answers 415.
+func (p *Params) bodyIs(spec Param, contentType string) bool {
+	if got := p.r.Header.Get("Content-Type"); got != "" && mediaType(got) != mediaType(contentType) {
+		p.unsupported = true
+		p.fail(spec, "", fmt.Errorf("content type %q is not %s", got, contentType))
+		return false
+	}
+	return true
+}
+
+// BodyEvents returns the events of a text/event-stream request body as
+// they arrive, each turned into its type by decode with the handler's
+// codecs. It ends at the end of the body; a read or decode error is
+// yielded, last. A body of another content type is answered with 415 by
+// Params.Failed.
+func BodyEvents[E any](p *Params, o *Options, decode func(*Options, Event) (E, error)) iter.Seq2[E, error] {
+	if !p.bodyIs(Param{in: InBody, required: true}, "text/event-stream") {
+		return nil
+	}
+	body := p.r.Body
+	return func(yield func(E, error) bool) {
+		if body == nil {
+			return
+		}
+		for ev, err := range NewReader(body).Events() {
+			var e E
+			if err == nil {
+				e, err = decode(o, ev)
+			}
+			if !yield(e, err) || err != nil {
+				return
+			}
+		}
+	}
 }
 
 // ErrNotImplemented is what an operation's handler returns when it does not

@@ -24,11 +24,6 @@ var corpusFailures = map[string]string{
 	"mistral-public-doc.yaml": `mistral-public-doc.yaml:740:27: $ref "#/$defs/SpeechStreamEventTypes" does not resolve: the document has no "$defs"; an enclosing schema's $defs (line 751) has it`,
 	// Interrupt is declared under components/responses, not schemas.
 	"langgraph.json": `langgraph.json:5112:29: $ref "#/components/schemas/Interrupt" does not resolve: #/components/schemas has no "Interrupt" (#/components/responses has one)`,
-	// Not a fault of the document: "/v1/audio/transcriptions#stream"
-	// answers with text/event-stream, which ssegen does not infer to be a
-	// stream yet, so the two variants of the path share one plain route.
-	// Remove this entry when event streams are inferred from plain OpenAPI.
-	"mistral.yaml": `mistral.yaml: operations AudioAPIV1TranscriptionsPost (POST /v1/audio/transcriptions) and AudioAPIV1TranscriptionsPostStream (POST /v1/audio/transcriptions#stream) have the same route`,
 }
 
 // TestCorpus runs ssegen generate over the real-world OpenAPI documents in

@@ -184,7 +184,9 @@ func (g *gen) newRequest(op *model.Operation, n *opNames, zero []jen.Code) ([]je
 	contentType, body := jen.Lit(""), jen.Nil()
 	if b := op.Body; b != nil {
 		contentType, body = jen.Lit(b.ContentType), jen.Id("req").Dot(n.body)
-		if !b.Required {
+		if b.Stream != nil {
+			body = rt("EventBody").Call(jen.Id("c").Dot("rt"), jen.Id("req").Dot(n.body), jen.Id(n.bodyEvent).Dot(unexported(n.bodyEvent)))
+		} else if !b.Required {
 			value := jen.Id("req").Dot(n.body)
 			if !nilable(b.Type) {
 				value = jen.Op("*").Add(value)
@@ -530,7 +532,11 @@ func (g *gen) eventTypes(f *jen.File, op *model.Operation, cn *clientNames) {
 			kinds = append(kinds, cn.events[ev])
 		}
 	}
-	addDoc(f, prose(fmt.Sprintf("%s is an event of the %s stream: %s.", cn.event, op.Name, eventKinds(kinds, cn))))
+	list := listWords(kinds)
+	if cn.unknown != "" {
+		list += ", or " + cn.unknown
+	}
+	addDoc(f, prose(fmt.Sprintf("%s is an event of the %s stream: %s.", cn.event, op.Name, list)))
 	f.Type().Id(cn.event).Interface(jen.Id(cn.marker).Params())
 	f.Line()
 

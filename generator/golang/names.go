@@ -33,6 +33,11 @@ type opNames struct {
 	query url.Values
 	// body and lastEventID are the request struct's field names; "" when absent.
 	body, lastEventID string
+	// For a request body that is an event stream: its sealed event type,
+	// the type of each event, and the function that decodes them.
+	bodyEvent   string
+	bodyEvents  map[*model.Event]string
+	decodeEvent string
 }
 
 // nameOperations names the declarations of every operation and checks
@@ -170,6 +175,14 @@ func (g *gen) opNames(op *model.Operation) (*opNames, error) {
 	}
 	if op.Body != nil {
 		n.body = "Body"
+	}
+	if op.Body != nil && op.Body.Stream != nil {
+		n.bodyEvent = g.declare(op.Name + "BodyEvent")
+		n.bodyEvents = map[*model.Event]string{}
+		for _, ev := range op.Body.Stream.Events {
+			n.bodyEvents[ev] = g.declare(op.Name+ev.GoName, op.Name+"Body"+ev.GoName)
+		}
+		n.decodeEvent = "decode" + op.Name + "Body"
 	}
 	for _, p := range op.Params {
 		if p.Name == n.body {

@@ -19,6 +19,9 @@ func (g *gen) server(f *jen.File) error {
 		if err := g.requestType(f, op, n); err != nil {
 			return err
 		}
+		if n.bodyEvent != "" {
+			g.bodyEventTypes(f, op, n)
+		}
 		if err := g.responseTypes(f, op, n); err != nil {
 			return err
 		}
@@ -114,11 +117,14 @@ func (g *gen) requestType(f *jen.File, op *model.Operation, n *opNames) error {
 	}
 	if op.Body != nil {
 		doc := n.body + " is the request body (" + op.Body.ContentType + ")"
-		if !op.Body.Required {
+		switch {
+		case op.Body.Stream != nil:
+			doc += ", one event at a time"
+		case !op.Body.Required:
 			doc += "; nil when the request has none"
 		}
 		fields = append(fields, docComment(joinDoc(doc+".", op.Body.Doc))...)
-		fields = append(fields, jen.Id(n.body).Add(bodyType(op.Body)))
+		fields = append(fields, jen.Id(n.body).Add(bodyType(op.Body, n)))
 	}
 	if n.lastEventID != "" {
 		fields = append(fields,
@@ -134,7 +140,10 @@ func (g *gen) requestType(f *jen.File, op *model.Operation, n *opNames) error {
 
 // bodyType is the Go type of a request body field: optional bodies are
 // pointers unless already nil-able.
-func bodyType(b *model.Body) *jen.Statement {
+func bodyType(b *model.Body, n *opNames) *jen.Statement {
+	if b.Stream != nil {
+		return jen.Qual("iter", "Seq2").Types(jen.Id(n.bodyEvent), jen.Error())
+	}
 	if !b.Required && !nilable(b.Type) {
 		return jen.Op("*").Add(typeExpr(b.Type))
 	}
@@ -520,7 +529,10 @@ func (g *gen) serveFunc(f *jen.File, op *model.Operation, n *opNames) error {
 		}
 		body = append(body, code...)
 	}
-	if op.Body != nil {
+	switch {
+	case op.Body != nil && op.Body.Stream != nil:
+		body = append(body, jen.Id("req").Dot(n.body).Op("=").Add(rt("BodyEvents")).Call(jen.Id("p"), jen.Id("h").Dot("opts"), jen.Id(n.decodeEvent)))
+	case op.Body != nil:
 		fn := "Body"
 		if !op.Body.Required && !nilable(op.Body.Type) {
 			fn = "BodyPtr"
@@ -677,4 +689,70 @@ func (g *gen) decodeObject(p *model.Param, spec *jen.Statement, optional bool, t
 		jen.Id(local).Op(":=").Add(spec),
 		jen.If(jen.List(jen.Id("props"), jen.Id("ok")).Op(":=").Id("p").Dot("Object").Call(append([]jen.Code{jen.Id(local)}, names...)...), jen.Id("ok")).Block(fields...),
 	}
+}
+
+// bodyEventTypes renders the events of a request body that is an event
+// stream: a sealed type, a type per event that knows how it is sent, and
+// the function that decodes them on the server.
+func (g *gen) bodyEventTypes(f *jen.File, op *model.Operation, n *opNames) {
+	st := op.Body.Stream
+	marker := unexported(n.bodyEvent)
+	var kinds []string
+	for _, ev := range st.Events {
+		kinds = append(kinds, n.bodyEvents[ev])
+	}
+	addDoc(f, prose(fmt.Sprintf("%s is an event of the %s request body: %s.", n.bodyEvent, op.Name, listWords(kinds))))
+	f.Type().Id(n.bodyEvent).Interface(
+		jen.Comment("// "+marker+" returns the event's type, ID, data and data content type."),
+		jen.Id(marker).Params().Params(jen.List(jen.Id("eventType"), jen.Id("id"), jen.Id("contentType")).String(), jen.Id("data").Any()),
+	)
+	f.Line()
+	var cases, fallback []jen.Code
+	for _, ev := range st.Events {
+		name := n.bodyEvents[ev]
+		anyName := st.AnyName && ev.Name == "message"
+		var fields []jen.Code
+		wire := jen.Lit(ev.Name)
+		values := []jen.Code{jen.Id("ID").Op(":").Id("ev").Dot("ID"), jen.Id("Data").Op(":").Id("data")}
+		doc := fmt.Sprintf("%s is the %q event of the %s request body (%s).", name, ev.Name, op.Name, ev.ContentType)
+		if anyName {
+			doc = fmt.Sprintf("%s is a message event of the %s request body, or an event of a name the API leaves open (%s).", name, op.Name, ev.ContentType)
+			fields = append(fields, jen.Comment("// Type is the event's type: \"message\", or a name the API does not declare."), jen.Id("Type").String())
+			wire = jen.Id("e").Dot("Type")
+			values = append([]jen.Code{jen.Id("Type").Op(":").Id("ev").Dot("Type")}, values...)
+		}
+		addDoc(f, joinDoc(prose(doc), ev.Doc))
+		f.Type().Id(name).Struct(append(fields,
+			jen.Comment("// ID is the event's ID, \"\" for none."),
+			jen.Id("ID").String(),
+			jen.Comment("// Data is the event's data."),
+			jen.Id("Data").Add(typeExpr(ev.Type)),
+		)...)
+		f.Line()
+		f.Func().Params(jen.Id("e").Id(name)).Id(marker).Params().Params(jen.String(), jen.String(), jen.String(), jen.Any()).Block(
+			jen.Return(wire, jen.Id("e").Dot("ID"), jen.Lit(ev.ContentType), jen.Id("e").Dot("Data")),
+		)
+		f.Line()
+		decode := []jen.Code{
+			jen.List(jen.Id("data"), jen.Err()).Op(":=").Add(rt("DecodeEvent")).Types(typeExpr(ev.Type)).Call(jen.Id("o"), jen.Id("ev"), jen.Lit(ev.ContentType)),
+			jen.Return(jen.Id(name).Values(values...), jen.Err()),
+		}
+		if anyName {
+			fallback = decode
+		} else {
+			cases = append(cases, jen.Case(jen.Lit(ev.Name)).Block(decode...))
+		}
+	}
+	if fallback == nil {
+		fallback = []jen.Code{jen.Return(jen.Nil(), rt("UnknownEvent").Call(jen.Id("ev")))}
+	}
+	var body []jen.Code
+	if len(cases) > 0 {
+		body = append(body, jen.Switch(jen.Id("ev").Dot("Type")).Block(cases...))
+	}
+	addDoc(f, prose(fmt.Sprintf("%s turns an event of the %s request body into its type.", n.decodeEvent, op.Name)))
+	f.Func().Id(n.decodeEvent).Params(jen.Id("o").Op("*").Add(rt("Options")), jen.Id("ev").Add(rt("Event"))).Params(jen.Id(n.bodyEvent), jen.Error()).Block(
+		append(body, fallback...)...,
+	)
+	f.Line()
 }

@@ -146,7 +146,8 @@ var envelopeFields = []string{"data", "event", "id", "retry"}
 // data: an object whose properties are among data, event, id and retry
 // (including data or event), directly or in every oneOf/anyOf branch.
 func isEnvelope(sr *openapi3.SchemaRef) bool {
-	if branches := alternatives(sr.Value); len(branches) > 0 && len(sr.Value.Properties) == 0 {
+	props, branches := flatten(sr.Value)
+	if len(branches) > 0 && len(props) == 0 {
 		for _, b := range branches {
 			if b.Value == nil || !isEnvelope(b) {
 				return false
@@ -154,7 +155,6 @@ func isEnvelope(sr *openapi3.SchemaRef) bool {
 		}
 		return true
 	}
-	props := sr.Value.Properties
 	if props["data"] == nil && props["event"] == nil {
 		return false
 	}
@@ -164,6 +164,31 @@ func isEnvelope(sr *openapi3.SchemaRef) bool {
 		}
 	}
 	return true
+}
+
+// flatten returns the properties of s and of its allOf members, and the
+// first oneOf (or anyOf) among them. That is also how a $ref with sibling
+// keywords reads in OpenAPI 3.1: kin-openapi adds the siblings as an allOf
+// member of the referenced schema.
+func flatten(s *openapi3.Schema) (props openapi3.Schemas, branches openapi3.SchemaRefs) {
+	props = openapi3.Schemas{}
+	var walk func(s *openapi3.Schema, depth int)
+	walk = func(s *openapi3.Schema, depth int) {
+		if depth > 8 { // allOf cycles
+			return
+		}
+		maps.Copy(props, s.Properties)
+		if branches == nil {
+			branches = alternatives(s)
+		}
+		for _, m := range s.AllOf {
+			if m != nil && m.Value != nil {
+				walk(m.Value, depth+1)
+			}
+		}
+	}
+	walk(s, 0)
+	return props, branches
 }
 
 func alternatives(s *openapi3.Schema) openapi3.SchemaRefs {
@@ -177,18 +202,20 @@ func alternatives(s *openapi3.Schema) openapi3.SchemaRefs {
 // branch of a oneOf/anyOf, each contributing the event names its event
 // property allows and the data its data property describes.
 func (s *sources) envelope(where string, st *EventStream, sr *openapi3.SchemaRef) {
-	branches := alternatives(sr.Value)
+	base, branches := flatten(sr.Value)
 	if len(branches) == 0 {
-		branches = openapi3.SchemaRefs{sr}
+		branches = openapi3.SchemaRefs{{Value: &openapi3.Schema{}}}
 	}
 	for _, b := range branches {
 		if b == nil || b.Value == nil {
 			continue
 		}
 		pos := schemaPos(b, sr)
-		props := openapi3.Schemas{}
-		maps.Copy(props, sr.Value.Properties)
-		maps.Copy(props, b.Value.Properties)
+		props := maps.Clone(base)
+		own, _ := flatten(b.Value)
+		for name, p := range own {
+			props[name] = narrow(base[name], p)
+		}
 		names, open := eventNames(props["event"])
 		st.AnyName = st.AnyName || open
 		data := props["data"]
@@ -210,6 +237,19 @@ func (s *sources) envelope(where string, st *EventStream, sr *openapi3.SchemaRef
 	if len(st.Events) == 0 && st.End == nil {
 		st.Events["message"] = &EventSpec{Pos: schemaPos(sr, nil), Schema: openapi3.NewStringSchema().NewRef(), ContentType: "text/plain"}
 	}
+}
+
+// narrow returns a branch's property p, which constrains the envelope's
+// property of the same name: without a type of its own it keeps the
+// envelope's (the OpenAPI 3.2 example's data: {format: int64} is a
+// string).
+func narrow(base, p *openapi3.SchemaRef) *openapi3.SchemaRef {
+	if base == nil || base.Value == nil || p == nil || p.Value == nil || p.Value.Type != nil || base.Value.Type == nil {
+		return p
+	}
+	typed := *p.Value
+	typed.Type = base.Value.Type
+	return &openapi3.SchemaRef{Value: &typed}
 }
 
 // eventNames returns the event names an envelope's event property allows:

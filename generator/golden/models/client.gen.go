@@ -40,7 +40,7 @@ func (c *Client) Feed(ctx context.Context, req *FeedRequest) (*runtime.EventStre
 }
 
 // FeedEvent is an event of the Feed stream: FeedInline, FeedPet, FeedShape or
-// FeedValue, or FeedUnknown for an event this client does not know.
+// FeedValue, or FeedUnknown.
 type FeedEvent interface {
 	isFeedEvent()
 }

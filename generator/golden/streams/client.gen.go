@@ -108,8 +108,7 @@ func (CreateChatCompletion400Response) Error() string {
 }
 
 // CreateChatCompletionEvent is an event of the CreateChatCompletion stream:
-// CreateChatCompletionMessage, or CreateChatCompletionUnknown for an event this
-// client does not know.
+// CreateChatCompletionMessage, or CreateChatCompletionUnknown.
 type CreateChatCompletionEvent interface {
 	isCreateChatCompletionEvent()
 }
@@ -159,7 +158,7 @@ func (c *Client) CancelJobs(ctx context.Context, req *CancelJobsRequest) (*runti
 }
 
 // CancelJobsEvent is an event of the CancelJobs stream: CancelJobsCancelled, or
-// CancelJobsUnknown for an event this client does not know.
+// CancelJobsUnknown.
 type CancelJobsEvent interface {
 	isCancelJobsEvent()
 }
@@ -208,7 +207,7 @@ func (c *Client) PatchJob(ctx context.Context, req *PatchJobRequest) (*runtime.E
 }
 
 // PatchJobEvent is an event of the PatchJob stream: PatchJobMessage, or
-// PatchJobUnknown for an event this client does not know.
+// PatchJobUnknown.
 type PatchJobEvent interface {
 	isPatchJobEvent()
 }
@@ -257,7 +256,7 @@ func (c *Client) RunJob(ctx context.Context, req *RunJobRequest) (*runtime.Event
 }
 
 // RunJobEvent is an event of the RunJob stream: RunJobProgress or RunJobResult,
-// or RunJobUnknown for an event this client does not know.
+// or RunJobUnknown.
 type RunJobEvent interface {
 	isRunJobEvent()
 }
@@ -338,7 +337,7 @@ func (c *Client) ReplaceJob(ctx context.Context, req *ReplaceJobRequest) (*runti
 }
 
 // ReplaceJobEvent is an event of the ReplaceJob stream: ReplaceJobStep, or
-// ReplaceJobUnknown for an event this client does not know.
+// ReplaceJobUnknown.
 type ReplaceJobEvent interface {
 	isReplaceJobEvent()
 }
@@ -417,8 +416,7 @@ func (WatchJob404Response) Error() string {
 }
 
 // WatchJobEvent is an event of the WatchJob stream: WatchJobDone, WatchJobLog
-// or WatchJobMessage, or WatchJobUnknown for an event this client does not
-// know.
+// or WatchJobMessage, or WatchJobUnknown.
 type WatchJobEvent interface {
 	isWatchJobEvent()
 }

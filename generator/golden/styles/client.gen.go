@@ -43,7 +43,7 @@ func (c *Client) Complete(ctx context.Context, req *CompleteRequest) (*runtime.E
 }
 
 // CompleteEvent is an event of the Complete stream: CompleteMessage, or
-// CompleteUnknown for an event this client does not know.
+// CompleteUnknown.
 type CompleteEvent interface {
 	isCompleteEvent()
 }
@@ -140,8 +140,7 @@ func (c *Client) StartConversationJSON(ctx context.Context, req *StartConversati
 
 // StartConversationEvent is an event of the StartConversation stream:
 // StartConversationReplyDelta, StartConversationReplyDone or
-// StartConversationReplyStarted, or StartConversationUnknown for an event this
-// client does not know.
+// StartConversationReplyStarted, or StartConversationUnknown.
 type StartConversationEvent interface {
 	isStartConversationEvent()
 }
@@ -320,7 +319,7 @@ func (c *Client) WatchJob(ctx context.Context, req *WatchJobRequest) (*runtime.E
 }
 
 // WatchJobEvent is an event of the WatchJob stream: WatchJobLog or
-// WatchJobProgress, or WatchJobUnknown for an event this client does not know.
+// WatchJobProgress, or WatchJobUnknown.
 type WatchJobEvent interface {
 	isWatchJobEvent()
 }
@@ -419,4 +418,29 @@ func (StreamRunMessage) isStreamRunEvent() {}
 func (c *Client) decodeStreamRun(ev runtime.Event) (StreamRunEvent, error) {
 	data, err := runtime.DecodeEvent[string](c.rt, ev, "text/plain")
 	return StreamRunMessage{Type: ev.Type, ID: ev.ID, Data: data}, err
+}
+
+// Upload calls POST /uploads: A request body that is an event stream (OpenAPI
+// 3.2 itemSchema).
+//
+// It returns an undeclared status as a *runtime.ResponseError.
+func (c *Client) Upload(ctx context.Context, req *UploadRequest) (Upload200Response, error) {
+	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/uploads", nil, "text/event-stream", runtime.EventBody(c.rt, req.Body, UploadBodyEvent.uploadBodyEvent))
+	if err != nil {
+		return Upload200Response{}, err
+	}
+	r.Header.Set("Accept", "application/json")
+	resp, err := c.rt.Do(r)
+	if err != nil {
+		return Upload200Response{}, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == 200 {
+		var out Upload200Response
+		if err := c.rt.Decode(resp, "application/json", &out.Body); err != nil {
+			return Upload200Response{}, err
+		}
+		return out, nil
+	}
+	return Upload200Response{}, runtime.UnexpectedResponse(resp)
 }

@@ -5,6 +5,7 @@ package styles
 import (
 	"context"
 	"errors"
+	"iter"
 	"net/http"
 	"time"
 
@@ -63,6 +64,10 @@ type Handler interface {
 	// It sends events on stream until it returns (see StreamRunStream); ctx is done
 	// when the client goes away or the server shuts down.
 	StreamRun(ctx context.Context, req *StreamRunRequest, stream *StreamRunStream) error
+
+	// Upload handles POST /uploads: A request body that is an event stream (OpenAPI
+	// 3.2 itemSchema).
+	Upload(ctx context.Context, req *UploadRequest) (UploadResponse, error)
 }
 
 // CompleteRequest holds the decoded parameters of Complete (POST /completions).
@@ -424,6 +429,75 @@ var streamRunStream = runtime.StreamConfig{
 	Heartbeat:       15 * time.Second,
 }
 
+// UploadRequest holds the decoded parameters of Upload (POST /uploads).
+type UploadRequest struct {
+	// Body is the request body (text/event-stream), one event at a time.
+	Body iter.Seq2[UploadBodyEvent, error]
+}
+
+// UploadBodyEvent is an event of the Upload request body: UploadChunk or
+// UploadNote.
+type UploadBodyEvent interface {
+	// uploadBodyEvent returns the event's type, ID, data and data content type.
+	uploadBodyEvent() (eventType, id, contentType string, data any)
+}
+
+// UploadChunk is the "chunk" event of the Upload request body
+// (application/json).
+type UploadChunk struct {
+	// ID is the event's ID, "" for none.
+	ID string
+	// Data is the event's data.
+	Data Chunk
+}
+
+func (e UploadChunk) uploadBodyEvent() (string, string, string, any) {
+	return "chunk", e.ID, "application/json", e.Data
+}
+
+// UploadNote is the "note" event of the Upload request body (text/plain).
+type UploadNote struct {
+	// ID is the event's ID, "" for none.
+	ID string
+	// Data is the event's data.
+	Data string
+}
+
+func (e UploadNote) uploadBodyEvent() (string, string, string, any) {
+	return "note", e.ID, "text/plain", e.Data
+}
+
+// decodeUploadBody turns an event of the Upload request body into its type.
+func decodeUploadBody(o *runtime.Options, ev runtime.Event) (UploadBodyEvent, error) {
+	switch ev.Type {
+	case "chunk":
+		data, err := runtime.DecodeEvent[Chunk](o, ev, "application/json")
+		return UploadChunk{ID: ev.ID, Data: data}, err
+	case "note":
+		data, err := runtime.DecodeEvent[string](o, ev, "text/plain")
+		return UploadNote{ID: ev.ID, Data: data}, err
+	}
+	return nil, runtime.UnknownEvent(ev)
+}
+
+// UploadResponse is a response of Upload: one of Upload200Response.
+type UploadResponse interface {
+	// uploadResponse sets the response headers on h and returns the status and body.
+	uploadResponse(h http.Header) (status int, contentType string, body any)
+}
+
+// Upload200Response is the 200 response of Upload.
+//
+// What the server received.
+type Upload200Response struct {
+	// Body is sent as application/json.
+	Body Reply
+}
+
+func (r Upload200Response) uploadResponse(http.Header) (int, string, any) {
+	return 200, "application/json", r.Body
+}
+
 // UnimplementedHandler answers 501 Not Implemented to every operation. Embed it
 // in a Handler implementation so that operations added to the spec later do not
 // break the build.
@@ -453,6 +527,10 @@ func (UnimplementedHandler) StreamRun(_ context.Context, _ *StreamRunRequest, st
 	return runtime.NotImplemented(stream.s)
 }
 
+func (UnimplementedHandler) Upload(_ context.Context, _ *UploadRequest) (UploadResponse, error) {
+	return nil, runtime.ErrNotImplemented
+}
+
 // NewHandler returns an http.Handler that routes the API's operations to impl,
 // with http.ServeMux patterns rooted at "/". To serve it under a prefix, strip
 // the prefix first:
@@ -474,6 +552,7 @@ func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
 	mux.HandleFunc("POST /completions", h.serveComplete)
 	mux.HandleFunc("POST /conversations", h.serveStartConversation)
 	mux.HandleFunc("POST /generate_stream", h.serveGenerateStream)
+	mux.HandleFunc("POST /uploads", h.serveUpload)
 	return mux
 }
 
@@ -551,4 +630,23 @@ func (h *handler) serveStreamRun(w http.ResponseWriter, r *http.Request) {
 	runtime.Serve(w, r, h.opts, &streamRunStream, func(s *runtime.Stream) error {
 		return h.impl.StreamRun(s.Context(), &req, &StreamRunStream{s})
 	})
+}
+
+func (h *handler) serveUpload(w http.ResponseWriter, r *http.Request) {
+	var req UploadRequest
+	p := runtime.NewParams(r)
+	req.Body = runtime.BodyEvents(p, h.opts, decodeUploadBody)
+	if p.Failed(w) {
+		return
+	}
+	resp, err := h.impl.Upload(r.Context(), &req)
+	if err == nil && resp == nil {
+		err = errors.New("Upload returned no response")
+	}
+	if err != nil {
+		runtime.WriteError(w, r, h.opts, err)
+		return
+	}
+	status, contentType, body := resp.uploadResponse(w.Header())
+	runtime.WriteResponse(w, r, h.opts, status, contentType, body)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"iter"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -68,6 +69,25 @@ func (server) Feed(_ context.Context, _ *styles.FeedRequest, stream *styles.Feed
 
 func (server) StreamRun(_ context.Context, _ *styles.StreamRunRequest, stream *styles.StreamRunStream) error {
 	return stream.SendMessage("line one\nline two")
+}
+
+// Upload answers with what it received: each event on a line, or the
+// error that ended the body.
+func (server) Upload(_ context.Context, req *styles.UploadRequest) (styles.UploadResponse, error) {
+	var lines []string
+	for ev, err := range req.Body {
+		if err != nil {
+			lines = append(lines, "error: "+err.Error())
+			break
+		}
+		switch ev := ev.(type) {
+		case styles.UploadChunk:
+			lines = append(lines, "chunk "+ev.ID+": "+ev.Data.Token)
+		case styles.UploadNote:
+			lines = append(lines, "note "+ev.ID+": "+ev.Data)
+		}
+	}
+	return styles.Upload200Response{Body: styles.Reply{Text: strings.Join(lines, "\n")}}, nil
 }
 
 func start(t *testing.T) (*httptest.Server, *styles.Client) {
@@ -249,5 +269,45 @@ func TestNoSchema(t *testing.T) {
 	want := []styles.StreamRunEvent{styles.StreamRunMessage{Type: "message", Data: "line one\nline two"}}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("got %#v, %v", got, err)
+	}
+}
+
+// A request body that is an event stream: the client sends typed events
+// as the sequence yields them, and the handler reads them typed as they
+// arrive.
+func TestEventStreamBody(t *testing.T) {
+	srv, c := start(t)
+	events := func(yield func(styles.UploadBodyEvent, error) bool) {
+		_ = yield(styles.UploadChunk{ID: "1", Data: styles.Chunk{Token: "tok"}}, nil) &&
+			yield(styles.UploadNote{Data: "two\nlines, ½"}, nil)
+	}
+	reply, err := c.Upload(context.Background(), &styles.UploadRequest{Body: events})
+	if want := "chunk 1: tok\nnote 1: two\nlines, ½"; err != nil || reply.Body.Text != want {
+		t.Errorf("got %q, %v; want %q", reply.Body.Text, err, want)
+	}
+
+	// The wire form is an event stream; an event the operation does not
+	// declare reaches the handler as an error.
+	resp := goldentest.Do(t, goldentest.Request{
+		Method: "POST", URL: srv.URL + "/uploads", ContentType: "text/event-stream",
+		Body: "event: note\ndata: hi\n\nevent: other\ndata: x\n\n",
+	})
+	body, _ := io.ReadAll(resp.Body)
+	if want := `{"text":"note : hi\nerror: runtime: unknown event \"other\""}`; resp.StatusCode != 200 || string(body) != want {
+		t.Errorf("got %d %s, want %s", resp.StatusCode, body, want)
+	}
+
+	// Another content type is refused before the handler runs.
+	resp = goldentest.Do(t, goldentest.Request{Method: "POST", URL: srv.URL + "/uploads", Body: `{"text":"x"}`})
+	if resp.StatusCode != http.StatusUnsupportedMediaType {
+		t.Errorf("a JSON body: %d, want 415", resp.StatusCode)
+	}
+
+	// An error from the sequence aborts the request.
+	failing := iter.Seq2[styles.UploadBodyEvent, error](func(yield func(styles.UploadBodyEvent, error) bool) {
+		_ = yield(styles.UploadNote{Data: "a"}, nil) && yield(nil, errors.New("source failed"))
+	})
+	if _, err := c.Upload(context.Background(), &styles.UploadRequest{Body: failing}); err == nil || !strings.Contains(err.Error(), "source failed") {
+		t.Errorf("got %v, want the sequence's error", err)
 	}
 }
