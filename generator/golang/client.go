@@ -548,26 +548,10 @@ func (g *gen) eventTypes(f *jen.File, op *model.Operation, cn *clientNames) {
 			doc = fmt.Sprintf("%s is the %q event that ends a %s stream when the server fails; the stream returns it as its error (%s).", name, ev.Name, op.Name, ev.ContentType)
 		}
 		anyName := st.AnyName && ev.Name == "message"
-		var fields []jen.Code
-		values := []jen.Code{jen.Id("ID").Op(":").Id("ev").Dot("ID"), jen.Id("Data").Op(":").Id("data")}
 		if anyName {
 			doc = fmt.Sprintf("%s is a message event of %s, or an event of a name the API leaves open (%s).", name, op.Name, ev.ContentType)
-			fields = append(fields,
-				jen.Comment("// Type is the event's type: \"message\", or a name the API does not declare."),
-				jen.Id("Type").String())
-			values = append([]jen.Code{jen.Id("Type").Op(":").Id("ev").Dot("Type")}, values...)
 		}
-		addDoc(f, joinDoc(prose(doc), ev.Doc))
-		f.Type().Id(name).Struct(append(fields,
-			jen.Comment("// ID is the event's ID: the last one the stream set, \"\" when none."),
-			jen.Id("ID").String(),
-			jen.Comment("// Data is the event's data, decoded."),
-			jen.Id("Data").Add(typeExpr(ev.Type)),
-		)...)
-		f.Line()
-		decode := jen.List(jen.Id("data"), jen.Err()).Op(":=").Add(rt("DecodeEvent")).Types(typeExpr(ev.Type)).Call(
-			jen.Id("c").Dot("rt"), jen.Id("ev"), jen.Lit(ev.ContentType))
-		value := jen.Id(name).Values(values...)
+		decode, value := eventStruct(f, name, doc, ev, anyName, "ID is the event's ID: the last one the stream set, \"\" when none.", jen.Id("c").Dot("rt"))
 		if anyName {
 			f.Func().Params(jen.Id(name)).Id(cn.marker).Params().Block()
 			fallback = []jen.Code{decode, jen.Return(value, jen.Err())}
@@ -596,13 +580,9 @@ func (g *gen) eventTypes(f *jen.File, op *model.Operation, cn *clientNames) {
 		fallback = []jen.Code{jen.Return(jen.Id(cn.unknown).Call(jen.Id("ev")), jen.Nil())}
 	}
 
-	var body []jen.Code
-	if len(cases) > 0 {
-		body = append(body, jen.Switch(jen.Id("ev").Dot("Type")).Block(cases...))
-	}
 	addDoc(f, prose(fmt.Sprintf("%s turns an event of %s into its type.", cn.decode, op.Name)))
 	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(cn.decode).Params(jen.Id("ev").Add(rt("Event"))).Params(jen.Id(cn.event), jen.Error()).Block(
-		append(body, fallback...)...,
+		switchOnType(cases, fallback)...,
 	)
 	f.Line()
 }
@@ -643,4 +623,36 @@ func article(word string) string {
 		return "an " + word
 	}
 	return "a " + word
+}
+
+// eventStruct declares name, the Go type of one event: its ID and data,
+// and its type when the API leaves event names open. It returns the
+// statement that decodes an event ev with the codecs of u, and the value
+// it makes.
+func eventStruct(f *jen.File, name, doc string, ev *model.Event, anyName bool, idDoc string, u jen.Code) (decode, value jen.Code) {
+	var fields []jen.Code
+	values := []jen.Code{jen.Id("ID").Op(":").Id("ev").Dot("ID"), jen.Id("Data").Op(":").Id("data")}
+	if anyName {
+		fields = append(fields, jen.Comment("// Type is the event's type: \"message\", or a name the API does not declare."), jen.Id("Type").String())
+		values = append([]jen.Code{jen.Id("Type").Op(":").Id("ev").Dot("Type")}, values...)
+	}
+	addDoc(f, joinDoc(prose(doc), ev.Doc))
+	f.Type().Id(name).Struct(append(fields,
+		jen.Comment("// "+idDoc),
+		jen.Id("ID").String(),
+		jen.Comment("// Data is the event's data."),
+		jen.Id("Data").Add(typeExpr(ev.Type)),
+	)...)
+	f.Line()
+	decode = jen.List(jen.Id("data"), jen.Err()).Op(":=").Add(rt("DecodeEvent")).Types(typeExpr(ev.Type)).Call(u, jen.Id("ev"), jen.Lit(ev.ContentType))
+	return decode, jen.Id(name).Values(values...)
+}
+
+// switchOnType is the body of a function that decodes an event: the cases
+// of the event names it knows, then fallback.
+func switchOnType(cases, fallback []jen.Code) []jen.Code {
+	if len(cases) == 0 {
+		return fallback
+	}
+	return append([]jen.Code{jen.Switch(jen.Id("ev").Dot("Type")).Block(cases...)}, fallback...)
 }

@@ -711,48 +711,29 @@ func (g *gen) bodyEventTypes(f *jen.File, op *model.Operation, n *opNames) {
 	for _, ev := range st.Events {
 		name := n.bodyEvents[ev]
 		anyName := st.AnyName && ev.Name == "message"
-		var fields []jen.Code
 		wire := jen.Lit(ev.Name)
-		values := []jen.Code{jen.Id("ID").Op(":").Id("ev").Dot("ID"), jen.Id("Data").Op(":").Id("data")}
 		doc := fmt.Sprintf("%s is the %q event of the %s request body (%s).", name, ev.Name, op.Name, ev.ContentType)
 		if anyName {
 			doc = fmt.Sprintf("%s is a message event of the %s request body, or an event of a name the API leaves open (%s).", name, op.Name, ev.ContentType)
-			fields = append(fields, jen.Comment("// Type is the event's type: \"message\", or a name the API does not declare."), jen.Id("Type").String())
 			wire = jen.Id("e").Dot("Type")
-			values = append([]jen.Code{jen.Id("Type").Op(":").Id("ev").Dot("Type")}, values...)
 		}
-		addDoc(f, joinDoc(prose(doc), ev.Doc))
-		f.Type().Id(name).Struct(append(fields,
-			jen.Comment("// ID is the event's ID, \"\" for none."),
-			jen.Id("ID").String(),
-			jen.Comment("// Data is the event's data."),
-			jen.Id("Data").Add(typeExpr(ev.Type)),
-		)...)
-		f.Line()
+		decode, value := eventStruct(f, name, doc, ev, anyName, "ID is the event's ID, \"\" for none.", jen.Id("o"))
 		f.Func().Params(jen.Id("e").Id(name)).Id(marker).Params().Params(jen.String(), jen.String(), jen.String(), jen.Any()).Block(
 			jen.Return(wire, jen.Id("e").Dot("ID"), jen.Lit(ev.ContentType), jen.Id("e").Dot("Data")),
 		)
 		f.Line()
-		decode := []jen.Code{
-			jen.List(jen.Id("data"), jen.Err()).Op(":=").Add(rt("DecodeEvent")).Types(typeExpr(ev.Type)).Call(jen.Id("o"), jen.Id("ev"), jen.Lit(ev.ContentType)),
-			jen.Return(jen.Id(name).Values(values...), jen.Err()),
-		}
 		if anyName {
-			fallback = decode
+			fallback = []jen.Code{decode, jen.Return(value, jen.Err())}
 		} else {
-			cases = append(cases, jen.Case(jen.Lit(ev.Name)).Block(decode...))
+			cases = append(cases, jen.Case(jen.Lit(ev.Name)).Block(decode, jen.Return(value, jen.Err())))
 		}
 	}
 	if fallback == nil {
 		fallback = []jen.Code{jen.Return(jen.Nil(), rt("UnknownEvent").Call(jen.Id("ev")))}
 	}
-	var body []jen.Code
-	if len(cases) > 0 {
-		body = append(body, jen.Switch(jen.Id("ev").Dot("Type")).Block(cases...))
-	}
 	addDoc(f, prose(fmt.Sprintf("%s turns an event of the %s request body into its type.", n.decodeEvent, op.Name)))
 	f.Func().Id(n.decodeEvent).Params(jen.Id("o").Op("*").Add(rt("Options")), jen.Id("ev").Add(rt("Event"))).Params(jen.Id(n.bodyEvent), jen.Error()).Block(
-		append(body, fallback...)...,
+		switchOnType(cases, fallback)...,
 	)
 	f.Line()
 }

@@ -177,7 +177,7 @@ type WatchPetsEvent interface {
 type WatchPetsDeleted struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data PetDeleted
 }
 
@@ -189,7 +189,7 @@ func (WatchPetsDeleted) isWatchPetsEvent() {}
 type WatchPetsMessage struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Pet
 }
 
@@ -201,7 +201,7 @@ func (WatchPetsMessage) isWatchPetsEvent() {}
 type WatchPetsNotice struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data string
 }
 
@@ -213,7 +213,7 @@ func (WatchPetsNotice) isWatchPetsEvent() {}
 type WatchPetsReset struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Reset
 }
 
@@ -299,7 +299,7 @@ type ImportPetsEvent interface {
 type ImportPetsFailed struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Problem
 }
 
@@ -312,7 +312,7 @@ func (ImportPetsFailed) Error() string {
 type ImportPetsProgress struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data ImportProgress
 }
 
@@ -322,7 +322,7 @@ func (ImportPetsProgress) isImportPetsEvent() {}
 type ImportPetsResult struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data ImportResult
 }
 
@@ -579,7 +579,7 @@ type AdoptPetEvent interface {
 type AdoptPetMessage struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Pet
 }
 
@@ -591,7 +591,7 @@ func (AdoptPetMessage) isAdoptPetEvent() {}
 type AdoptPetStep struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data string
 }
 

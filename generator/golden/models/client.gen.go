@@ -49,7 +49,7 @@ type FeedEvent interface {
 type FeedInline struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data FeedInlineEvent
 }
 
@@ -59,7 +59,7 @@ func (FeedInline) isFeedEvent() {}
 type FeedPet struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Pet
 }
 
@@ -69,7 +69,7 @@ func (FeedPet) isFeedEvent() {}
 type FeedShape struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Shape
 }
 
@@ -79,7 +79,7 @@ func (FeedShape) isFeedEvent() {}
 type FeedValue struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Value
 }
 

@@ -120,7 +120,7 @@ type CreateChatCompletionEvent interface {
 type CreateChatCompletionMessage struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data ChatChunk
 }
 
@@ -168,7 +168,7 @@ type CancelJobsEvent interface {
 type CancelJobsCancelled struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Result
 }
 
@@ -216,7 +216,7 @@ type PatchJobEvent interface {
 type PatchJobMessage struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Progress
 }
 
@@ -266,7 +266,7 @@ type RunJobEvent interface {
 type RunJobFailed struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Problem
 }
 
@@ -279,7 +279,7 @@ func (RunJobFailed) Error() string {
 type RunJobProgress struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Progress
 }
 
@@ -289,7 +289,7 @@ func (RunJobProgress) isRunJobEvent() {}
 type RunJobResult struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Result
 }
 
@@ -346,7 +346,7 @@ type ReplaceJobEvent interface {
 type ReplaceJobStep struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data string
 }
 
@@ -425,7 +425,7 @@ type WatchJobEvent interface {
 type WatchJobDone struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Result
 }
 
@@ -437,7 +437,7 @@ func (WatchJobDone) isWatchJobEvent() {}
 type WatchJobLog struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data string
 }
 
@@ -449,7 +449,7 @@ func (WatchJobLog) isWatchJobEvent() {}
 type WatchJobMessage struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Progress
 }
 

@@ -52,7 +52,7 @@ type CompleteEvent interface {
 type CompleteMessage struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Chunk
 }
 
@@ -150,7 +150,7 @@ type StartConversationEvent interface {
 type StartConversationReplyDelta struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data ReplyDelta
 }
 
@@ -161,7 +161,7 @@ func (StartConversationReplyDelta) isStartConversationEvent() {}
 type StartConversationReplyDone struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data ReplyDone
 }
 
@@ -172,7 +172,7 @@ func (StartConversationReplyDone) isStartConversationEvent() {}
 type StartConversationReplyStarted struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data ReplyStarted
 }
 
@@ -225,7 +225,7 @@ type FeedMessage struct {
 	Type string
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Chunk
 }
 
@@ -286,7 +286,7 @@ type GenerateStreamMessage struct {
 	Type string
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Chunk
 }
 
@@ -329,7 +329,7 @@ type WatchJobEvent interface {
 type WatchJobError struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Problem
 }
 
@@ -342,7 +342,7 @@ func (WatchJobError) Error() string {
 type WatchJobLog struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data string
 }
 
@@ -352,7 +352,7 @@ func (WatchJobLog) isWatchJobEvent() {}
 type WatchJobProgress struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data Progress
 }
 
@@ -408,7 +408,7 @@ type StreamRunMessage struct {
 	Type string
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
-	// Data is the event's data, decoded.
+	// Data is the event's data.
 	Data string
 }
 
