@@ -162,6 +162,9 @@ func callDoc(op *model.Operation, n *opNames, method string, extra ...string) st
 	}
 	first := strings.Replace(opDoc(op, "calls"), op.Name+" calls", method+" calls", 1)
 	paragraphs := append([]string{prose(first), op.Doc}, extra...)
+	if op.Body != nil && op.Body.Stream != nil {
+		paragraphs = append(paragraphs, prose(fmt.Sprintf("It sends the events of req.%s as an event stream, each as the sequence yields it; an error from the sequence ends the request with that error.", n.body)))
+	}
 	return joinDoc(append(paragraphs, prose(errDoc))...)
 }
 

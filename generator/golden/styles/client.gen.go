@@ -423,6 +423,9 @@ func (c *Client) decodeStreamRun(ev runtime.Event) (StreamRunEvent, error) {
 // Upload calls POST /uploads: A request body that is an event stream (OpenAPI
 // 3.2 itemSchema).
 //
+// It sends the events of req.Body as an event stream, each as the sequence
+// yields it; an error from the sequence ends the request with that error.
+//
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) Upload(ctx context.Context, req *UploadRequest) (Upload200Response, error) {
 	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/uploads", nil, "text/event-stream", runtime.EventBody(c.rt, req.Body, UploadBodyEvent.uploadBodyEvent))
