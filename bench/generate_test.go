@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"go/parser"
@@ -110,23 +111,37 @@ func oapiCodegenCommand(tools genTools, spec, work, out, overlay string) ([]stri
 type genTools struct{ ssegen, oapiCodegen string }
 
 // buildGenTools builds ssegen from this checkout with the main module's
-// dependencies, and oapi-codegen at the version of the tool directive in
-// go.mod.
+// dependencies, and oapi-codegen as released: at the version of go.mod's
+// tool directive, with its own go.mod. Built with this module's
+// dependencies instead, it would get ssegen's newer kin-openapi, which
+// changes its output.
 func buildGenTools(tb testing.TB) genTools {
 	tb.Helper()
 	dir := tb.TempDir()
 	tools := genTools{ssegen: filepath.Join(dir, "ssegen"), oapiCodegen: filepath.Join(dir, "oapi-codegen")}
-	for _, build := range []struct{ dir, out, pkg string }{
-		{"..", tools.ssegen, "./cmd/ssegen"},
-		{".", tools.oapiCodegen, "github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen"},
-	} {
-		cmd := exec.Command("go", "build", "-o", build.out, build.pkg)
-		cmd.Dir = build.dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			tb.Fatalf("go build %s: %v\n%s", build.pkg, err, out)
-		}
+	goCommand(tb, "..", "build", "-o", tools.ssegen, "./cmd/ssegen")
+	var oapi struct{ Dir, Version string }
+	if err := json.Unmarshal(goCommand(tb, ".", "mod", "download", "-json", "github.com/oapi-codegen/oapi-codegen/v2"), &oapi); err != nil {
+		tb.Fatal(err)
 	}
+	// Built outside its repository, oapi-codegen learns its version (which
+	// it writes into its output) from this variable.
+	goCommand(tb, oapi.Dir, "build", "-ldflags", "-X main.noVCSVersionOverride="+oapi.Version, "-o", tools.oapiCodegen, "./cmd/oapi-codegen")
 	return tools
+}
+
+// goCommand runs the go command with args in dir and returns its output.
+func goCommand(tb testing.TB, dir string, args ...string) []byte {
+	tb.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		tb.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, stderr.Bytes())
+	}
+	return out
 }
 
 // BenchmarkGenerate runs each generator as a child process on each of
