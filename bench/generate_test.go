@@ -16,7 +16,7 @@ import (
 )
 
 var (
-	genRun    = flag.Bool("gen.run", false, "run BenchmarkGenerate, which builds ssegen and oapi-codegen and times them on large documents (about a minute per round; generate.sh runs the rounds)")
+	genRun    = flag.Bool("gen.run", false, "run BenchmarkGenerate, which builds ssegen and oapi-codegen and times them on large documents (a minute or more per round; generate.sh runs the rounds)")
 	genCorpus = flag.String("gen.corpus", filepath.Join("..", "..", "shared", "corpus"), "directory of BenchmarkGenerate's OpenAPI documents")
 )
 
