@@ -71,8 +71,9 @@ type StreamConfig struct {
 // response.
 //
 // An idle stream holds no write buffer, no goroutine and no timer: the
-// heartbeats of all streams share one timer, and the stream learns that the
-// client left or the server shuts down from its context.
+// heartbeat and write deadline checks of all streams share one timer, and
+// the stream learns that the client left or the server shuts down from its
+// context.
 type Stream struct {
 	w      http.ResponseWriter
 	r      *http.Request
@@ -95,12 +96,15 @@ type Stream struct {
 	batch      int           // depth of Batch calls
 	pending    *[]byte       // bytes not yet written, from bufPool; nil when none
 	queued     uint64        // count of enqueued writes
-	written    uint64        // count of writes that reached the connection
 	deadline   time.Duration // the connection's write deadline (monotime); 0 when none
-	// lastWrite is the monotime of the last write, read by heartbeats
-	// without s.mu.
-	lastWrite atomic.Int64
-	beatIndex int // in heartbeats, guarded by its lock; -1 when not scheduled
+	// written counts the writes that reached the connection; timers read
+	// it without s.mu to tell whether the stream is idle.
+	written atomic.Uint64
+	// deadlineFresh is set while the write deadline is less than an eighth
+	// of the write timeout old; timers clear it, so that writes need not
+	// read the clock.
+	deadlineFresh atomic.Bool
+	timer         timerState
 }
 
 // Serve runs handler with a stream on w, handling the whole lifecycle:
@@ -135,7 +139,8 @@ func Serve(w http.ResponseWriter, r *http.Request, o *Options, cfg *StreamConfig
 
 // newStream returns the stream of a new request.
 func newStream(w http.ResponseWriter, r *http.Request, o *Options, cfg *StreamConfig) *Stream {
-	s := &Stream{w: w, r: r, o: o, cfg: cfg, ctx: r.Context(), beatIndex: -1}
+	s := &Stream{w: w, r: r, o: o, cfg: cfg, ctx: r.Context()}
+	s.timer.index = [timerKinds]int{-1, -1}
 	s.cond.L = &s.mu
 	if o.endOnShutdown {
 		s.ctx, s.cancel = context.WithCancelCause(s.ctx)
@@ -200,7 +205,7 @@ func (s *Stream) end(err error) {
 // the stream's resources.
 func (s *Stream) close() {
 	s.mu.Lock()
-	if s.state() == nil && s.written != s.queued {
+	if s.state() == nil && s.written.Load() != s.queued {
 		// Queued by a Batch that outlives the handler, maybe the End
 		// sentinel: write them now.
 		s.flush(s.queued)
@@ -212,9 +217,7 @@ func (s *Stream) close() {
 	for s.writing {
 		s.cond.Wait()
 	}
-	if s.cfg.Heartbeat > 0 {
-		heartbeats.cancel(s)
-	}
+	timers.cancel(s)
 	if s.pending != nil {
 		putBuffer(s.pending)
 		s.pending = nil
@@ -338,6 +341,10 @@ func (s *Stream) SendData(eventType, contentType string, v any, opts ...EventOpt
 	if err != nil {
 		return fmt.Errorf("runtime: encode %s event as %s: %w", eventTypeName(eventType), contentType, err)
 	}
+	if len(opts) == 0 {
+		// Without options the event does not escape to the heap.
+		return s.Send(&Event{Type: eventType, Data: data})
+	}
 	e := Event{Type: eventType, Data: data}
 	for _, opt := range opts {
 		opt(&e)
@@ -373,10 +380,10 @@ func (s *Stream) Batch(fn func() error) error {
 	done = true
 	s.mu.Lock()
 	s.batch--
-	if s.batch > 0 || s.written == s.queued {
+	if written := s.written.Load(); s.batch > 0 || written == s.queued {
 		werr := s.err
 		s.mu.Unlock()
-		if err == nil && s.written != s.queued {
+		if err == nil && written != s.queued {
 			err = werr
 		}
 		return err
@@ -467,7 +474,7 @@ func (s *Stream) commit() {
 		*s.pending = append(appendRetry(*s.pending, s.cfg.Retry), '\n')
 	}
 	if s.cfg.Heartbeat > 0 {
-		heartbeats.schedule(s, monotime()+s.cfg.Heartbeat)
+		timers.watchHeartbeat(s, monotime(), s.queued+1) // quiet after the first write
 	}
 }
 
@@ -476,14 +483,14 @@ func (s *Stream) commit() {
 // others' events are then written together by whichever sender writes
 // next). s.mu is held and released.
 func (s *Stream) flush(gen uint64) error {
-	for s.written < gen && s.state() == nil {
+	for s.written.Load() < gen && s.state() == nil {
 		if s.writing {
 			s.cond.Wait()
 			continue
 		}
 		s.write()
 	}
-	if s.written >= gen {
+	if s.written.Load() >= gen {
 		s.mu.Unlock()
 		return nil
 	}
@@ -496,8 +503,9 @@ func (s *Stream) write() {
 	buf, upto := s.pending, s.queued
 	s.pending = nil
 	s.writing = true
-	now := monotime()
-	s.setDeadline(now)
+	if !s.deadlineFresh.Load() {
+		s.setDeadline()
+	}
 	s.mu.Unlock()
 
 	var err error
@@ -527,49 +535,49 @@ func (s *Stream) write() {
 			s.cancel(s.err)
 		}
 	} else {
-		s.written = upto
-		s.lastWrite.Store(int64(now))
+		s.written.Store(upto)
 	}
 	s.cond.Broadcast()
 }
 
 // setDeadline moves the write deadline to now plus the write timeout; s.mu
 // is held. Moving it costs a timer update, so it only moves once an eighth
-// of the timeout has passed: every write still gets at least 7/8 of it.
-func (s *Stream) setDeadline(now time.Duration) {
+// of the timeout has passed (timers then clear s.deadlineFresh): every
+// write still gets at least 7/8 of it.
+func (s *Stream) setDeadline() {
 	d := s.o.writeTimeout
-	if d <= 0 || s.noDeadline || s.deadline-now > d-d/8 {
+	if d <= 0 || s.noDeadline {
 		return
 	}
+	now := monotime()
 	s.deadline = now + d
 	if err := http.NewResponseController(s.w).SetWriteDeadline(epoch.Add(s.deadline)); err != nil {
 		s.noDeadline = true
+		return
 	}
+	s.deadlineFresh.Store(true)
+	timers.watchDeadline(s, now+d/8)
 }
 
-// beat sends a heartbeat comment if nothing was written for a heartbeat
-// interval, and schedules the next check.
-func (s *Stream) beat() {
+// beat sends a heartbeat comment, which timers found due when the stream's
+// count of writes was seen, and schedules the next check.
+func (s *Stream) beat(seen uint64) {
 	s.mu.Lock()
 	if s.state() != nil {
 		s.mu.Unlock()
 		return
 	}
-	interval := s.cfg.Heartbeat
-	now := monotime()
-	if idle := now - time.Duration(s.lastWrite.Load()); idle < interval || s.writing || s.batch > 0 {
-		wait := interval - idle // until the stream has been idle for interval
-		if wait <= 0 {
-			wait = interval / 4 // busy, but not writing to the client
-		}
-		heartbeats.schedule(s, now+wait)
+	if s.written.Load() != seen || s.writing || s.batch > 0 {
+		// Written since, or busy but not writing to the client yet: check
+		// again in a quarter interval, as while events flow.
+		timers.watchHeartbeat(s, monotime()-s.cfg.Heartbeat+s.cfg.Heartbeat/4, seen)
 		s.mu.Unlock()
 		return
 	}
-	heartbeats.schedule(s, now+interval)
 	buf := s.enqueue()
 	*buf = append(*buf, ':', '\n')
 	s.queued++
+	timers.watchHeartbeat(s, monotime(), s.queued)
 	s.flush(s.queued)
 }
 

@@ -802,9 +802,9 @@ func TestServeHeartbeatsShareTimer(t *testing.T) {
 	// Every stream ended: none is left in the schedule.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		heartbeats.mu.Lock()
-		n := heartbeats.Len()
-		heartbeats.mu.Unlock()
+		timers.mu.Lock()
+		n := timers.Len()
+		timers.mu.Unlock()
 		if n == 0 {
 			break
 		}
