@@ -84,27 +84,29 @@ type Stream struct {
 
 	prev, next *Stream // in o.live, when o ends streams on shutdown
 
-	mu        sync.Mutex
-	cond      sync.Cond // on mu; broadcast when a write ends
-	err       error     // why the stream cannot be written any more; nil while it can
-	committed bool      // headers are set; written with the first write
-	writing   bool      // a sender is writing outside mu; only it touches w
-	ended     bool      // the handler returned or panicked
-	// noDeadline is set when w cannot set write deadlines.
-	noDeadline bool
-	noFlush    bool          // w cannot flush; only the writer uses it, without mu
-	batch      int           // depth of Batch calls
-	pending    *[]byte       // bytes not yet written, from bufPool; nil when none
-	queued     uint64        // count of enqueued writes
-	deadline   time.Duration // the connection's write deadline (monotime); 0 when none
-	// written counts the writes that reached the connection; timers read
-	// it without s.mu to tell whether the stream is idle.
-	written atomic.Uint64
+	mu   sync.Mutex
+	cond sync.Cond // on mu; broadcast when a write ends and a sender waits
+	// writing is set, with mu held, while a sender writes outside mu; only
+	// it touches w. It is cleared without mu.
+	writing atomic.Bool
+	waiters atomic.Int32 // senders waiting in cond for the write to end
 	// deadlineFresh is set while the write deadline is less than an eighth
 	// of the write timeout old; timers clear it, so that writes need not
 	// read the clock.
 	deadlineFresh atomic.Bool
-	timer         timerState
+	committed     bool // headers are set; written with the first write
+	ended         bool // the handler returned or panicked
+	// noDeadline is set when w cannot set write deadlines.
+	noDeadline bool
+	noFlush    bool    // w cannot flush; only the writer uses it, without mu
+	err        error   // why the stream cannot be written any more; nil while it can
+	batch      int     // depth of Batch calls
+	pending    *[]byte // bytes not yet written, from bufPool; nil when none
+	queued     uint64  // count of enqueued writes
+	// written counts the writes that reached the connection; timers read
+	// it without s.mu to tell whether the stream is idle.
+	written atomic.Uint64
+	timer   timerState
 }
 
 // Serve runs handler with a stream on w, handling the whole lifecycle:
@@ -140,7 +142,7 @@ func Serve(w http.ResponseWriter, r *http.Request, o *Options, cfg *StreamConfig
 // newStream returns the stream of a new request.
 func newStream(w http.ResponseWriter, r *http.Request, o *Options, cfg *StreamConfig) *Stream {
 	s := &Stream{w: w, r: r, o: o, cfg: cfg, ctx: r.Context()}
-	s.timer.index = [timerKinds]int{-1, -1}
+	s.timer.index = [timerKinds]int32{-1, -1}
 	s.cond.L = &s.mu
 	if o.endOnShutdown {
 		s.ctx, s.cancel = context.WithCancelCause(s.ctx)
@@ -214,15 +216,15 @@ func (s *Stream) close() {
 	if s.state() == nil {
 		s.err = errEnded
 	}
-	for s.writing {
-		s.cond.Wait()
+	for s.writing.Load() {
+		s.awaitWrite()
 	}
 	timers.cancel(s)
 	if s.pending != nil {
 		putBuffer(s.pending)
 		s.pending = nil
 	}
-	clearDeadline := s.committed && s.deadline != 0
+	clearDeadline := s.committed && s.o.writeTimeout > 0 && !s.noDeadline // set by the writes
 	s.mu.Unlock()
 	if s.cancel != nil {
 		s.o.live.remove(s)
@@ -240,7 +242,7 @@ func (s *Stream) shutdown() {
 	s.cancel(ErrShutdown)
 	s.mu.Lock()
 	s.state()
-	if s.writing && !s.noDeadline {
+	if s.writing.Load() && !s.noDeadline {
 		http.NewResponseController(s.w).SetWriteDeadline(time.Now())
 	}
 	s.mu.Unlock()
@@ -484,11 +486,14 @@ func (s *Stream) commit() {
 // next). s.mu is held and released.
 func (s *Stream) flush(gen uint64) error {
 	for s.written.Load() < gen && s.state() == nil {
-		if s.writing {
-			s.cond.Wait()
+		if s.writing.Load() {
+			s.awaitWrite()
 			continue
 		}
-		s.write()
+		if s.write(); s.written.Load() >= gen {
+			return nil
+		}
+		s.mu.Lock()
 	}
 	if s.written.Load() >= gen {
 		s.mu.Unlock()
@@ -497,12 +502,25 @@ func (s *Stream) flush(gen uint64) error {
 	return s.unlockErr()
 }
 
-// write writes and flushes the pending bytes; s.mu is held, and released
-// while writing.
+// awaitWrite waits for the write in flight, if any, to end; s.mu is held.
+func (s *Stream) awaitWrite() {
+	// The writer clears writing and then looks for waiters, without s.mu:
+	// counting itself first, a waiter either sees writing cleared or is
+	// seen, and then woken once it waits.
+	s.waiters.Add(1)
+	if s.writing.Load() {
+		s.cond.Wait()
+	}
+	s.waiters.Add(-1)
+}
+
+// write writes and flushes the pending bytes; s.mu is held, and released.
+// Unless the write fails or a sender waits for it, write takes s.mu no
+// more.
 func (s *Stream) write() {
 	buf, upto := s.pending, s.queued
 	s.pending = nil
-	s.writing = true
+	s.writing.Store(true)
 	if !s.deadlineFresh.Load() {
 		s.setDeadline()
 	}
@@ -523,9 +541,8 @@ func (s *Stream) write() {
 		}
 	}
 
-	s.mu.Lock()
-	s.writing = false
 	if err != nil {
+		s.mu.Lock()
 		// A failed write also cancels the request context; the write error
 		// says more than that, but not more than a shutdown.
 		if s.err == nil || errors.Is(s.err, context.Canceled) {
@@ -534,10 +551,18 @@ func (s *Stream) write() {
 		if s.cancel != nil { // net/http cancels the request's context itself
 			s.cancel(s.err)
 		}
-	} else {
-		s.written.Store(upto)
+		s.writing.Store(false)
+		s.cond.Broadcast()
+		s.mu.Unlock()
+		return
 	}
-	s.cond.Broadcast()
+	s.written.Store(upto)
+	s.writing.Store(false)
+	if s.waiters.Load() > 0 {
+		s.mu.Lock()
+		s.cond.Broadcast()
+		s.mu.Unlock()
+	}
 }
 
 // setDeadline moves the write deadline to now plus the write timeout; s.mu
@@ -550,8 +575,7 @@ func (s *Stream) setDeadline() {
 		return
 	}
 	now := monotime()
-	s.deadline = now + d
-	if err := http.NewResponseController(s.w).SetWriteDeadline(epoch.Add(s.deadline)); err != nil {
+	if err := http.NewResponseController(s.w).SetWriteDeadline(epoch.Add(now + d)); err != nil {
 		s.noDeadline = true
 		return
 	}
@@ -567,7 +591,7 @@ func (s *Stream) beat(seen uint64) {
 		s.mu.Unlock()
 		return
 	}
-	if s.written.Load() != seen || s.writing || s.batch > 0 {
+	if s.written.Load() != seen || s.writing.Load() || s.batch > 0 {
 		// Written since, or busy but not writing to the client yet: check
 		// again in a quarter interval, as while events flow.
 		timers.watchHeartbeat(s, monotime()-s.cfg.Heartbeat+s.cfg.Heartbeat/4, seen)

@@ -42,7 +42,7 @@ type timerItem struct {
 
 // timerState is what a stream keeps for timers, guarded by timers.mu.
 type timerState struct {
-	index [timerKinds]int // of each kind of check in timers.items; -1 when not scheduled
+	index [timerKinds]int32 // of each kind of check in timers.items; -1 when not scheduled
 	// beatSeen is the stream's count of writes at the last heartbeat check,
 	// and quietSince when that check saw it change: nothing was written
 	// since quietSince unless the count moved again.
@@ -70,7 +70,7 @@ func (q *timerQueue) watchDeadline(s *Stream, at time.Duration) {
 // schedule (re)schedules the check of kind of s at monotime at; q.mu is
 // held.
 func (q *timerQueue) schedule(s *Stream, kind timerKind, at time.Duration) {
-	if i := s.timer.index[kind]; i >= 0 {
+	if i := int(s.timer.index[kind]); i >= 0 {
 		q.items[i].at = at
 		heap.Fix(q, i)
 	} else {
@@ -84,7 +84,7 @@ func (q *timerQueue) cancel(s *Stream) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for kind := range timerKinds {
-		if i := s.timer.index[kind]; i >= 0 { // removing one check moves the other
+		if i := int(s.timer.index[kind]); i >= 0 { // removing one check moves the other
 			heap.Remove(q, i)
 		}
 	}
@@ -173,4 +173,4 @@ func (q *timerQueue) Pop() any {
 	return item
 }
 
-func (item timerItem) setIndex(i int) { item.s.timer.index[item.kind] = i }
+func (item timerItem) setIndex(i int) { item.s.timer.index[item.kind] = int32(i) }
