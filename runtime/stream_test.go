@@ -377,6 +377,27 @@ func TestServeStalledClient(t *testing.T) {
 	}
 }
 
+// TestServeWriteDeadlineMoves checks that the per-write deadline moves while
+// events flow: a client that keeps reading is not dropped when the stream
+// lives longer than the write timeout.
+func TestServeWriteDeadlineMoves(t *testing.T) {
+	checkLeaks(t)
+	const n = 60
+	srv := streamServer(t, NewOptions(WithWriteTimeout(200*time.Millisecond)), &StreamConfig{}, func(s *Stream) error {
+		for i := range n {
+			time.Sleep(10 * time.Millisecond) // n of them: three times the write timeout
+			if err := s.SendData("", "application/json", i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil)
+	evs, err := readAll(NewReader(get(t, context.Background(), srv).Body))
+	if err != io.EOF || len(evs) != n {
+		t.Fatalf("%d events, %v; want %d and the end of the stream", len(evs), err, n)
+	}
+}
+
 // TestServeOutlivesWriteTimeout checks that http.Server.WriteTimeout does
 // not cut a stream that lives longer.
 func TestServeOutlivesWriteTimeout(t *testing.T) {
