@@ -70,7 +70,8 @@ type StreamConfig struct {
 // error, so goroutines that outlive the handler cannot write to a finished
 // response.
 //
-// An idle stream holds no write buffer, no goroutine and no timer: the
+// An idle stream holds no goroutine and no timer, and no write buffer once
+// an eighth of the write timeout passed since its last event: the
 // heartbeat and write deadline checks of all streams share one timer, and
 // the stream learns that the client left or the server shuts down from its
 // context.
@@ -102,7 +103,10 @@ type Stream struct {
 	err        error   // why the stream cannot be written any more; nil while it can
 	batch      int     // depth of Batch calls
 	pending    *[]byte // bytes not yet written, from bufPool; nil when none
-	queued     uint64  // count of enqueued writes
+	// spare is the buffer of the last write, kept for the next events
+	// while they flow (see keepBuffer); nil when none.
+	spare  atomic.Pointer[[]byte]
+	queued uint64 // count of enqueued writes
 	// written counts the writes that reached the connection; timers read
 	// it without s.mu to tell whether the stream is idle.
 	written atomic.Uint64
@@ -224,6 +228,7 @@ func (s *Stream) close() {
 		putBuffer(s.pending)
 		s.pending = nil
 	}
+	s.releaseSpare()
 	clearDeadline := s.committed && s.o.writeTimeout > 0 && !s.noDeadline // set by the writes
 	s.mu.Unlock()
 	if s.cancel != nil {
@@ -445,7 +450,9 @@ func (s *Stream) unlockErr() error {
 // s.mu is held.
 func (s *Stream) enqueue() *[]byte {
 	if s.pending == nil {
-		s.pending = getBuffer()
+		if s.pending = s.spare.Swap(nil); s.pending == nil {
+			s.pending = getBuffer()
+		}
 	}
 	if !s.committed {
 		s.commit()
@@ -521,7 +528,8 @@ func (s *Stream) write() {
 	buf, upto := s.pending, s.queued
 	s.pending = nil
 	s.writing.Store(true)
-	if !s.deadlineFresh.Load() {
+	fresh := s.deadlineFresh.Load()
+	if !fresh {
 		s.setDeadline()
 	}
 	s.mu.Unlock()
@@ -531,7 +539,7 @@ func (s *Stream) write() {
 		if len(*buf) > 0 {
 			_, err = s.w.Write(*buf)
 		}
-		putBuffer(buf)
+		s.keepBuffer(buf, fresh)
 	}
 	if err == nil && !s.noFlush {
 		if err = http.NewResponseController(s.w).Flush(); errors.Is(err, http.ErrNotSupported) {
@@ -612,6 +620,34 @@ func (o *Options) warnOnce(flag *atomic.Bool, msg string, err error) {
 	}
 }
 
+// keepBuffer keeps buf, just written, as the spare for the next events when
+// they flow: when the write came within an eighth of the write timeout of
+// the last move of the deadline (fresh). The next deadline check releases
+// it, so a stream that went idle soon holds no buffer, and one that writes
+// now and then never keeps one.
+func (s *Stream) keepBuffer(buf *[]byte, fresh bool) {
+	if !fresh || cap(*buf) > maxBuffer {
+		putBuffer(buf)
+		return
+	}
+	*buf = (*buf)[:0]
+	if old := s.spare.Swap(buf); old != nil {
+		putBuffer(old)
+	}
+	// The check clears deadlineFresh and then releases the spare: either
+	// it sees buf, or this sees the flag cleared.
+	if !s.deadlineFresh.Load() {
+		s.releaseSpare()
+	}
+}
+
+// releaseSpare returns the spare buffer, if any, to bufPool.
+func (s *Stream) releaseSpare() {
+	if b := s.spare.Swap(nil); b != nil {
+		putBuffer(b)
+	}
+}
+
 // epoch is the origin of monotime.
 var epoch = time.Now()
 
@@ -623,9 +659,13 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b 
 
 func getBuffer() *[]byte { return bufPool.Get().(*[]byte) }
 
+// maxBuffer is the capacity of the largest buffer kept for reuse: a
+// burst's larger buffer is let go.
+const maxBuffer = 64 << 10
+
 func putBuffer(b *[]byte) {
-	if cap(*b) > 64<<10 {
-		return // let a burst's large buffer go
+	if cap(*b) > maxBuffer {
+		return
 	}
 	*b = (*b)[:0]
 	bufPool.Put(b)

@@ -398,6 +398,38 @@ func TestServeWriteDeadlineMoves(t *testing.T) {
 	}
 }
 
+// TestServeIdleStreamReleasesBuffer checks that a stream keeps no write
+// buffer once its events stopped for an eighth of the write timeout.
+func TestServeIdleStreamReleasesBuffer(t *testing.T) {
+	checkLeaks(t)
+	const n = 10
+	streams := make(chan *Stream, 1)
+	srv := streamServer(t, NewOptions(WithWriteTimeout(80*time.Millisecond)), &StreamConfig{}, func(s *Stream) error {
+		for range n {
+			if err := s.Send(&Event{Data: []byte("a")}); err != nil {
+				return err
+			}
+		}
+		streams <- s
+		<-s.Context().Done()
+		return nil
+	}, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rd := NewReader(get(t, ctx, srv).Body)
+	for range n {
+		if _, err := rd.Next(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := await(t, streams, "the events")
+	for deadline := time.Now().Add(10 * time.Second); s.spare.Load() != nil; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("an idle stream still holds a write buffer")
+		}
+	}
+}
+
 // TestServeOutlivesWriteTimeout checks that http.Server.WriteTimeout does
 // not cut a stream that lives longer.
 func TestServeOutlivesWriteTimeout(t *testing.T) {

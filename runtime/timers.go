@@ -123,6 +123,7 @@ func (q *timerQueue) fire() {
 			}
 		} else {
 			item.s.deadlineFresh.Store(false)
+			item.s.releaseSpare()
 		}
 		heap.Pop(q)
 	}
