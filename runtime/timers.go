@@ -21,7 +21,7 @@ const (
 	// stream's heartbeat interval.
 	heartbeatCheck timerKind = iota
 	// deadlineCheck marks the write deadline as due to move before the
-	// next write.
+	// next write, and releases the stream's spare write buffer.
 	deadlineCheck
 	timerKinds
 )
