@@ -41,8 +41,9 @@ type StreamConfig struct {
 	// the content type SendData uses when given none.
 	DataContentType string
 	// Heartbeat is the interval of the comments that keep an idle stream
-	// alive through proxies; no heartbeat is sent while events flow. 0
-	// disables heartbeats; DefaultHeartbeat is the usual value.
+	// alive through proxies; no heartbeat is sent while events flow, and
+	// the first follows the last event after one to one and a quarter
+	// intervals. 0 disables heartbeats; DefaultHeartbeat is the usual value.
 	Heartbeat time.Duration
 	// Retry, when positive, is sent as the reconnection delay when the
 	// stream opens.
