@@ -104,26 +104,31 @@ func checkEvent(e *Event) (multiline bool, err error) {
 }
 
 // scanData reports whether data is valid UTF-8 and whether it holds a CR or
-// LF, in one pass over ASCII data, eight bytes at a time.
+// LF, in one pass over ASCII data, eight bytes at a time and without
+// branches.
 func scanData(data []byte) (valid, breaks bool) {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	for len(data) >= 8 {
-		w := binary.LittleEndian.Uint64(data)
-		if w&highs != 0 {
-			break // not ASCII: let the standard library take over
-		}
+	var all, marks uint64 // all the bytes ORed; a high bit per CR or LF byte
+	i := 0
+	for ; i+8 <= len(data); i += 8 {
+		w := binary.LittleEndian.Uint64(data[i:])
 		// A byte of w^(ones*c) is zero where w holds c; (x-ones)&^x sets the
-		// high bit of each zero byte (exact, as no byte of x exceeds 0x7f).
+		// high bit of each zero byte (exact when no byte of x exceeds 0x7f,
+		// and otherwise all is not ASCII and marks is not used).
 		lf, cr := w^(ones*'\n'), w^(ones*'\r')
-		if ((lf-ones)&^lf|(cr-ones)&^cr)&highs != 0 {
-			breaks = true
+		all |= w
+		marks |= (lf-ones)&^lf | (cr-ones)&^cr
+	}
+	for _, c := range data[i:] {
+		all |= uint64(c)
+		if c == '\n' || c == '\r' {
+			marks |= highs
 		}
-		data = data[8:]
 	}
-	if !breaks {
-		breaks = bytes.IndexByte(data, '\n') >= 0 || bytes.IndexByte(data, '\r') >= 0
+	if all&highs != 0 { // not ASCII: let the standard library check it
+		return utf8.Valid(data), bytes.IndexByte(data, '\n') >= 0 || bytes.IndexByte(data, '\r') >= 0
 	}
-	return utf8.Valid(data), breaks
+	return true, marks&highs != 0
 }
 
 // appendEvent appends e, which checkEvent accepted; multiline tells whether

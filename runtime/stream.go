@@ -44,8 +44,9 @@ type StreamConfig struct {
 	// the content type SendData uses when given none.
 	DataContentType string
 	// Heartbeat is the interval of the comments that keep an idle stream
-	// alive through proxies; no heartbeat is sent while events flow. 0
-	// disables heartbeats; DefaultHeartbeat is the usual value.
+	// alive through proxies; no heartbeat is sent while events flow, and
+	// the first follows the last event after one to one and a quarter
+	// intervals. 0 disables heartbeats; DefaultHeartbeat is the usual value.
 	Heartbeat time.Duration
 	// Retry, when positive, is sent as the reconnection delay when the
 	// stream opens.
@@ -73,9 +74,11 @@ type StreamConfig struct {
 // error, so goroutines that outlive the handler cannot write to a finished
 // response.
 //
-// An idle stream holds no write buffer, no goroutine and no timer: the
-// heartbeats of all streams share one timer, and the stream learns that the
-// client left or the server shuts down from its context.
+// An idle stream holds no goroutine and no timer, and no write buffer once
+// an eighth of the write timeout passed since its last event: the
+// heartbeat and write deadline checks of all streams share one timer, and
+// the stream learns that the client left or the server shuts down from its
+// context.
 type Stream struct {
 	w      http.ResponseWriter
 	r      *http.Request
@@ -86,24 +89,32 @@ type Stream struct {
 
 	prev, next *Stream // in o.live, when o ends streams on shutdown
 
-	mu        sync.Mutex
-	cond      sync.Cond // on mu; broadcast when a write ends
-	err       error     // why the stream cannot be written any more; nil while it can
-	committed bool      // headers are set; written with the first write
-	writing   bool      // a sender is writing outside mu; only it touches w
-	ended     bool      // the handler returned or panicked
+	mu   sync.Mutex
+	cond sync.Cond // on mu; broadcast when a write ends and a sender waits
+	// writing is set, with mu held, while a sender writes outside mu; only
+	// it touches w. It is cleared without mu.
+	writing atomic.Bool
+	waiters atomic.Int32 // senders waiting in cond for the write to end
+	// deadlineFresh is set while the write deadline is less than an eighth
+	// of the write timeout old; timers clear it, so that writes need not
+	// read the clock.
+	deadlineFresh atomic.Bool
+	committed     bool // headers are set; written with the first write
+	ended         bool // the handler returned or panicked
 	// noDeadline is set when w cannot set write deadlines.
 	noDeadline bool
-	noFlush    bool          // w cannot flush; only the writer uses it, without mu
-	batch      int           // depth of Batch calls
-	pending    *[]byte       // bytes not yet written, from bufPool; nil when none
-	queued     uint64        // count of enqueued writes
-	written    uint64        // count of writes that reached the connection
-	deadline   time.Duration // the connection's write deadline (monotime); 0 when none
-	// lastWrite is the monotime of the last write, read by heartbeats
-	// without s.mu.
-	lastWrite atomic.Int64
-	beatIndex int // in heartbeats, guarded by its lock; -1 when not scheduled
+	noFlush    bool    // w cannot flush; only the writer uses it, without mu
+	err        error   // why the stream cannot be written any more; nil while it can
+	batch      int     // depth of Batch calls
+	pending    *[]byte // bytes not yet written, from bufPool; nil when none
+	// spare is the buffer of the last write, kept for the next events
+	// while they flow (see keepBuffer); nil when none.
+	spare  atomic.Pointer[[]byte]
+	queued uint64 // count of enqueued writes
+	// written counts the writes that reached the connection; timers read
+	// it without s.mu to tell whether the stream is idle.
+	written atomic.Uint64
+	timer   timerState
 }
 
 // Serve runs handler with a stream on w, handling the whole lifecycle:
@@ -158,7 +169,8 @@ func AcceptsEventStream(r *http.Request) bool {
 
 // newStream returns the stream of a new request.
 func newStream(w http.ResponseWriter, r *http.Request, o *Options, cfg *StreamConfig) *Stream {
-	s := &Stream{w: w, r: r, o: o, cfg: cfg, ctx: r.Context(), beatIndex: -1}
+	s := &Stream{w: w, r: r, o: o, cfg: cfg, ctx: r.Context()}
+	s.timer.index = [timerKinds]int32{-1, -1}
 	s.cond.L = &s.mu
 	if o.endOnShutdown {
 		s.ctx, s.cancel = context.WithCancelCause(s.ctx)
@@ -226,7 +238,7 @@ func (s *Stream) end(err error) {
 // the stream's resources.
 func (s *Stream) close() {
 	s.mu.Lock()
-	if s.state() == nil && s.written != s.queued {
+	if s.state() == nil && s.written.Load() != s.queued {
 		// Queued by a Batch that outlives the handler, maybe the End
 		// sentinel: write them now.
 		s.flush(s.queued)
@@ -235,17 +247,16 @@ func (s *Stream) close() {
 	if s.state() == nil {
 		s.err = errEnded
 	}
-	for s.writing {
-		s.cond.Wait()
+	for s.writing.Load() {
+		s.awaitWrite()
 	}
-	if s.cfg.Heartbeat > 0 {
-		heartbeats.cancel(s)
-	}
+	timers.cancel(s)
 	if s.pending != nil {
 		putBuffer(s.pending)
 		s.pending = nil
 	}
-	clearDeadline := s.committed && s.deadline != 0
+	s.releaseSpare()
+	clearDeadline := s.committed && s.o.writeTimeout > 0 && !s.noDeadline // set by the writes
 	s.mu.Unlock()
 	if s.cancel != nil {
 		s.o.live.remove(s)
@@ -263,7 +274,7 @@ func (s *Stream) shutdown() {
 	s.cancel(ErrShutdown)
 	s.mu.Lock()
 	s.state()
-	if s.writing && !s.noDeadline {
+	if s.writing.Load() && !s.noDeadline {
 		http.NewResponseController(s.w).SetWriteDeadline(time.Now())
 	}
 	s.mu.Unlock()
@@ -376,6 +387,10 @@ func (s *Stream) SendData(eventType, contentType string, v any, opts ...EventOpt
 	if err != nil {
 		return err
 	}
+	if len(opts) == 0 {
+		// Without options the event does not escape to the heap.
+		return s.Send(&Event{Type: eventType, Data: data})
+	}
 	e := Event{Type: eventType, Data: data}
 	for _, opt := range opts {
 		opt(&e)
@@ -411,10 +426,10 @@ func (s *Stream) Batch(fn func() error) error {
 	done = true
 	s.mu.Lock()
 	s.batch--
-	if s.batch > 0 || s.written == s.queued {
+	if written := s.written.Load(); s.batch > 0 || written == s.queued {
 		werr := s.err
 		s.mu.Unlock()
-		if err == nil && s.written != s.queued {
+		if err == nil && written != s.queued {
 			err = werr
 		}
 		return err
@@ -474,7 +489,9 @@ func (s *Stream) unlockErr() error {
 // s.mu is held.
 func (s *Stream) enqueue() *[]byte {
 	if s.pending == nil {
-		s.pending = getBuffer()
+		if s.pending = s.spare.Swap(nil); s.pending == nil {
+			s.pending = getBuffer()
+		}
 	}
 	if !s.committed {
 		s.commit()
@@ -505,7 +522,7 @@ func (s *Stream) commit() {
 		*s.pending = append(appendRetry(*s.pending, s.cfg.Retry), '\n')
 	}
 	if s.cfg.Heartbeat > 0 {
-		heartbeats.schedule(s, monotime()+s.cfg.Heartbeat)
+		timers.watchHeartbeat(s, monotime(), s.queued+1) // quiet after the first write
 	}
 }
 
@@ -514,28 +531,46 @@ func (s *Stream) commit() {
 // others' events are then written together by whichever sender writes
 // next). s.mu is held and released.
 func (s *Stream) flush(gen uint64) error {
-	for s.written < gen && s.state() == nil {
-		if s.writing {
-			s.cond.Wait()
+	for s.written.Load() < gen && s.state() == nil {
+		if s.writing.Load() {
+			s.awaitWrite()
 			continue
 		}
-		s.write()
+		if s.write(); s.written.Load() >= gen {
+			return nil
+		}
+		s.mu.Lock()
 	}
-	if s.written >= gen {
+	if s.written.Load() >= gen {
 		s.mu.Unlock()
 		return nil
 	}
 	return s.unlockErr()
 }
 
-// write writes and flushes the pending bytes; s.mu is held, and released
-// while writing.
+// awaitWrite waits for the write in flight, if any, to end; s.mu is held.
+func (s *Stream) awaitWrite() {
+	// The writer clears writing and then looks for waiters, without s.mu:
+	// counting itself first, a waiter either sees writing cleared or is
+	// seen, and then woken once it waits.
+	s.waiters.Add(1)
+	if s.writing.Load() {
+		s.cond.Wait()
+	}
+	s.waiters.Add(-1)
+}
+
+// write writes and flushes the pending bytes; s.mu is held, and released.
+// Unless the write fails or a sender waits for it, write takes s.mu no
+// more.
 func (s *Stream) write() {
 	buf, upto := s.pending, s.queued
 	s.pending = nil
-	s.writing = true
-	now := monotime()
-	s.setDeadline(now)
+	s.writing.Store(true)
+	fresh := s.deadlineFresh.Load()
+	if !fresh {
+		s.setDeadline()
+	}
 	s.mu.Unlock()
 
 	var err error
@@ -543,7 +578,7 @@ func (s *Stream) write() {
 		if len(*buf) > 0 {
 			_, err = s.w.Write(*buf)
 		}
-		putBuffer(buf)
+		s.keepBuffer(buf, fresh)
 	}
 	if err == nil && !s.noFlush {
 		if err = http.NewResponseController(s.w).Flush(); errors.Is(err, http.ErrNotSupported) {
@@ -553,9 +588,8 @@ func (s *Stream) write() {
 		}
 	}
 
-	s.mu.Lock()
-	s.writing = false
 	if err != nil {
+		s.mu.Lock()
 		// A failed write also cancels the request context; the write error
 		// says more than that, but not more than a shutdown.
 		if s.err == nil || errors.Is(s.err, context.Canceled) {
@@ -564,50 +598,57 @@ func (s *Stream) write() {
 		if s.cancel != nil { // net/http cancels the request's context itself
 			s.cancel(s.err)
 		}
-	} else {
-		s.written = upto
-		s.lastWrite.Store(int64(now))
+		s.writing.Store(false)
+		s.cond.Broadcast()
+		s.mu.Unlock()
+		return
 	}
-	s.cond.Broadcast()
+	s.written.Store(upto)
+	s.writing.Store(false)
+	if s.waiters.Load() > 0 {
+		s.mu.Lock()
+		s.cond.Broadcast()
+		s.mu.Unlock()
+	}
 }
 
 // setDeadline moves the write deadline to now plus the write timeout; s.mu
 // is held. Moving it costs a timer update, so it only moves once an eighth
-// of the timeout has passed: every write still gets at least 7/8 of it.
-func (s *Stream) setDeadline(now time.Duration) {
+// of the timeout has passed (timers then clear s.deadlineFresh): every
+// write still gets at least 7/8 of it.
+func (s *Stream) setDeadline() {
 	d := s.o.writeTimeout
-	if d <= 0 || s.noDeadline || s.deadline-now > d-d/8 {
+	if d <= 0 || s.noDeadline {
 		return
 	}
-	s.deadline = now + d
-	if err := http.NewResponseController(s.w).SetWriteDeadline(epoch.Add(s.deadline)); err != nil {
+	now := monotime()
+	if err := http.NewResponseController(s.w).SetWriteDeadline(epoch.Add(now + d)); err != nil {
 		s.noDeadline = true
+		return
 	}
+	s.deadlineFresh.Store(true)
+	timers.watchDeadline(s, now+d/8)
 }
 
-// beat sends a heartbeat comment if nothing was written for a heartbeat
-// interval, and schedules the next check.
-func (s *Stream) beat() {
+// beat sends a heartbeat comment, which timers found due when the stream's
+// count of writes was seen, and schedules the next check.
+func (s *Stream) beat(seen uint64) {
 	s.mu.Lock()
 	if s.state() != nil {
 		s.mu.Unlock()
 		return
 	}
-	interval := s.cfg.Heartbeat
-	now := monotime()
-	if idle := now - time.Duration(s.lastWrite.Load()); idle < interval || s.writing || s.batch > 0 {
-		wait := interval - idle // until the stream has been idle for interval
-		if wait <= 0 {
-			wait = interval / 4 // busy, but not writing to the client
-		}
-		heartbeats.schedule(s, now+wait)
+	if s.written.Load() != seen || s.writing.Load() || s.batch > 0 {
+		// Written since, or busy but not writing to the client yet: check
+		// again in a quarter interval, as while events flow.
+		timers.watchHeartbeat(s, monotime()-s.cfg.Heartbeat+s.cfg.Heartbeat/4, seen)
 		s.mu.Unlock()
 		return
 	}
-	heartbeats.schedule(s, now+interval)
 	buf := s.enqueue()
 	*buf = append(*buf, ':', '\n')
 	s.queued++
+	timers.watchHeartbeat(s, monotime(), s.queued)
 	s.flush(s.queued)
 }
 
@@ -615,6 +656,34 @@ func (s *Stream) beat() {
 func (o *Options) warnOnce(flag *atomic.Bool, msg string, err error) {
 	if !flag.Swap(true) {
 		o.log().Warn(msg, "err", err)
+	}
+}
+
+// keepBuffer keeps buf, just written, as the spare for the next events when
+// they flow: when the write came within an eighth of the write timeout of
+// the last move of the deadline (fresh). The next deadline check releases
+// it, so a stream that went idle soon holds no buffer, and one that writes
+// now and then never keeps one.
+func (s *Stream) keepBuffer(buf *[]byte, fresh bool) {
+	if !fresh || cap(*buf) > maxBuffer {
+		putBuffer(buf)
+		return
+	}
+	*buf = (*buf)[:0]
+	if old := s.spare.Swap(buf); old != nil {
+		putBuffer(old)
+	}
+	// The check clears deadlineFresh and then releases the spare: either
+	// it sees buf, or this sees the flag cleared.
+	if !s.deadlineFresh.Load() {
+		s.releaseSpare()
+	}
+}
+
+// releaseSpare returns the spare buffer, if any, to bufPool.
+func (s *Stream) releaseSpare() {
+	if b := s.spare.Swap(nil); b != nil {
+		putBuffer(b)
 	}
 }
 
@@ -629,9 +698,13 @@ var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b 
 
 func getBuffer() *[]byte { return bufPool.Get().(*[]byte) }
 
+// maxBuffer is the capacity of the largest buffer kept for reuse: a
+// burst's larger buffer is let go.
+const maxBuffer = 64 << 10
+
 func putBuffer(b *[]byte) {
-	if cap(*b) > 64<<10 {
-		return // let a burst's large buffer go
+	if cap(*b) > maxBuffer {
+		return
 	}
 	*b = (*b)[:0]
 	bufPool.Put(b)

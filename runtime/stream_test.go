@@ -377,6 +377,59 @@ func TestServeStalledClient(t *testing.T) {
 	}
 }
 
+// TestServeWriteDeadlineMoves checks that the per-write deadline moves while
+// events flow: a client that keeps reading is not dropped when the stream
+// lives longer than the write timeout.
+func TestServeWriteDeadlineMoves(t *testing.T) {
+	checkLeaks(t)
+	const n = 60
+	srv := streamServer(t, NewOptions(WithWriteTimeout(200*time.Millisecond)), &StreamConfig{}, func(s *Stream) error {
+		for i := range n {
+			time.Sleep(10 * time.Millisecond) // n of them: three times the write timeout
+			if err := s.SendData("", "application/json", i); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, nil)
+	evs, err := readAll(NewReader(get(t, context.Background(), srv).Body))
+	if err != io.EOF || len(evs) != n {
+		t.Fatalf("%d events, %v; want %d and the end of the stream", len(evs), err, n)
+	}
+}
+
+// TestServeIdleStreamReleasesBuffer checks that a stream keeps no write
+// buffer once its events stopped for an eighth of the write timeout.
+func TestServeIdleStreamReleasesBuffer(t *testing.T) {
+	checkLeaks(t)
+	const n = 10
+	streams := make(chan *Stream, 1)
+	srv := streamServer(t, NewOptions(WithWriteTimeout(80*time.Millisecond)), &StreamConfig{}, func(s *Stream) error {
+		for range n {
+			if err := s.Send(&Event{Data: []byte("a")}); err != nil {
+				return err
+			}
+		}
+		streams <- s
+		<-s.Context().Done()
+		return nil
+	}, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rd := NewReader(get(t, ctx, srv).Body)
+	for range n {
+		if _, err := rd.Next(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := await(t, streams, "the events")
+	for deadline := time.Now().Add(10 * time.Second); s.spare.Load() != nil; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("an idle stream still holds a write buffer")
+		}
+	}
+}
+
 // TestServeOutlivesWriteTimeout checks that http.Server.WriteTimeout does
 // not cut a stream that lives longer.
 func TestServeOutlivesWriteTimeout(t *testing.T) {
@@ -802,9 +855,9 @@ func TestServeHeartbeatsShareTimer(t *testing.T) {
 	// Every stream ended: none is left in the schedule.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		heartbeats.mu.Lock()
-		n := heartbeats.Len()
-		heartbeats.mu.Unlock()
+		timers.mu.Lock()
+		n := timers.Len()
+		timers.mu.Unlock()
 		if n == 0 {
 			break
 		}
