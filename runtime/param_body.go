@@ -53,6 +53,12 @@ func decodeBody(p *Params, o *Options, contentType string, required bool, dst an
 		p.fail(spec, "", err)
 		return false
 	}
+	if c, ok := dst.(JSONChecker); ok && isJSON(contentType) {
+		if err := checkJSON(data, c); err != nil {
+			p.errs = append(p.errs, err)
+			return false
+		}
+	}
 	if _, err := validate(dst); err != nil {
 		p.fail(spec, "", err)
 		return false
