@@ -87,10 +87,23 @@ func (v Pet) Validate() error {
 	return nil
 }
 
+// CheckJSON states the properties a JSON Pet must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Pet) CheckJSON(v *runtime.JSONValue) {
+	v.Require("id", "name", "kind", "tags", "age")
+	v.Property("owner", PetOwner{})
+}
+
 // Inline object, named from its context.
 type PetOwner struct {
 	Name  string  `json:"name"`
 	EMail *string `json:"e-mail,omitempty"`
+}
+
+// CheckJSON states the properties a JSON PetOwner must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (PetOwner) CheckJSON(v *runtime.JSONValue) {
+	v.Require("name")
 }
 
 // An open object that keeps properties it does not declare.
@@ -116,6 +129,12 @@ func (v *Record) UnmarshalJSON(data []byte) error {
 	var err error
 	v.AdditionalProperties, err = runtime.UnmarshalAdditional[int64](data, "id", "note")
 	return err
+}
+
+// CheckJSON states the properties a JSON Record must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Record) CheckJSON(v *runtime.JSONValue) {
+	v.Require("id")
 }
 
 // A shape, discriminated by kind.
@@ -226,6 +245,14 @@ type Tree struct {
 	Value    int64  `json:"value"`
 	Children []Tree `json:"children,omitempty"`
 	Parent   *Tree  `json:"parent,omitempty"`
+}
+
+// CheckJSON states the properties a JSON Tree must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Tree) CheckJSON(v *runtime.JSONValue) {
+	v.Require("value")
+	v.Property("children", runtime.Items(Tree{}))
+	v.Property("parent", Tree{})
 }
 
 // A value of one of several shapes, told apart by content.
