@@ -11,6 +11,77 @@ import (
 	"github.com/ssegen/ssegen/runtime"
 )
 
+// Lines by position, by name and in a grid, holding baskets in turn.
+type Basket struct {
+	Lines  []Line          `json:"lines"`
+	ByName map[string]Line `json:"byName,omitempty"`
+	Grid   [][]Line        `json:"grid,omitempty"`
+	Kind   Kind            `json:"kind"`
+	Note   *string         `json:"note"`
+	// Set by the server, so required in responses only.
+	Created time.Time `json:"created"`
+	// AdditionalProperties holds the properties the schema does not declare.
+	AdditionalProperties map[string]Line `json:"-"`
+}
+
+// MarshalJSON writes the declared properties and AdditionalProperties.
+func (v Basket) MarshalJSON() ([]byte, error) {
+	type plain Basket
+	return runtime.MarshalObject(plain(v), v.AdditionalProperties)
+}
+
+// UnmarshalJSON reads the declared properties, and the others into AdditionalProperties.
+func (v *Basket) UnmarshalJSON(data []byte) error {
+	type plain Basket
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	var err error
+	v.AdditionalProperties, err = runtime.UnmarshalAdditional[Line](data, "lines", "byName", "grid", "kind", "note", "created")
+	return err
+}
+
+// Validate reports the first enum value in v that is not one of its type's.
+func (v Basket) Validate() error {
+	for i, x := range v.Lines {
+		if err := x.Validate(); err != nil {
+			return fmt.Errorf("lines[%d]: %w", i, err)
+		}
+	}
+	for k, x := range v.ByName {
+		if err := x.Validate(); err != nil {
+			return fmt.Errorf("byName[%q]: %w", k, err)
+		}
+	}
+	for i, x := range v.Grid {
+		for i1, x1 := range x {
+			if err := x1.Validate(); err != nil {
+				return fmt.Errorf("grid[%d][%d]: %w", i, i1, err)
+			}
+		}
+	}
+	if err := v.Kind.Validate(); err != nil {
+		return fmt.Errorf("kind: %w", err)
+	}
+	for k, x := range v.AdditionalProperties {
+		if err := x.Validate(); err != nil {
+			return fmt.Errorf("[%q]: %w", k, err)
+		}
+	}
+	return nil
+}
+
+// CheckJSON states the properties a JSON Basket must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Basket) CheckJSON(v *runtime.JSONValue) {
+	v.Require("lines", "kind")
+	v.RequireNullable("note")
+	v.Property("lines", runtime.Items(Line{}))
+	v.Property("byName", runtime.Values(Line{}))
+	v.Property("grid", runtime.Items(runtime.Items(Line{})))
+	v.Values(Line{}, "lines", "byName", "grid", "kind", "note", "created")
+}
+
 type Circle struct {
 	Kind   string  `json:"kind"`
 	Radius float64 `json:"radius"`
@@ -37,9 +108,38 @@ func (v Kind) Validate() error {
 	return fmt.Errorf("%q is not a valid Kind (want cat, dog or guinea pig)", v)
 }
 
+type Line struct {
+	Pet    Named   `json:"pet"`
+	Basket *Basket `json:"basket,omitempty"`
+}
+
+// Validate reports the first enum value in v that is not one of its type's.
+func (v Line) Validate() error {
+	if v.Basket != nil {
+		if err := v.Basket.Validate(); err != nil {
+			return fmt.Errorf("basket: %w", err)
+		}
+	}
+	return nil
+}
+
+// CheckJSON states the properties a JSON Line must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Line) CheckJSON(v *runtime.JSONValue) {
+	v.Require("pet")
+	v.Property("pet", Named{})
+	v.Property("basket", Basket{})
+}
+
 type Named struct {
 	ID   int64  `json:"id"`
 	Name string `json:"name"`
+}
+
+// CheckJSON states the properties a JSON Named must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Named) CheckJSON(v *runtime.JSONValue) {
+	v.Require("id", "name")
 }
 
 // A pet, with one field of every common kind.
