@@ -166,7 +166,8 @@ func (c *Client) WatchPets(ctx context.Context, req *WatchPetsRequest) (*runtime
 }
 
 // WatchPetsEvent is an event of the WatchPets stream: WatchPetsDeleted,
-// WatchPetsMessage, WatchPetsNotice or WatchPetsReset, or WatchPetsUnknown.
+// WatchPetsMessage, WatchPetsNotice or WatchPetsReset, or WatchPetsUnknown for
+// an event this client does not know.
 type WatchPetsEvent interface {
 	isWatchPetsEvent()
 }
@@ -289,7 +290,8 @@ func (ImportPets400Response) Error() string {
 }
 
 // ImportPetsEvent is an event of the ImportPets stream: ImportPetsProgress or
-// ImportPetsResult, or ImportPetsUnknown.
+// ImportPetsResult, or ImportPetsUnknown for an event this client does not
+// know.
 type ImportPetsEvent interface {
 	isImportPetsEvent()
 }
@@ -568,7 +570,7 @@ func (AdoptPet409Response) Error() string {
 }
 
 // AdoptPetEvent is an event of the AdoptPet stream: AdoptPetMessage or
-// AdoptPetStep, or AdoptPetUnknown.
+// AdoptPetStep, or AdoptPetUnknown for an event this client does not know.
 type AdoptPetEvent interface {
 	isAdoptPetEvent()
 }

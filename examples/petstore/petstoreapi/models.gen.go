@@ -2,10 +2,20 @@
 
 package petstoreapi
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/ssegen/ssegen/runtime"
+)
 
 type Adoption struct {
 	Owner string `json:"owner"`
+}
+
+// CheckJSON states the properties a JSON Adoption must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Adoption) CheckJSON(v *runtime.JSONValue) {
+	v.Require("owner")
 }
 
 type ImportProgress struct {
@@ -33,8 +43,20 @@ type NewPet struct {
 	Tag  *string `json:"tag,omitempty"`
 }
 
+// CheckJSON states the properties a JSON NewPet must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (NewPet) CheckJSON(v *runtime.JSONValue) {
+	v.Require("name")
+}
+
 type Notice struct {
 	Text string `json:"text"`
+}
+
+// CheckJSON states the properties a JSON Notice must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Notice) CheckJSON(v *runtime.JSONValue) {
+	v.Require("text")
 }
 
 type Pet struct {
