@@ -115,7 +115,7 @@ type jsonCheck struct {
 
 // step is one step of a path into the body: a property or an array item.
 type step struct {
-	name  string
+	name  []byte
 	index int // -1 for a property
 }
 
@@ -129,7 +129,7 @@ func (c *jsonCheck) value(i int, check JSONChecker) int {
 		return c.skip(i)
 	}
 	if len(c.path) >= maxCheckDepth {
-		c.fail(errors.New("is nested too deeply"))
+		c.err = &ParamError{In: InBody, Err: errors.New("nested too deeply")} // too deep for a path
 		return -1
 	}
 	from := len(c.v.rules)
@@ -153,11 +153,11 @@ func (c *jsonCheck) object(i, from int) int {
 				return -1
 			}
 		}
-		var name string
+		var name []byte
 		if name, i = c.str(i); i < 0 {
 			return -1
 		}
-		if i = c.expect(i, ':'); i < 0 {
+		if i = c.expect(c.space(i), ':'); i < 0 {
 			return -1
 		}
 		null := bytes.HasPrefix(c.data[i:], []byte("null"))
@@ -165,7 +165,7 @@ func (c *jsonCheck) object(i, from int) int {
 		for k := from; k < len(c.v.rules); k++ {
 			r := &c.v.rules[k]
 			switch {
-			case r.name == name && !r.items && !r.values:
+			case r.name == string(name) && !r.items && !r.values:
 				r.found = true
 				if r.required && null && !r.nullable {
 					c.path = append(c.path, step{name: name, index: -1})
@@ -189,7 +189,7 @@ func (c *jsonCheck) object(i, from int) int {
 	}
 	for k := from; k < len(c.v.rules); k++ {
 		if r := c.v.rules[k]; r.required && !r.found {
-			c.path = append(c.path, step{name: r.name, index: -1})
+			c.path = append(c.path, step{name: []byte(r.name), index: -1})
 			c.fail(ErrMissing)
 			return -1
 		}
@@ -228,7 +228,7 @@ func (c *jsonCheck) skip(i int) int {
 	for ; i >= 0 && i < len(c.data); i++ {
 		switch c.data[i] {
 		case '"':
-			if _, i = c.str(i); i < 0 {
+			if i = c.endOfString(i); i < 0 {
 				return -1
 			}
 			if depth == 0 {
@@ -257,29 +257,37 @@ func (c *jsonCheck) skip(i int) int {
 	return i
 }
 
-// str reads the string at i and returns it and where the value after the
-// following white space starts.
-func (c *jsonCheck) str(i int) (string, int) {
-	if i < 0 || i >= len(c.data) || c.data[i] != '"' {
-		return "", -1
+// str reads the string at i and returns its text and where it ends.
+func (c *jsonCheck) str(i int) ([]byte, int) {
+	end := c.endOfString(i)
+	if end < 0 {
+		return nil, -1
 	}
-	escaped := false
+	text := c.data[i+1 : end-1]
+	if bytes.IndexByte(text, '\\') < 0 {
+		return text, end
+	}
+	var s string
+	if err := json.Unmarshal(c.data[i:end], &s); err != nil {
+		return nil, -1
+	}
+	return []byte(s), end
+}
+
+// endOfString returns where the string at i ends.
+func (c *jsonCheck) endOfString(i int) int {
+	if i < 0 || i >= len(c.data) || c.data[i] != '"' {
+		return -1
+	}
 	for j := i + 1; j < len(c.data); j++ {
 		switch c.data[j] {
 		case '\\':
-			escaped = true
 			j++
 		case '"':
-			s := string(c.data[i+1 : j])
-			if escaped {
-				if err := json.Unmarshal(c.data[i:j+1], &s); err != nil {
-					return "", -1
-				}
-			}
-			return s, c.space(j + 1)
+			return j + 1
 		}
 	}
-	return "", -1
+	return -1
 }
 
 // expect returns where the value after the byte b at i, and white space,
@@ -293,8 +301,13 @@ func (c *jsonCheck) expect(i int, b byte) int {
 
 // space returns where the white space at i ends.
 func (c *jsonCheck) space(i int) int {
-	for i >= 0 && i < len(c.data) && strings.IndexByte(" \t\r\n", c.data[i]) >= 0 {
-		i++
+	for i >= 0 && i < len(c.data) {
+		switch c.data[i] {
+		case ' ', '\t', '\r', '\n':
+			i++
+		default:
+			return i
+		}
 	}
 	return i
 }
@@ -310,7 +323,7 @@ func (c *jsonCheck) fail(err error) {
 		if b.Len() > 0 {
 			b.WriteByte('.')
 		}
-		b.WriteString(s.name)
+		b.Write(s.name)
 	}
 	c.err = &ParamError{In: InBody, Property: b.String(), Err: err}
 }
@@ -321,9 +334,10 @@ func isJSON(contentType string) bool {
 	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
-func contains(names []string, name string) bool {
+// contains reports whether names holds name.
+func contains(names []string, name []byte) bool {
 	for _, n := range names {
-		if n == name {
+		if n == string(name) {
 			return true
 		}
 	}
