@@ -26,14 +26,15 @@ type JSONChecker interface {
 // method states what it must hold with Require and RequireNullable, and
 // which of its parts to check in turn with Property, Items and Values.
 type JSONValue struct {
-	rules []rule // of the values being read, innermost last
+	c  *jsonCheck
+	at int // where the value starts in c.data
 }
 
 // Require states that the object has the properties names, none of them
 // null.
 func (v *JSONValue) Require(names ...string) {
 	for _, n := range names {
-		v.rules = append(v.rules, rule{name: n, required: true})
+		v.c.rules = append(v.c.rules, rule{name: n, required: true})
 	}
 }
 
@@ -41,25 +42,47 @@ func (v *JSONValue) Require(names ...string) {
 // may be null.
 func (v *JSONValue) RequireNullable(names ...string) {
 	for _, n := range names {
-		v.rules = append(v.rules, rule{name: n, required: true, nullable: true})
+		v.c.rules = append(v.c.rules, rule{name: n, required: true, nullable: true})
 	}
 }
 
 // Property checks the value of the object's property name as the JSON of
 // m, when it is there and not null.
 func (v *JSONValue) Property(name string, m JSONChecker) {
-	v.rules = append(v.rules, rule{name: name, check: m})
+	v.c.rules = append(v.c.rules, rule{name: name, check: m})
 }
 
 // Items checks each item of the array as the JSON of m.
 func (v *JSONValue) Items(m JSONChecker) {
-	v.rules = append(v.rules, rule{items: true, check: m})
+	v.c.rules = append(v.c.rules, rule{items: true, check: m})
 }
 
 // Values checks the value of each property of the object as the JSON of
 // m, but those of the declared properties.
 func (v *JSONValue) Values(m JSONChecker, declared ...string) {
-	v.rules = append(v.rules, rule{values: true, check: m, declared: declared})
+	v.c.rules = append(v.c.rules, rule{values: true, check: m, declared: declared})
+}
+
+// Discriminator returns the string value of the object's property name,
+// which selects the variant of a union; "" when there is none.
+func (v *JSONValue) Discriminator(name string) string {
+	c := v.c
+	if c.data[v.at] != '{' {
+		return ""
+	}
+	var tag []byte
+	c.members(v.at, func(n []byte, at int) int {
+		if string(n) != name {
+			return c.skip(at)
+		}
+		s, end := c.str(at) // the last one, as decoders keep
+		if end < 0 {
+			return c.skip(at)
+		}
+		tag = s
+		return end
+	})
+	return string(tag)
 }
 
 // Items returns the check of an array of the JSON of m, for Property.
@@ -101,16 +124,18 @@ var errNull = errors.New("must not be null")
 // problem found: a ParamError naming the property.
 func checkJSON(data []byte, check JSONChecker) error {
 	c := &jsonCheck{data: data}
+	c.v.c = c
 	c.value(c.space(0), check)
 	return c.err
 }
 
 // jsonCheck reads JSON text once, applying the rules of the value it is in.
 type jsonCheck struct {
-	data []byte
-	v    JSONValue // the rules of the values being read
-	path []step    // where the value being read is
-	err  error     // the first problem; reading stops there
+	data  []byte
+	v     JSONValue // passed to CheckJSON, which keeps no reference
+	rules []rule    // of the values being read, innermost last
+	path  []step    // where the value being read is
+	err   error     // the first problem; reading stops there
 }
 
 // step is one step of a path into the body: a property or an array item.
@@ -132,7 +157,8 @@ func (c *jsonCheck) value(i int, check JSONChecker) int {
 		c.err = &ParamError{In: InBody, Err: errors.New("nested too deeply")} // too deep for a path
 		return -1
 	}
-	from := len(c.v.rules)
+	from := len(c.rules)
+	c.v.at = i
 	check.CheckJSON(&c.v)
 	var end int
 	if c.data[i] == '[' {
@@ -140,30 +166,17 @@ func (c *jsonCheck) value(i int, check JSONChecker) int {
 	} else {
 		end = c.object(i, from)
 	}
-	c.v.rules = c.v.rules[:from]
+	c.rules = c.rules[:from]
 	return end
 }
 
-// object reads the object at i with the rules from c.v.rules[from:].
+// object reads the object at i with the rules from c.rules[from:].
 func (c *jsonCheck) object(i, from int) int {
-	i = c.space(i + 1)
-	for first := true; i >= 0 && i < len(c.data) && c.data[i] != '}'; first = false {
-		if !first {
-			if i = c.expect(i, ','); i < 0 {
-				return -1
-			}
-		}
-		var name []byte
-		if name, i = c.str(i); i < 0 {
-			return -1
-		}
-		if i = c.expect(c.space(i), ':'); i < 0 {
-			return -1
-		}
-		null := bytes.HasPrefix(c.data[i:], []byte("null"))
+	end := c.members(i, func(name []byte, at int) int {
+		null := bytes.HasPrefix(c.data[at:], []byte("null"))
 		var check JSONChecker
-		for k := from; k < len(c.v.rules); k++ {
-			r := &c.v.rules[k]
+		for k := from; k < len(c.rules); k++ {
+			r := &c.rules[k]
 			switch {
 			case r.name == string(name) && !r.items && !r.values:
 				r.found = true
@@ -180,27 +193,53 @@ func (c *jsonCheck) object(i, from int) int {
 			}
 		}
 		c.path = append(c.path, step{name: name, index: -1})
-		i = c.value(i, check)
+		end := c.value(at, check)
 		c.path = c.path[:len(c.path)-1]
-		i = c.space(i)
-	}
-	if i < 0 || i >= len(c.data) {
+		return end
+	})
+	if end < 0 {
 		return -1
 	}
-	for k := from; k < len(c.v.rules); k++ {
-		if r := c.v.rules[k]; r.required && !r.found {
+	for k := from; k < len(c.rules); k++ {
+		if r := c.rules[k]; r.required && !r.found {
 			c.path = append(c.path, step{name: []byte(r.name), index: -1})
 			c.fail(ErrMissing)
 			return -1
 		}
 	}
+	return end
+}
+
+// members reads the object at i, calling each with the name of every
+// property and where its value starts; each returns where the value ends
+// (-1 to stop). members returns where the object ends.
+func (c *jsonCheck) members(i int, each func(name []byte, at int) int) int {
+	i = c.space(i + 1)
+	for first := true; i >= 0 && i < len(c.data) && c.data[i] != '}'; first = false {
+		if !first {
+			if i = c.expect(i, ','); i < 0 {
+				return -1
+			}
+		}
+		var name []byte
+		if name, i = c.str(i); i < 0 {
+			return -1
+		}
+		if i = c.expect(c.space(i), ':'); i < 0 {
+			return -1
+		}
+		i = c.space(each(name, i))
+	}
+	if i < 0 || i >= len(c.data) {
+		return -1
+	}
 	return i + 1
 }
 
-// array reads the array at i with the rules from c.v.rules[from:].
+// array reads the array at i with the rules from c.rules[from:].
 func (c *jsonCheck) array(i, from int) int {
 	var check JSONChecker
-	for _, r := range c.v.rules[from:] {
+	for _, r := range c.rules[from:] {
 		if r.items {
 			check = r.check
 		}

@@ -52,6 +52,18 @@ func (record) CheckJSON(v *JSONValue) {
 	v.Property("lines", Items(line{}))
 }
 
+// part is a union of line and tag, selected by its "type".
+type part struct{}
+
+func (part) CheckJSON(v *JSONValue) {
+	switch v.Discriminator("type") {
+	case "line":
+		line{}.CheckJSON(v)
+	case "tag":
+		tag{}.CheckJSON(v)
+	}
+}
+
 func TestCheckJSON(t *testing.T) {
 	for _, tc := range []struct {
 		m    JSONChecker
@@ -76,6 +88,8 @@ func TestCheckJSON(t *testing.T) {
 		{record{}, `{"id":"1","a":{}}`, `request body property "a.name" is required`},
 		{record{}, `{"id":"1","lines":[{}]}`, `request body property "lines[0].sku" is required`},
 		{Items(line{}), `[{"sku":"a"},{}]`, `request body property "[1].sku" is required`},
+		{Items(part{}), `[{"type":"line","sku":"a"},{"name":"x","type":"tag"},{"sku":"b","type":"tag"}]`, `request body property "[2].name" is required`},
+		{Items(part{}), `[{"type":"other"},{"type":1},{"type":"tag","type":"line","sku":"a"}]`, ""},
 		{order{}, strings.Repeat(`{"id":"1","note":null,"parent":`, maxCheckDepth+1), `request body: nested too deeply`},
 	} {
 		if err := checkJSON([]byte(tc.body), tc.m); tc.want == "" && err != nil || tc.want != "" && (err == nil || err.Error() != tc.want) {

@@ -375,11 +375,16 @@ func requires(t *model.Type) bool {
 	return t.Kind == model.Struct && slices.ContainsFunc(t.Fields, required)
 }
 
+// checkable reports whether CheckJSON can check the JSON of t: every type
+// but unions told apart by content, whose variant is known only once
+// decoded.
+func checkable(t *model.Type) bool { return t.Kind != model.Union || t.Discriminator != "" }
+
 // required reports whether fd must be sent in requests.
 func required(fd *model.Field) bool { return fd.Required && !fd.ReadOnly }
 
-// checkMethod renders CheckJSON (see runtime.JSONChecker) for a struct or
-// named type whose JSON holds objects with required properties.
+// checkMethod renders CheckJSON (see runtime.JSONChecker) for a struct,
+// named or union type whose JSON holds objects with required properties.
 func (g *gen) checkMethod(f *jen.File, t *model.Type) {
 	if !g.checking[t.Name] {
 		return
@@ -423,6 +428,22 @@ func (g *gen) checkMethod(f *jen.File, t *model.Type) {
 		default:
 			body = append(body, g.checker(u).Dot("CheckJSON").Call(v()))
 		}
+	case model.Union:
+		var cases []jen.Code
+		seen := map[string]bool{}
+		for _, vr := range t.Variants {
+			var tags []jen.Code
+			for _, tag := range vr.Tags {
+				if !seen[tag] { // else an earlier variant has the tag
+					seen[tag] = true
+					tags = append(tags, jen.Lit(tag))
+				}
+			}
+			if c := g.checker(vr.Type); c != nil && len(tags) > 0 {
+				cases = append(cases, jen.Case(tags...).Block(c.Dot("CheckJSON").Call(v())))
+			}
+		}
+		body = append(body, jen.Switch(v().Dot("Discriminator").Call(jen.Lit(t.Discriminator))).Block(cases...))
 	}
 	f.Line()
 	f.Comment("// CheckJSON states the properties a JSON " + t.Name + " must have, at any depth,")

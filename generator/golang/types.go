@@ -51,15 +51,15 @@ func newGen(api *model.API) (*gen, error) {
 		g.types[t.Name] = t
 		g.names[t.Name] = true
 	}
-	g.validating = g.holding(func(t *model.Type) bool { return t.Kind == model.Enum }, true)
-	g.checking = g.holding(requires, false)
+	g.validating = g.holding(func(t *model.Type) bool { return t.Kind == model.Enum }, func(*model.Type) bool { return true })
+	g.checking = g.holding(requires, checkable)
 	inRequests := g.inRequests()
 	maps.DeleteFunc(g.checking, func(name string, _ bool) bool { return !inRequests[name] })
 	return g, g.nameOperations()
 }
 
 // inRequests returns the names of the types that request bodies hold, at
-// any depth but inside unions, which decode their variants themselves.
+// any depth but inside unions that cannot be checked.
 func (g *gen) inRequests() map[string]bool {
 	seen := map[string]bool{}
 	var visit func(*model.TypeRef)
@@ -77,6 +77,11 @@ func (g *gen) inRequests() map[string]bool {
 		for _, fd := range t.Fields {
 			visit(fd.Type)
 		}
+		if checkable(t) {
+			for _, v := range t.Variants {
+				visit(v.Type)
+			}
+		}
 	}
 	for _, op := range g.api.Operations {
 		if op.Body != nil {
@@ -87,15 +92,16 @@ func (g *gen) inRequests() map[string]bool {
 }
 
 // holding returns the names of the types that are, or hold at any depth in
-// their fields, additional properties, underlying types and (with
-// viaUnions) variants, a type for which is returns true. It grows the set until
-// it stops changing, so that recursive types are decided right.
-func (g *gen) holding(is func(*model.Type) bool, viaUnions bool) map[string]bool {
+// their fields, additional properties, underlying types and variants, a
+// type for which is returns true; only types for which through returns
+// true count as holding one. It grows the set until it stops changing, so
+// that recursive types are decided right.
+func (g *gen) holding(is, through func(*model.Type) bool) map[string]bool {
 	set := map[string]bool{}
 	for changed := true; changed; {
 		changed = false
 		for _, t := range g.api.Types {
-			if set[t.Name] || (t.Kind == model.Union && !viaUnions) {
+			if set[t.Name] || !through(t) {
 				continue
 			}
 			refs := []*model.TypeRef{t.Underlying, t.Additional}

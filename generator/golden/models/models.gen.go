@@ -87,6 +87,12 @@ type Circle struct {
 	Radius float64 `json:"radius"`
 }
 
+// CheckJSON states the properties a JSON Circle must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Circle) CheckJSON(v *runtime.JSONValue) {
+	v.Require("kind", "radius")
+}
+
 type FeedInlineEvent struct {
 	At time.Time `json:"at"`
 }
@@ -318,6 +324,17 @@ func (u *Shape) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// CheckJSON states the properties a JSON Shape must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Shape) CheckJSON(v *runtime.JSONValue) {
+	switch v.Discriminator("kind") {
+	case "circle":
+		Circle{}.CheckJSON(v)
+	case "square":
+		Square{}.CheckJSON(v)
+	}
+}
+
 type Size int64
 
 const (
@@ -338,6 +355,12 @@ func (v Size) Validate() error {
 type Square struct {
 	Kind string  `json:"kind"`
 	Side float64 `json:"side"`
+}
+
+// CheckJSON states the properties a JSON Square must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Square) CheckJSON(v *runtime.JSONValue) {
+	v.Require("kind", "side")
 }
 
 // A recursive tree.

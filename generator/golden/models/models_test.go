@@ -284,6 +284,8 @@ func TestRequiredProperties(t *testing.T) {
 			{"/pets", `{"id":1,"name":"a","kind":"cat","tags":[],"age":0,"owner":{"e-mail":"a@b.c"}}`, `"owner.name" is required`},
 			{"/trees", `{"value":1,"children":[{"value":2},{"children":[]}]}`, `"children[1].value" is required`},
 			{"/trees", `{"value":1,"parent":{"value":2,"parent":{}}}`, `"parent.parent.value" is required`},
+			{"/shapes", `{"kind":"circle","side":1}`, `"radius" is required`},
+			{"/shapes", `{"side":null,"radius":1,"kind":"square"}`, `"side": must not be null`},
 			{"/baskets", `{"kind":"cat","note":null}`, `"lines" is required`},
 			{"/baskets", `{"kind":"cat","lines":[]}`, `"note" is required`},
 			{"/baskets", `{"kind":"cat","note":null,"lines":null}`, `"lines": must not be null`},
