@@ -138,10 +138,12 @@ type jsonCheck struct {
 	err   error     // the first problem; reading stops there
 }
 
-// step is one step of a path into the body: a property or an array item.
+// step is one step of a path into the body: a property, a map value or an
+// array item.
 type step struct {
 	name  []byte
-	index int // -1 for a property
+	key   bool // name is a key of a map (or of additional properties)
+	index int  // -1 for a property or map value
 }
 
 // value reads the value at i with check, and returns where it ends (-1 when
@@ -175,6 +177,7 @@ func (c *jsonCheck) object(i, from int) int {
 	end := c.members(i, func(name []byte, at int) int {
 		null := bytes.HasPrefix(c.data[at:], []byte("null"))
 		var check JSONChecker
+		key := false
 		for k := from; k < len(c.rules); k++ {
 			r := &c.rules[k]
 			switch {
@@ -189,10 +192,10 @@ func (c *jsonCheck) object(i, from int) int {
 					check = r.check
 				}
 			case r.values && !contains(r.declared, name):
-				check = r.check
+				check, key = r.check, true
 			}
 		}
-		c.path = append(c.path, step{name: name, index: -1})
+		c.path = append(c.path, step{name: name, key: key, index: -1})
 		end := c.value(at, check)
 		c.path = c.path[:len(c.path)-1]
 		return end
@@ -355,14 +358,17 @@ func (c *jsonCheck) space(i int) int {
 func (c *jsonCheck) fail(err error) {
 	var b strings.Builder
 	for _, s := range c.path {
-		if s.index >= 0 {
+		switch {
+		case s.index >= 0:
 			b.WriteString("[" + strconv.Itoa(s.index) + "]")
-			continue
+		case s.key:
+			b.WriteString("[" + strconv.Quote(string(s.name)) + "]")
+		default:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.Write(s.name)
 		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.Write(s.name)
 	}
 	c.err = &ParamError{In: InBody, Property: b.String(), Err: err}
 }

@@ -3,6 +3,7 @@ package runtime
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -80,12 +81,12 @@ func TestCheckJSON(t *testing.T) {
 		{order{}, `{"id":"1","note":null,"lines":[{"sku":"a"},{"sku":"b","qty":2}]}`, ""},
 		{order{}, `{"id":"1","note":null,"lines":[{"sku":"a"},{"qty":2}]}`, `request body property "lines[1].sku" is required`},
 		{order{}, `{"id":"1","note":null,"lines":null,"tags":null,"parent":null}`, ""},
-		{order{}, `{"id":"1","note":null,"tags":{"a":{"name":"x"},"b c":{}}}`, `request body property "tags.b c.name" is required`},
+		{order{}, `{"id":"1","note":null,"tags":{"a":{"name":"x"},"b c":{}}}`, `request body property "tags[\"b c\"].name" is required`},
 		{order{}, `{"id":"1","note":null,"parent":{"id":"0","note":"x","parent":{"note":null}}}`, `request body property "parent.parent.id" is required`},
 		// Values that are not checked are skipped whatever they hold.
 		{order{}, `{"extra":{"id":[1,"}",{"x":"\"]"}]},"id":"1","note":null}`, ""},
 		{record{}, `{"id":"1","a":{"name":"x"},"lines":[]}`, ""},
-		{record{}, `{"id":"1","a":{}}`, `request body property "a.name" is required`},
+		{record{}, `{"id":"1","a":{}}`, `request body property "[\"a\"].name" is required`},
 		{record{}, `{"id":"1","lines":[{}]}`, `request body property "lines[0].sku" is required`},
 		{Items(line{}), `[{"sku":"a"},{}]`, `request body property "[1].sku" is required`},
 		{Items(part{}), `[{"type":"line","sku":"a"},{"name":"x","type":"tag"},{"sku":"b","type":"tag"}]`, `request body property "[2].name" is required`},
@@ -171,4 +172,16 @@ func BenchmarkCheckJSON(b *testing.B) {
 			}
 		}
 	})
+}
+
+func TestAt(t *testing.T) {
+	bad := errors.New("bad")
+	err := At("lines[2]", At("basket", At(`["x"]`, At("kind", bad))))
+	var pe *PathError
+	if !errors.As(err, &pe) || pe.Path != `lines[2].basket["x"].kind` || pe.Err != bad || !errors.Is(err, bad) {
+		t.Errorf("%#v", err)
+	}
+	if got := err.Error(); got != `lines[2].basket["x"].kind: bad` {
+		t.Errorf("Error() = %q", got)
+	}
 }

@@ -337,7 +337,7 @@ func (g *gen) validateMethod(f *jen.File, t *model.Type) {
 }
 
 // validateValue renders the checks of the enum values in val, of type t;
-// errors are wrapped with the path format and args.
+// errors are wrapped with runtime.At and the path format and args.
 func (g *gen) validateValue(val *jen.Statement, t *model.TypeRef, format string, args []jen.Code, depth int) []jen.Code {
 	if !g.validates(t) {
 		return nil
@@ -362,8 +362,11 @@ func (g *gen) validateValue(val *jen.Statement, t *model.TypeRef, format string,
 		return []jen.Code{jen.For(jen.List(jen.Id(key), jen.Id(item)).Op(":=").Range().Add(val.Clone())).Block(inner...)}
 	}
 	wrapped := jen.Err()
-	if format != "" {
-		wrapped = jen.Qual("fmt", "Errorf").Call(append(append([]jen.Code{jen.Lit(format + ": %w")}, args...), jen.Err())...)
+	switch {
+	case len(args) > 0:
+		wrapped = rt("At").Call(jen.Qual("fmt", "Sprintf").Call(append([]jen.Code{jen.Lit(format)}, args...)...), jen.Err())
+	case format != "":
+		wrapped = rt("At").Call(jen.Lit(format), jen.Err())
 	}
 	return []jen.Code{jen.If(jen.Err().Op(":=").Add(val.Clone()).Dot("Validate").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(wrapped))}
 }

@@ -28,7 +28,7 @@ type ImportProgress struct {
 // Validate reports the first enum value in v that is not one of its type's.
 func (v ImportProgress) Validate() error {
 	if err := v.Pet.Validate(); err != nil {
-		return fmt.Errorf("pet: %w", err)
+		return runtime.At("pet", err)
 	}
 	return nil
 }
@@ -71,7 +71,7 @@ type Pet struct {
 // Validate reports the first enum value in v that is not one of its type's.
 func (v Pet) Validate() error {
 	if err := v.Status.Validate(); err != nil {
-		return fmt.Errorf("status: %w", err)
+		return runtime.At("status", err)
 	}
 	return nil
 }

@@ -45,27 +45,27 @@ func (v *Basket) UnmarshalJSON(data []byte) error {
 func (v Basket) Validate() error {
 	for i, x := range v.Lines {
 		if err := x.Validate(); err != nil {
-			return fmt.Errorf("lines[%d]: %w", i, err)
+			return runtime.At(fmt.Sprintf("lines[%d]", i), err)
 		}
 	}
 	for k, x := range v.ByName {
 		if err := x.Validate(); err != nil {
-			return fmt.Errorf("byName[%q]: %w", k, err)
+			return runtime.At(fmt.Sprintf("byName[%q]", k), err)
 		}
 	}
 	for i, x := range v.Grid {
 		for i1, x1 := range x {
 			if err := x1.Validate(); err != nil {
-				return fmt.Errorf("grid[%d][%d]: %w", i, i1, err)
+				return runtime.At(fmt.Sprintf("grid[%d][%d]", i, i1), err)
 			}
 		}
 	}
 	if err := v.Kind.Validate(); err != nil {
-		return fmt.Errorf("kind: %w", err)
+		return runtime.At("kind", err)
 	}
 	for k, x := range v.AdditionalProperties {
 		if err := x.Validate(); err != nil {
-			return fmt.Errorf("[%q]: %w", k, err)
+			return runtime.At(fmt.Sprintf("[%q]", k), err)
 		}
 	}
 	return nil
@@ -123,7 +123,7 @@ type Line struct {
 func (v Line) Validate() error {
 	if v.Basket != nil {
 		if err := v.Basket.Validate(); err != nil {
-			return fmt.Errorf("basket: %w", err)
+			return runtime.At("basket", err)
 		}
 	}
 	return nil
@@ -178,16 +178,16 @@ type Pet struct {
 // Validate reports the first enum value in v that is not one of its type's.
 func (v Pet) Validate() error {
 	if err := v.Kind.Validate(); err != nil {
-		return fmt.Errorf("kind: %w", err)
+		return runtime.At("kind", err)
 	}
 	if v.Size != nil {
 		if err := v.Size.Validate(); err != nil {
-			return fmt.Errorf("size: %w", err)
+			return runtime.At("size", err)
 		}
 	}
 	for i, x := range v.Likes {
 		if err := x.Validate(); err != nil {
-			return fmt.Errorf("likes[%d]: %w", i, err)
+			return runtime.At(fmt.Sprintf("likes[%d]", i), err)
 		}
 	}
 	return nil

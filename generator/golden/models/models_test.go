@@ -116,9 +116,9 @@ func TestPetRoundTrip(t *testing.T) {
 func TestPetInvalidEnums(t *testing.T) {
 	url := start(t)
 	for body, want := range map[string]string{
-		`{"id":1,"name":"a","kind":"cow","tags":[],"age":0}`:                     `request body: kind: "cow" is not a valid Kind (want cat, dog or guinea pig)`,
-		`{"id":1,"name":"a","kind":"cat","size":9,"tags":[],"age":0}`:            `request body: size: 9 is not a valid Size (want 1, 2 or 3)`,
-		`{"id":1,"name":"a","kind":"cat","likes":["dog","x"],"tags":[],"age":0}`: `request body: likes[1]: "x" is not a valid Kind (want cat, dog or guinea pig)`,
+		`{"id":1,"name":"a","kind":"cow","tags":[],"age":0}`:                     `request body property "kind": "cow" is not a valid Kind (want cat, dog or guinea pig)`,
+		`{"id":1,"name":"a","kind":"cat","size":9,"tags":[],"age":0}`:            `request body property "size": 9 is not a valid Size (want 1, 2 or 3)`,
+		`{"id":1,"name":"a","kind":"cat","likes":["dog","x"],"tags":[],"age":0}`: `request body property "likes[1]": "x" is not a valid Kind (want cat, dog or guinea pig)`,
 	} {
 		resp := goldentest.Do(t, goldentest.Request{Method: "POST", URL: url + "/pets", Body: body})
 		if detail := goldentest.Problem(t, resp, http.StatusBadRequest); detail != want {
@@ -291,9 +291,9 @@ func TestRequiredProperties(t *testing.T) {
 			{"/baskets", `{"kind":"cat","note":null,"lines":null}`, `"lines": must not be null`},
 			{"/baskets", `{"kind":"cat","note":null,"lines":[{"pet":{"id":1,"name":"a"}},{}]}`, `"lines[1].pet" is required`},
 			{"/baskets", `{"kind":"cat","note":null,"lines":[{"pet":{"id":1}}]}`, `"lines[0].pet.name" is required`},
-			{"/baskets", `{"kind":"cat","note":null,"lines":[],"byName":{"a b":{"pet":{"name":"a"}}}}`, `"byName.a b.pet.id" is required`},
+			{"/baskets", `{"kind":"cat","note":null,"lines":[],"byName":{"a b":{"pet":{"name":"a"}}}}`, `"byName[\"a b\"].pet.id" is required`},
 			{"/baskets", `{"kind":"cat","note":null,"lines":[],"grid":[[],[{"pet":{"id":1,"name":"a"}},{}]]}`, `"grid[1][1].pet" is required`},
-			{"/baskets", `{"kind":"cat","note":null,"lines":[],"extra":{}}`, `"extra.pet" is required`},
+			{"/baskets", `{"kind":"cat","note":null,"lines":[],"extra":{}}`, `"[\"extra\"].pet" is required`},
 			{"/baskets", `{"kind":"cat","note":null,"lines":[{"pet":{"id":1,"name":"a"},"basket":{"kind":"dog","note":"n"}}]}`, `"lines[0].basket.lines" is required`},
 		} {
 			resp := goldentest.Do(t, goldentest.Request{Method: "POST", URL: ts.URL + tc.path, Body: tc.body})
@@ -329,10 +329,10 @@ func TestNestedEnums(t *testing.T) {
 	t.Cleanup(ts.Close)
 	line := func(basket string) string { return `{"pet":{"id":1,"name":"a"},"basket":` + basket + `}` }
 	for body, want := range map[string]string{
-		`{"kind":"cow","note":null,"lines":[]}`:                                                                                                                 `request body: kind: "cow" is not a valid Kind (want cat, dog or guinea pig)`,
-		`{"kind":"cat","note":null,"lines":[` + line(`{"kind":"cow","note":null,"lines":[]}`) + `]}`:                                                            `request body: lines[0]: basket: kind: "cow" is not a valid Kind (want cat, dog or guinea pig)`,
-		`{"kind":"cat","note":null,"lines":[],"byName":{"x":` + line(`{"kind":"cow","note":null,"lines":[]}`) + `}}`:                                            `request body: byName["x"]: basket: kind: "cow" is not a valid Kind (want cat, dog or guinea pig)`,
-		`{"kind":"cat","note":null,"lines":[],"grid":[[` + line(`{"kind":"dog","note":null,"lines":[`+line(`{"kind":"x","note":null,"lines":[]}`)+`]}`) + `]]}`: `request body: grid[0][0]: basket: lines[0]: basket: kind: "x" is not a valid Kind (want cat, dog or guinea pig)`,
+		`{"kind":"cow","note":null,"lines":[]}`:                                                                                                                 `request body property "kind": "cow" is not a valid Kind (want cat, dog or guinea pig)`,
+		`{"kind":"cat","note":null,"lines":[` + line(`{"kind":"cow","note":null,"lines":[]}`) + `]}`:                                                            `request body property "lines[0].basket.kind": "cow" is not a valid Kind (want cat, dog or guinea pig)`,
+		`{"kind":"cat","note":null,"lines":[],"byName":{"x":` + line(`{"kind":"cow","note":null,"lines":[]}`) + `}}`:                                            `request body property "byName[\"x\"].basket.kind": "cow" is not a valid Kind (want cat, dog or guinea pig)`,
+		`{"kind":"cat","note":null,"lines":[],"grid":[[` + line(`{"kind":"dog","note":null,"lines":[`+line(`{"kind":"x","note":null,"lines":[]}`)+`]}`) + `]]}`: `request body property "grid[0][0].basket.lines[0].basket.kind": "x" is not a valid Kind (want cat, dog or guinea pig)`,
 	} {
 		resp := goldentest.Do(t, goldentest.Request{Method: "POST", URL: ts.URL + "/baskets", Body: body})
 		if detail := goldentest.Problem(t, resp, http.StatusBadRequest); detail != want {
