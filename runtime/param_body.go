@@ -6,6 +6,7 @@ import (
 	"io"
 	"iter"
 	"net/http"
+	"strings"
 )
 
 // Body decodes the required request body into dst with the codec of
@@ -52,8 +53,19 @@ func decodeBody(p *Params, o *Options, contentType string, required bool, dst an
 		p.fail(spec, "", err)
 		return false
 	}
+	if c, ok := dst.(JSONChecker); ok && isJSON(contentType) {
+		if err := checkJSON(data, c); err != nil {
+			p.errs = append(p.errs, err)
+			return false
+		}
+	}
 	if _, err := validate(dst); err != nil {
-		p.fail(spec, "", err)
+		var pe *PathError
+		if errors.As(err, &pe) {
+			p.fail(spec, pe.Path, pe.Err)
+		} else {
+			p.fail(spec, "", err)
+		}
 		return false
 	}
 	return true
@@ -94,6 +106,32 @@ func BodyEvents[E any](p *Params, o *Options, decode func(*Options, Event) (E, e
 			}
 		}
 	}
+}
+
+// PathError is a problem at Path inside a value, such as an enum value
+// that is not one of its type's: "lines[2].kind", relative to the value.
+type PathError struct {
+	Path string
+	Err  error
+}
+
+func (e *PathError) Error() string { return e.Path + ": " + e.Err.Error() }
+
+func (e *PathError) Unwrap() error { return e.Err }
+
+// At returns err, found in the property or item path of a value, as a
+// *PathError: the Validate methods of generated models wrap the errors of
+// their parts with it, so that At("lines[2]", At("kind", err)) is at
+// "lines[2].kind".
+func At(path string, err error) error {
+	pe, ok := err.(*PathError)
+	if !ok {
+		return &PathError{Path: path, Err: err}
+	}
+	if !strings.HasPrefix(pe.Path, "[") {
+		path += "."
+	}
+	return &PathError{Path: path + pe.Path, Err: pe.Err}
 }
 
 // ErrNotImplemented is what an operation's handler returns when it does not

@@ -3,6 +3,7 @@ package golang
 import (
 	"fmt"
 	"go/types"
+	"slices"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -31,6 +32,7 @@ func (g *gen) models(f *jen.File) error {
 			return err
 		}
 		g.validateMethod(f, t)
+		g.checkMethod(f, t)
 		f.Line()
 	}
 	return nil
@@ -303,48 +305,13 @@ func variantField(v *model.Variant) string {
 }
 
 // validates reports whether values of t can hold an enum value, so need a
-// Validate method; types being decided count as not (recursion).
-func (g *gen) validates(t *model.TypeRef) bool {
-	switch t.Kind {
-	case model.Slice, model.Map, model.Pointer:
-		return g.validates(t.Elem)
-	case model.Ref:
-		return g.declValidates(t.Name)
-	}
-	return false
-}
-
-func (g *gen) declValidates(name string) bool {
-	if v, ok := g.validating[name]; ok {
-		return v
-	}
-	g.validating[name] = false
-	decl := g.types[name]
-	v := false
-	switch {
-	case decl == nil:
-	case decl.Kind == model.Enum:
-		v = true
-	case decl.Kind == model.Named:
-		v = g.validates(decl.Underlying)
-	case decl.Kind == model.Struct:
-		v = decl.Additional != nil && g.validates(decl.Additional)
-		for _, fd := range decl.Fields {
-			v = v || g.validates(fd.Type)
-		}
-	case decl.Kind == model.Union:
-		for _, vr := range decl.Variants {
-			v = v || g.validates(vr.Type)
-		}
-	}
-	g.validating[name] = v
-	return v
-}
+// Validate method.
+func (g *gen) validates(t *model.TypeRef) bool { return refersTo(t, g.validating) }
 
 // validateMethod renders Validate for a struct, named or union type that
 // holds enum values, so decoded request bodies are checked like parameters.
 func (g *gen) validateMethod(f *jen.File, t *model.Type) {
-	if t.Kind == model.Enum || !g.declValidates(t.Name) {
+	if t.Kind == model.Enum || !g.validating[t.Name] {
 		return
 	}
 	var body []jen.Code
@@ -370,7 +337,7 @@ func (g *gen) validateMethod(f *jen.File, t *model.Type) {
 }
 
 // validateValue renders the checks of the enum values in val, of type t;
-// errors are wrapped with the path format and args.
+// errors are wrapped with runtime.At and the path format and args.
 func (g *gen) validateValue(val *jen.Statement, t *model.TypeRef, format string, args []jen.Code, depth int) []jen.Code {
 	if !g.validates(t) {
 		return nil
@@ -395,8 +362,116 @@ func (g *gen) validateValue(val *jen.Statement, t *model.TypeRef, format string,
 		return []jen.Code{jen.For(jen.List(jen.Id(key), jen.Id(item)).Op(":=").Range().Add(val.Clone())).Block(inner...)}
 	}
 	wrapped := jen.Err()
-	if format != "" {
-		wrapped = jen.Qual("fmt", "Errorf").Call(append(append([]jen.Code{jen.Lit(format + ": %w")}, args...), jen.Err())...)
+	switch {
+	case len(args) > 0:
+		wrapped = rt("At").Call(jen.Qual("fmt", "Sprintf").Call(append([]jen.Code{jen.Lit(format)}, args...)...), jen.Err())
+	case format != "":
+		wrapped = rt("At").Call(jen.Lit(format), jen.Err())
 	}
 	return []jen.Code{jen.If(jen.Err().Op(":=").Add(val.Clone()).Dot("Validate").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(wrapped))}
+}
+
+// requires reports whether t is an object with a property that a request
+// must send: as decoding cannot tell it absent from zero, runtime.Body
+// checks such properties in the JSON text, by way of CheckJSON methods.
+func requires(t *model.Type) bool {
+	return t.Kind == model.Struct && slices.ContainsFunc(t.Fields, required)
+}
+
+// checkable reports whether CheckJSON can check the JSON of t: every type
+// but unions told apart by content, whose variant is known only once
+// decoded.
+func checkable(t *model.Type) bool { return t.Kind != model.Union || t.Discriminator != "" }
+
+// required reports whether fd must be sent in requests.
+func required(fd *model.Field) bool { return fd.Required && !fd.ReadOnly }
+
+// checkMethod renders CheckJSON (see runtime.JSONChecker) for a struct,
+// named or union type whose JSON holds objects with required properties.
+func (g *gen) checkMethod(f *jen.File, t *model.Type) {
+	if !g.checking[t.Name] {
+		return
+	}
+	v := func() *jen.Statement { return jen.Id("v") }
+	var body []jen.Code
+	switch t.Kind {
+	case model.Struct:
+		var names, nullable, declared []jen.Code
+		for _, fd := range t.Fields {
+			declared = append(declared, jen.Lit(fd.JSONName))
+			if !required(fd) {
+				continue
+			}
+			if fd.Nullable {
+				nullable = append(nullable, jen.Lit(fd.JSONName))
+			} else {
+				names = append(names, jen.Lit(fd.JSONName))
+			}
+		}
+		if len(names) > 0 {
+			body = append(body, v().Dot("Require").Call(names...))
+		}
+		if len(nullable) > 0 {
+			body = append(body, v().Dot("RequireNullable").Call(nullable...))
+		}
+		for _, fd := range t.Fields {
+			if c := g.checker(fd.Type); c != nil {
+				body = append(body, v().Dot("Property").Call(jen.Lit(fd.JSONName), c))
+			}
+		}
+		if t.Additional != nil && g.checker(t.Additional) != nil {
+			body = append(body, v().Dot("Values").Call(append([]jen.Code{g.checker(t.Additional)}, declared...)...))
+		}
+	case model.Named:
+		switch u := t.Underlying; u.Kind {
+		case model.Slice:
+			body = append(body, v().Dot("Items").Call(g.checker(u.Elem)))
+		case model.Map:
+			body = append(body, v().Dot("Values").Call(g.checker(u.Elem)))
+		default:
+			body = append(body, g.checker(u).Dot("CheckJSON").Call(v()))
+		}
+	case model.Union:
+		var cases []jen.Code
+		seen := map[string]bool{}
+		for _, vr := range t.Variants {
+			var tags []jen.Code
+			for _, tag := range vr.Tags {
+				if !seen[tag] { // else an earlier variant has the tag
+					seen[tag] = true
+					tags = append(tags, jen.Lit(tag))
+				}
+			}
+			if c := g.checker(vr.Type); c != nil && len(tags) > 0 {
+				cases = append(cases, jen.Case(tags...).Block(c.Dot("CheckJSON").Call(v())))
+			}
+		}
+		body = append(body, jen.Switch(v().Dot("Discriminator").Call(jen.Lit(t.Discriminator))).Block(cases...))
+	}
+	f.Line()
+	f.Comment("// CheckJSON states the properties a JSON " + t.Name + " must have, at any depth,")
+	f.Comment("// so that runtime.Body rejects request bodies that lack them.")
+	f.Func().Params(jen.Id(t.Name)).Id("CheckJSON").Params(jen.Id("v").Op("*").Add(rt("JSONValue"))).Block(body...)
+}
+
+// checker returns the runtime.JSONChecker of values of type t, or nil when
+// they hold no required property: the zero value of a model with a
+// CheckJSON method, wrapped by runtime.Items and runtime.Values for slices
+// and maps.
+func (g *gen) checker(t *model.TypeRef) *jen.Statement {
+	if !refersTo(t, g.checking) {
+		return nil
+	}
+	switch t.Kind {
+	case model.Pointer:
+		return g.checker(t.Elem)
+	case model.Slice:
+		return rt("Items").Call(g.checker(t.Elem))
+	case model.Map:
+		return rt("Values").Call(g.checker(t.Elem))
+	}
+	if u := g.underlying(t); u.Kind == model.Slice || u.Kind == model.Map {
+		return jen.Id(t.Name).Call(jen.Nil())
+	}
+	return jen.Id(t.Name).Values()
 }

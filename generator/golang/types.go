@@ -7,6 +7,8 @@ package golang
 import (
 	"fmt"
 	"go/token"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -30,17 +32,20 @@ type gen struct {
 	ops map[*model.Operation]*opNames
 	// routes are the ServeMux patterns, sorted.
 	routes []*route
-	// validating memoizes which types get a Validate method.
+	// validating holds the types that get a Validate method: those that
+	// hold enum values, at any depth.
 	validating map[string]bool
+	// checking holds the types that get a CheckJSON method: objects with
+	// required properties and the types that hold them, at any depth.
+	checking map[string]bool
 }
 
 func newGen(api *model.API) (*gen, error) {
 	g := &gen{
-		api:        api,
-		types:      map[string]*model.Type{},
-		names:      map[string]bool{},
-		ops:        map[*model.Operation]*opNames{},
-		validating: map[string]bool{},
+		api:   api,
+		types: map[string]*model.Type{},
+		names: map[string]bool{},
+		ops:   map[*model.Operation]*opNames{},
 	}
 	for _, t := range api.Types {
 		g.types[t.Name] = t
@@ -49,7 +54,82 @@ func newGen(api *model.API) (*gen, error) {
 			g.names[v.Name] = true
 		}
 	}
+	g.validating = g.holding(func(t *model.Type) bool { return t.Kind == model.Enum }, func(*model.Type) bool { return true })
+	g.checking = g.holding(requires, checkable)
+	inRequests := g.inRequests()
+	maps.DeleteFunc(g.checking, func(name string, _ bool) bool { return !inRequests[name] })
 	return g, g.nameOperations()
+}
+
+// inRequests returns the names of the types that request bodies hold, at
+// any depth but inside unions that cannot be checked.
+func (g *gen) inRequests() map[string]bool {
+	seen := map[string]bool{}
+	var visit func(*model.TypeRef)
+	visit = func(r *model.TypeRef) {
+		for r != nil && r.Elem != nil {
+			r = r.Elem
+		}
+		if r == nil || r.Kind != model.Ref || seen[r.Name] || g.types[r.Name] == nil {
+			return
+		}
+		seen[r.Name] = true
+		t := g.types[r.Name]
+		visit(t.Underlying)
+		visit(t.Additional)
+		for _, fd := range t.Fields {
+			visit(fd.Type)
+		}
+		if checkable(t) {
+			for _, v := range t.Variants {
+				visit(v.Type)
+			}
+		}
+	}
+	for _, op := range g.api.Operations {
+		if op.Body != nil {
+			visit(op.Body.Type)
+		}
+	}
+	return seen
+}
+
+// holding returns the names of the types that are, or hold at any depth in
+// their fields, additional properties, underlying types and variants, a
+// type for which is returns true; only types for which through returns
+// true count as holding one. It grows the set until it stops changing, so
+// that recursive types are decided right.
+func (g *gen) holding(is, through func(*model.Type) bool) map[string]bool {
+	set := map[string]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, t := range g.api.Types {
+			if set[t.Name] || !through(t) {
+				continue
+			}
+			refs := []*model.TypeRef{t.Underlying, t.Additional}
+			for _, fd := range t.Fields {
+				refs = append(refs, fd.Type)
+			}
+			for _, v := range t.Variants {
+				refs = append(refs, v.Type)
+			}
+			if is(t) || slices.ContainsFunc(refs, func(r *model.TypeRef) bool { return refersTo(r, set) }) {
+				set[t.Name] = true
+				changed = true
+			}
+		}
+	}
+	return set
+}
+
+// refersTo reports whether t is, or is a slice, map or pointer of, a type
+// in set.
+func refersTo(t *model.TypeRef, set map[string]bool) bool {
+	for t != nil && (t.Kind == model.Slice || t.Kind == model.Map || t.Kind == model.Pointer) {
+		t = t.Elem
+	}
+	return t != nil && t.Kind == model.Ref && set[t.Name]
 }
 
 // newFile starts a generated Go file of package pkg.

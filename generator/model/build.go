@@ -546,6 +546,7 @@ func (b *builder) fields(t *Type, s *openapi3.Schema) {
 		f := &Field{Name: goName, JSONName: p.name, Type: ref, Required: p.required, Nullable: null}
 		if ps != nil {
 			f.Doc = b.fieldDoc(p.schema)
+			f.ReadOnly = ps.ReadOnly
 		}
 		if (!p.required || null || b.building[ref.Name]) && b.needsPointer(ref) {
 			f.Type = pointerTo(ref)

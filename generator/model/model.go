@@ -59,6 +59,7 @@ type Field struct {
 	Type     *TypeRef // Optional fields that must stay distinguishable from zero are Pointer refs
 	Required bool     // listed in the schema's required
 	Nullable bool     // null is an allowed value
+	ReadOnly bool     // sent in responses only, so required only there
 }
 
 // EnumValue is one allowed value of an Enum.

@@ -2,10 +2,20 @@
 
 package petstoreapi
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/ssegen/ssegen/runtime"
+)
 
 type Adoption struct {
 	Owner string `json:"owner"`
+}
+
+// CheckJSON states the properties a JSON Adoption must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Adoption) CheckJSON(v *runtime.JSONValue) {
+	v.Require("owner")
 }
 
 type ImportProgress struct {
@@ -18,7 +28,7 @@ type ImportProgress struct {
 // Validate reports the first enum value in v that is not one of its type's.
 func (v ImportProgress) Validate() error {
 	if err := v.Pet.Validate(); err != nil {
-		return fmt.Errorf("pet: %w", err)
+		return runtime.At("pet", err)
 	}
 	return nil
 }
@@ -33,8 +43,20 @@ type NewPet struct {
 	Tag  *string `json:"tag,omitempty"`
 }
 
+// CheckJSON states the properties a JSON NewPet must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (NewPet) CheckJSON(v *runtime.JSONValue) {
+	v.Require("name")
+}
+
 type Notice struct {
 	Text string `json:"text"`
+}
+
+// CheckJSON states the properties a JSON Notice must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Notice) CheckJSON(v *runtime.JSONValue) {
+	v.Require("text")
 }
 
 type Pet struct {
@@ -49,7 +71,7 @@ type Pet struct {
 // Validate reports the first enum value in v that is not one of its type's.
 func (v Pet) Validate() error {
 	if err := v.Status.Validate(); err != nil {
-		return fmt.Errorf("status: %w", err)
+		return runtime.At("status", err)
 	}
 	return nil
 }

@@ -2,7 +2,15 @@
 
 package methods
 
+import "github.com/ssegen/ssegen/runtime"
+
 type Search struct {
 	From string `json:"from"`
 	To   string `json:"to"`
+}
+
+// CheckJSON states the properties a JSON Search must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Search) CheckJSON(v *runtime.JSONValue) {
+	v.Require("from", "to")
 }

@@ -25,6 +25,30 @@ func NewClient(baseURL string, opts ...runtime.ClientOption) *Client {
 	return &Client{runtime.NewClient(baseURL, opts...)}
 }
 
+// EchoBasket calls POST /baskets: Echo a basket.
+//
+// It returns an undeclared status as a *runtime.ResponseError.
+func (c *Client) EchoBasket(ctx context.Context, req *EchoBasketRequest) (EchoBasket200Response, error) {
+	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/baskets", nil, "application/json", req.Body)
+	if err != nil {
+		return EchoBasket200Response{}, err
+	}
+	r.Header.Set("Accept", "application/json")
+	resp, err := c.rt.Do(r)
+	if err != nil {
+		return EchoBasket200Response{}, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == 200 {
+		var out EchoBasket200Response
+		if err := c.rt.Decode(resp, "application/json", &out.Body); err != nil {
+			return EchoBasket200Response{}, err
+		}
+		return out, nil
+	}
+	return EchoBasket200Response{}, runtime.UnexpectedResponse(resp)
+}
+
 // Feed calls GET /feed: Stream one of each model.
 //
 // Its events are FeedInline, FeedPet, FeedShape or FeedValue, or FeedUnknown

@@ -11,9 +11,86 @@ import (
 	"github.com/ssegen/ssegen/runtime"
 )
 
+// Lines by position, by name and in a grid, holding baskets in turn.
+type Basket struct {
+	Lines  []Line          `json:"lines"`
+	ByName map[string]Line `json:"byName,omitempty"`
+	Grid   [][]Line        `json:"grid,omitempty"`
+	Kind   Kind            `json:"kind"`
+	Note   *string         `json:"note"`
+	// Set by the server, so required in responses only.
+	Created time.Time `json:"created"`
+	// AdditionalProperties holds the properties the schema does not declare.
+	AdditionalProperties map[string]Line `json:"-"`
+}
+
+// MarshalJSON writes the declared properties and AdditionalProperties.
+func (v Basket) MarshalJSON() ([]byte, error) {
+	type plain Basket
+	return runtime.MarshalObject(plain(v), v.AdditionalProperties)
+}
+
+// UnmarshalJSON reads the declared properties, and the others into AdditionalProperties.
+func (v *Basket) UnmarshalJSON(data []byte) error {
+	type plain Basket
+	if err := json.Unmarshal(data, (*plain)(v)); err != nil {
+		return err
+	}
+	var err error
+	v.AdditionalProperties, err = runtime.UnmarshalAdditional[Line](data, "lines", "byName", "grid", "kind", "note", "created")
+	return err
+}
+
+// Validate reports the first enum value in v that is not one of its type's.
+func (v Basket) Validate() error {
+	for i, x := range v.Lines {
+		if err := x.Validate(); err != nil {
+			return runtime.At(fmt.Sprintf("lines[%d]", i), err)
+		}
+	}
+	for k, x := range v.ByName {
+		if err := x.Validate(); err != nil {
+			return runtime.At(fmt.Sprintf("byName[%q]", k), err)
+		}
+	}
+	for i, x := range v.Grid {
+		for i1, x1 := range x {
+			if err := x1.Validate(); err != nil {
+				return runtime.At(fmt.Sprintf("grid[%d][%d]", i, i1), err)
+			}
+		}
+	}
+	if err := v.Kind.Validate(); err != nil {
+		return runtime.At("kind", err)
+	}
+	for k, x := range v.AdditionalProperties {
+		if err := x.Validate(); err != nil {
+			return runtime.At(fmt.Sprintf("[%q]", k), err)
+		}
+	}
+	return nil
+}
+
+// CheckJSON states the properties a JSON Basket must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Basket) CheckJSON(v *runtime.JSONValue) {
+	v.Require("lines", "kind")
+	v.RequireNullable("note")
+	v.Property("lines", runtime.Items(Line{}))
+	v.Property("byName", runtime.Values(Line{}))
+	v.Property("grid", runtime.Items(runtime.Items(Line{})))
+	v.Values(Line{}, "lines", "byName", "grid", "kind", "note", "created")
+}
+
 type Circle struct {
 	Kind   string  `json:"kind"`
 	Radius float64 `json:"radius"`
+}
+
+// CheckJSON states the properties a JSON Circle must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Circle) CheckJSON(v *runtime.JSONValue) {
+	v.Require("kind", "radius")
 }
 
 type FeedInlineEvent struct {
@@ -37,9 +114,38 @@ func (v Kind) Validate() error {
 	return fmt.Errorf("%q is not a valid Kind (want cat, dog or guinea pig)", v)
 }
 
+type Line struct {
+	Pet    Named   `json:"pet"`
+	Basket *Basket `json:"basket,omitempty"`
+}
+
+// Validate reports the first enum value in v that is not one of its type's.
+func (v Line) Validate() error {
+	if v.Basket != nil {
+		if err := v.Basket.Validate(); err != nil {
+			return runtime.At("basket", err)
+		}
+	}
+	return nil
+}
+
+// CheckJSON states the properties a JSON Line must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Line) CheckJSON(v *runtime.JSONValue) {
+	v.Require("pet")
+	v.Property("pet", Named{})
+	v.Property("basket", Basket{})
+}
+
 type Named struct {
 	ID   int64  `json:"id"`
 	Name string `json:"name"`
+}
+
+// CheckJSON states the properties a JSON Named must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Named) CheckJSON(v *runtime.JSONValue) {
+	v.Require("id", "name")
 }
 
 // A pet, with one field of every common kind.
@@ -72,25 +178,38 @@ type Pet struct {
 // Validate reports the first enum value in v that is not one of its type's.
 func (v Pet) Validate() error {
 	if err := v.Kind.Validate(); err != nil {
-		return fmt.Errorf("kind: %w", err)
+		return runtime.At("kind", err)
 	}
 	if v.Size != nil {
 		if err := v.Size.Validate(); err != nil {
-			return fmt.Errorf("size: %w", err)
+			return runtime.At("size", err)
 		}
 	}
 	for i, x := range v.Likes {
 		if err := x.Validate(); err != nil {
-			return fmt.Errorf("likes[%d]: %w", i, err)
+			return runtime.At(fmt.Sprintf("likes[%d]", i), err)
 		}
 	}
 	return nil
+}
+
+// CheckJSON states the properties a JSON Pet must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Pet) CheckJSON(v *runtime.JSONValue) {
+	v.Require("id", "name", "kind", "tags", "age")
+	v.Property("owner", PetOwner{})
 }
 
 // Inline object, named from its context.
 type PetOwner struct {
 	Name  string  `json:"name"`
 	EMail *string `json:"e-mail,omitempty"`
+}
+
+// CheckJSON states the properties a JSON PetOwner must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (PetOwner) CheckJSON(v *runtime.JSONValue) {
+	v.Require("name")
 }
 
 // An open object that keeps properties it does not declare.
@@ -116,6 +235,12 @@ func (v *Record) UnmarshalJSON(data []byte) error {
 	var err error
 	v.AdditionalProperties, err = runtime.UnmarshalAdditional[int64](data, "id", "note")
 	return err
+}
+
+// CheckJSON states the properties a JSON Record must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Record) CheckJSON(v *runtime.JSONValue) {
+	v.Require("id")
 }
 
 // A shape, discriminated by kind.
@@ -199,6 +324,17 @@ func (u *Shape) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// CheckJSON states the properties a JSON Shape must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Shape) CheckJSON(v *runtime.JSONValue) {
+	switch v.Discriminator("kind") {
+	case "circle":
+		Circle{}.CheckJSON(v)
+	case "square":
+		Square{}.CheckJSON(v)
+	}
+}
+
 type Size int64
 
 const (
@@ -221,11 +357,25 @@ type Square struct {
 	Side float64 `json:"side"`
 }
 
+// CheckJSON states the properties a JSON Square must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Square) CheckJSON(v *runtime.JSONValue) {
+	v.Require("kind", "side")
+}
+
 // A recursive tree.
 type Tree struct {
 	Value    int64  `json:"value"`
 	Children []Tree `json:"children,omitempty"`
 	Parent   *Tree  `json:"parent,omitempty"`
+}
+
+// CheckJSON states the properties a JSON Tree must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Tree) CheckJSON(v *runtime.JSONValue) {
+	v.Require("value")
+	v.Property("children", runtime.Items(Tree{}))
+	v.Property("parent", Tree{})
 }
 
 // A value of one of several shapes, told apart by content.

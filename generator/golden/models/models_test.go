@@ -1,11 +1,13 @@
 package models_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 
 	"github.com/ssegen/ssegen/generator/golden/internal/goldentest"
 	"github.com/ssegen/ssegen/generator/golden/models"
+	"github.com/ssegen/ssegen/runtime"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -37,6 +40,10 @@ func (echo) EchoRecord(_ context.Context, req *models.EchoRecordRequest) (models
 		return models.EchoRecord204Response{}, nil
 	}
 	return models.EchoRecord200Response{Body: *req.Body}, nil
+}
+
+func (echo) EchoBasket(_ context.Context, req *models.EchoBasketRequest) (models.EchoBasketResponse, error) {
+	return models.EchoBasket200Response{Body: req.Body}, nil
 }
 
 func (echo) EchoNote(_ context.Context, req *models.EchoNoteRequest) (models.EchoNoteResponse, error) {
@@ -109,9 +116,9 @@ func TestPetRoundTrip(t *testing.T) {
 func TestPetInvalidEnums(t *testing.T) {
 	url := start(t)
 	for body, want := range map[string]string{
-		`{"id":1,"name":"a","kind":"cow","tags":[],"age":0}`:                     `request body: kind: "cow" is not a valid Kind (want cat, dog or guinea pig)`,
-		`{"id":1,"name":"a","kind":"cat","size":9,"tags":[],"age":0}`:            `request body: size: 9 is not a valid Size (want 1, 2 or 3)`,
-		`{"id":1,"name":"a","kind":"cat","likes":["dog","x"],"tags":[],"age":0}`: `request body: likes[1]: "x" is not a valid Kind (want cat, dog or guinea pig)`,
+		`{"id":1,"name":"a","kind":"cow","tags":[],"age":0}`:                     `request body property "kind": "cow" is not a valid Kind (want cat, dog or guinea pig)`,
+		`{"id":1,"name":"a","kind":"cat","size":9,"tags":[],"age":0}`:            `request body property "size": 9 is not a valid Size (want 1, 2 or 3)`,
+		`{"id":1,"name":"a","kind":"cat","likes":["dog","x"],"tags":[],"age":0}`: `request body property "likes[1]": "x" is not a valid Kind (want cat, dog or guinea pig)`,
 	} {
 		resp := goldentest.Do(t, goldentest.Request{Method: "POST", URL: url + "/pets", Body: body})
 		if detail := goldentest.Problem(t, resp, http.StatusBadRequest); detail != want {
@@ -233,5 +240,106 @@ func TestFeed(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("events\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// counting is echo that counts the calls of its methods.
+type counting struct {
+	echo
+	calls atomic.Int32
+}
+
+func (c *counting) EchoPet(ctx context.Context, req *models.EchoPetRequest) (models.EchoPetResponse, error) {
+	c.calls.Add(1)
+	return c.echo.EchoPet(ctx, req)
+}
+
+func (c *counting) EchoTree(ctx context.Context, req *models.EchoTreeRequest) (models.EchoTreeResponse, error) {
+	c.calls.Add(1)
+	return c.echo.EchoTree(ctx, req)
+}
+
+func (c *counting) EchoBasket(ctx context.Context, req *models.EchoBasketRequest) (models.EchoBasketResponse, error) {
+	c.calls.Add(1)
+	return c.echo.EchoBasket(ctx, req)
+}
+
+// TestRequiredProperties sends bodies that lack a required property, at
+// every depth, or hold null where it is not allowed: each is answered 400
+// with the property's path, and the handler is not called. The same holds
+// with another JSON codec, as the check reads the JSON text itself.
+func TestRequiredProperties(t *testing.T) {
+	strict := runtime.NewJSONCodec(json.Marshal, func(data []byte, v any) error {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.UseNumber()
+		return dec.Decode(v)
+	})
+	for _, opts := range [][]runtime.Option{nil, {runtime.WithCodec(strict)}} {
+		impl := &counting{}
+		ts := httptest.NewServer(models.NewHandler(impl, opts...))
+		t.Cleanup(ts.Close)
+		for _, tc := range []struct{ path, body, want string }{
+			{"/pets", `{"id":1,"kind":"cat","tags":[],"age":0}`, `"name" is required`},
+			{"/pets", `{"id":1,"name":null,"kind":"cat","tags":[],"age":0}`, `"name": must not be null`},
+			{"/pets", `{"id":1,"name":"a","kind":"cat","tags":[],"age":0,"owner":{"e-mail":"a@b.c"}}`, `"owner.name" is required`},
+			{"/trees", `{"value":1,"children":[{"value":2},{"children":[]}]}`, `"children[1].value" is required`},
+			{"/trees", `{"value":1,"parent":{"value":2,"parent":{}}}`, `"parent.parent.value" is required`},
+			{"/shapes", `{"kind":"circle","side":1}`, `"radius" is required`},
+			{"/shapes", `{"side":null,"radius":1,"kind":"square"}`, `"side": must not be null`},
+			{"/baskets", `{"kind":"cat","note":null}`, `"lines" is required`},
+			{"/baskets", `{"kind":"cat","lines":[]}`, `"note" is required`},
+			{"/baskets", `{"kind":"cat","note":null,"lines":null}`, `"lines": must not be null`},
+			{"/baskets", `{"kind":"cat","note":null,"lines":[{"pet":{"id":1,"name":"a"}},{}]}`, `"lines[1].pet" is required`},
+			{"/baskets", `{"kind":"cat","note":null,"lines":[{"pet":{"id":1}}]}`, `"lines[0].pet.name" is required`},
+			{"/baskets", `{"kind":"cat","note":null,"lines":[],"byName":{"a b":{"pet":{"name":"a"}}}}`, `"byName[\"a b\"].pet.id" is required`},
+			{"/baskets", `{"kind":"cat","note":null,"lines":[],"grid":[[],[{"pet":{"id":1,"name":"a"}},{}]]}`, `"grid[1][1].pet" is required`},
+			{"/baskets", `{"kind":"cat","note":null,"lines":[],"extra":{}}`, `"[\"extra\"].pet" is required`},
+			{"/baskets", `{"kind":"cat","note":null,"lines":[{"pet":{"id":1,"name":"a"},"basket":{"kind":"dog","note":"n"}}]}`, `"lines[0].basket.lines" is required`},
+		} {
+			resp := goldentest.Do(t, goldentest.Request{Method: "POST", URL: ts.URL + tc.path, Body: tc.body})
+			if detail, want := goldentest.Problem(t, resp, http.StatusBadRequest), "request body property "+tc.want; detail != want {
+				t.Errorf("%s %s:\ndetail %q\nwant   %q", tc.path, tc.body, detail, want)
+			}
+		}
+		if n := impl.calls.Load(); n != 0 {
+			t.Errorf("the handler was called %d times", n)
+		}
+
+		// Optional properties, readOnly ones and null where it is allowed
+		// are not required.
+		body := `{"kind":"cat","note":null,"lines":[{"pet":{"id":1,"name":"a"},"basket":{"kind":"dog","note":"n","lines":[]}}],` +
+			`"byName":{"x":{"pet":{"id":2,"name":"b"}}},"grid":[[{"pet":{"id":3,"name":"c"}}]],"extra":{"pet":{"id":4,"name":"d"}}}`
+		resp := goldentest.Do(t, goldentest.Request{Method: "POST", URL: ts.URL + "/baskets", Body: body})
+		var got models.Basket
+		goldentest.JSON(t, resp, http.StatusOK, &got)
+		if got.Note != nil || got.Lines[0].Basket.Lines == nil || got.ByName["x"].Pet.ID != 2 || got.Grid[0][0].Pet.Name != "c" || got.AdditionalProperties["extra"].Pet.ID != 4 {
+			t.Errorf("echo %+v", got)
+		}
+		if n := impl.calls.Load(); n != 1 {
+			t.Errorf("the handler was called %d times, want 1", n)
+		}
+	}
+}
+
+// TestNestedEnums sends enum values that are not the type's, deep in a
+// body: each is answered 400 with its path, and the handler is not called.
+func TestNestedEnums(t *testing.T) {
+	impl := &counting{}
+	ts := httptest.NewServer(models.NewHandler(impl))
+	t.Cleanup(ts.Close)
+	line := func(basket string) string { return `{"pet":{"id":1,"name":"a"},"basket":` + basket + `}` }
+	for body, want := range map[string]string{
+		`{"kind":"cow","note":null,"lines":[]}`:                                                                                                                 `request body property "kind": "cow" is not a valid Kind (want cat, dog or guinea pig)`,
+		`{"kind":"cat","note":null,"lines":[` + line(`{"kind":"cow","note":null,"lines":[]}`) + `]}`:                                                            `request body property "lines[0].basket.kind": "cow" is not a valid Kind (want cat, dog or guinea pig)`,
+		`{"kind":"cat","note":null,"lines":[],"byName":{"x":` + line(`{"kind":"cow","note":null,"lines":[]}`) + `}}`:                                            `request body property "byName[\"x\"].basket.kind": "cow" is not a valid Kind (want cat, dog or guinea pig)`,
+		`{"kind":"cat","note":null,"lines":[],"grid":[[` + line(`{"kind":"dog","note":null,"lines":[`+line(`{"kind":"x","note":null,"lines":[]}`)+`]}`) + `]]}`: `request body property "grid[0][0].basket.lines[0].basket.kind": "x" is not a valid Kind (want cat, dog or guinea pig)`,
+	} {
+		resp := goldentest.Do(t, goldentest.Request{Method: "POST", URL: ts.URL + "/baskets", Body: body})
+		if detail := goldentest.Problem(t, resp, http.StatusBadRequest); detail != want {
+			t.Errorf("%s:\ndetail %q\nwant   %q", body, detail, want)
+		}
+	}
+	if n := impl.calls.Load(); n != 0 {
+		t.Errorf("the handler was called %d times", n)
 	}
 }

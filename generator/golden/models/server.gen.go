@@ -21,6 +21,9 @@ import (
 // 501. A streaming operation's method sends events on its stream until it
 // returns; its stream type tells how errors end the stream.
 type Handler interface {
+	// EchoBasket handles POST /baskets: Echo a basket.
+	EchoBasket(ctx context.Context, req *EchoBasketRequest) (EchoBasketResponse, error)
+
 	// Feed handles GET /feed: Stream one of each model.
 	//
 	// It sends events on stream until it returns (see FeedStream); ctx is done when
@@ -41,6 +44,30 @@ type Handler interface {
 
 	// EchoTree handles POST /trees: Echo a tree.
 	EchoTree(ctx context.Context, req *EchoTreeRequest) (EchoTreeResponse, error)
+}
+
+// EchoBasketRequest holds the decoded parameters of EchoBasket (POST /baskets).
+type EchoBasketRequest struct {
+	// Body is the request body (application/json).
+	Body Basket
+}
+
+// EchoBasketResponse is a response of EchoBasket: one of EchoBasket200Response.
+type EchoBasketResponse interface {
+	// echoBasketResponse sets the response headers on h and returns the status and body.
+	echoBasketResponse(h http.Header) (status int, contentType string, body any)
+}
+
+// EchoBasket200Response is the 200 response of EchoBasket.
+//
+// The same basket.
+type EchoBasket200Response struct {
+	// Body is sent as application/json.
+	Body Basket
+}
+
+func (r EchoBasket200Response) echoBasketResponse(http.Header) (int, string, any) {
+	return 200, "application/json", r.Body
 }
 
 // FeedRequest holds the decoded parameters of Feed (GET /feed).
@@ -230,6 +257,10 @@ func (r EchoTree200Response) echoTreeResponse(http.Header) (int, string, any) {
 // break the build.
 type UnimplementedHandler struct{}
 
+func (UnimplementedHandler) EchoBasket(_ context.Context, _ *EchoBasketRequest) (EchoBasketResponse, error) {
+	return nil, runtime.ErrNotImplemented
+}
+
 func (UnimplementedHandler) Feed(_ context.Context, _ *FeedRequest, stream *FeedStream) error {
 	return runtime.NotImplemented(stream.s)
 }
@@ -270,6 +301,7 @@ func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
 	h := &handler{impl, runtime.NewOptions(opts...)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /feed", h.serveFeed)
+	mux.HandleFunc("POST /baskets", h.serveEchoBasket)
 	mux.HandleFunc("POST /notes", h.serveEchoNote)
 	mux.HandleFunc("POST /pets", h.serveEchoPet)
 	mux.HandleFunc("POST /records", h.serveEchoRecord)
@@ -281,6 +313,25 @@ func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
 type handler struct {
 	impl Handler
 	opts *runtime.Options
+}
+
+func (h *handler) serveEchoBasket(w http.ResponseWriter, r *http.Request) {
+	var req EchoBasketRequest
+	p := runtime.NewParams(r)
+	runtime.Body(p, h.opts, "application/json", &req.Body)
+	if p.Failed(w) {
+		return
+	}
+	resp, err := h.impl.EchoBasket(r.Context(), &req)
+	if err == nil && resp == nil {
+		err = errors.New("EchoBasket returned no response")
+	}
+	if err != nil {
+		runtime.WriteError(w, r, h.opts, err)
+		return
+	}
+	status, contentType, body := resp.echoBasketResponse(w.Header())
+	runtime.WriteResponse(w, r, h.opts, status, contentType, body)
 }
 
 func (h *handler) serveFeed(w http.ResponseWriter, r *http.Request) {

@@ -2,7 +2,11 @@
 
 package params
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/ssegen/ssegen/runtime"
+)
 
 type Color string
 
@@ -30,7 +34,7 @@ type Filter struct {
 // Validate reports the first enum value in v that is not one of its type's.
 func (v Filter) Validate() error {
 	if err := v.Color.Validate(); err != nil {
-		return fmt.Errorf("color: %w", err)
+		return runtime.At("color", err)
 	}
 	return nil
 }

@@ -2,6 +2,8 @@
 
 package streams
 
+import "github.com/ssegen/ssegen/runtime"
+
 type ChatChunk struct {
 	ID      string                 `json:"id"`
 	Choices []ChatChunkChoicesItem `json:"choices"`
@@ -32,6 +34,12 @@ type ChatMessage struct {
 	Content string `json:"content"`
 }
 
+// CheckJSON states the properties a JSON ChatMessage must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (ChatMessage) CheckJSON(v *runtime.JSONValue) {
+	v.Require("role", "content")
+}
+
 type ChatRequest struct {
 	Model    string        `json:"model"`
 	Messages []ChatMessage `json:"messages"`
@@ -39,9 +47,22 @@ type ChatRequest struct {
 	Stream *bool `json:"stream,omitempty"`
 }
 
+// CheckJSON states the properties a JSON ChatRequest must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (ChatRequest) CheckJSON(v *runtime.JSONValue) {
+	v.Require("model", "messages")
+	v.Property("messages", runtime.Items(ChatMessage{}))
+}
+
 type JobSpec struct {
 	Name  string `json:"name"`
 	Steps int32  `json:"steps"`
+}
+
+// CheckJSON states the properties a JSON JobSpec must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (JobSpec) CheckJSON(v *runtime.JSONValue) {
+	v.Require("name", "steps")
 }
 
 type Problem struct {

@@ -2,6 +2,8 @@
 
 package styles
 
+import "github.com/ssegen/ssegen/runtime"
+
 type Chunk struct {
 	Token string `json:"token"`
 }
@@ -17,6 +19,12 @@ type Progress struct {
 type Prompt struct {
 	Text   string `json:"text"`
 	Stream *bool  `json:"stream,omitempty"`
+}
+
+// CheckJSON states the properties a JSON Prompt must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Prompt) CheckJSON(v *runtime.JSONValue) {
+	v.Require("text")
 }
 
 type Reply struct {
