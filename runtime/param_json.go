@@ -84,30 +84,55 @@ type Variant struct {
 }
 
 // UnmarshalOneOf decodes data into the only variant it matches and returns
-// its index. A variant matches when data decodes into it strictly: with
-// every object property known. Matching none or several is an error that
-// names them.
+// its index. A variant matches when data decodes into it strictly, with
+// every object property known, and its value is valid (an enum value is
+// one of its type's). Matching none or several is an error that names
+// them.
 func UnmarshalOneOf(union string, data []byte, variants ...Variant) (int, error) {
-	match := -1
-	var matched []string
-	var errs []error
-	for i, v := range variants {
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(v.Target); err != nil {
-			errs = append(errs, fmt.Errorf("not %s: %w", v.Name, err))
-			continue
-		}
-		if match < 0 {
-			match = i
-		}
-		matched = append(matched, v.Name)
-	}
+	matched, errs := match(data, variants, false)
 	switch len(matched) {
 	case 0:
 		return -1, fmt.Errorf("%s: the value matches none of its variants: %w", union, errors.Join(errs...))
 	case 1:
-		return match, nil
+		return matched[0], nil
 	}
-	return -1, fmt.Errorf("%s: the value is ambiguous: it matches each of %s", union, strings.Join(matched, ", "))
+	var names []string
+	for _, i := range matched {
+		names = append(names, variants[i].Name)
+	}
+	return -1, fmt.Errorf("%s: the value is ambiguous: it matches each of %s", union, strings.Join(names, ", "))
+}
+
+// UnmarshalAnyOf decodes data into the first variant it matches, as
+// UnmarshalOneOf matches them, and returns its index: an anyOf allows a
+// value to match several, as a string matches both an enum of strings and
+// any string.
+func UnmarshalAnyOf(union string, data []byte, variants ...Variant) (int, error) {
+	matched, errs := match(data, variants, true)
+	if len(matched) == 0 {
+		return -1, fmt.Errorf("%s: the value matches none of its variants: %w", union, errors.Join(errs...))
+	}
+	return matched[0], nil
+}
+
+// match returns the indexes of the variants data matches, stopping at the
+// first when first is set, and why each other variant does not match.
+func match(data []byte, variants []Variant, first bool) (matched []int, errs []error) {
+	for i, v := range variants {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		err := dec.Decode(v.Target)
+		if err == nil {
+			_, err = validate(v.Target)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("not %s: %w", v.Name, err))
+			continue
+		}
+		matched = append(matched, i)
+		if first {
+			break
+		}
+	}
+	return matched, errs
 }

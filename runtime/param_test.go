@@ -345,7 +345,20 @@ func TestUnionHelpers(t *testing.T) {
 	if _, err := UnmarshalOneOf("U", []byte(`true`), Variant{"S", &s}, Variant{"N", &n}); err == nil || !strings.HasPrefix(err.Error(), "U: the value matches none of its variants: not S: ") {
 		t.Errorf("no match: %v", err)
 	}
+	// A value its type does not accept (an enum's) does not match.
+	var c color
+	if i, err := UnmarshalOneOf("U", []byte(`"teal"`), Variant{"Color", &c}, Variant{"S", &s}); err != nil || i != 1 || s != "teal" {
+		t.Errorf("UnmarshalOneOf of a non-member: %d, %v", i, err)
+	}
+	// anyOf takes the first variant that matches.
+	if i, err := UnmarshalAnyOf("U", []byte(`"red"`), Variant{"Color", &c}, Variant{"S", &s}); err != nil || i != 0 || c != "red" {
+		t.Errorf("UnmarshalAnyOf: %d, %v", i, err)
+	}
+	if _, err := UnmarshalAnyOf("U", []byte(`true`), Variant{"Color", &c}, Variant{"S", &s}); err == nil || !strings.HasPrefix(err.Error(), "U: the value matches none of its variants: not Color: ") {
+		t.Errorf("UnmarshalAnyOf, no match: %v", err)
+	}
 }
+
 
 // FuzzParams feeds arbitrary values to every style: decoding never panics
 // and either succeeds or reports a ParamError.

@@ -283,12 +283,19 @@ func (g *gen) unmarshalOneOf(f *jen.File, t *model.Type) {
 			jen.Op("*").Id("u").Op("=").Id(t.Name).Values(jen.Dict{jen.Id(variantField(v)): jen.Op("&").Id(local)}),
 		))
 	}
-	f.Comment("// UnmarshalJSON reads the only variant the value matches; a value that")
-	f.Comment("// matches none or several of them is an error that names them.")
+	unmarshal := "UnmarshalOneOf"
+	if t.AnyOf {
+		unmarshal = "UnmarshalAnyOf"
+		f.Comment("// UnmarshalJSON reads the first variant the value matches; a value that")
+		f.Comment("// matches none of them is an error that names them.")
+	} else {
+		f.Comment("// UnmarshalJSON reads the only variant the value matches; a value that")
+		f.Comment("// matches none or several of them is an error that names them.")
+	}
 	f.Func().Params(jen.Id("u").Op("*").Id(t.Name)).Id("UnmarshalJSON").Params(jen.Id("data").Index().Byte()).Error().Block(
 		jen.If(jen.String().Parens(jen.Id("data")).Op("==").Lit("null")).Block(jen.Return(jen.Nil())),
 		jen.Var().Defs(decls...),
-		jen.List(jen.Id("i"), jen.Err()).Op(":=").Add(rt("UnmarshalOneOf")).Call(append(append([]jen.Code{jen.Lit(t.Name), jen.Id("data")}, variants...), jen.Line())...),
+		jen.List(jen.Id("i"), jen.Err()).Op(":=").Add(rt(unmarshal)).Call(append(append([]jen.Code{jen.Lit(t.Name), jen.Id("data")}, variants...), jen.Line())...),
 		jen.Switch(jen.Id("i")).Block(cases...),
 		jen.Return(jen.Err()),
 	)

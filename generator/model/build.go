@@ -652,7 +652,7 @@ func enumWord(v string) string {
 func (b *builder) union(t *Type, s *openapi3.Schema) {
 	all := s.OneOf
 	if len(all) == 0 {
-		all = s.AnyOf
+		all, t.AnyOf = s.AnyOf, true
 	}
 	var branches openapi3.SchemaRefs
 	for _, br := range all {

@@ -49,6 +49,9 @@ type Type struct {
 
 	Variants      []*Variant // Union
 	Discriminator string     // Union: JSON property that selects the variant; "" when none
+	// AnyOf is set for a Union from anyOf, which a value may match in
+	// several variants (the first wins); a oneOf value matches one.
+	AnyOf bool
 }
 
 // Field is one property of a Struct.

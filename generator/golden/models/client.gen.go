@@ -51,8 +51,8 @@ func (c *Client) EchoBasket(ctx context.Context, req *EchoBasketRequest) (EchoBa
 
 // Feed calls GET /feed: Stream one of each model.
 //
-// Its events are FeedInline, FeedPet, FeedShape or FeedValue, or FeedUnknown
-// for an event this client does not know.
+// Its events are FeedInline, FeedModel, FeedPet, FeedShape or FeedValue, or
+// FeedUnknown for an event this client does not know.
 //
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) Feed(ctx context.Context, req *FeedRequest) (*runtime.EventStream[FeedEvent], error) {
@@ -63,8 +63,8 @@ func (c *Client) Feed(ctx context.Context, req *FeedRequest) (*runtime.EventStre
 	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{}, c.decodeFeed)
 }
 
-// FeedEvent is an event of the Feed stream: FeedInline, FeedPet, FeedShape or
-// FeedValue, or FeedUnknown.
+// FeedEvent is an event of the Feed stream: FeedInline, FeedModel, FeedPet,
+// FeedShape or FeedValue, or FeedUnknown.
 type FeedEvent interface {
 	isFeedEvent()
 }
@@ -78,6 +78,16 @@ type FeedInline struct {
 }
 
 func (FeedInline) isFeedEvent() {}
+
+// FeedModel is the "model" event of Feed (application/json).
+type FeedModel struct {
+	// ID is the event's ID: the last one the stream set, "" when none.
+	ID string
+	// Data is the event's data.
+	Data ModelID
+}
+
+func (FeedModel) isFeedEvent() {}
 
 // FeedPet is the "pet" event of Feed (application/json).
 type FeedPet struct {
@@ -121,6 +131,9 @@ func (c *Client) decodeFeed(ev runtime.Event) (FeedEvent, error) {
 	case "inline":
 		data, err := runtime.DecodeEvent[FeedInlineEvent](c.rt, ev, "application/json")
 		return FeedInline{ID: ev.ID, Data: data}, err
+	case "model":
+		data, err := runtime.DecodeEvent[ModelID](c.rt, ev, "application/json")
+		return FeedModel{ID: ev.ID, Data: data}, err
 	case "pet":
 		data, err := runtime.DecodeEvent[Pet](c.rt, ev, "application/json")
 		return FeedPet{ID: ev.ID, Data: data}, err

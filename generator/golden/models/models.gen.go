@@ -114,6 +114,22 @@ func (v Kind) Validate() error {
 	return fmt.Errorf("%q is not a valid Kind (want cat, dog or guinea pig)", v)
 }
 
+type KnownModel string
+
+const (
+	KnownModelSmall KnownModel = "small"
+	KnownModelLarge KnownModel = "large"
+)
+
+// Validate reports an error when v is not one of the values of KnownModel.
+func (v KnownModel) Validate() error {
+	switch v {
+	case KnownModelSmall, KnownModelLarge:
+		return nil
+	}
+	return fmt.Errorf("%q is not a valid KnownModel (want small or large)", v)
+}
+
 type Line struct {
 	Pet    Named   `json:"pet"`
 	Basket *Basket `json:"basket,omitempty"`
@@ -135,6 +151,86 @@ func (Line) CheckJSON(v *runtime.JSONValue) {
 	v.Require("pet")
 	v.Property("pet", Named{})
 	v.Property("basket", Basket{})
+}
+
+// A model, known or not (OpenAI's ModelIDsShared); anyOf lets a known name match both.
+//
+// ModelID is one of KnownModel or String. Build one with the ModelIDFrom
+// functions and read it with its As methods; the zero ModelID holds none and
+// does not marshal.
+type ModelID struct {
+	knownModel *KnownModel
+	string_    *string
+}
+
+// ModelIDFromKnownModel returns a ModelID holding v.
+func ModelIDFromKnownModel(v KnownModel) ModelID {
+	return ModelID{knownModel: &v}
+}
+
+// AsKnownModel returns the KnownModel variant; ok is false when u holds another.
+func (u ModelID) AsKnownModel() (v KnownModel, ok bool) {
+	if u.knownModel != nil {
+		return *u.knownModel, true
+	}
+	return v, false
+}
+
+// ModelIDFromString returns a ModelID holding v.
+func ModelIDFromString(v string) ModelID {
+	return ModelID{string_: &v}
+}
+
+// AsString returns the String variant; ok is false when u holds another.
+func (u ModelID) AsString() (v string, ok bool) {
+	if u.string_ != nil {
+		return *u.string_, true
+	}
+	return v, false
+}
+
+// MarshalJSON writes the variant u holds.
+func (u ModelID) MarshalJSON() ([]byte, error) {
+	switch {
+	case u.knownModel != nil:
+		return json.Marshal(u.knownModel)
+	case u.string_ != nil:
+		return json.Marshal(u.string_)
+	}
+	return nil, errors.New("empty ModelID: it holds none of KnownModel or String")
+}
+
+// UnmarshalJSON reads the first variant the value matches; a value that
+// matches none of them is an error that names them.
+func (u *ModelID) UnmarshalJSON(data []byte) error {
+	if string(data) == "null" {
+		return nil
+	}
+	var (
+		vKnownModel KnownModel
+		vString     string
+	)
+	i, err := runtime.UnmarshalAnyOf("ModelID", data,
+		runtime.Variant{Name: "KnownModel", Target: &vKnownModel},
+		runtime.Variant{Name: "String", Target: &vString},
+	)
+	switch i {
+	case 0:
+		*u = ModelID{knownModel: &vKnownModel}
+	case 1:
+		*u = ModelID{string_: &vString}
+	}
+	return err
+}
+
+// Validate reports the first enum value in v that is not one of its type's.
+func (v ModelID) Validate() error {
+	if v.knownModel != nil {
+		if err := v.knownModel.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type Named struct {

@@ -183,6 +183,29 @@ func TestValueWithoutDiscriminator(t *testing.T) {
 	}
 }
 
+// An anyOf takes the first variant a value matches: a known model name is
+// a KnownModel, any other string a string; a oneOf would call "small"
+// ambiguous.
+func TestAnyOf(t *testing.T) {
+	var m models.ModelID
+	if err := json.Unmarshal([]byte(`"small"`), &m); err != nil {
+		t.Fatal(err)
+	}
+	if k, ok := m.AsKnownModel(); !ok || k != models.KnownModelSmall {
+		t.Errorf("small: %+v", m)
+	}
+	m = models.ModelID{}
+	if err := json.Unmarshal([]byte(`"huge"`), &m); err != nil {
+		t.Fatal(err)
+	}
+	if s, ok := m.AsString(); !ok || s != "huge" {
+		t.Errorf("huge: %+v", m)
+	}
+	if err := json.Unmarshal([]byte(`7`), &m); err == nil || !strings.Contains(err.Error(), "ModelID: the value matches none of its variants") {
+		t.Errorf("7: %v", err)
+	}
+}
+
 func TestRecursiveTree(t *testing.T) {
 	url := start(t)
 	body := `{"value":1,"children":[{"value":2,"children":[{"value":3}]}],"parent":{"value":0}}`

@@ -92,6 +92,11 @@ func (s *FeedStream) SendInline(v FeedInlineEvent, opts ...runtime.EventOption) 
 	return s.s.SendData("inline", "application/json", v, opts...)
 }
 
+// SendModel sends a "model" event (application/json).
+func (s *FeedStream) SendModel(v ModelID, opts ...runtime.EventOption) error {
+	return s.s.SendData("model", "application/json", v, opts...)
+}
+
 // SendPet sends a "pet" event (application/json).
 func (s *FeedStream) SendPet(v Pet, opts ...runtime.EventOption) error {
 	return s.s.SendData("pet", "application/json", v, opts...)
