@@ -359,7 +359,6 @@ func TestUnionHelpers(t *testing.T) {
 	}
 }
 
-
 // FuzzParams feeds arbitrary values to every style: decoding never panics
 // and either succeeds or reports a ParamError.
 func FuzzParams(f *testing.F) {
