@@ -33,8 +33,11 @@ type EventStreamConfig struct {
 	// End is the data of the message event that ends the stream (a
 	// sentinel such as "[DONE]"); nil when the stream has none. The sentinel
 	// is not delivered, and no reconnection follows it; a stream that is not
-	// resumable and ends without it fails with ErrNoEnd.
+	// resumable and ends without it fails with ErrNoEnd, unless EndOptional.
 	End []byte
+	// EndOptional lets a stream end without End: an API that does not
+	// declare its sentinel may or may not send it (OpenAI's "[DONE]").
+	EndOptional bool
 	// ErrorResponse turns a response that is not the stream (any status
 	// but 200 and 204) into an error, decoding the bodies the operation
 	// declares. Nil means UnexpectedResponse. The body is closed after it.
@@ -191,7 +194,7 @@ func (s *EventStream[T]) next() (Event, error) {
 			return Event{}, context.Cause(s.ctx)
 		}
 		if err == io.EOF && !s.cfg.Resumable {
-			if s.cfg.End != nil {
+			if s.cfg.End != nil && !s.cfg.EndOptional {
 				return Event{}, ErrNoEnd
 			}
 			return Event{}, io.EOF

@@ -694,6 +694,15 @@ func TestEventStreamNoEnd(t *testing.T) {
 	if evs, err := collect(s); len(evs) != 1 || err != ErrNoEnd {
 		t.Fatalf("got %d events and %v, want 1 and ErrNoEnd", len(evs), err)
 	}
+
+	// An optional end may not come: the stream just ends.
+	s, err = openStream(t, context.Background(), srv, EventStreamConfig{End: []byte("[DONE]"), EndOptional: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if evs, err := collect(s); len(evs) != 1 || err != io.EOF {
+		t.Fatalf("got %d events and %v, want 1 and io.EOF", len(evs), err)
+	}
 }
 
 // serve starts a server for the test that counts the requests it receives;

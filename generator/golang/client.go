@@ -490,6 +490,9 @@ func (g *gen) streamCall(f *jen.File, op *model.Operation, n *opNames, cn *clien
 	if st.HasEnd {
 		cfg = append(cfg, jen.Id("End").Op(":").Index().Byte().Parens(jen.Lit(st.End)))
 	}
+	if st.EndOptional {
+		cfg = append(cfg, jen.Id("EndOptional").Op(":").True())
+	}
 	if cn.errors != "" {
 		cfg = append(cfg, jen.Id("ErrorResponse").Op(":").Id("c").Dot(cn.errors))
 	}
@@ -507,7 +510,10 @@ func (g *gen) streamCall(f *jen.File, op *model.Operation, n *opNames, cn *clien
 	if st.Resume {
 		about = append(about, "When the connection drops, the stream reconnects by itself and resumes after the last event received (Last-Event-ID).")
 	}
-	if st.HasEnd {
+	switch {
+	case st.EndOptional:
+		about = append(about, fmt.Sprintf("The stream ends after a final message %q, if the server sends one.", st.End))
+	case st.HasEnd:
 		about = append(about, fmt.Sprintf("The stream ends after the final message %q.", st.End))
 	}
 	if st.Error != nil {

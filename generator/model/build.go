@@ -1055,10 +1055,11 @@ func deref(s *string) string {
 // named after ctx.
 func (b *builder) stream(st *spec.EventStream, ctx string) *Stream {
 	s := &Stream{
-		Heartbeat: st.Heartbeat,
-		Retry:     st.Retry,
-		Resume:    st.Resume,
-		AnyName:   st.AnyName,
+		Heartbeat:   st.Heartbeat,
+		Retry:       st.Retry,
+		Resume:      st.Resume,
+		AnyName:     st.AnyName,
+		EndOptional: st.EndOptional,
 	}
 	if st.End != nil {
 		s.End, s.HasEnd = *st.End, true

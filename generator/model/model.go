@@ -173,6 +173,10 @@ type Stream struct {
 	// normally (OpenAI's "[DONE]"); HasEnd tells an empty End from none.
 	End    string
 	HasEnd bool
+	// EndOptional is set when the spec does not declare End but its API
+	// likely sends it (OpenAI's "[DONE]"): clients accept a stream that
+	// ends without it.
+	EndOptional bool
 	// Heartbeat is the comment interval; 0 disables heartbeats.
 	Heartbeat time.Duration
 	// Retry is the reconnection hint sent when the stream opens; 0 sends none.

@@ -126,6 +126,10 @@ func (s *sources) inferStream(where string, pos Position, mt *openapi3.MediaType
 	if _, ok := st.Events["error"]; ok {
 		st.Error = "error"
 	}
+	if msg := st.Events["message"]; msg != nil && st.End == nil && msg.ContentType != "text/plain" {
+		done := "[DONE]"
+		st.End, st.EndOptional = &done, true
+	}
 	return st
 }
 

@@ -25,7 +25,7 @@ func TestInferStreams(t *testing.T) {
 		{
 			name:      "payload schema",
 			responses: "'200':\n  description: ok\n  content:\n    text/event-stream:\n      schema: {$ref: '#/components/schemas/Pet'}",
-			want:      "message=application/json | - | anyName",
+			want:      "message=application/json | [DONE]? | anyName",
 		},
 		{
 			name:      "string payload",
@@ -58,7 +58,7 @@ func TestInferStreams(t *testing.T) {
     text/event-stream:
       schema:
         properties: {event: {type: string}, data: {$ref: '#/components/schemas/Pet'}}`,
-			want: "message=application/json | - | anyName",
+			want: "message=application/json | [DONE]? | anyName",
 		},
 		{
 			name: "an object that is not an envelope is the payload",
@@ -68,7 +68,7 @@ func TestInferStreams(t *testing.T) {
     text/event-stream:
       schema:
         properties: {data: {type: string}, timestamp: {type: string}}`,
-			want: "message=application/json | - | anyName",
+			want: "message=application/json | [DONE]? | anyName",
 		},
 		{
 			name: "contentMediaType other than JSON is text",
@@ -97,12 +97,12 @@ func TestInferStreams(t *testing.T) {
 			name:      "Last-Event-ID parameter resumes",
 			extra:     "parameters:\n  - {name: last-event-id, in: header, schema: {type: string}}",
 			responses: "'200':\n  description: ok\n  content:\n    text/event-stream:\n      schema: {$ref: '#/components/schemas/Pet'}",
-			want:      "message=application/json | - | resume anyName",
+			want:      "message=application/json | [DONE]? | resume anyName",
 		},
 		{
 			name:      "a 201 stream",
 			responses: "'201':\n  description: ok\n  content:\n    text/event-stream:\n      schema: {$ref: '#/components/schemas/Pet'}",
-			want:      "message=application/json | - | anyName",
+			want:      "message=application/json | [DONE]? | anyName",
 		},
 		{
 			name:      "wildcards are not streams",
@@ -180,6 +180,9 @@ func describe(st *EventStream) string {
 	end := "-"
 	if st.End != nil {
 		end = *st.End
+	}
+	if st.EndOptional {
+		end += "?"
 	}
 	var flags []string
 	if st.Resume {

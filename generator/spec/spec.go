@@ -105,6 +105,10 @@ type EventStream struct {
 	// described without x-event-stream): an event of a name not in Events
 	// carries the data of "message" events.
 	AnyName bool
+	// EndOptional is set when End is not declared but assumed: a stream
+	// of JSON messages described without x-event-stream may end with
+	// OpenAI's "[DONE]", which no JSON value can be mistaken for.
+	EndOptional bool
 }
 
 // EventSpec is one entry of x-event-stream.events.

@@ -202,7 +202,8 @@ func (c *Client) decodeStartConversation(ev runtime.Event) (StartConversationEve
 
 // Feed calls GET /feed: An envelope whose event name is open.
 //
-// Its events are FeedMessage.
+// Its events are FeedMessage. The stream ends after a final message "[DONE]",
+// if the server sends one.
 //
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) Feed(ctx context.Context, req *FeedRequest) (*runtime.EventStream[FeedEvent], error) {
@@ -210,7 +211,10 @@ func (c *Client) Feed(ctx context.Context, req *FeedRequest) (*runtime.EventStre
 	if err != nil {
 		return nil, err
 	}
-	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{}, c.decodeFeed)
+	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{
+		End:         []byte("[DONE]"),
+		EndOptional: true,
+	}, c.decodeFeed)
 }
 
 // FeedEvent is an event of the Feed stream: FeedMessage.
@@ -240,7 +244,8 @@ func (c *Client) decodeFeed(ev runtime.Event) (FeedEvent, error) {
 // GenerateStream calls POST /generate_stream: A payload schema, and event
 // streams on error statuses (TGI).
 //
-// Its events are GenerateStreamMessage.
+// Its events are GenerateStreamMessage. The stream ends after a final message
+// "[DONE]", if the server sends one.
 //
 // It returns a 422 answer as a GenerateStream422Response error, and an
 // undeclared status as a *runtime.ResponseError.
@@ -250,6 +255,8 @@ func (c *Client) GenerateStream(ctx context.Context, req *GenerateStreamRequest)
 		return nil, err
 	}
 	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{
+		End:           []byte("[DONE]"),
+		EndOptional:   true,
 		ErrorResponse: c.generateStreamError,
 	}, c.decodeGenerateStream)
 }

@@ -213,10 +213,10 @@ type FeedRequest struct{}
 // concurrent use; they fail once the stream ended: the client went away, the
 // server shuts down, or the handler returned.
 //
-// When the handler returns nil, the stream ends. Any other error, or a panic,
-// is logged: before the first event it is answered with 500
-// (application/problem+json), after it the stream just ends, so internal
-// details never reach the client.
+// When the handler returns nil, a final message "[DONE]" ends the stream. Any
+// other error, or a panic, is logged: before the first event it is answered
+// with 500 (application/problem+json), after it the stream just ends, so
+// internal details never reach the client.
 //
 // A comment is sent after 15s without events to keep the connection alive.
 type FeedStream struct {
@@ -242,6 +242,7 @@ func (s *FeedStream) Batch(fn func() error) error {
 var feedStream = runtime.StreamConfig{
 	DataContentType: "application/json",
 	Heartbeat:       15 * time.Second,
+	End:             []byte("[DONE]"),
 }
 
 // GenerateStreamRequest holds the decoded parameters of GenerateStream (POST /generate_stream).
@@ -275,10 +276,10 @@ func (r GenerateStream422Response) generateStreamResponse(http.Header) (int, str
 // the stream ended: the client went away, the server shuts down, or the handler
 // returned.
 //
-// When the handler returns nil, the stream ends. Any other error, or a panic,
-// is logged: before the first event it is answered with 500
-// (application/problem+json), after it the stream just ends, so internal
-// details never reach the client.
+// When the handler returns nil, a final message "[DONE]" ends the stream. Any
+// other error, or a panic, is logged: before the first event it is answered
+// with 500 (application/problem+json), after it the stream just ends, so
+// internal details never reach the client.
 //
 // A comment is sent after 15s without events to keep the connection alive.
 type GenerateStreamStream struct {
@@ -312,6 +313,7 @@ func (s *GenerateStreamStream) Respond(r GenerateStreamResponse) error {
 var generateStreamStream = runtime.StreamConfig{
 	DataContentType: "application/json",
 	Heartbeat:       15 * time.Second,
+	End:             []byte("[DONE]"),
 }
 
 // WatchJobRequest holds the decoded parameters of WatchJob (GET /jobs/{jobId}/events).
