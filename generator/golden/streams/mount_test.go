@@ -3,7 +3,6 @@ package streams_test
 import (
 	"context"
 	"net/http"
-	"reflect"
 	"testing"
 
 	"github.com/go-chi/chi/v5"
@@ -31,27 +30,5 @@ func TestMountedUnderChi(t *testing.T) {
 		t.Errorf("GetJobProgress: %+v, %v", progress, err)
 	}
 
-	s, err := c.WatchJob(context.Background(), &streams.WatchJobRequest{JobID: "feed"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	var got []streams.WatchJobEvent
-	for ev, err := range s.Events() {
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, ev)
-		if _, done := ev.(streams.WatchJobDone); done {
-			break
-		}
-	}
-	if !reflect.DeepEqual(got, feed) {
-		t.Errorf("events\n%#v\nwant\n%#v", got, feed)
-	}
-	impl.mu.Lock()
-	defer impl.mu.Unlock()
-	if want := []string{"", "3"}; !reflect.DeepEqual(impl.lastEventID, want) {
-		t.Errorf("Last-Event-ID of the requests: %q, want %q", impl.lastEventID, want)
-	}
+	readFeed(t, impl, c)
 }

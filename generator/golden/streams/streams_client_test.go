@@ -131,6 +131,36 @@ func (s *clientServer) CancelJobs(_ context.Context, _ *streams.CancelJobsReques
 	return nil
 }
 
+// readFeed reads the "feed" job's events through c until "done": each
+// arrives once, in order, across the connection the server drops, which
+// the client resumes with Last-Event-ID.
+func readFeed(t *testing.T, impl *clientServer, c *streams.Client) {
+	t.Helper()
+	s, err := c.WatchJob(context.Background(), &streams.WatchJobRequest{JobID: "feed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var got []streams.WatchJobEvent
+	for ev, err := range s.Events() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, ev)
+		if _, done := ev.(streams.WatchJobDone); done {
+			break
+		}
+	}
+	if !reflect.DeepEqual(got, feed) {
+		t.Errorf("events\n%#v\nwant\n%#v", got, feed)
+	}
+	impl.mu.Lock()
+	defer impl.mu.Unlock()
+	if want := []string{"", "3"}; !reflect.DeepEqual(impl.lastEventID, want) {
+		t.Errorf("Last-Event-ID of the requests: %q, want %q", impl.lastEventID, want)
+	}
+}
+
 // newClient serves h and returns a generated client of it; the test fails
 // if a goroutine outlives it.
 func newClient(t *testing.T, h http.Handler) *streams.Client {
@@ -170,32 +200,10 @@ func collect[T any](s *runtime.EventStream[T]) ([]T, error) {
 func TestClientWatchJobResumes(t *testing.T) {
 	impl, h := newServer()
 	c := newClient(t, h)
-	s, err := c.WatchJob(context.Background(), &streams.WatchJobRequest{JobID: "feed"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []streams.WatchJobEvent
-	for ev, err := range s.Events() {
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, ev)
-		if _, done := ev.(streams.WatchJobDone); done {
-			break
-		}
-	}
-	if !reflect.DeepEqual(got, feed) {
-		t.Errorf("events\n%#v\nwant\n%#v", got, feed)
-	}
-	impl.mu.Lock()
-	ids := impl.lastEventID
-	impl.mu.Unlock()
-	if want := []string{"", "3"}; !reflect.DeepEqual(ids, want) {
-		t.Errorf("Last-Event-ID of the requests: %q, want %q", ids, want)
-	}
+	readFeed(t, impl, c)
 
 	// A client can also start from a position it saved.
-	s, err = c.WatchJob(context.Background(), &streams.WatchJobRequest{JobID: "feed", LastEventID: "5"})
+	s, err := c.WatchJob(context.Background(), &streams.WatchJobRequest{JobID: "feed", LastEventID: "5"})
 	if err != nil {
 		t.Fatal(err)
 	}
