@@ -1,6 +1,7 @@
 package golang
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -49,6 +50,8 @@ func TestGenerateErrors(t *testing.T) {
 			`operations A (GET /a/{x}.json) and B (GET /a/{y}) have the same route`},
 		{"same route", &model.API{Operations: []*model.Operation{op("A", "GET", "/a/{x}", pathP("x")), op("B", "GET", "/a/{y}", pathP("y"))}},
 			`operations A (GET /a/{x}) and B (GET /a/{y}) have the same route`},
+		{"overlapping GET and HEAD routes", &model.API{Operations: []*model.Operation{op("A", "GET", "/a/{x}", pathP("x")), op("B", "HEAD", "/{y}/b", pathP("y"))}},
+			`operations A (GET /a/{x}) and B (HEAD /{y}/b) have routes that match some paths in common, neither more specific, which http.ServeMux cannot serve together`},
 		{"fixed name", &model.API{Types: []*model.Type{{Name: "Handler", Kind: model.Named, Underlying: str}}},
 			`schema type Handler collides with the generated Handler; rename the schema`},
 		{"unknown style", &model.API{Operations: []*model.Operation{op("Get", "GET", "/", &model.Param{Name: "Q", WireName: "q", In: model.InQuery, Style: "fancy", Type: str})}},
@@ -128,6 +131,41 @@ func TestUnexported(t *testing.T) {
 	for in, want := range map[string]string{"ID": "id", "URLPath": "urlPath", "Pet": "pet", "Type": "type_", "X": "x", "HTTPURL": "httpurl"} {
 		if got := unexported(in); got != want {
 			t.Errorf("unexported(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestComparePatterns checks comparePatterns against http.ServeMux, which
+// refuses to register two patterns exactly when they are equivalent or
+// overlap.
+func TestComparePatterns(t *testing.T) {
+	patterns := []string{
+		"GET /a/{x}", "GET /a/b", "GET /{y}/b", "GET /{x}/{y}", "GET /a/{$}", "GET /{x}/{$}",
+		"GET /a/{x}/c", "GET /a/b/{z}", "GET /{x}/b/c", "GET /a/{x}/{$}", "GET /{x}/{y}/{z}",
+	}
+	for _, a := range patterns {
+		for _, b := range patterns {
+			mux := http.NewServeMux()
+			mux.HandleFunc(a, http.NotFound)
+			conflicts := register(mux, b) != nil
+			rel := comparePatterns(a, b)
+			if conflicts != (rel == equivalent || rel == overlaps) {
+				t.Errorf("comparePatterns(%q, %q) = %d; ServeMux conflict: %v", a, b, rel, conflicts)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		a, b string
+		want relation
+	}{
+		{"GET /a/{x}", "GET /a/b", moreGeneral},
+		{"GET /a/b", "GET /{x}/b", moreSpecific},
+		{"GET /a/{x}", "GET /{y}/b", overlaps},
+		{"GET /a/{x}", "GET /a/{$}", disjoint},
+		{"GET /a/{x}", "GET /a/{x}/c", disjoint},
+	} {
+		if got := comparePatterns(tc.a, tc.b); got != tc.want {
+			t.Errorf("comparePatterns(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
 		}
 	}
 }

@@ -537,12 +537,12 @@ func (g *gen) dispatchFunc(f *jen.File, ro *route) {
 		conditions = conditions || condition(op) != ""
 	}
 	if g.merged(ro) {
-		by = append(by, "their paths (literal segments before wildcards, from left to right)")
+		by = append(by, "their paths, literal segments before wildcards from left to right")
 	}
 	if conditions {
 		by = append(by, "their query or Accept header")
 	}
-	f.Comment("// " + ro.dispatch + " serves " + listWords(names) + ", told apart by " + strings.Join(by, ", then ") + ".")
+	addDoc(f, prose(ro.dispatch+" serves "+listWords(names)+", told apart by "+strings.Join(by, ", then by ")+"."))
 	f.Func().Params(jen.Id("h").Op("*").Id("handler")).Id(ro.dispatch).Params(
 		jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request"),
 	).Block(body...)
