@@ -2,6 +2,8 @@ package golang
 
 import (
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -166,6 +168,79 @@ func TestComparePatterns(t *testing.T) {
 	} {
 		if got := comparePatterns(tc.a, tc.b); got != tc.want {
 			t.Errorf("comparePatterns(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+// TestRoutePrecedence generates the routes of every set of two or three
+// GET operations on paths of three segments, each "a", "b" or a wildcard,
+// and serves them on a real http.ServeMux, each route trying its
+// operations in order as its dispatch method does: every path must reach
+// the operation that literal-first precedence chooses among all of them.
+func TestRoutePrecedence(t *testing.T) {
+	var paths []string
+	for i := range 27 {
+		segs := []string{"a", "b", "{w0}"}[i%3] + "/" + []string{"a", "b", "{w1}"}[i/3%3] + "/" + []string{"a", "b", "{w2}"}[i/9]
+		paths = append(paths, "/"+segs)
+	}
+	matches := func(pattern, path string) bool {
+		_, segs := splitPattern(pattern)
+		for i, seg := range strings.Split(strings.TrimPrefix(path, "/"), "/") {
+			if !isWildcard(segs[i]) && segs[i] != seg {
+				return false
+			}
+		}
+		return true
+	}
+	check := func(ops []*model.Operation) {
+		api := &model.API{Operations: ops}
+		g, err := newGen(api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mux := http.NewServeMux()
+		for _, ro := range g.routes {
+			mux.HandleFunc(ro.pattern, func(w http.ResponseWriter, r *http.Request) {
+				for _, op := range ro.ops {
+					if matches(g.ops[op].pattern, r.URL.Path) {
+						w.Write([]byte(op.Path))
+						return
+					}
+				}
+				http.NotFound(w, r)
+			})
+		}
+		byPrecedence := slices.Clone(ops)
+		slices.SortStableFunc(byPrecedence, func(a, b *model.Operation) int { return precedence(g.ops[a].pattern, g.ops[b].pattern) })
+		for i := range 27 {
+			path := "/" + string("abc"[i%3]) + "/" + string("abc"[i/3%3]) + "/" + string("abc"[i/9])
+			want := "404 page not found\n"
+			for _, op := range byPrecedence {
+				if matches(g.ops[op].pattern, path) {
+					want = op.Path
+					break
+				}
+			}
+			w := httptest.NewRecorder()
+			mux.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+			if got := w.Body.String(); got != want {
+				var opPaths, patterns []string
+				for _, op := range ops {
+					opPaths = append(opPaths, op.Path)
+				}
+				for _, ro := range g.routes {
+					patterns = append(patterns, ro.pattern)
+				}
+				t.Fatalf("operations %v, routes %v: GET %s reaches %q, want %q", opPaths, patterns, path, got, want)
+			}
+		}
+	}
+	for i, a := range paths {
+		for j := i + 1; j < len(paths); j++ {
+			check([]*model.Operation{op("A", "GET", a), op("B", "GET", paths[j])})
+			for _, c := range paths[j+1:] {
+				check([]*model.Operation{op("A", "GET", a), op("B", "GET", paths[j]), op("C", "GET", c)})
+			}
 		}
 	}
 }

@@ -105,8 +105,8 @@ type route struct {
 // ServeMux would then choose by the merged pattern and not by the
 // operations' own.
 func (g *gen) mergeRoutes(routes []*route) ([]*route, error) {
-	for merged := true; merged; {
-		merged = false
+	for changed := true; changed; {
+		changed = false
 		for i := 0; i < len(routes); i++ {
 			for j := i + 1; j < len(routes); {
 				a, b := routes[i], routes[j]
@@ -119,7 +119,7 @@ func (g *gen) mergeRoutes(routes []*route) ([]*route, error) {
 					return nil, err
 				}
 				routes = slices.Delete(routes, j, j+1)
-				merged = true
+				changed = true
 			}
 		}
 	}
