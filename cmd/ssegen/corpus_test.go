@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"errors"
+	"fmt"
 	"io/fs"
 	"maps"
 	"os"
@@ -29,9 +30,10 @@ var corpusFailures = map[string]string{
 // TestCorpus runs ssegen generate over the real-world OpenAPI documents in
 // ../shared/corpus, next to the checkout: each one it can load must
 // generate code that compiles and passes go vet, the same bytes every
-// time; each one in corpusFailures must fail with its error, exit code 1,
-// and nothing written. The ssegen binary is built without the race
-// detector, which would make the largest documents take minutes.
+// time, and a NewHandler that registers its routes without a panic; each
+// one in corpusFailures must fail with its error, exit code 1, and nothing
+// written. The ssegen binary is built without the race detector, which
+// would make the largest documents take minutes.
 func TestCorpus(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates code for the corpus and vets it; skipped with -short")
@@ -122,7 +124,62 @@ func TestCorpus(t *testing.T) {
 	if t.Failed() {
 		return
 	}
-	goRun(mod, append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local"), "vet", "./...")
+	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
+	goRun(mod, env, "vet", "./...")
+	// http.ServeMux checks the routes when NewHandler registers them: one
+	// program builds the handler of every package. Compiling the packages
+	// is most of its time; -trimpath keeps them in the build cache across
+	// temporary modules while the generated code stays the same.
+	start := time.Now()
+	writeFiles(t, mod, map[string]string{"new_handlers/main.go": newHandlersProgram(docs)})
+	goRun(mod, env, "run", "-trimpath", "./new_handlers")
+	t.Logf("built and ran NewHandler of every package in %v", time.Since(start).Round(10*time.Millisecond))
+}
+
+// newHandlersProgram is a program that calls NewHandler of the package
+// generated for each document expected to generate, and fails naming
+// every document whose NewHandler panics.
+func newHandlersProgram(docs []string) string {
+	var imports, calls strings.Builder
+	for _, doc := range docs {
+		name := filepath.Base(doc)
+		if _, ok := corpusFailures[name]; ok {
+			continue
+		}
+		pkg := packageName(name)
+		fmt.Fprintf(&imports, "\t%q\n", "example.com/corpus/"+pkg)
+		fmt.Fprintf(&calls, "\t\t{%q, func() { %s.NewHandler(%s.UnimplementedHandler{}) }},\n", name, pkg, pkg)
+	}
+	return `package main
+
+import (
+	"fmt"
+	"os"
+
+` + imports.String() + `)
+
+func main() {
+	failed := false
+	for _, h := range []struct {
+		doc        string
+		newHandler func()
+	}{
+` + calls.String() + `	} {
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					fmt.Printf("%s: NewHandler panics: %v\n", h.doc, p)
+					failed = true
+				}
+			}()
+			h.newHandler()
+		}()
+	}
+	if failed {
+		os.Exit(1)
+	}
+}
+`
 }
 
 // corpusDocuments lists the OpenAPI documents in dir, largest first so

@@ -1,6 +1,9 @@
 package golang
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -49,6 +52,8 @@ func TestGenerateErrors(t *testing.T) {
 			`operations A (GET /a/{x}.json) and B (GET /a/{y}) have the same route`},
 		{"same route", &model.API{Operations: []*model.Operation{op("A", "GET", "/a/{x}", pathP("x")), op("B", "GET", "/a/{y}", pathP("y"))}},
 			`operations A (GET /a/{x}) and B (GET /a/{y}) have the same route`},
+		{"overlapping GET and HEAD routes", &model.API{Operations: []*model.Operation{op("A", "GET", "/a/{x}", pathP("x")), op("B", "HEAD", "/{y}/b", pathP("y"))}},
+			`operations A (GET /a/{x}) and B (HEAD /{y}/b) have routes that match some paths in common, neither more specific, which http.ServeMux cannot serve together`},
 		{"fixed name", &model.API{Types: []*model.Type{{Name: "Handler", Kind: model.Named, Underlying: str}}},
 			`schema type Handler collides with the generated Handler; rename the schema`},
 		{"unknown style", &model.API{Operations: []*model.Operation{op("Get", "GET", "/", &model.Param{Name: "Q", WireName: "q", In: model.InQuery, Style: "fancy", Type: str})}},
@@ -128,6 +133,114 @@ func TestUnexported(t *testing.T) {
 	for in, want := range map[string]string{"ID": "id", "URLPath": "urlPath", "Pet": "pet", "Type": "type_", "X": "x", "HTTPURL": "httpurl"} {
 		if got := unexported(in); got != want {
 			t.Errorf("unexported(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestComparePatterns checks comparePatterns against http.ServeMux, which
+// refuses to register two patterns exactly when they are equivalent or
+// overlap.
+func TestComparePatterns(t *testing.T) {
+	patterns := []string{
+		"GET /a/{x}", "GET /a/b", "GET /{y}/b", "GET /{x}/{y}", "GET /a/{$}", "GET /{x}/{$}",
+		"GET /a/{x}/c", "GET /a/b/{z}", "GET /{x}/b/c", "GET /a/{x}/{$}", "GET /{x}/{y}/{z}",
+	}
+	for _, a := range patterns {
+		for _, b := range patterns {
+			mux := http.NewServeMux()
+			mux.HandleFunc(a, http.NotFound)
+			conflicts := register(mux, b) != nil
+			rel := comparePatterns(a, b)
+			if conflicts != (rel == equivalent || rel == overlaps) {
+				t.Errorf("comparePatterns(%q, %q) = %d; ServeMux conflict: %v", a, b, rel, conflicts)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		a, b string
+		want relation
+	}{
+		{"GET /a/{x}", "GET /a/b", moreGeneral},
+		{"GET /a/b", "GET /{x}/b", moreSpecific},
+		{"GET /a/{x}", "GET /{y}/b", overlaps},
+		{"GET /a/{x}", "GET /a/{$}", disjoint},
+		{"GET /a/{x}", "GET /a/{x}/c", disjoint},
+	} {
+		if got := comparePatterns(tc.a, tc.b); got != tc.want {
+			t.Errorf("comparePatterns(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+// TestRoutePrecedence generates the routes of every set of two or three
+// GET operations on paths of three segments, each "a", "b" or a wildcard,
+// and serves them on a real http.ServeMux, each route trying its
+// operations in order as its dispatch method does: every path must reach
+// the operation that literal-first precedence chooses among all of them.
+func TestRoutePrecedence(t *testing.T) {
+	var paths []string
+	for i := range 27 {
+		segs := []string{"a", "b", "{w0}"}[i%3] + "/" + []string{"a", "b", "{w1}"}[i/3%3] + "/" + []string{"a", "b", "{w2}"}[i/9]
+		paths = append(paths, "/"+segs)
+	}
+	matches := func(pattern, path string) bool {
+		_, segs := splitPattern(pattern)
+		for i, seg := range strings.Split(strings.TrimPrefix(path, "/"), "/") {
+			if !isWildcard(segs[i]) && segs[i] != seg {
+				return false
+			}
+		}
+		return true
+	}
+	check := func(ops []*model.Operation) {
+		api := &model.API{Operations: ops}
+		g, err := newGen(api)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mux := http.NewServeMux()
+		for _, ro := range g.routes {
+			mux.HandleFunc(ro.pattern, func(w http.ResponseWriter, r *http.Request) {
+				for _, op := range ro.ops {
+					if matches(g.ops[op].pattern, r.URL.Path) {
+						w.Write([]byte(op.Path))
+						return
+					}
+				}
+				http.NotFound(w, r)
+			})
+		}
+		byPrecedence := slices.Clone(ops)
+		slices.SortStableFunc(byPrecedence, func(a, b *model.Operation) int { return precedence(g.ops[a].pattern, g.ops[b].pattern) })
+		for i := range 27 {
+			path := "/" + string("abc"[i%3]) + "/" + string("abc"[i/3%3]) + "/" + string("abc"[i/9])
+			want := "404 page not found\n"
+			for _, op := range byPrecedence {
+				if matches(g.ops[op].pattern, path) {
+					want = op.Path
+					break
+				}
+			}
+			w := httptest.NewRecorder()
+			mux.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+			if got := w.Body.String(); got != want {
+				var opPaths, patterns []string
+				for _, op := range ops {
+					opPaths = append(opPaths, op.Path)
+				}
+				for _, ro := range g.routes {
+					patterns = append(patterns, ro.pattern)
+				}
+				t.Fatalf("operations %v, routes %v: GET %s reaches %q, want %q", opPaths, patterns, path, got, want)
+			}
+		}
+	}
+	for i, a := range paths {
+		for j := i + 1; j < len(paths); j++ {
+			check([]*model.Operation{op("A", "GET", a), op("B", "GET", paths[j])})
+			for _, c := range paths[j+1:] {
+				check([]*model.Operation{op("A", "GET", a), op("B", "GET", paths[j]), op("C", "GET", c)})
+			}
 		}
 	}
 }

@@ -5,8 +5,9 @@ package golang
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
-	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,8 +41,8 @@ type opNames struct {
 	decodeEvent string
 }
 
-// nameOperations names the declarations of every operation and checks
-// that the routes are distinct.
+// nameOperations names the declarations of every operation and gathers
+// the operations into routes.
 func (g *gen) nameOperations() error {
 	for _, fixed := range []string{"Handler", "UnimplementedHandler", "NewHandler"} {
 		if g.names[fixed] {
@@ -49,24 +50,29 @@ func (g *gen) nameOperations() error {
 		}
 		g.names[fixed] = true
 	}
-	byRoute := map[string]*route{}
+	// Only patterns of one method and one number of segments can
+	// overlap: gather routes within such a shape.
+	var shapes []string
+	byShape := map[string][]*route{}
 	for _, op := range g.api.Operations {
 		n, err := g.opNames(op)
 		if err != nil {
 			return err
 		}
 		g.ops[op] = n
-		// Patterns that differ only in wildcard names conflict in ServeMux.
-		key := wildcardName.ReplaceAllString(n.pattern, "{}")
-		ro := byRoute[key]
-		if ro == nil {
-			ro = &route{pattern: n.pattern}
-			byRoute[key] = ro
-			g.routes = append(g.routes, ro)
+		method, segs := splitPattern(n.pattern)
+		shape := method + " " + strconv.Itoa(len(segs))
+		if byShape[shape] == nil {
+			shapes = append(shapes, shape)
 		}
-		if err := ro.add(op, n); err != nil {
+		byShape[shape] = append(byShape[shape], &route{pattern: n.pattern, ops: []*model.Operation{op}})
+	}
+	for _, shape := range shapes {
+		routes, err := g.mergeRoutes(byShape[shape])
+		if err != nil {
 			return err
 		}
+		g.routes = append(g.routes, routes...)
 	}
 	sort.Slice(g.routes, func(i, j int) bool { return g.routes[i].pattern < g.routes[j].pattern })
 	for _, ro := range g.routes {
@@ -74,27 +80,205 @@ func (g *gen) nameOperations() error {
 			ro.dispatch = "route" + ro.ops[len(ro.ops)-1].Name
 		}
 	}
-	return nil
+	return checkMux(g.routes)
 }
 
 // route is one ServeMux pattern and the operations it serves: one, or
-// several told apart by their condition.
+// several told apart by their path and condition.
+//
+// http.ServeMux panics on two patterns that match some path in common
+// when neither is more specific, as "GET /videos/{id}/content" and "GET
+// /videos/characters/{id}". Such operations share a route whose pattern
+// has a wildcard wherever theirs differ ("GET /videos/{p1}/{p2}"), and
+// its dispatch method chooses as a router with static precedence would:
+// literal segments before wildcards, from left to right.
 type route struct {
 	pattern  string
-	ops      []*model.Operation // those with a condition first
+	ops      []*model.Operation // in the order dispatch tries them
 	dispatch string             // handler method choosing among ops; "" for one
 }
 
-// add adds op, whose names are n, to the route.
-func (ro *route) add(op *model.Operation, n *opNames) error {
-	for _, prev := range ro.ops {
-		if n.pattern != ro.pattern || condition(prev) == condition(op) {
-			return fmt.Errorf("operations %s (%s %s) and %s (%s %s) have the same route", prev.Name, prev.Method, prev.Path, op.Name, op.Method, op.Path)
+// mergeRoutes merges the routes of one shape until http.ServeMux can tell
+// every two apart. Two must merge when their patterns are the same but for
+// wildcard names, or overlap with neither more specific; also when one is
+// more specific than a merged pattern, or the other way round, since
+// ServeMux would then choose by the merged pattern and not by the
+// operations' own.
+func (g *gen) mergeRoutes(routes []*route) ([]*route, error) {
+	for changed := true; changed; {
+		changed = false
+		for i := 0; i < len(routes); i++ {
+			for j := i + 1; j < len(routes); {
+				a, b := routes[i], routes[j]
+				rel := comparePatterns(a.pattern, b.pattern)
+				if rel == disjoint || rel != overlaps && rel != equivalent && !g.merged(a) && !g.merged(b) {
+					j++
+					continue
+				}
+				if err := g.merge(a, b); err != nil {
+					return nil, err
+				}
+				routes = slices.Delete(routes, j, j+1)
+				changed = true
+			}
 		}
 	}
-	ro.ops = append(ro.ops, op)
-	// Most specific condition first, the operation without one last.
-	sort.SliceStable(ro.ops, func(i, j int) bool { return len(condition(ro.ops[i])) > len(condition(ro.ops[j])) })
+	return routes, nil
+}
+
+// merged reports whether ro's pattern generalizes those of its operations.
+func (g *gen) merged(ro *route) bool {
+	for _, op := range ro.ops {
+		if g.ops[op].pattern != ro.pattern {
+			return true
+		}
+	}
+	return false
+}
+
+// merge adds the operations of b to a, generalizes a's pattern and orders
+// its operations: by path precedence, then the most specific condition
+// first.
+func (g *gen) merge(a, b *route) error {
+	for _, op := range b.ops {
+		for _, prev := range a.ops {
+			if comparePatterns(g.ops[prev].pattern, g.ops[op].pattern) == equivalent && condition(prev) == condition(op) {
+				return fmt.Errorf("operations %s (%s %s) and %s (%s %s) have the same route", prev.Name, prev.Method, prev.Path, op.Name, op.Method, op.Path)
+			}
+		}
+	}
+	a.ops = append(a.ops, b.ops...)
+	method, segs := splitPattern(g.ops[a.ops[0]].pattern)
+	differ := make([]bool, len(segs))
+	used := map[string]bool{}
+	for _, op := range a.ops {
+		_, opSegs := splitPattern(g.ops[op].pattern)
+		for i, seg := range opSegs {
+			differ[i] = differ[i] || seg != segs[i]
+			used[seg] = true
+		}
+	}
+	k := 0
+	for i := range segs {
+		if !differ[i] {
+			continue
+		}
+		for k++; used["{p"+strconv.Itoa(k)+"}"]; k++ {
+		}
+		segs[i] = "{p" + strconv.Itoa(k) + "}"
+	}
+	a.pattern = method + " /" + strings.Join(segs, "/")
+	sort.SliceStable(a.ops, func(i, j int) bool {
+		if c := precedence(g.ops[a.ops[i]].pattern, g.ops[a.ops[j]].pattern); c != 0 {
+			return c < 0
+		}
+		return len(condition(a.ops[i])) > len(condition(a.ops[j]))
+	})
+	return nil
+}
+
+// splitPattern splits a ServeMux pattern built by muxPattern into its
+// method and path segments.
+func splitPattern(pattern string) (method string, segs []string) {
+	method, path, _ := strings.Cut(pattern, " /")
+	return method, strings.Split(path, "/")
+}
+
+// isWildcard tells a wildcard segment; "{$}" is the literal end of a
+// path with a trailing slash.
+func isWildcard(seg string) bool { return strings.HasPrefix(seg, "{") && seg != "{$}" }
+
+// relation is how the paths two patterns match compare, as in net/http's
+// pattern.go.
+type relation int
+
+const (
+	equivalent   relation = iota // the same paths
+	moreSpecific                 // a subset of the other's
+	moreGeneral                  // a superset of the other's
+	overlaps                     // some in common, neither a subset
+	disjoint                     // none in common
+)
+
+// comparePatterns compares the paths patterns a and b of one method
+// match, for patterns of single-segment wildcards as muxPattern builds.
+func comparePatterns(a, b string) relation {
+	_, as := splitPattern(a)
+	_, bs := splitPattern(b)
+	if len(as) != len(bs) {
+		return disjoint
+	}
+	rel := equivalent
+	for i := range as {
+		seg := disjoint
+		switch wa, wb := isWildcard(as[i]), isWildcard(bs[i]); {
+		case wa && wb, as[i] == bs[i]:
+			seg = equivalent
+		case wa && bs[i] != "{$}": // a wildcard does not match the empty final segment
+			seg = moreGeneral
+		case wb && as[i] != "{$}":
+			seg = moreSpecific
+		}
+		switch {
+		case seg == disjoint || rel == disjoint:
+			return disjoint
+		case rel == equivalent:
+			rel = seg
+		case seg != equivalent && seg != rel:
+			rel = overlaps
+		}
+	}
+	return rel
+}
+
+// precedence orders the paths of two patterns of one shape: at the first
+// segment where one has a literal and the other a wildcard, the literal
+// comes first.
+func precedence(a, b string) int {
+	_, as := splitPattern(a)
+	_, bs := splitPattern(b)
+	for i := range as {
+		if wa, wb := isWildcard(as[i]), isWildcard(bs[i]); wa != wb {
+			if wb {
+				return -1
+			}
+			return 1
+		}
+	}
+	return 0
+}
+
+// checkMux registers every route on an http.ServeMux, which panics on
+// patterns it cannot tell apart, to report any that merging did not
+// resolve, such as a HEAD and a GET route overlapping.
+func checkMux(routes []*route) error {
+	mux := http.NewServeMux()
+	for i, ro := range routes {
+		err := register(mux, ro.pattern)
+		if err == nil {
+			continue
+		}
+		op := ro.ops[0]
+		for _, prev := range routes[:i] {
+			pair := http.NewServeMux()
+			if register(pair, prev.pattern) == nil && register(pair, ro.pattern) != nil {
+				p := prev.ops[0]
+				return fmt.Errorf("operations %s (%s %s) and %s (%s %s) have routes that match some paths in common, neither more specific, which http.ServeMux cannot serve together", p.Name, p.Method, p.Path, op.Name, op.Method, op.Path)
+			}
+		}
+		return fmt.Errorf("operation %s (%s %s): route %q: %v", op.Name, op.Method, op.Path, ro.pattern, err)
+	}
+	return nil
+}
+
+// register registers pattern on mux, returning its panic as an error.
+func register(mux *http.ServeMux, pattern string) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%v", p)
+		}
+	}()
+	mux.HandleFunc(pattern, http.NotFound)
 	return nil
 }
 
@@ -144,8 +328,6 @@ func successes(op *model.Operation) []*model.Response {
 	}
 	return out
 }
-
-var wildcardName = regexp.MustCompile(`\{[^}$]+\}`)
 
 // opNames names the Go declarations of op and its route.
 func (g *gen) opNames(op *model.Operation) (*opNames, error) {

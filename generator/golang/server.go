@@ -467,48 +467,82 @@ func (g *gen) newHandler(f *jen.File) {
 }
 
 // dispatchFunc renders the handler method that picks among the operations
-// of one route by the query conditions of their path keys.
+// of one route by their paths and the query or Accept conditions of their
+// path keys, in the order of ro.ops.
 func (g *gen) dispatchFunc(f *jen.File, ro *route) {
-	body := []jen.Code{jen.Id("q").Op(":=").Id("r").Dot("URL").Dot("Query").Call()}
+	_, segs := splitPattern(ro.pattern)
+	var locals, values []jen.Code
+	local := func(seg string) *jen.Statement { return jen.Id(strings.Trim(seg, "{}")) }
+	for i, seg := range segs {
+		for _, op := range ro.ops {
+			if _, opSegs := splitPattern(g.ops[op].pattern); opSegs[i] != seg {
+				locals = append(locals, local(seg))
+				values = append(values, jen.Id("r").Dot("PathValue").Call(jen.Lit(strings.Trim(seg, "{}"))))
+				break
+			}
+		}
+	}
+	var body []jen.Code
+	if len(locals) > 0 {
+		body = append(body, jen.List(locals...).Op(":=").List(values...))
+	}
 	usesQuery := false
 	for _, op := range ro.ops {
 		usesQuery = usesQuery || g.ops[op].query != nil
 	}
+	if usesQuery {
+		body = append(body, jen.Id("q").Op(":=").Id("r").Dot("URL").Dot("Query").Call())
+	}
 	var fallback jen.Code = jen.Qual("net/http", "NotFound").Call(jen.Id("w"), jen.Id("r"))
 	for _, op := range ro.ops {
 		n := g.ops[op]
-		call := jen.Id("h").Dot(n.serve).Call(jen.Id("w"), jen.Id("r"))
-		if condition(op) == "" {
-			fallback = call
-			continue
+		var tests, calls []jen.Code
+		_, opSegs := splitPattern(n.pattern)
+		for i, seg := range opSegs {
+			switch {
+			case seg == segs[i]:
+			case isWildcard(seg):
+				calls = append(calls, jen.Id("r").Dot("SetPathValue").Call(jen.Lit(strings.Trim(seg, "{}")), local(segs[i])))
+			default:
+				tests = append(tests, local(segs[i]).Op("==").Lit(seg))
+			}
 		}
+		calls = append(calls, jen.Id("h").Dot(n.serve).Call(jen.Id("w"), jen.Id("r")))
 		keys := make([]string, 0, len(n.query))
 		for k := range n.query {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		var tests []jen.Code
 		for _, k := range keys {
 			tests = append(tests, jen.Id("q").Dot("Get").Call(jen.Lit(k)).Op("==").Lit(n.query.Get(k)))
 		}
 		if streams(op) {
 			tests = append(tests, rt("AcceptsEventStream").Call(jen.Id("r")))
 		}
+		if len(tests) == 0 { // the most general operation, sorted last
+			fallback = jen.Add(calls...)
+			break
+		}
 		cond := jen.Add(tests[0])
 		for _, test := range tests[1:] {
 			cond = cond.Op("&&").Add(test)
 		}
-		body = append(body, jen.If(cond).Block(call, jen.Return()))
+		body = append(body, jen.If(cond).Block(append(calls, jen.Return())...))
 	}
 	body = append(body, fallback)
-	if !usesQuery {
-		body = body[1:]
-	}
-	var names []string
+	var names, by []string
+	conditions := false
 	for _, op := range ro.ops {
 		names = append(names, op.Name)
+		conditions = conditions || condition(op) != ""
 	}
-	f.Comment("// " + ro.dispatch + " serves " + listWords(names) + ", told apart by their query or Accept header.")
+	if g.merged(ro) {
+		by = append(by, "their paths, literal segments before wildcards from left to right")
+	}
+	if conditions {
+		by = append(by, "their query or Accept header")
+	}
+	addDoc(f, prose(ro.dispatch+" serves "+listWords(names)+", told apart by "+strings.Join(by, ", then by ")+"."))
 	f.Func().Params(jen.Id("h").Op("*").Id("handler")).Id(ro.dispatch).Params(
 		jen.Id("w").Qual("net/http", "ResponseWriter"), jen.Id("r").Op("*").Qual("net/http", "Request"),
 	).Block(body...)

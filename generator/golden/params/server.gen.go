@@ -268,7 +268,8 @@ type handler struct {
 	opts *runtime.Options
 }
 
-// routeQueryParams serves QueryRaw or QueryParams, told apart by their query or Accept header.
+// routeQueryParams serves QueryRaw or QueryParams, told apart by their query or
+// Accept header.
 func (h *handler) routeQueryParams(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if q.Get("mode") == "raw" {

@@ -536,7 +536,8 @@ type handler struct {
 	opts *runtime.Options
 }
 
-// routeGetJobProgress serves WatchJob or GetJobProgress, told apart by their query or Accept header.
+// routeGetJobProgress serves WatchJob or GetJobProgress, told apart by their
+// query or Accept header.
 func (h *handler) routeGetJobProgress(w http.ResponseWriter, r *http.Request) {
 	if runtime.AcceptsEventStream(r) {
 		h.serveWatchJob(w, r)
