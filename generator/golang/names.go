@@ -283,27 +283,22 @@ func register(mux *http.ServeMux, pattern string) (err error) {
 }
 
 // condition is what tells op apart from the other operations of its route:
-// the query of its path key, and for a stream, an Accept header that takes
-// text/event-stream (so a JSON and a streaming variant of one path, as in
-// "/chat" and "/chat#stream", can share it).
+// the query of its path key, and for an operation that only streams, an
+// Accept header that takes text/event-stream (so a JSON and a streaming
+// variant of one path, as in "/chat" and "/chat#stream", can share it). An
+// operation that answers JSON or a stream serves both on its own.
 func condition(op *model.Operation) string {
 	_, q, _ := strings.Cut(op.Path, "?")
 	q, _, _ = strings.Cut(q, "#")
-	if streams(op) {
+	if streamOnly(op) {
 		q += " accept"
 	}
 	return q
 }
 
-// streams reports whether op answers with an event stream, annotated or
-// not.
-func streams(op *model.Operation) bool {
-	for _, r := range op.Responses {
-		if r.ContentType == "text/event-stream" {
-			return true
-		}
-	}
-	return op.Stream != nil
+// streamOnly reports whether op answers only with an event stream.
+func streamOnly(op *model.Operation) bool {
+	return op.Stream != nil && !jsonOrStream(op)
 }
 
 // jsonOrStream reports whether op answers either with its event stream or

@@ -516,7 +516,7 @@ func (g *gen) dispatchFunc(f *jen.File, ro *route) {
 		for _, k := range keys {
 			tests = append(tests, jen.Id("q").Dot("Get").Call(jen.Lit(k)).Op("==").Lit(n.query.Get(k)))
 		}
-		if streams(op) {
+		if streamOnly(op) {
 			tests = append(tests, rt("AcceptsEventStream").Call(jen.Id("r")))
 		}
 		if len(tests) == 0 { // the most general operation, sorted last

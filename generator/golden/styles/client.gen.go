@@ -390,6 +390,166 @@ func (c *Client) decodeWatchJob(ev runtime.Event) (WatchJobEvent, error) {
 	return WatchJobUnknown(ev), nil
 }
 
+// CreateResponse calls POST /responses: JSON or a stream, sharing its route
+// with a beta variant (OpenAI).
+//
+// Its events are CreateResponseMessage. The stream ends after a final message
+// "[DONE]", if the server sends one.
+//
+// CreateResponse asks for the event stream (Accept: text/event-stream), as
+// EventSource does; CreateResponseJSON asks for the answer without a stream.
+// When the API chooses from the request body (as OpenAI's stream field does),
+// the body must ask for the stream too: an answer that is not an event stream
+// is returned as a *runtime.ResponseError.
+//
+// It returns an undeclared status as a *runtime.ResponseError.
+func (c *Client) CreateResponse(ctx context.Context, req *CreateResponseRequest) (*runtime.EventStream[CreateResponseEvent], error) {
+	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/responses", nil, "application/json", req.Body)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{
+		End:         []byte("[DONE]"),
+		EndOptional: true,
+	}, c.decodeCreateResponse)
+}
+
+// CreateResponseJSON calls POST /responses: JSON or a stream, sharing its route
+// with a beta variant (OpenAI).
+//
+// CreateResponseJSON asks for the answer without a stream (Accept:
+// application/json); CreateResponse asks for the event stream. When the API
+// chooses from the request body (as OpenAI's stream field does), the body must
+// not ask for the stream: an event stream answered instead is returned, unread,
+// as a *runtime.ResponseError.
+//
+// It returns an undeclared status as a *runtime.ResponseError.
+func (c *Client) CreateResponseJSON(ctx context.Context, req *CreateResponseRequest) (CreateResponse200Response, error) {
+	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/responses", nil, "application/json", req.Body)
+	if err != nil {
+		return CreateResponse200Response{}, err
+	}
+	r.Header.Set("Accept", "application/json")
+	resp, err := c.rt.Do(r)
+	if err != nil {
+		return CreateResponse200Response{}, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == 200 {
+		var out CreateResponse200Response
+		if err := c.rt.Decode(resp, "application/json", &out.Body); err != nil {
+			return CreateResponse200Response{}, err
+		}
+		return out, nil
+	}
+	return CreateResponse200Response{}, runtime.UnexpectedResponse(resp)
+}
+
+// CreateResponseEvent is an event of the CreateResponse stream:
+// CreateResponseMessage.
+type CreateResponseEvent interface {
+	isCreateResponseEvent()
+}
+
+// CreateResponseMessage is a message event of CreateResponse, or an event of a
+// name the API leaves open (application/json).
+type CreateResponseMessage struct {
+	// Type is the event's type: "message", or a name the API does not declare.
+	Type string
+	// ID is the event's ID: the last one the stream set, "" when none.
+	ID string
+	// Data is the event's data.
+	Data Chunk
+}
+
+func (CreateResponseMessage) isCreateResponseEvent() {}
+
+// decodeCreateResponse turns an event of CreateResponse into its type.
+func (c *Client) decodeCreateResponse(ev runtime.Event) (CreateResponseEvent, error) {
+	data, err := runtime.DecodeEvent[Chunk](c.rt, ev, "application/json")
+	return CreateResponseMessage{Type: ev.Type, ID: ev.ID, Data: data}, err
+}
+
+// BetaCreateResponse calls POST /responses?beta=true: The beta variant of
+// createResponse.
+//
+// Its events are BetaCreateResponseMessage. The stream ends after a final
+// message "[DONE]", if the server sends one.
+//
+// BetaCreateResponse asks for the event stream (Accept: text/event-stream), as
+// EventSource does; BetaCreateResponseJSON asks for the answer without a
+// stream. When the API chooses from the request body (as OpenAI's stream field
+// does), the body must ask for the stream too: an answer that is not an event
+// stream is returned as a *runtime.ResponseError.
+//
+// It returns an undeclared status as a *runtime.ResponseError.
+func (c *Client) BetaCreateResponse(ctx context.Context, req *BetaCreateResponseRequest) (*runtime.EventStream[BetaCreateResponseEvent], error) {
+	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/responses?beta=true", nil, "application/json", req.Body)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{
+		End:         []byte("[DONE]"),
+		EndOptional: true,
+	}, c.decodeBetaCreateResponse)
+}
+
+// BetaCreateResponseJSON calls POST /responses?beta=true: The beta variant of
+// createResponse.
+//
+// BetaCreateResponseJSON asks for the answer without a stream (Accept:
+// application/json); BetaCreateResponse asks for the event stream. When the API
+// chooses from the request body (as OpenAI's stream field does), the body must
+// not ask for the stream: an event stream answered instead is returned, unread,
+// as a *runtime.ResponseError.
+//
+// It returns an undeclared status as a *runtime.ResponseError.
+func (c *Client) BetaCreateResponseJSON(ctx context.Context, req *BetaCreateResponseRequest) (BetaCreateResponse200Response, error) {
+	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/responses?beta=true", nil, "application/json", req.Body)
+	if err != nil {
+		return BetaCreateResponse200Response{}, err
+	}
+	r.Header.Set("Accept", "application/json")
+	resp, err := c.rt.Do(r)
+	if err != nil {
+		return BetaCreateResponse200Response{}, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == 200 {
+		var out BetaCreateResponse200Response
+		if err := c.rt.Decode(resp, "application/json", &out.Body); err != nil {
+			return BetaCreateResponse200Response{}, err
+		}
+		return out, nil
+	}
+	return BetaCreateResponse200Response{}, runtime.UnexpectedResponse(resp)
+}
+
+// BetaCreateResponseEvent is an event of the BetaCreateResponse stream:
+// BetaCreateResponseMessage.
+type BetaCreateResponseEvent interface {
+	isBetaCreateResponseEvent()
+}
+
+// BetaCreateResponseMessage is a message event of BetaCreateResponse, or an
+// event of a name the API leaves open (application/json).
+type BetaCreateResponseMessage struct {
+	// Type is the event's type: "message", or a name the API does not declare.
+	Type string
+	// ID is the event's ID: the last one the stream set, "" when none.
+	ID string
+	// Data is the event's data.
+	Data Chunk
+}
+
+func (BetaCreateResponseMessage) isBetaCreateResponseEvent() {}
+
+// decodeBetaCreateResponse turns an event of BetaCreateResponse into its type.
+func (c *Client) decodeBetaCreateResponse(ev runtime.Event) (BetaCreateResponseEvent, error) {
+	data, err := runtime.DecodeEvent[Chunk](c.rt, ev, "application/json")
+	return BetaCreateResponseMessage{Type: ev.Type, ID: ev.ID, Data: data}, err
+}
+
 // StreamRun calls GET /runs/stream: No schema at all (LangGraph).
 //
 // Its events are StreamRunMessage.

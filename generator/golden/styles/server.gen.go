@@ -59,6 +59,26 @@ type Handler interface {
 	// when the client goes away or the server shuts down.
 	WatchJob(ctx context.Context, req *WatchJobRequest, stream *WatchJobStream) error
 
+	// CreateResponse handles POST /responses: JSON or a stream, sharing its route
+	// with a beta variant (OpenAI).
+	//
+	// It answers with the event stream or with CreateResponse200Response, as the
+	// request asks, by a field of its body or by its Accept header
+	// (stream.Requested): it sends events on stream until it returns (see
+	// CreateResponseStream), or answers with stream.Respond before the first event.
+	// ctx is done when the client goes away or the server shuts down.
+	CreateResponse(ctx context.Context, req *CreateResponseRequest, stream *CreateResponseStream) error
+
+	// BetaCreateResponse handles POST /responses?beta=true: The beta variant of
+	// createResponse.
+	//
+	// It answers with the event stream or with BetaCreateResponse200Response, as
+	// the request asks, by a field of its body or by its Accept header
+	// (stream.Requested): it sends events on stream until it returns (see
+	// BetaCreateResponseStream), or answers with stream.Respond before the first
+	// event. ctx is done when the client goes away or the server shuts down.
+	BetaCreateResponse(ctx context.Context, req *BetaCreateResponseRequest, stream *BetaCreateResponseStream) error
+
 	// StreamRun handles GET /runs/stream: No schema at all (LangGraph).
 	//
 	// It sends events on stream until it returns (see StreamRunStream); ctx is done
@@ -393,6 +413,174 @@ var watchJobStream = runtime.StreamConfig{
 	},
 }
 
+// CreateResponseRequest holds the decoded parameters of CreateResponse (POST /responses).
+type CreateResponseRequest struct {
+	// Body is the request body (application/json).
+	Body Prompt
+}
+
+// CreateResponseResponse is a response of CreateResponse: one of
+// CreateResponse200Response. CreateResponseStream.Respond sends it instead of
+// the event stream.
+type CreateResponseResponse interface {
+	// createResponseResponse sets the response headers on h and returns the status and body.
+	createResponseResponse(h http.Header) (status int, contentType string, body any)
+}
+
+// CreateResponse200Response is the 200 response of CreateResponse.
+//
+// The response, whole or streamed.
+type CreateResponse200Response struct {
+	// Body is sent as application/json.
+	Body Reply
+}
+
+func (r CreateResponse200Response) createResponseResponse(http.Header) (int, string, any) {
+	return 200, "application/json", r.Body
+}
+
+// CreateResponseStream sends the events of CreateResponse (POST /responses).
+// Its methods are safe for concurrent use; they fail once the stream ended: the
+// client went away, the server shuts down, or the handler returned.
+//
+// When the handler returns nil, a final message "[DONE]" ends the stream. Any
+// other error, or a panic, is logged: before the first event it is answered
+// with 500 (application/problem+json), after it the stream just ends, so
+// internal details never reach the client.
+//
+// A comment is sent after 15s without events to keep the connection alive.
+//
+// CreateResponse can also answer without a stream: Respond with a
+// CreateResponse200Response before the first event. Requested tells whether the
+// client's Accept header asks for the stream.
+type CreateResponseStream struct {
+	s *runtime.Stream
+	h http.Header // for Respond
+}
+
+// SendMessage sends a "message" event (application/json). The API leaves event
+// names open: runtime.WithEventType sends it under another name.
+func (s *CreateResponseStream) SendMessage(v Chunk, opts ...runtime.EventOption) error {
+	return s.s.SendData("", "application/json", v, opts...)
+}
+
+// Open sends the response headers now, before the first event.
+func (s *CreateResponseStream) Open() error {
+	return s.s.Open()
+}
+
+// Batch calls fn and writes the events it sends at once, with one flush.
+func (s *CreateResponseStream) Batch(fn func() error) error {
+	return s.s.Batch(fn)
+}
+
+// Requested reports whether the client's Accept header asks for the event
+// stream (text/event-stream), as EventSource and the generated client's stream
+// call do; */* does not. An API that chooses from the request body alone can
+// ignore it.
+func (s *CreateResponseStream) Requested() bool {
+	return s.s.Requested()
+}
+
+// Respond answers with r instead of the event stream: a
+// CreateResponse200Response when the request does not ask for the stream, or an
+// error response. It returns runtime.ErrCommitted once the stream has started.
+func (s *CreateResponseStream) Respond(r CreateResponseResponse) error {
+	status, contentType, body := r.createResponseResponse(s.h)
+	return s.s.Respond(status, contentType, body)
+}
+
+var createResponseStream = runtime.StreamConfig{
+	DataContentType: "application/json",
+	Heartbeat:       15 * time.Second,
+	End:             []byte("[DONE]"),
+}
+
+// BetaCreateResponseRequest holds the decoded parameters of BetaCreateResponse (POST /responses?beta=true).
+type BetaCreateResponseRequest struct {
+	// Body is the request body (application/json).
+	Body Prompt
+}
+
+// BetaCreateResponseResponse is a response of BetaCreateResponse: one of
+// BetaCreateResponse200Response. BetaCreateResponseStream.Respond sends it
+// instead of the event stream.
+type BetaCreateResponseResponse interface {
+	// betaCreateResponseResponse sets the response headers on h and returns the status and body.
+	betaCreateResponseResponse(h http.Header) (status int, contentType string, body any)
+}
+
+// BetaCreateResponse200Response is the 200 response of BetaCreateResponse.
+//
+// The response, whole or streamed.
+type BetaCreateResponse200Response struct {
+	// Body is sent as application/json.
+	Body Reply
+}
+
+func (r BetaCreateResponse200Response) betaCreateResponseResponse(http.Header) (int, string, any) {
+	return 200, "application/json", r.Body
+}
+
+// BetaCreateResponseStream sends the events of BetaCreateResponse (POST
+// /responses?beta=true). Its methods are safe for concurrent use; they fail
+// once the stream ended: the client went away, the server shuts down, or the
+// handler returned.
+//
+// When the handler returns nil, a final message "[DONE]" ends the stream. Any
+// other error, or a panic, is logged: before the first event it is answered
+// with 500 (application/problem+json), after it the stream just ends, so
+// internal details never reach the client.
+//
+// A comment is sent after 15s without events to keep the connection alive.
+//
+// BetaCreateResponse can also answer without a stream: Respond with a
+// BetaCreateResponse200Response before the first event. Requested tells whether
+// the client's Accept header asks for the stream.
+type BetaCreateResponseStream struct {
+	s *runtime.Stream
+	h http.Header // for Respond
+}
+
+// SendMessage sends a "message" event (application/json). The API leaves event
+// names open: runtime.WithEventType sends it under another name.
+func (s *BetaCreateResponseStream) SendMessage(v Chunk, opts ...runtime.EventOption) error {
+	return s.s.SendData("", "application/json", v, opts...)
+}
+
+// Open sends the response headers now, before the first event.
+func (s *BetaCreateResponseStream) Open() error {
+	return s.s.Open()
+}
+
+// Batch calls fn and writes the events it sends at once, with one flush.
+func (s *BetaCreateResponseStream) Batch(fn func() error) error {
+	return s.s.Batch(fn)
+}
+
+// Requested reports whether the client's Accept header asks for the event
+// stream (text/event-stream), as EventSource and the generated client's stream
+// call do; */* does not. An API that chooses from the request body alone can
+// ignore it.
+func (s *BetaCreateResponseStream) Requested() bool {
+	return s.s.Requested()
+}
+
+// Respond answers with r instead of the event stream: a
+// BetaCreateResponse200Response when the request does not ask for the stream,
+// or an error response. It returns runtime.ErrCommitted once the stream has
+// started.
+func (s *BetaCreateResponseStream) Respond(r BetaCreateResponseResponse) error {
+	status, contentType, body := r.betaCreateResponseResponse(s.h)
+	return s.s.Respond(status, contentType, body)
+}
+
+var betaCreateResponseStream = runtime.StreamConfig{
+	DataContentType: "application/json",
+	Heartbeat:       15 * time.Second,
+	End:             []byte("[DONE]"),
+}
+
 // StreamRunRequest holds the decoded parameters of StreamRun (GET /runs/stream).
 type StreamRunRequest struct{}
 
@@ -525,6 +713,14 @@ func (UnimplementedHandler) WatchJob(_ context.Context, _ *WatchJobRequest, stre
 	return runtime.NotImplemented(stream.s)
 }
 
+func (UnimplementedHandler) CreateResponse(_ context.Context, _ *CreateResponseRequest, stream *CreateResponseStream) error {
+	return runtime.NotImplemented(stream.s)
+}
+
+func (UnimplementedHandler) BetaCreateResponse(_ context.Context, _ *BetaCreateResponseRequest, stream *BetaCreateResponseStream) error {
+	return runtime.NotImplemented(stream.s)
+}
+
 func (UnimplementedHandler) StreamRun(_ context.Context, _ *StreamRunRequest, stream *StreamRunStream) error {
 	return runtime.NotImplemented(stream.s)
 }
@@ -554,6 +750,7 @@ func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
 	mux.HandleFunc("POST /completions", h.serveComplete)
 	mux.HandleFunc("POST /conversations", h.serveStartConversation)
 	mux.HandleFunc("POST /generate_stream", h.serveGenerateStream)
+	mux.HandleFunc("POST /responses", h.routeCreateResponse)
 	mux.HandleFunc("POST /uploads", h.serveUpload)
 	return mux
 }
@@ -561,6 +758,17 @@ func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
 type handler struct {
 	impl Handler
 	opts *runtime.Options
+}
+
+// routeCreateResponse serves BetaCreateResponse or CreateResponse, told apart
+// by their query or Accept header.
+func (h *handler) routeCreateResponse(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if q.Get("beta") == "true" {
+		h.serveBetaCreateResponse(w, r)
+		return
+	}
+	h.serveCreateResponse(w, r)
 }
 
 func (h *handler) serveComplete(w http.ResponseWriter, r *http.Request) {
@@ -620,6 +828,30 @@ func (h *handler) serveWatchJob(w http.ResponseWriter, r *http.Request) {
 	}
 	runtime.Serve(w, r, h.opts, &watchJobStream, func(s *runtime.Stream) error {
 		return h.impl.WatchJob(s.Context(), &req, &WatchJobStream{s})
+	})
+}
+
+func (h *handler) serveCreateResponse(w http.ResponseWriter, r *http.Request) {
+	var req CreateResponseRequest
+	p := runtime.NewParams(r)
+	runtime.Body(p, h.opts, "application/json", &req.Body)
+	if p.Failed(w) {
+		return
+	}
+	runtime.Serve(w, r, h.opts, &createResponseStream, func(s *runtime.Stream) error {
+		return h.impl.CreateResponse(s.Context(), &req, &CreateResponseStream{s, w.Header()})
+	})
+}
+
+func (h *handler) serveBetaCreateResponse(w http.ResponseWriter, r *http.Request) {
+	var req BetaCreateResponseRequest
+	p := runtime.NewParams(r)
+	runtime.Body(p, h.opts, "application/json", &req.Body)
+	if p.Failed(w) {
+		return
+	}
+	runtime.Serve(w, r, h.opts, &betaCreateResponseStream, func(s *runtime.Stream) error {
+		return h.impl.BetaCreateResponse(s.Context(), &req, &BetaCreateResponseStream{s, w.Header()})
 	})
 }
 

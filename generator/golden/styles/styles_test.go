@@ -71,6 +71,22 @@ func (server) StreamRun(_ context.Context, _ *styles.StreamRunRequest, stream *s
 	return stream.SendMessage("line one\nline two")
 }
 
+// CreateResponse and its beta variant answer whole, or with one chunk when
+// the request asks for a stream.
+func (server) CreateResponse(_ context.Context, req *styles.CreateResponseRequest, stream *styles.CreateResponseStream) error {
+	if req.Body.Stream == nil || !*req.Body.Stream {
+		return stream.Respond(styles.CreateResponse200Response{Body: styles.Reply{Text: "ga: " + req.Body.Text}})
+	}
+	return stream.SendMessage(styles.Chunk{Token: "ga: " + req.Body.Text})
+}
+
+func (server) BetaCreateResponse(_ context.Context, req *styles.BetaCreateResponseRequest, stream *styles.BetaCreateResponseStream) error {
+	if req.Body.Stream == nil || !*req.Body.Stream {
+		return stream.Respond(styles.BetaCreateResponse200Response{Body: styles.Reply{Text: "beta: " + req.Body.Text}})
+	}
+	return stream.SendMessage(styles.Chunk{Token: "beta: " + req.Body.Text})
+}
+
 // Upload answers with what it received: each event on a line, or the
 // error that ended the body.
 func (server) Upload(_ context.Context, req *styles.UploadRequest) (styles.UploadResponse, error) {
@@ -309,5 +325,35 @@ func TestEventStreamBody(t *testing.T) {
 	})
 	if _, err := c.Upload(context.Background(), &styles.UploadRequest{Body: failing}); err == nil || !strings.Contains(err.Error(), "source failed") {
 		t.Errorf("got %v, want the sequence's error", err)
+	}
+}
+
+// Two JSON-or-stream operations on one route, told apart by the query of
+// their path keys, each answer both ways (OpenAI's /responses and
+// /responses?beta=true): neither needs Accept to be reached.
+func TestJSONOrStreamVariants(t *testing.T) {
+	srv, c := start(t)
+	for _, tc := range []struct{ url, want string }{
+		{"/responses", `{"text":"ga: hi"}`},
+		{"/responses?beta=true", `{"text":"beta: hi"}`},
+	} {
+		resp := goldentest.Do(t, goldentest.Request{Method: "POST", URL: srv.URL + tc.url, Body: `{"text":"hi"}`})
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || string(body) != tc.want {
+			t.Errorf("POST %s: %d %s, want %s", tc.url, resp.StatusCode, body, tc.want)
+		}
+	}
+	reply, err := c.BetaCreateResponseJSON(context.Background(), &styles.BetaCreateResponseRequest{Body: styles.Prompt{Text: "x"}})
+	if err != nil || reply.Body.Text != "beta: x" {
+		t.Errorf("BetaCreateResponseJSON: %+v, %v", reply, err)
+	}
+	s, err := c.CreateResponse(context.Background(), &styles.CreateResponseRequest{Body: styles.Prompt{Text: "a b", Stream: ptr(true)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := collect(t, s)
+	want := []styles.CreateResponseEvent{styles.CreateResponseMessage{Type: "message", Data: styles.Chunk{Token: "ga: a b"}}}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("got %#v, %v", got, err)
 	}
 }
