@@ -131,14 +131,22 @@ func TestCorpus(t *testing.T) {
 	// is most of its time; -trimpath keeps them in the build cache across
 	// temporary modules while the generated code stays the same.
 	start := time.Now()
-	writeFiles(t, mod, map[string]string{"new_handlers/main.go": newHandlersProgram(docs)})
+	chat, err := os.ReadFile(filepath.Join("testdata", "openai_chat.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, mod, map[string]string{
+		"new_handlers/main.go":        newHandlersProgram(docs),
+		"new_handlers/openai_chat.go": string(chat),
+	})
 	goRun(mod, env, "run", "-trimpath", "./new_handlers")
-	t.Logf("built and ran NewHandler of every package in %v", time.Since(start).Round(10*time.Millisecond))
+	t.Logf("built and ran NewHandler of every package, and a chat completion of openai.yaml both ways, in %v", time.Since(start).Round(10*time.Millisecond))
 }
 
 // newHandlersProgram is a program that calls NewHandler of the package
 // generated for each document expected to generate, and fails naming
-// every document whose NewHandler panics.
+// every document whose NewHandler panics; it then runs checkOpenAIChat
+// (testdata/openai_chat.go).
 func newHandlersProgram(docs []string) string {
 	var imports, calls strings.Builder
 	for _, doc := range docs {
@@ -174,6 +182,10 @@ func main() {
 			}()
 			h.newHandler()
 		}()
+	}
+	if err := checkOpenAIChat(); err != nil {
+		fmt.Println("openai.yaml: chat completion:", err)
+		failed = true
 	}
 	if failed {
 		os.Exit(1)
