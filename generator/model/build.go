@@ -408,6 +408,11 @@ func (b *builder) declare(s *openapi3.Schema, name string, component bool) *Type
 		}
 		b.aliasing[key] = true
 		defer delete(b.aliasing, key)
+		if component && other.Ref == "" {
+			// The schema written in place stands for the component, which
+			// reserved the name for it.
+			delete(b.typeNames, name)
+		}
 		ref := b.typeOf(other, name)
 		b.named[key] = ref
 		return ref

@@ -647,6 +647,12 @@ components:
           anyOf:
             - $ref: '#/components/schemas/business_profile'
             - type: string
+        verbosity: {$ref: '#/components/schemas/verbosity'}
+    verbosity:
+      anyOf:
+        - type: string
+          enum: [low, high]
+        - type: 'null'
     business_profile:
       type: object
       properties:
@@ -656,10 +662,12 @@ components:
 	if len(diags) > 0 {
 		t.Fatalf("diagnostics: %v", diags)
 	}
-	if got, want := typeNames(api), "Account AccountEither BusinessProfile"; got != want {
+	// A component whose lone variant is written in place gives it its name
+	// (OpenAI's BetaVerbosity), not a numbered one.
+	if got, want := typeNames(api), "Account AccountEither BusinessProfile Verbosity"; got != want {
 		t.Errorf("types: %s, want %s", got, want)
 	}
-	want := "BusinessProfile business_profile *BusinessProfile nullable\nSettings settings *BusinessProfile\nEither either *AccountEither\n"
+	want := "BusinessProfile business_profile *BusinessProfile nullable\nSettings settings *BusinessProfile\nEither either *AccountEither\nVerbosity verbosity *Verbosity nullable\n"
 	if got := fieldsOf(typeNamed(t, api, "Account")); got != want {
 		t.Errorf("Account:\n%s\nwant:\n%s", got, want)
 	}
