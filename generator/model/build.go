@@ -921,8 +921,7 @@ func (b *builder) params(o *Operation, tmpl string, pathLevel, opLevel openapi3.
 func pickContent(c openapi3.Content) (string, *openapi3.MediaType) {
 	keys := slices.Sorted(maps.Keys(c))
 	rank := func(ct string) int {
-		base, _, _ := strings.Cut(ct, ";")
-		switch base = strings.TrimSpace(strings.ToLower(base)); {
+		switch base := spec.MediaType(ct); {
 		case base == "application/json":
 			return 0
 		case strings.HasSuffix(base, "+json"):
@@ -945,8 +944,7 @@ func pickContent(c openapi3.Content) (string, *openapi3.MediaType) {
 
 // contentType types a body of media type ct.
 func (b *builder) contentType(ct string, mt *openapi3.MediaType, ctx string) *TypeRef {
-	base, _, _ := strings.Cut(ct, ";")
-	base = strings.TrimSpace(strings.ToLower(base))
+	base := spec.MediaType(ct)
 	switch {
 	case base == "application/json" || strings.HasSuffix(base, "+json"):
 		return b.typeOf(mt.Schema, ctx)

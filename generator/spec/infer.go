@@ -87,7 +87,7 @@ func StreamResponse(op *openapi3.Operation) (status int, mt *openapi3.MediaType)
 // wildcards such as */*: only a declared event stream is one.
 func EventStreamContent(c openapi3.Content) *openapi3.MediaType {
 	for _, k := range slices.Sorted(maps.Keys(c)) {
-		if mediaTypeOf(k) == "text/event-stream" {
+		if MediaType(k) == "text/event-stream" {
 			return c[k]
 		}
 	}
@@ -303,7 +303,7 @@ func dataEvent(pos Position, data *openapi3.SchemaRef, name string) *EventSpec {
 	}
 	d := data.Value
 	if d.ContentMediaType != "" {
-		ct := mediaTypeOf(d.ContentMediaType)
+		ct := MediaType(d.ContentMediaType)
 		if ct != "application/json" && !strings.HasSuffix(ct, "+json") {
 			return &EventSpec{Pos: pos, Schema: openapi3.NewStringSchema().NewRef(), ContentType: "text/plain", Description: d.Description}
 		}
@@ -325,7 +325,9 @@ func dataEvent(pos Position, data *openapi3.SchemaRef, name string) *EventSpec {
 	return payload(pos, data)
 }
 
-func mediaTypeOf(ct string) string {
+// MediaType returns a content type without its parameters, trimmed and in
+// lower case: "Application/JSON; charset=utf-8" is "application/json".
+func MediaType(ct string) string {
 	base, _, _ := strings.Cut(ct, ";")
 	return strings.ToLower(strings.TrimSpace(base))
 }
