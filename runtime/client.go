@@ -27,6 +27,8 @@ type Client struct {
 	options       *Options
 	reconnect     reconnectPolicy
 	readerOptions []ReaderOption
+	readTimeout   time.Duration // 0: each stream's default; < 0: none
+	onReconnect   func(Reconnect)
 }
 
 // RequestEditor changes a request just before it is sent, typically to add
@@ -78,8 +80,43 @@ func WithReconnectBackoff(base, max time.Duration) ClientOption {
 	}
 }
 
+// WithReadTimeout makes an event stream count its connection as dropped
+// when nothing arrives on it for d: no event, no heartbeat comment. A dead
+// proxy or a half-open TCP connection otherwise leaves a reader waiting
+// forever. A resumable stream then reconnects with Last-Event-ID; another
+// fails with ErrReadTimeout. It replaces the operation's own default (two
+// heartbeat intervals where the spec declares a heartbeat; none
+// otherwise); d <= 0 turns the timeout off.
+func WithReadTimeout(d time.Duration) ClientOption {
+	if d <= 0 {
+		d = -1
+	}
+	return func(c *Client) { c.readTimeout = d }
+}
+
+// Reconnect describes a reconnection attempt of an event stream, for a
+// WithOnReconnect hook.
+type Reconnect struct {
+	// Attempt counts the attempts since the last event arrived, from 1.
+	Attempt int
+	// Delay is how long the stream waits before the attempt.
+	Delay time.Duration
+	// LastEventID is the Last-Event-ID the attempt sends.
+	LastEventID string
+	// Err is why the previous connection, or attempt, ended.
+	Err error
+}
+
+// WithOnReconnect makes every resumable event stream call fn before each
+// reconnection attempt, for logging or showing "reconnecting…". It runs
+// in the goroutine reading the stream, so it must not block.
+func WithOnReconnect(fn func(Reconnect)) ClientOption {
+	return func(c *Client) { c.onReconnect = fn }
+}
+
 // WithReaderOptions configures the Reader of every event stream, for
-// example WithMaxEventSize for events larger than the default 1 MiB.
+// example WithMaxEventSize for events larger than the default 1 MiB, or
+// WithCommentHandler to see the heartbeat comments servers send.
 func WithReaderOptions(opts ...ReaderOption) ClientOption {
 	return func(c *Client) { c.readerOptions = append(c.readerOptions, opts...) }
 }

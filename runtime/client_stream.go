@@ -16,6 +16,11 @@ import (
 // ErrStreamClosed is returned by EventStream.Next after Close.
 var ErrStreamClosed = errors.New("runtime: event stream closed")
 
+// ErrReadTimeout is returned, wrapped, by EventStream.Next when nothing
+// arrived on a stream that is not resumable for its read timeout
+// (WithReadTimeout, EventStreamConfig.ReadTimeout).
+var ErrReadTimeout = errors.New("runtime: event stream: read timeout")
+
 // ErrNoEnd is returned by EventStream.Next when a stream that has an end
 // sentinel ends without it: the server broke off, so events may be missing.
 var ErrNoEnd = errors.New("runtime: event stream ended before its end message")
@@ -38,6 +43,11 @@ type EventStreamConfig struct {
 	// EndOptional lets a stream end without End: an API that does not
 	// declare its sentinel may or may not send it (OpenAI's "[DONE]").
 	EndOptional bool
+	// ReadTimeout is how long the stream waits for anything (an event, a
+	// comment) before it counts the connection as dropped: generated
+	// clients set two heartbeat intervals where the spec declares a
+	// heartbeat. Zero means none; the client's WithReadTimeout replaces it.
+	ReadTimeout time.Duration
 	// ErrorResponse turns a response that is not the stream (any status
 	// but 200 and 204) into an error, decoding the bodies the operation
 	// declares. Nil means UnexpectedResponse. The body is closed after it.
@@ -63,6 +73,11 @@ type EventStream[T any] struct {
 	mu     sync.Mutex    // guards body against Close, lastID against LastEventID
 	body   io.ReadCloser // of the open connection; nil between connections
 	lastID string
+
+	// connCtx is the open connection's context, cancelled with
+	// ErrReadTimeout when the connection goes silent.
+	connCtx    context.Context
+	connCancel context.CancelCauseFunc
 
 	reader   *Reader       // of the open connection; nil between connections
 	retry    time.Duration // the server's latest retry hint
@@ -176,11 +191,11 @@ func (s *EventStream[T]) next() (Event, error) {
 			}
 		}
 		ev, err := s.reader.Next()
+		s.mu.Lock()
+		s.lastID = s.reader.LastEventID() // also set by events without data
+		s.mu.Unlock()
 		if err == nil {
 			s.failures = 0
-			s.mu.Lock()
-			s.lastID = ev.ID
-			s.mu.Unlock()
 			if s.cfg.End != nil && ev.Type == "message" && bytes.Equal(ev.Data, s.cfg.End) {
 				return Event{}, io.EOF
 			}
@@ -188,6 +203,9 @@ func (s *EventStream[T]) next() (Event, error) {
 		}
 		if d, ok := s.reader.Retry(); ok {
 			s.retry = d
+		}
+		if cause := context.Cause(s.connCtx); errors.Is(cause, ErrReadTimeout) {
+			err = cause
 		}
 		s.drop()
 		if s.ctx.Err() != nil {
@@ -199,7 +217,11 @@ func (s *EventStream[T]) next() (Event, error) {
 			}
 			return Event{}, io.EOF
 		}
-		if !s.cfg.Resumable || errors.Is(err, ErrEventTooLarge) {
+		if errors.Is(err, ErrEventTooLarge) || errors.Is(err, ErrReadTimeout) {
+			if !s.cfg.Resumable || errors.Is(err, ErrEventTooLarge) {
+				return Event{}, err // says what it is already
+			}
+		} else if !s.cfg.Resumable {
 			return Event{}, fmt.Errorf("runtime: event stream: %w", err)
 		}
 		if err == io.EOF {
@@ -219,7 +241,11 @@ func (s *EventStream[T]) reconnect() error {
 			return fmt.Errorf("runtime: event stream: gave up after %d reconnection attempts: %w", s.failures, s.lastErr)
 		}
 		s.failures++
-		if err := s.wait(policy.delay(s.failures, s.retry, rand.Int64N)); err != nil {
+		delay := policy.delay(s.failures, s.retry, rand.Int64N)
+		if hook := s.client.onReconnect; hook != nil {
+			hook(Reconnect{Attempt: s.failures, Delay: delay, LastEventID: s.lastID, Err: s.lastErr})
+		}
+		if err := s.wait(delay); err != nil {
 			return err
 		}
 		retry, err := s.connect()
@@ -246,7 +272,21 @@ func (s *EventStream[T]) wait(d time.Duration) error {
 // otherwise retry tells whether the failure is one to reconnect after (a
 // network error), and io.EOF means the server said to stop (204).
 func (s *EventStream[T]) connect() (retry bool, err error) {
-	req := s.req.Clone(s.ctx)
+	s.connCtx, s.connCancel = context.WithCancelCause(s.ctx)
+	var silence *time.Timer
+	if d := s.readTimeout(); d > 0 {
+		cause := fmt.Errorf("%w: nothing received for %v", ErrReadTimeout, d)
+		silence = time.AfterFunc(d, func() { s.connCancel(cause) })
+	}
+	defer func() {
+		if s.reader == nil { // no connection came of it
+			if silence != nil {
+				silence.Stop()
+			}
+			s.connCancel(nil)
+		}
+	}()
+	req := s.req.Clone(s.connCtx)
 	if s.req.GetBody != nil {
 		if req.Body, err = s.req.GetBody(); err != nil {
 			return false, fmt.Errorf("runtime: event stream: request body: %w", err)
@@ -261,6 +301,9 @@ func (s *EventStream[T]) connect() (retry bool, err error) {
 	if err != nil {
 		if s.ctx.Err() != nil {
 			return false, context.Cause(s.ctx)
+		}
+		if cause := context.Cause(s.connCtx); errors.Is(cause, ErrReadTimeout) {
+			err = cause
 		}
 		return true, err
 	}
@@ -278,18 +321,51 @@ func (s *EventStream[T]) connect() (retry bool, err error) {
 		defer resp.Body.Close()
 		return false, fmt.Errorf("runtime: event stream: %w", UnexpectedResponse(resp))
 	}
+	body := resp.Body
+	if silence != nil {
+		body = &watchedBody{ReadCloser: body, silence: silence, timeout: s.readTimeout()}
+	}
 	s.mu.Lock()
 	closed := s.ctx.Err() != nil
 	if !closed {
-		s.body = resp.Body
+		s.body = body
 	}
 	s.mu.Unlock()
 	if closed {
 		resp.Body.Close()
 		return false, context.Cause(s.ctx)
 	}
-	s.reader = NewReader(resp.Body, append(s.client.readerOptions, withLastEventID(s.lastID))...)
+	s.reader = NewReader(body, append(s.client.readerOptions, withLastEventID(s.lastID))...)
 	return false, nil
+}
+
+// readTimeout is the stream's read timeout, 0 for none.
+func (s *EventStream[T]) readTimeout() time.Duration {
+	if s.client.readTimeout != 0 {
+		return max(s.client.readTimeout, 0)
+	}
+	return s.cfg.ReadTimeout
+}
+
+// watchedBody is a response body whose reads push back the timer that
+// declares the connection silent.
+type watchedBody struct {
+	io.ReadCloser
+	silence *time.Timer
+	timeout time.Duration
+}
+
+func (b *watchedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if n > 0 {
+		b.silence.Reset(b.timeout)
+	}
+	return n, err
+}
+
+func (b *watchedBody) Close() error {
+	b.silence.Stop()
+	return b.ReadCloser.Close()
 }
 
 // drop closes the connection, if one is open.
@@ -301,6 +377,9 @@ func (s *EventStream[T]) drop() {
 	s.mu.Unlock()
 	if body != nil {
 		body.Close()
+	}
+	if s.connCancel != nil {
+		s.connCancel(nil)
 	}
 }
 

@@ -597,8 +597,8 @@ func TestEventStreamTooLarge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Next(); !errors.Is(err, ErrEventTooLarge) {
-		t.Fatalf("got %v, want ErrEventTooLarge", err)
+	if _, err := s.Next(); !errors.Is(err, ErrEventTooLarge) || err.Error() != ErrEventTooLarge.Error() {
+		t.Fatalf("got %v, want ErrEventTooLarge and its message once", err)
 	}
 	wantRequests(t, requests, 1)
 
@@ -764,5 +764,108 @@ func BenchmarkEventStream(b *testing.B) {
 		if _, err := s.Next(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestEventStreamReadTimeout checks that a connection that goes silent
+// counts as dropped: a resumable stream reconnects with the last event ID,
+// telling its reconnect hook why, and another fails with ErrReadTimeout.
+func TestEventStreamReadTimeout(t *testing.T) {
+	checkLeaks(t)
+	const timeout = 100 * time.Millisecond
+	silent := make(chan struct{}, 2) // a silent connection's request ended
+	srv, requests := serve(t, func(w http.ResponseWriter, r *http.Request, n int64) {
+		switch n {
+		case 1, 4:
+			writeStream(w, frame(t, &Event{ID: "1", Data: []byte("a")}))
+			<-r.Context().Done() // a half-open connection: nothing more comes
+			silent <- struct{}{}
+		case 2:
+			if got := r.Header.Get("Last-Event-ID"); got != "1" {
+				t.Errorf("reconnected with Last-Event-ID %q, want 1", got)
+			}
+			writeStream(w, frame(t, &Event{ID: "2", Data: []byte("b")}))
+		case 3:
+			w.WriteHeader(http.StatusNoContent)
+		}
+	})
+
+	var hooks []Reconnect
+	s, err := openStream(t, context.Background(), srv, EventStreamConfig{Resumable: true, ReadTimeout: timeout},
+		fastReconnect, WithOnReconnect(func(r Reconnect) { hooks = append(hooks, r) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := collect(s)
+	if err != io.EOF || len(evs) != 2 || string(evs[1].Data) != "b" {
+		t.Fatalf("got %v and %v, want a and b, then the end", evs, err)
+	}
+	awaitGone(t, silent)
+	if len(hooks) != 2 || hooks[0].Attempt != 1 || hooks[0].LastEventID != "1" || !errors.Is(hooks[0].Err, ErrReadTimeout) {
+		t.Fatalf("reconnect hook calls %+v, want the first after a read timeout, from ID 1", hooks)
+	}
+	if hooks[1].LastEventID != "2" || hooks[1].Err == nil {
+		t.Errorf("second reconnect hook call %+v, want from ID 2 with the end of the body as cause", hooks[1])
+	}
+
+	// Not resumable: a clear error, and the connection is closed.
+	s, err = openStream(t, context.Background(), srv, EventStreamConfig{ReadTimeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err = collect(s)
+	if len(evs) != 1 || !errors.Is(err, ErrReadTimeout) || err.Error() != "runtime: event stream: read timeout: nothing received for 100ms" {
+		t.Fatalf("got %d events and %v, want 1 and a read timeout", len(evs), err)
+	}
+	awaitGone(t, silent)
+	wantRequests(t, requests, 4)
+
+	// The client's option replaces the operation's default, and turns it off.
+	srv, gone := hangingServer(t)
+	s, err = openStream(t, context.Background(), srv, EventStreamConfig{}, WithReadTimeout(timeout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := collect(s); !errors.Is(err, ErrReadTimeout) {
+		t.Fatalf("with WithReadTimeout: %v, want a read timeout", err)
+	}
+	awaitGone(t, gone)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*timeout)
+	defer cancel()
+	s, err = openStream(t, ctx, srv, EventStreamConfig{ReadTimeout: timeout}, WithReadTimeout(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := collect(s); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("with WithReadTimeout(0): %v, want the context's deadline", err)
+	}
+	awaitGone(t, gone)
+}
+
+// TestEventStreamHeartbeats checks that the heartbeat comments of a real
+// server stream keep a connection with a read timeout open, and that a
+// client sees them through WithCommentHandler.
+func TestEventStreamHeartbeats(t *testing.T) {
+	checkLeaks(t)
+	const heartbeat = 20 * time.Millisecond
+	srv := streamServer(t, NewOptions(), &StreamConfig{Heartbeat: heartbeat}, func(s *Stream) error {
+		if err := s.Open(); err != nil {
+			return err
+		}
+		time.Sleep(20 * heartbeat) // idle: heartbeats only
+		return s.Send(&Event{ID: "1", Data: []byte("late")})
+	}, nil)
+	var comments atomic.Int64
+	s, err := openStream(t, context.Background(), srv, EventStreamConfig{ReadTimeout: 5 * heartbeat},
+		WithReaderOptions(WithCommentHandler(func(string) { comments.Add(1) })))
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := collect(s)
+	if err != io.EOF || len(evs) != 1 || string(evs[0].Data) != "late" {
+		t.Fatalf("got %v and %v, want the late event", evs, err)
+	}
+	if n := comments.Load(); n < 5 {
+		t.Errorf("saw %d heartbeat comments in %v with a %v heartbeat", n, 20*heartbeat, heartbeat)
 	}
 }

@@ -24,11 +24,12 @@ type Event struct {
 	// stream's last event ID, which stays set until the server changes it.
 	ID string
 	// Retry is the reconnection delay hint (the "retry" field, in whole
-	// milliseconds), written when positive. A Reader reports the hint sent
+	// milliseconds, rounded up), written when positive. A Reader reports the hint sent
 	// with this event, or 0.
 	Retry time.Duration
 	// Comment is written as comment lines before the fields when not
-	// empty; clients ignore it. A Reader never reports comments.
+	// empty; EventSource ignores it, a Reader passes it to its comment
+	// handler (WithCommentHandler).
 	Comment string
 }
 
@@ -158,10 +159,15 @@ func appendEvent(dst []byte, e *Event, multiline bool) []byte {
 	return append(dst, '\n')
 }
 
-// appendRetry appends a retry field for d.
+// appendRetry appends a retry field for d, in whole milliseconds rounded
+// up: a positive delay written as 0 would ask for reconnecting at once.
 func appendRetry(dst []byte, d time.Duration) []byte {
 	dst = append(dst, "retry: "...)
-	dst = strconv.AppendInt(dst, d.Milliseconds(), 10)
+	ms := d.Milliseconds()
+	if d%time.Millisecond > 0 {
+		ms++
+	}
+	dst = strconv.AppendInt(dst, ms, 10)
 	return append(dst, '\n')
 }
 

@@ -30,7 +30,9 @@ func TestAppendEvent(t *testing.T) {
 		{"NUL in data", Event{Data: []byte("\x00")}, "data: \x00\n\n"},
 		{"multi-line comment", Event{Comment: "a\r\nb\rc\n", Data: []byte("x")}, ": a\n: b\n: c\n:\ndata: x\n\n"},
 		{"id with colon and spaces", Event{ID: " a: b", Data: []byte("x")}, "id:  a: b\ndata: x\n\n"},
-		{"sub-millisecond retry", Event{Retry: time.Microsecond, Data: []byte("x")}, "retry: 0\ndata: x\n\n"},
+		{"sub-millisecond retry rounds up", Event{Retry: time.Microsecond, Data: []byte("x")}, "retry: 1\ndata: x\n\n"},
+		{"fractional retry rounds up", Event{Retry: 1500 * time.Microsecond, Data: []byte("x")}, "retry: 2\ndata: x\n\n"},
+		{"whole retry", Event{Retry: 2 * time.Second, Data: []byte("x")}, "retry: 2000\ndata: x\n\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := AppendEvent([]byte("prefix"), &tc.e)

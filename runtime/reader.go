@@ -21,10 +21,12 @@ const DefaultMaxEventSize = 1 << 20
 // Reader parses a Server-Sent Events stream the way the HTML standard's
 // EventSource does: UTF-8 whatever the declared charset, with an optional
 // leading byte order mark and invalid bytes decoded as U+FFFD; lines ending
-// in CRLF, LF or CR, also when a CRLF is split between reads; comments and
-// unknown fields ignored; events without data not dispatched; and an event
-// cut off by the end of the stream discarded. Memory is bounded by the
-// maximum event size.
+// in CRLF, LF or CR, also when a CRLF is split between reads; unknown
+// fields ignored; events without data not dispatched; the last event ID
+// changed only when an event is dispatched; and an event cut off by the end
+// of the stream discarded, its ID included. Comments go to the comment
+// handler, if any (WithCommentHandler). Memory is bounded by the maximum
+// event size.
 //
 // A Reader is not safe for concurrent use.
 type Reader struct {
@@ -38,7 +40,9 @@ type Reader struct {
 	skipLF  bool // the last line ended in CR: a following LF belongs to it
 	scratch []byte
 
-	lastID   string
+	lastID   string // set when an event is dispatched
+	idBuf    string // the id field of the event being read; lastID until then
+	comment  func(text string)
 	retry    time.Duration
 	hasRetry bool
 	lastType string // the previous event type, reused to save allocations
@@ -54,10 +58,18 @@ func WithMaxEventSize(n int) ReaderOption {
 	return func(r *Reader) { r.max = max(n, 1) }
 }
 
+// WithCommentHandler makes the Reader call fn with the text of every
+// comment line (a line starting with a colon, which EventSource ignores),
+// without the colon and one following space. Servers send comments as
+// heartbeats to keep idle connections open; fn lets a caller see them.
+func WithCommentHandler(fn func(text string)) ReaderOption {
+	return func(r *Reader) { r.comment = fn }
+}
+
 // withLastEventID starts the reader with id as the last event ID, as a
 // reconnection continues the stream before it.
 func withLastEventID(id string) ReaderOption {
-	return func(r *Reader) { r.lastID = id }
+	return func(r *Reader) { r.lastID, r.idBuf = id, id }
 }
 
 // NewReader returns a Reader of the stream src.
@@ -70,7 +82,10 @@ func NewReader(src io.Reader, opts ...ReaderOption) *Reader {
 }
 
 // LastEventID returns the last event ID the stream set, which a client
-// sends as Last-Event-ID when it reconnects.
+// sends as Last-Event-ID when it reconnects. As in EventSource, an id field
+// takes effect when its event is dispatched (at the blank line that ends
+// it, even when the event has no data), never for an event the end of the
+// stream cut off.
 func (r *Reader) LastEventID() string { return r.lastID }
 
 // Retry returns the last reconnection delay the stream asked for, and
@@ -94,6 +109,7 @@ func (r *Reader) Next() (Event, error) {
 			return Event{}, err
 		}
 		if len(line) == 0 { // dispatch
+			r.lastID = r.idBuf
 			if len(data) == 0 {
 				typ, retry = "", 0
 				continue
@@ -104,6 +120,9 @@ func (r *Reader) Next() (Event, error) {
 			return Event{Type: typ, Data: data[:len(data)-1], ID: r.lastID, Retry: retry}, nil
 		}
 		if line[0] == ':' {
+			if r.comment != nil {
+				r.comment(r.commentText(line[1:]))
+			}
 			continue
 		}
 		if !utf8.Valid(line) {
@@ -131,8 +150,8 @@ func (r *Reader) Next() (Event, error) {
 			}
 			typ = r.lastType
 		case "id":
-			if bytes.IndexByte(value, 0) < 0 && string(value) != r.lastID {
-				r.lastID = string(value)
+			if bytes.IndexByte(value, 0) < 0 && string(value) != r.idBuf {
+				r.idBuf = string(value)
 			}
 		case "retry":
 			if ms, ok := parseRetry(value); ok {
@@ -154,6 +173,18 @@ func (r *Reader) Events() iter.Seq2[Event, error] {
 			}
 		}
 	}
+}
+
+// commentText returns the text of a comment line after its colon, decoded
+// as UTF-8 like every other line, without one leading space.
+func (r *Reader) commentText(text []byte) string {
+	if !utf8.Valid(text) {
+		text = appendDecodedUTF8(nil, text)
+	}
+	if len(text) > 0 && text[0] == ' ' {
+		text = text[1:]
+	}
+	return string(text)
 }
 
 // parseRetry parses a retry value: ASCII digits only, in milliseconds.

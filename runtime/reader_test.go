@@ -341,3 +341,75 @@ func BenchmarkReader(b *testing.B) {
 		}
 	}
 }
+
+// TestReaderLastEventIDOnDispatch cuts a stream at every byte and checks
+// that the last event ID is that of the last event dispatched before the
+// cut: an id field of an event the cut discards must not count, or a
+// client resuming from it would skip that event. An event without data
+// dispatches its id too, as in EventSource.
+func TestReaderLastEventIDOnDispatch(t *testing.T) {
+	type block struct{ text, id string }
+	blocks := []block{
+		{"id: 1\ndata: a\n\n", "1"},
+		{"data: keeps 1\n\n", "1"},
+		{"id: 2\n\n", "2"}, // no data: not dispatched, but the id takes effect
+		{"id: 3\nid: 4\ndata: b\ndata: c\n\n", "4"},
+		{"id: 5\x00\ndata: NUL ignored\n\n", "4"},
+		{": comment\nid\ndata: empty id\n\n", ""},
+		{"id: 6\ndata: cut\n\n", "6"},
+	}
+	for _, nl := range []string{"\n", "\r\n", "\r"} {
+		var stream strings.Builder
+		var ends []int // where each block's blank line ends it (its dispatch)
+		for _, b := range blocks {
+			stream.WriteString(strings.ReplaceAll(b.text, "\n", nl))
+			ends = append(ends, stream.Len()-len(nl)+1) // a CR alone ends a line
+		}
+		full := stream.String()
+		for n := 0; n <= len(full); n++ {
+			want, wantIDs := "", []string{}
+			for i, end := range ends {
+				if end <= n {
+					want = blocks[i].id
+					if strings.Contains(blocks[i].text, "data") {
+						wantIDs = append(wantIDs, want)
+					}
+				}
+			}
+			r := NewReader(strings.NewReader(full[:n]))
+			evs, err := readAll(r)
+			if err != io.EOF {
+				t.Fatalf("%q: %v", full[:n], err)
+			}
+			ids := []string{}
+			for _, e := range evs {
+				ids = append(ids, e.ID)
+			}
+			if r.LastEventID() != want || !slices.Equal(ids, wantIDs) {
+				t.Fatalf("%q: last event ID %q after events with IDs %q, want %q after %q", full[:n], r.LastEventID(), ids, want, wantIDs)
+			}
+		}
+	}
+	// The example of the standard's rule: the cut event's id is not taken.
+	r := NewReader(strings.NewReader("id: 1\ndata: a\n\nid: 2\ndata: cut\n"))
+	if _, err := readAll(r); err != io.EOF || r.LastEventID() != "1" {
+		t.Errorf("last event ID %q (%v), want 1", r.LastEventID(), err)
+	}
+}
+
+// TestReaderComments checks that comment lines reach the comment handler,
+// decoded and without the colon and one space, and do not disturb events.
+func TestReaderComments(t *testing.T) {
+	var got []string
+	in := ": heartbeat\r\n:\n:  two spaces\rdata: a\n:inside\n\n:bad \xff byte\n"
+	r := NewReader(iotest.OneByteReader(strings.NewReader(in)), WithCommentHandler(func(text string) { got = append(got, text) }))
+	evs, err := readAll(r)
+	if err != io.EOF {
+		t.Fatal(err)
+	}
+	checkEvents(t, evs, []Event{msg("message", "a", "")})
+	want := []string{"heartbeat", "", " two spaces", "inside", "bad \uFFFD byte"}
+	if !slices.Equal(got, want) {
+		t.Errorf("comments %q, want %q", got, want)
+	}
+}
