@@ -493,6 +493,9 @@ func (g *gen) streamCall(f *jen.File, op *model.Operation, n *opNames, cn *clien
 	if st.EndOptional {
 		cfg = append(cfg, jen.Id("EndOptional").Op(":").True())
 	}
+	if st.ReadTimeout > 0 {
+		cfg = append(cfg, jen.Id("ReadTimeout").Op(":").Add(durationExpr(st.ReadTimeout)))
+	}
 	if cn.errors != "" {
 		cfg = append(cfg, jen.Id("ErrorResponse").Op(":").Id("c").Dot(cn.errors))
 	}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -1054,11 +1055,22 @@ func deref(s *string) string {
 	return *s
 }
 
+// readTimeout is the client's default read timeout for st: about two
+// heartbeats, since a heartbeat follows the last write after one to one and
+// a quarter intervals.
+func readTimeout(st *spec.EventStream) time.Duration {
+	if !st.HeartbeatPromised {
+		return 0
+	}
+	return 2 * st.Heartbeat
+}
+
 // stream builds a Stream from its description; inline event schemas are
 // named after ctx.
 func (b *builder) stream(st *spec.EventStream, ctx string) *Stream {
 	s := &Stream{
 		Heartbeat:   st.Heartbeat,
+		ReadTimeout: readTimeout(st),
 		Retry:       st.Retry,
 		Resume:      st.Resume,
 		AnyName:     st.AnyName,

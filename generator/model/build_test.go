@@ -135,7 +135,7 @@ func TestBuildPetstore(t *testing.T) {
 	if got, want := strings.Join(evs, "\n"), "deleted Deleted PetDeleted application/json\nfailed Failed Error application/json\nmessage Message Pet application/json"; got != want {
 		t.Errorf("events:\n%s\nwant:\n%s", got, want)
 	}
-	if st.Error != st.Events[1] || st.Status != 200 || st.Heartbeat != 10*time.Second || st.Retry != 3*time.Second || !st.Resume || st.HasEnd {
+	if st.Error != st.Events[1] || st.Status != 200 || st.Heartbeat != 10*time.Second || st.ReadTimeout != 20*time.Second || st.Retry != 3*time.Second || !st.Resume || st.HasEnd {
 		t.Errorf("stream: %+v", st)
 	}
 	if st.Events[2].Doc != "A pet changed." {
@@ -393,7 +393,7 @@ func TestOperations(t *testing.T) {
 	if strings.Join(evs, "\n") != strings.Join(wantEvs, "\n") {
 		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(evs, "\n"), strings.Join(wantEvs, "\n"))
 	}
-	if st.Heartbeat != 0 || !st.HasEnd || st.End != "" || st.Error != nil || st.Retry != 0 || st.Resume || st.Status != 200 {
+	if st.Heartbeat != 0 || st.ReadTimeout != 0 || !st.HasEnd || st.End != "" || st.Error != nil || st.Retry != 0 || st.Resume || st.Status != 200 {
 		t.Errorf("stream settings: %+v", st)
 	}
 	if len(ops["WatchProgress"].Responses) != 0 {
@@ -406,7 +406,7 @@ func TestDefaultHeartbeat(t *testing.T) {
 	api := build(t, "../spec/testdata/multifile/api.yaml")
 	for _, op := range api.Operations {
 		if op.Stream != nil {
-			if op.Stream.Heartbeat != 15*time.Second || op.Stream.End != "[DONE]" || !op.Stream.HasEnd {
+			if op.Stream.Heartbeat != 15*time.Second || op.Stream.ReadTimeout != 30*time.Second || op.Stream.End != "[DONE]" || !op.Stream.HasEnd {
 				t.Errorf("stream: %+v", op.Stream)
 			}
 			return
@@ -670,5 +670,24 @@ components:
 	want := "BusinessProfile business_profile *BusinessProfile nullable\nSettings settings *BusinessProfile\nEither either *AccountEither\nVerbosity verbosity *Verbosity nullable\n"
 	if got := fieldsOf(typeNamed(t, api, "Account")); got != want {
 		t.Errorf("Account:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestReadTimeout checks that a client waits two heartbeats only where
+// the document promises them: a stream described without x-event-stream
+// is served with heartbeats, but its other servers may be silent for long.
+func TestReadTimeout(t *testing.T) {
+	api := build(t, "../golden/styles/spec.yaml")
+	streams := 0
+	for _, op := range api.Operations {
+		if op.Stream != nil {
+			streams++
+			if op.Stream.Heartbeat != 15*time.Second || op.Stream.ReadTimeout != 0 {
+				t.Errorf("%s: heartbeat %v, read timeout %v; want 15s and none", op.Name, op.Stream.Heartbeat, op.Stream.ReadTimeout)
+			}
+		}
+	}
+	if streams == 0 {
+		t.Fatal("no stream")
 	}
 }

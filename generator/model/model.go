@@ -179,6 +179,10 @@ type Stream struct {
 	EndOptional bool
 	// Heartbeat is the comment interval; 0 disables heartbeats.
 	Heartbeat time.Duration
+	// ReadTimeout is how long the client waits for anything before it
+	// counts the connection as dropped: two heartbeat intervals where the
+	// document promises heartbeats, 0 (none) where it does not.
+	ReadTimeout time.Duration
 	// Retry is the reconnection hint sent when the stream opens; 0 sends none.
 	Retry time.Duration
 	// Resume passes the client's Last-Event-ID to the handler.

@@ -137,7 +137,7 @@ func (s *sources) parseAnnotation(a *annotation) {
 	}
 	bad := s.validateAnnotation(a)
 
-	st := &EventStream{Pos: f.pos(a.key), Events: map[string]*EventSpec{}, Heartbeat: DefaultHeartbeat}
+	st := &EventStream{Pos: f.pos(a.key), Events: map[string]*EventSpec{}, Heartbeat: DefaultHeartbeat, HeartbeatPromised: true}
 	a.stream = st
 	a.schemas = map[string]*yaml.Node{}
 	a.contentTypes = map[string]*yaml.Node{}

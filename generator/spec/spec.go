@@ -99,6 +99,10 @@ type EventStream struct {
 	Error     string                // name of the event reporting handler errors; "" when none
 	End       *string               // terminal sentinel data; nil when none
 	Heartbeat time.Duration         // defaulted to 15s; 0 disables
+	// HeartbeatPromised is set when clients may count on Heartbeat: an
+	// x-event-stream annotation states it, by default too, while a stream
+	// described without one promises nothing of the server's silences.
+	HeartbeatPromised bool
 	Retry     time.Duration         // 0 when none
 	Resume    bool
 	// AnyName is set when the document leaves event names open (a stream

@@ -5,6 +5,7 @@ package petstoreapi
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/ssegen/ssegen/runtime"
 )
@@ -162,6 +163,7 @@ func (c *Client) WatchPets(ctx context.Context, req *WatchPetsRequest) (*runtime
 	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{
 		Resumable:   true,
 		LastEventID: req.LastEventID,
+		ReadTimeout: 30 * time.Second,
 	}, c.decodeWatchPets)
 }
 
@@ -265,6 +267,7 @@ func (c *Client) ImportPets(ctx context.Context, req *ImportPetsRequest) (*runti
 	}
 	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{
 		End:           []byte("[DONE]"),
+		ReadTimeout:   30 * time.Second,
 		ErrorResponse: c.importPetsError,
 	}, c.decodeImportPets)
 }

@@ -5,6 +5,7 @@ package models
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/ssegen/ssegen/runtime"
 )
@@ -60,7 +61,9 @@ func (c *Client) Feed(ctx context.Context, req *FeedRequest) (*runtime.EventStre
 	if err != nil {
 		return nil, err
 	}
-	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{}, c.decodeFeed)
+	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{
+		ReadTimeout: 30 * time.Second,
+	}, c.decodeFeed)
 }
 
 // FeedEvent is an event of the Feed stream: FeedInline, FeedModel, FeedPet,

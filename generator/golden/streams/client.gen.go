@@ -5,6 +5,7 @@ package streams
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/ssegen/ssegen/runtime"
 )
@@ -49,6 +50,7 @@ func (c *Client) CreateChatCompletion(ctx context.Context, req *CreateChatComple
 	}
 	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{
 		End:           []byte("[DONE]"),
+		ReadTimeout:   30 * time.Second,
 		ErrorResponse: c.createChatCompletionError,
 	}, c.decodeCreateChatCompletion)
 }
@@ -154,7 +156,9 @@ func (c *Client) CancelJobs(ctx context.Context, req *CancelJobsRequest) (*runti
 	if err != nil {
 		return nil, err
 	}
-	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{}, c.decodeCancelJobs)
+	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{
+		ReadTimeout: 30 * time.Second,
+	}, c.decodeCancelJobs)
 }
 
 // CancelJobsEvent is an event of the CancelJobs stream: CancelJobsCancelled, or
@@ -203,7 +207,9 @@ func (c *Client) PatchJob(ctx context.Context, req *PatchJobRequest) (*runtime.E
 	if err != nil {
 		return nil, err
 	}
-	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{}, c.decodePatchJob)
+	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{
+		ReadTimeout: 30 * time.Second,
+	}, c.decodePatchJob)
 }
 
 // PatchJobEvent is an event of the PatchJob stream: PatchJobMessage, or
@@ -332,7 +338,8 @@ func (c *Client) ReplaceJob(ctx context.Context, req *ReplaceJobRequest) (*runti
 		return nil, err
 	}
 	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{
-		End: []byte(""),
+		End:         []byte(""),
+		ReadTimeout: 30 * time.Second,
 	}, c.decodeReplaceJob)
 }
 
@@ -392,6 +399,7 @@ func (c *Client) WatchJob(ctx context.Context, req *WatchJobRequest) (*runtime.E
 	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{
 		Resumable:     true,
 		LastEventID:   req.LastEventID,
+		ReadTimeout:   100 * time.Millisecond,
 		ErrorResponse: c.watchJobError,
 	}, c.decodeWatchJob)
 }
