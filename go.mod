@@ -10,6 +10,8 @@ require (
 	go.uber.org/goleak v1.3.0
 )
 
+require github.com/aymanbagabas/go-udiff v0.4.2
+
 require (
 	github.com/chromedp/cdproto v0.159.0 // indirect
 	github.com/chromedp/chromedp v0.23.0

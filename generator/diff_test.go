@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"regexp"
@@ -119,6 +120,21 @@ func TestUnifiedDiffLarge(t *testing.T) {
 	if err != nil || got != new.String() {
 		t.Fatalf("large diff does not apply: %v", err)
 	}
+}
+
+// splitLines splits s after each newline; a last line without one is kept
+// as it is, so that it differs from the same line with a newline.
+func splitLines(s []byte) []string {
+	var lines []string
+	for len(s) > 0 {
+		i := bytes.IndexByte(s, '\n') + 1
+		if i == 0 {
+			i = len(s)
+		}
+		lines = append(lines, string(s[:i]))
+		s = s[i:]
+	}
+	return lines
 }
 
 func randomText(r *rand.Rand) string {
