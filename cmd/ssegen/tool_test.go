@@ -10,8 +10,9 @@ import (
 
 // TestGoGenerateAndGoTool uses ssegen the two ways a project does: from a
 // //go:generate line with go run, and as a Go 1.24 tool dependency with go
-// tool. The project is a temporary module that requires this checkout
-// through a replace directive; the generated package must build and vet.
+// tool. The project is a temporary module that requires this checkout the
+// way the README tells before a release (go mod edit -replace and -tool,
+// go mod tidy); the generated package must build and vet.
 func TestGoGenerateAndGoTool(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go command on a temporary module; skipped with -short")
@@ -31,16 +32,7 @@ func TestGoGenerateAndGoTool(t *testing.T) {
 
 	app := t.TempDir()
 	writeFiles(t, app, map[string]string{
-		"go.mod": `module example.com/watchapp
-
-go 1.25.0
-
-require github.com/ssegen/ssegen v0.0.0-00010101000000-000000000000
-
-replace github.com/ssegen/ssegen => ` + root + `
-
-tool github.com/ssegen/ssegen/cmd/ssegen
-`,
+		"go.mod": "module example.com/watchapp\n\ngo 1.25.0\n",
 		// The checkout's go.sum covers ssegen's dependencies, so that the
 		// go command has nothing to download that it has not already.
 		"go.sum":       string(sum),
@@ -64,6 +56,10 @@ package api
 		return string(out)
 	}
 
+	// The README's recipe for a checkout before a release.
+	goRun(app, "mod", "edit", "-require=github.com/ssegen/ssegen@v0.0.0", "-replace=github.com/ssegen/ssegen="+root)
+	goRun(app, "mod", "edit", "-tool=github.com/ssegen/ssegen/cmd/ssegen")
+	goRun(app, "mod", "tidy")
 	goRun(app, "generate", "./...")
 	files := tree(t, filepath.Join(app, "api"))
 	var generated int
