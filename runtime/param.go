@@ -133,11 +133,12 @@ func (e *ParamError) Unwrap() error { return e.Err }
 // (Scalar, Array, ...) record every problem; Failed answers them all at
 // once.
 type Params struct {
-	r           *http.Request
-	query       url.Values
-	errs        []error
-	unsupported bool // the body has a content type the operation does not take
-	notFound    bool // a path segment lacks the text around its parameter
+	r            *http.Request
+	query        url.Values
+	errs         []error
+	unsupported  bool // the body has a content type the operation does not take
+	bodyTooLarge bool // the body is over the limit of WithMaxBodySize
+	notFound     bool // a path segment lacks the text around its parameter
 }
 
 // NewParams starts decoding the parameters of r.
@@ -152,14 +153,17 @@ func (p *Params) Err() error {
 
 // Failed reports whether any problem was recorded; if so it answers with an
 // application/problem+json document that names every offending parameter:
-// 404 for a path that only looks like the operation's (see Within), 415
-// for a body of the wrong content type, 400 otherwise.
+// 404 for a path that only looks like the operation's (see Within), 413 for
+// a body over the size limit (see WithMaxBodySize), 415 for a body of the
+// wrong content type, 400 otherwise.
 func (p *Params) Failed(w http.ResponseWriter) bool {
 	switch {
 	case p.notFound:
 		WriteProblem(w, http.StatusNotFound, "", "")
 	case len(p.errs) == 0:
 		return false
+	case p.bodyTooLarge:
+		WriteProblem(w, http.StatusRequestEntityTooLarge, "", p.Err().Error())
 	case p.unsupported:
 		WriteProblem(w, http.StatusUnsupportedMediaType, "", p.Err().Error())
 	default:
