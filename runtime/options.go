@@ -58,7 +58,7 @@ func WithWriteTimeout(d time.Duration) Option {
 
 // WithMaxBodySize bounds the request bodies a handler reads: a larger one
 // is answered with 413 (application/problem+json) before the operation's
-// method is called, having read at most n bytes of it, or none when its
+// method is called, having read no more than n+1 bytes of it, or none when its
 // Content-Length is over n. n <= 0 lifts the limit. The default is
 // DefaultMaxBodySize. A request body that is an event stream is read one
 // event at a time and is not bounded as a whole.
