@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -374,7 +375,7 @@ func (p *Params) array(spec Param) ([]string, bool) {
 
 // raw returns the one raw string of a parameter, as sent. ok is false when
 // it is absent (an error when required) or cannot be one string.
-func (p *Params) raw(spec Param) (s string, ok bool) {
+func (p *Params) raw(spec Param) (string, bool) {
 	s, ok, err := p.rawValue(spec)
 	if err != nil {
 		p.fail(spec, "", err)
@@ -493,7 +494,7 @@ func (p *Params) queryValues() url.Values {
 func (p *Params) object(spec Param, names []string) (map[string]string, bool, error) {
 	if spec.in == InQuery && (spec.style == StyleDeepObject || spec.style == StyleForm && spec.explode) {
 		props := map[string]string{}
-		for k := range p.queryValues() {
+		for _, k := range slices.Sorted(maps.Keys(p.queryValues())) { // the same error first each time
 			name := k
 			if spec.style == StyleDeepObject {
 				inner, ok := strings.CutPrefix(k, spec.name+"[")
