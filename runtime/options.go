@@ -20,6 +20,11 @@ const DefaultWriteTimeout = 30 * time.Second
 // (about every 15 seconds), for StreamConfig.Heartbeat.
 const DefaultHeartbeat = 15 * time.Second
 
+// DefaultMaxBodySize is the largest request body a handler reads, unless
+// WithMaxBodySize says otherwise: ample for JSON requests, and small enough
+// that a few hundred requests at once cannot exhaust the server's memory.
+const DefaultMaxBodySize = 4 << 20
+
 // Option configures the runtime behaviour of a generated handler or client.
 type Option interface {
 	apply(*Options)
@@ -51,6 +56,16 @@ func WithWriteTimeout(d time.Duration) Option {
 	return optionFunc(func(o *Options) { o.writeTimeout = d })
 }
 
+// WithMaxBodySize bounds the request bodies a handler reads: a larger one
+// is answered with 413 (application/problem+json) before the operation's
+// method is called, having read no more than n+1 bytes of it, or none when its
+// Content-Length is over n. n <= 0 lifts the limit. The default is
+// DefaultMaxBodySize. A request body that is an event stream is read one
+// event at a time and is not bounded as a whole.
+func WithMaxBodySize(n int64) Option {
+	return optionFunc(func(o *Options) { o.maxBodySize = n })
+}
+
 // EndOnShutdown ends the open event streams when srv shuts down: it
 // registers a hook with srv.RegisterOnShutdown that cancels the streams'
 // contexts, so their handlers return and srv.Shutdown does not wait for
@@ -65,6 +80,7 @@ type Options struct {
 	codecs       map[string]Codec
 	logger       *slog.Logger
 	writeTimeout time.Duration
+	maxBodySize  int64
 	servers      []*http.Server
 
 	// With EndOnShutdown, streams register in live, which the shutdown
@@ -85,6 +101,7 @@ func NewOptions(opts ...Option) *Options {
 			Bytes.ContentType(): Bytes,
 		},
 		writeTimeout: DefaultWriteTimeout,
+		maxBodySize:  DefaultMaxBodySize,
 	}
 	for _, opt := range opts {
 		opt.apply(o)

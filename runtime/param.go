@@ -3,8 +3,10 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -133,11 +135,13 @@ func (e *ParamError) Unwrap() error { return e.Err }
 // (Scalar, Array, ...) record every problem; Failed answers them all at
 // once.
 type Params struct {
-	r           *http.Request
-	query       url.Values
-	errs        []error
-	unsupported bool // the body has a content type the operation does not take
-	notFound    bool // a path segment lacks the text around its parameter
+	r            *http.Request
+	query        url.Values
+	badQuery     map[string]string // names of query values that do not decode, and those values
+	errs         []error
+	unsupported  bool // the body has a content type the operation does not take
+	bodyTooLarge bool // the body is over the limit of WithMaxBodySize
+	notFound     bool // a path segment lacks the text around its parameter
 }
 
 // NewParams starts decoding the parameters of r.
@@ -152,14 +156,17 @@ func (p *Params) Err() error {
 
 // Failed reports whether any problem was recorded; if so it answers with an
 // application/problem+json document that names every offending parameter:
-// 404 for a path that only looks like the operation's (see Within), 415
-// for a body of the wrong content type, 400 otherwise.
+// 404 for a path that only looks like the operation's (see Within), 413 for
+// a body over the size limit (see WithMaxBodySize), 415 for a body of the
+// wrong content type, 400 otherwise.
 func (p *Params) Failed(w http.ResponseWriter) bool {
 	switch {
 	case p.notFound:
 		WriteProblem(w, http.StatusNotFound, "", "")
 	case len(p.errs) == 0:
 		return false
+	case p.bodyTooLarge:
+		WriteProblem(w, http.StatusRequestEntityTooLarge, "", p.Err().Error())
 	case p.unsupported:
 		WriteProblem(w, http.StatusUnsupportedMediaType, "", p.Err().Error())
 	default:
@@ -250,7 +257,11 @@ func Map[M ~map[string]T, T any](p *Params, spec Param, dst *M, parse func(strin
 // (all others are ignored). ok is false when the parameter is absent (an
 // error when required) or malformed.
 func (p *Params) Object(spec Param, names ...string) (props map[string]string, ok bool) {
-	props, ok, err := p.object(spec)
+	props, ok, err := p.object(spec, names)
+	if pe, isProperty := err.(*PathError); isProperty {
+		p.fail(spec, pe.Path, pe.Err)
+		return nil, false
+	}
 	if err != nil {
 		p.fail(spec, "", err)
 		return nil, false
@@ -312,7 +323,7 @@ func FieldPtr[T any](p *Params, spec Param, props map[string]string, name string
 func (p *Params) scalar(spec Param) (string, bool) {
 	raw, ok := p.raw(spec)
 	if !ok {
-		return "", p.missing(spec)
+		return "", false
 	}
 	if spec.in != InPath {
 		v, err := unescape(spec, raw)
@@ -340,15 +351,19 @@ func (p *Params) scalar(spec Param) (string, bool) {
 // array returns the raw items of an array parameter.
 func (p *Params) array(spec Param) ([]string, bool) {
 	if spec.in == InQuery && spec.explode && spec.style != StyleDeepObject {
-		items, ok := p.queryValues()[spec.name]
-		if !ok {
+		items, err := p.queryParam(spec.name)
+		if err != nil {
+			p.fail(spec, "", err)
+			return nil, false
+		}
+		if items == nil {
 			return nil, p.missing(spec)
 		}
 		return items, true
 	}
 	raw, ok := p.raw(spec)
 	if !ok {
-		return nil, p.missing(spec)
+		return nil, false
 	}
 	items, err := splitArray(spec, raw)
 	if err != nil {
@@ -358,8 +373,22 @@ func (p *Params) array(spec Param) ([]string, bool) {
 	return items, true
 }
 
-// raw returns the one raw string of a parameter, as sent.
+// raw returns the one raw string of a parameter, as sent. ok is false when
+// it is absent (an error when required) or cannot be one string.
 func (p *Params) raw(spec Param) (string, bool) {
+	s, ok, err := p.rawValue(spec)
+	if err != nil {
+		p.fail(spec, "", err)
+		return "", false
+	}
+	if !ok {
+		return "", p.missing(spec)
+	}
+	return s, true
+}
+
+// rawValue is raw without recording problems.
+func (p *Params) rawValue(spec Param) (string, bool, error) {
 	switch spec.in {
 	case InPath:
 		v := p.r.PathValue(spec.wildcard)
@@ -368,31 +397,43 @@ func (p *Params) raw(spec Param) (string, bool) {
 			inner, hasSuffix := strings.CutSuffix(inner, spec.suffix)
 			if !hasPrefix || !hasSuffix {
 				p.notFound = true
-				return "", false
+				return "", false, nil
 			}
 			v = inner
 		}
-		return v, v != "" || spec.style == StyleSimple
+		return v, v != "" || spec.style == StyleSimple, nil
 	case InQuery:
-		vs, ok := p.queryValues()[spec.name]
-		if !ok || len(vs) == 0 {
-			return "", false
+		vs, err := p.queryParam(spec.name)
+		if err != nil || len(vs) == 0 {
+			return "", false, err
 		}
-		return vs[0], true
+		if len(vs) > 1 {
+			return "", false, errRepeated(vs)
+		}
+		return vs[0], true, nil
 	case InHeader:
+		// Repeated header lines are one comma-separated list (RFC 9110).
 		vs := p.r.Header.Values(spec.name)
 		if len(vs) == 0 {
-			return "", false
+			return "", false, nil
 		}
-		return strings.Join(vs, ","), true
+		return strings.Join(vs, ","), true, nil
 	case InCookie:
+		// A cookie sent twice, set for two paths, comes first for the
+		// longer path (RFC 6265, 5.4): the one meant for this request.
 		c, err := p.r.Cookie(spec.name)
 		if err != nil {
-			return "", false
+			return "", false, nil
 		}
-		return c.Value, true
+		return c.Value, true, nil
 	}
-	return "", false
+	return "", false, nil
+}
+
+// errRepeated is the error of a single-valued parameter sent more than
+// once, which would otherwise have to pick one of vs silently.
+func errRepeated(vs []string) error {
+	return fmt.Errorf("given %d times, but takes one value", len(vs))
 }
 
 // unescape decodes the percent-encoding of cookie values, which cannot carry
@@ -409,34 +450,76 @@ func unescape(spec Param, s string) (string, error) {
 	return v, nil
 }
 
+// queryParam returns the values of the query parameter name, nil when it
+// is absent, or the error of a value that does not decode.
+func (p *Params) queryParam(name string) ([]string, error) {
+	q := p.queryValues()
+	if raw, bad := p.badQuery[name]; bad {
+		return nil, fmt.Errorf("%q is not percent-encoded correctly", raw)
+	}
+	return q[name], nil
+}
+
+// queryValues parses the query once. Where url.ParseQuery drops a pair
+// whose value does not decode, and so makes a malformed parameter look
+// absent, queryValues records its name in badQuery. A pair whose name does
+// not decode names no parameter and is ignored.
 func (p *Params) queryValues() url.Values {
-	if p.query == nil {
-		p.query = p.r.URL.Query()
+	if p.query != nil {
+		return p.query
+	}
+	p.query = url.Values{}
+	for pair := range strings.SplitSeq(p.r.URL.RawQuery, "&") {
+		k, v, _ := strings.Cut(pair, "=")
+		name, err := url.QueryUnescape(k)
+		if err != nil || pair == "" {
+			continue
+		}
+		value, err := url.QueryUnescape(v)
+		if err != nil || strings.Contains(v, ";") { // net/url refuses ";" as a separator some servers still take
+			if p.badQuery == nil {
+				p.badQuery = map[string]string{}
+			}
+			if _, seen := p.badQuery[name]; !seen {
+				p.badQuery[name] = v
+			}
+		}
+		p.query[name] = append(p.query[name], value)
 	}
 	return p.query
 }
 
-// object returns the raw properties of an object parameter.
-func (p *Params) object(spec Param) (map[string]string, bool, error) {
+// object returns the raw properties of an object parameter; of an exploded
+// form one in the query, those of names only, when given.
+func (p *Params) object(spec Param, names []string) (map[string]string, bool, error) {
 	if spec.in == InQuery && (spec.style == StyleDeepObject || spec.style == StyleForm && spec.explode) {
 		props := map[string]string{}
-		for k, vs := range p.queryValues() {
-			if len(vs) == 0 {
-				continue
+		for _, k := range slices.Sorted(maps.Keys(p.queryValues())) { // the same error first each time
+			name := k
+			if spec.style == StyleDeepObject {
+				inner, ok := strings.CutPrefix(k, spec.name+"[")
+				if !ok || !strings.HasSuffix(inner, "]") {
+					continue
+				}
+				name = strings.TrimSuffix(inner, "]")
+			} else if len(names) > 0 && !slices.Contains(names, k) {
+				continue // another parameter's
 			}
-			if spec.style == StyleForm {
-				props[k] = vs[0]
-			} else if name, ok := strings.CutPrefix(k, spec.name+"["); ok && strings.HasSuffix(name, "]") {
-				props[strings.TrimSuffix(name, "]")] = vs[0]
+			vs, err := p.queryParam(k)
+			if err == nil && len(vs) > 1 {
+				err = errRepeated(vs)
 			}
+			if err != nil {
+				return nil, false, &PathError{Path: name, Err: err}
+			}
+			props[name] = vs[0]
 		}
 		return props, len(props) > 0, nil
 	}
-	raw, ok := p.raw(spec)
-	if !ok {
-		return nil, false, nil
+	raw, ok, err := p.rawValue(spec)
+	if !ok || err != nil {
+		return nil, false, err
 	}
-	var err error
 	if spec.in == InPath {
 		if raw, err = stripPrefix(spec, raw); err != nil {
 			return nil, false, err

@@ -26,11 +26,11 @@ func TestMain(m *testing.M) {
 }
 
 // startPetstore serves a fresh petstore on a loopback port for one test.
-func startPetstore(t *testing.T) (*httptest.Server, *petstore) {
+func startPetstore(t testing.TB, opts ...runtime.Option) (*httptest.Server, *petstore) {
 	t.Helper()
 	ps := newPetstore(0)
 	srv := httptest.NewUnstartedServer(nil)
-	srv.Config.Handler = newHandler(ps, runtime.EndOnShutdown(srv.Config))
+	srv.Config.Handler = newHandler(ps, append(opts, runtime.EndOnShutdown(srv.Config))...)
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv, ps

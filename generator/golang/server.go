@@ -2,6 +2,8 @@ package golang
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -439,25 +441,64 @@ func (g *gen) newHandler(f *jen.File) {
 		"NewHandler returns an http.Handler that routes the API's operations to impl, with http.ServeMux patterns rooted at \"/\". To serve it under a prefix, strip the prefix first:",
 		"\tmux.Handle(\"/api/\", http.StripPrefix(\"/api\", NewHandler(impl)))",
 		"The same http.StripPrefix handler h mounts in other routers: chi's r.Mount(\"/api\", h), echo's e.Any(\"/api/*\", echo.WrapHandler(h)) and gin's r.Any(\"/api/*path\", gin.WrapH(h)).",
-		"Options choose codecs, the logger, write timeouts and shutdown behaviour (see runtime.Option)."))
+		"A path that no operation has is answered 404, and a method the path does not take 405 with an Allow header, both as application/problem+json.",
+		"Options choose codecs, the logger, write timeouts, the request body size limit and shutdown behaviour (see runtime.Option)."))
 	var routes []jen.Code
 	routes = append(routes,
-		jen.Id("h").Op(":=").Op("&").Id("handler").Values(jen.Id("impl"), rt("NewOptions").Call(jen.Id("opts").Op("..."))),
+		jen.Id("h").Op(":=").Op("&").Id("handler").Values(
+			jen.Id("impl").Op(":").Id("impl"),
+			jen.Id("opts").Op(":").Add(rt("NewOptions").Call(jen.Id("opts").Op("..."))),
+		),
 		jen.Id("mux").Op(":=").Qual("net/http", "NewServeMux").Call())
+	methods := map[string]bool{}
+	dispatches := false
 	for _, ro := range g.routes {
-		serve := ro.dispatch
-		if serve == "" {
-			serve = g.ops[ro.ops[0]].serve
+		m, _ := splitPattern(ro.pattern)
+		methods[m] = true
+		switch {
+		case ro.dispatch == "":
+			routes = append(routes, jen.Id("mux").Dot("HandleFunc").Call(jen.Lit(ro.pattern), jen.Id("h").Dot(g.ops[ro.ops[0]].serve)))
+		case g.merged(ro):
+			// The operations' own paths, each shape once.
+			args := []jen.Code{jen.Id("h").Dot(ro.dispatch)}
+			var patterns []string
+			for _, op := range ro.ops {
+				pattern := g.ops[op].pattern
+				if !slices.ContainsFunc(patterns, func(p string) bool { return comparePatterns(p, pattern) == equivalent }) {
+					patterns = append(patterns, pattern)
+					_, path, _ := strings.Cut(pattern, " ")
+					args = append(args, jen.Lit(path))
+				}
+			}
+			routes = append(routes, jen.Id("mux").Dot("Handle").Call(jen.Lit(ro.pattern), rt("SharedRoute").Call(fieldLines(args)...)))
+			dispatches = true
+		default: // operations told apart by their query or Accept header
+			routes = append(routes, jen.Id("mux").Dot("HandleFunc").Call(jen.Lit(ro.pattern), jen.Id("h").Dot(ro.dispatch)))
+			dispatches = true
 		}
-		routes = append(routes, jen.Id("mux").Dot("HandleFunc").Call(jen.Lit(ro.pattern), jen.Id("h").Dot(serve)))
 	}
-	routes = append(routes, jen.Return(jen.Id("mux")))
+	args := []jen.Code{jen.Id("mux")}
+	for _, m := range slices.Sorted(maps.Keys(methods)) {
+		args = append(args, jen.Lit(m))
+	}
+	noRoute := rt("NoRoute").Call(args...)
+	if dispatches { // their operations do not serve every path of their pattern
+		routes = append(routes, jen.Id("h").Dot("noRoute").Op("=").Add(noRoute))
+		noRoute = jen.Id("h").Dot("noRoute")
+	}
+	routes = append(routes,
+		jen.Id("mux").Dot("Handle").Call(jen.Lit("/"), noRoute),
+		jen.Return(jen.Id("mux")))
 	f.Func().Id("NewHandler").Params(jen.Id("impl").Id("Handler"), jen.Id("opts").Op("...").Add(rt("Option"))).Qual("net/http", "Handler").Block(routes...)
 	f.Line()
-	f.Type().Id("handler").Struct(
+	fields := []jen.Code{
 		jen.Id("impl").Id("Handler"),
 		jen.Id("opts").Op("*").Add(rt("Options")),
-	)
+	}
+	if dispatches {
+		fields = append(fields, jen.Id("noRoute").Qual("net/http", "Handler").Comment("// answers the requests no operation serves"))
+	}
+	f.Type().Id("handler").Struct(fields...)
 	f.Line()
 	for _, ro := range g.routes {
 		if ro.dispatch != "" {
@@ -493,7 +534,7 @@ func (g *gen) dispatchFunc(f *jen.File, ro *route) {
 	if usesQuery {
 		body = append(body, jen.Id("q").Op(":=").Id("r").Dot("URL").Dot("Query").Call())
 	}
-	var fallback jen.Code = jen.Qual("net/http", "NotFound").Call(jen.Id("w"), jen.Id("r"))
+	var fallback jen.Code = jen.Id("h").Dot("noRoute").Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("r"))
 	for _, op := range ro.ops {
 		n := g.ops[op]
 		var tests, calls []jen.Code

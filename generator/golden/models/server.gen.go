@@ -300,10 +300,13 @@ func (UnimplementedHandler) EchoTree(_ context.Context, _ *EchoTreeRequest) (Ech
 // r.Mount("/api", h), echo's e.Any("/api/*", echo.WrapHandler(h)) and gin's
 // r.Any("/api/*path", gin.WrapH(h)).
 //
-// Options choose codecs, the logger, write timeouts and shutdown behaviour (see
-// runtime.Option).
+// A path that no operation has is answered 404, and a method the path does not
+// take 405 with an Allow header, both as application/problem+json.
+//
+// Options choose codecs, the logger, write timeouts, the request body size
+// limit and shutdown behaviour (see runtime.Option).
 func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
-	h := &handler{impl, runtime.NewOptions(opts...)}
+	h := &handler{impl: impl, opts: runtime.NewOptions(opts...)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /feed", h.serveFeed)
 	mux.HandleFunc("POST /baskets", h.serveEchoBasket)
@@ -312,6 +315,7 @@ func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
 	mux.HandleFunc("POST /records", h.serveEchoRecord)
 	mux.HandleFunc("POST /shapes", h.serveEchoShape)
 	mux.HandleFunc("POST /trees", h.serveEchoTree)
+	mux.Handle("/", runtime.NoRoute(mux, "GET", "POST"))
 	return mux
 }
 

@@ -252,20 +252,26 @@ func (UnimplementedHandler) QueryRaw(_ context.Context, _ *QueryRawRequest) (Que
 // r.Mount("/api", h), echo's e.Any("/api/*", echo.WrapHandler(h)) and gin's
 // r.Any("/api/*path", gin.WrapH(h)).
 //
-// Options choose codecs, the logger, write timeouts and shutdown behaviour (see
-// runtime.Option).
+// A path that no operation has is answered 404, and a method the path does not
+// take 405 with an Allow header, both as application/problem+json.
+//
+// Options choose codecs, the logger, write timeouts, the request body size
+// limit and shutdown behaviour (see runtime.Option).
 func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
-	h := &handler{impl, runtime.NewOptions(opts...)}
+	h := &handler{impl: impl, opts: runtime.NewOptions(opts...)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /headers", h.serveHeaderParams)
 	mux.HandleFunc("GET /path/{item_id}/{tags}/{point}/{mat}/{obj}/{lab}", h.servePathParams)
 	mux.HandleFunc("GET /query", h.routeQueryParams)
+	h.noRoute = runtime.NoRoute(mux, "GET")
+	mux.Handle("/", h.noRoute)
 	return mux
 }
 
 type handler struct {
-	impl Handler
-	opts *runtime.Options
+	impl    Handler
+	opts    *runtime.Options
+	noRoute http.Handler // answers the requests no operation serves
 }
 
 // routeQueryParams serves QueryRaw or QueryParams, told apart by their query or

@@ -165,19 +165,29 @@ func (UnimplementedHandler) GetVideoContent(_ context.Context, _ *GetVideoConten
 // r.Mount("/api", h), echo's e.Any("/api/*", echo.WrapHandler(h)) and gin's
 // r.Any("/api/*path", gin.WrapH(h)).
 //
-// Options choose codecs, the logger, write timeouts and shutdown behaviour (see
-// runtime.Option).
+// A path that no operation has is answered 404, and a method the path does not
+// take 405 with an Allow header, both as application/problem+json.
+//
+// Options choose codecs, the logger, write timeouts, the request body size
+// limit and shutdown behaviour (see runtime.Option).
 func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
-	h := &handler{impl, runtime.NewOptions(opts...)}
+	h := &handler{impl: impl, opts: runtime.NewOptions(opts...)}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /videos/{p1}/{p2}", h.routeGetVideoContent)
+	mux.Handle("GET /videos/{p1}/{p2}", runtime.SharedRoute(
+		h.routeGetVideoContent,
+		"/videos/characters/{id}",
+		"/videos/{video_id}/content",
+	))
 	mux.HandleFunc("GET /videos/{video_id}", h.serveGetVideo)
+	h.noRoute = runtime.NoRoute(mux, "GET")
+	mux.Handle("/", h.noRoute)
 	return mux
 }
 
 type handler struct {
-	impl Handler
-	opts *runtime.Options
+	impl    Handler
+	opts    *runtime.Options
+	noRoute http.Handler // answers the requests no operation serves
 }
 
 // routeGetVideoContent serves GetBetaCharacter, GetCharacter or
@@ -201,7 +211,7 @@ func (h *handler) routeGetVideoContent(w http.ResponseWriter, r *http.Request) {
 		h.serveGetVideoContent(w, r)
 		return
 	}
-	http.NotFound(w, r)
+	h.noRoute.ServeHTTP(w, r)
 }
 
 func (h *handler) serveGetCharacter(w http.ResponseWriter, r *http.Request) {

@@ -517,10 +517,13 @@ func (UnimplementedHandler) GetJobProgress(_ context.Context, _ *GetJobProgressR
 // r.Mount("/api", h), echo's e.Any("/api/*", echo.WrapHandler(h)) and gin's
 // r.Any("/api/*path", gin.WrapH(h)).
 //
-// Options choose codecs, the logger, write timeouts and shutdown behaviour (see
-// runtime.Option).
+// A path that no operation has is answered 404, and a method the path does not
+// take 405 with an Allow header, both as application/problem+json.
+//
+// Options choose codecs, the logger, write timeouts, the request body size
+// limit and shutdown behaviour (see runtime.Option).
 func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
-	h := &handler{impl, runtime.NewOptions(opts...)}
+	h := &handler{impl: impl, opts: runtime.NewOptions(opts...)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("DELETE /jobs", h.serveCancelJobs)
 	mux.HandleFunc("GET /jobs/{jobId}/events", h.routeGetJobProgress)
@@ -528,12 +531,15 @@ func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
 	mux.HandleFunc("POST /chat/completions", h.serveCreateChatCompletion)
 	mux.HandleFunc("POST /jobs", h.serveRunJob)
 	mux.HandleFunc("PUT /jobs", h.serveReplaceJob)
+	h.noRoute = runtime.NoRoute(mux, "DELETE", "GET", "PATCH", "POST", "PUT")
+	mux.Handle("/", h.noRoute)
 	return mux
 }
 
 type handler struct {
-	impl Handler
-	opts *runtime.Options
+	impl    Handler
+	opts    *runtime.Options
+	noRoute http.Handler // answers the requests no operation serves
 }
 
 // routeGetJobProgress serves WatchJob or GetJobProgress, told apart by their

@@ -739,10 +739,13 @@ func (UnimplementedHandler) Upload(_ context.Context, _ *UploadRequest) (UploadR
 // r.Mount("/api", h), echo's e.Any("/api/*", echo.WrapHandler(h)) and gin's
 // r.Any("/api/*path", gin.WrapH(h)).
 //
-// Options choose codecs, the logger, write timeouts and shutdown behaviour (see
-// runtime.Option).
+// A path that no operation has is answered 404, and a method the path does not
+// take 405 with an Allow header, both as application/problem+json.
+//
+// Options choose codecs, the logger, write timeouts, the request body size
+// limit and shutdown behaviour (see runtime.Option).
 func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
-	h := &handler{impl, runtime.NewOptions(opts...)}
+	h := &handler{impl: impl, opts: runtime.NewOptions(opts...)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /feed", h.serveFeed)
 	mux.HandleFunc("GET /jobs/{jobId}/events", h.serveWatchJob)
@@ -752,12 +755,15 @@ func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
 	mux.HandleFunc("POST /generate_stream", h.serveGenerateStream)
 	mux.HandleFunc("POST /responses", h.routeCreateResponse)
 	mux.HandleFunc("POST /uploads", h.serveUpload)
+	h.noRoute = runtime.NoRoute(mux, "GET", "POST")
+	mux.Handle("/", h.noRoute)
 	return mux
 }
 
 type handler struct {
-	impl Handler
-	opts *runtime.Options
+	impl    Handler
+	opts    *runtime.Options
+	noRoute http.Handler // answers the requests no operation serves
 }
 
 // routeCreateResponse serves BetaCreateResponse or CreateResponse, told apart
