@@ -3,7 +3,6 @@ package runtime
 import (
 	"cmp"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -114,8 +113,9 @@ func validates(t reflect.Type) bool {
 // number" at its path, a syntax error says where it is. Other errors are
 // returned as they are.
 func jsonError(data []byte, err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
+	// Only encoding/json's own error: one wrapped by an UnmarshalJSON
+	// method has a field path relative to that method's value.
+	if te, ok := err.(*json.UnmarshalTypeError); ok {
 		got, _, _ := strings.Cut(te.Value, " ") // "number 300"
 		var names []string
 		if te.Field != "" {
@@ -139,8 +139,7 @@ func jsonError(data []byte, err error) error {
 		}
 		return err
 	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
+	if se, ok := err.(*json.SyntaxError); ok {
 		return fmt.Errorf("is not valid JSON: %s (at byte %d)", strings.TrimPrefix(se.Error(), "json: "), se.Offset)
 	}
 	return err

@@ -320,7 +320,7 @@ func (p *Params) Object(spec Param, names ...string) (props map[string]string, o
 }
 
 // Field decodes the required property name of an object parameter into
-// dst.
+// dst; the rules of spec (see Param.Check) are those of the property.
 func Field[T any](p *Params, spec Param, props map[string]string, name string, dst *T, parse func(string) (T, error)) {
 	s, ok := props[name]
 	if !ok {
@@ -328,6 +328,9 @@ func Field[T any](p *Params, spec Param, props map[string]string, name string, d
 		return
 	}
 	v, err := parse(s)
+	if err == nil {
+		err = Check(v, spec.rules...)
+	}
 	if err != nil {
 		p.fail(spec, name, err)
 		return

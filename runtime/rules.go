@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -164,12 +165,24 @@ func MaxProperties(n int) Rule {
 	return lengthRule(reflect.Map, func(l int) bool { return l <= n }, func() string { return "have at most " + count(n, "property", "properties") })
 }
 
-// Pattern requires a string that re matches (anywhere, as in JSON Schema,
-// unless the pattern is anchored).
-func Pattern(re *regexp.Regexp) Rule {
+// patterns holds the regular expressions of Pattern, compiled once.
+var patterns sync.Map // string -> *regexp.Regexp
+
+// Pattern requires a string that the Go regular expression expr matches
+// (anywhere, as in JSON Schema, unless it is anchored). It panics, when
+// first used, if expr does not compile, like regexp.MustCompile: the
+// generator writes only expressions that do.
+func Pattern(expr string) Rule {
 	return Rule{func(v reflect.Value) error {
-		if v.Kind() == reflect.String && !re.MatchString(v.String()) {
-			return fmt.Errorf("must match the pattern %s", strconv.Quote(re.String()))
+		if v.Kind() != reflect.String {
+			return nil
+		}
+		re, ok := patterns.Load(expr)
+		if !ok {
+			re, _ = patterns.LoadOrStore(expr, regexp.MustCompile(expr))
+		}
+		if !re.(*regexp.Regexp).MatchString(v.String()) {
+			return fmt.Errorf("must match the pattern %s", strconv.Quote(expr))
 		}
 		return nil
 	}}
