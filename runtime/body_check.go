@@ -108,22 +108,22 @@ func validates(t reflect.Type) bool {
 	}
 }
 
-// jsonError restates an error of encoding/json about the JSON text data
-// in the API's terms: a value of the wrong type is "expected string, got
-// number" at its path, a syntax error says where it is. Other errors are
-// returned as they are.
-func jsonError(data []byte, err error) error {
+// jsonError restates an error of encoding/json about the JSON text data,
+// decoded into a value of type t, in the API's terms: a value of the
+// wrong type is "expected string, got number" at its path, a syntax
+// error says where it is. Other errors are returned as they are.
+func jsonError(data []byte, t reflect.Type, err error) error {
 	// Only encoding/json's own error: one wrapped by an UnmarshalJSON
 	// method has a field path relative to that method's value.
 	if te, ok := err.(*json.UnmarshalTypeError); ok {
 		got, _, _ := strings.Cut(te.Value, " ") // "number 300"
+		want := jsonType(te.Type)
 		var names []string
 		if te.Field != "" {
 			names = strings.Split(te.Field, ".")
 		}
 		c := &jsonCheck{data: data}
-		path, _ := c.locate(c.space(0), names, got)
-		want := jsonType(te.Type)
+		path, _ := c.locate(c.space(0), t, names, got, te.Type)
 		switch {
 		case got == "bool":
 			got = "boolean"
@@ -170,20 +170,23 @@ func jsonType(t reflect.Type) string {
 	return t.String()
 }
 
-// locate returns the path, in JSON, of the first value under the value
-// at i that lies at the property names (as encoding/json lists them,
-// without array indexes and map keys) and is of the JSON type got, and
-// whether there is one.
-func (c *jsonCheck) locate(i int, names []string, got string) (string, bool) {
+// locate returns the path, in JSON, of the first value under the value at
+// i, of Go type t, that encoding/json cannot decode: one that lies at the
+// property names (which encoding/json lists without array indexes and
+// map keys), is of the JSON type got and is decoded into a want.
+func (c *jsonCheck) locate(i int, t reflect.Type, names []string, got string, want reflect.Type) (string, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
 	if i < 0 || i >= len(c.data) {
 		return "", false
 	}
-	if len(names) == 0 && kindAt(c.data[i]) == got {
+	if len(names) == 0 && kindAt(c.data[i]) == got && t == want {
 		return "", true
 	}
 	path, found := "", false
-	switch c.data[i] {
-	case '[':
+	switch {
+	case c.data[i] == '[' && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
 		j := c.space(i + 1)
 		for n := 0; !found && j >= 0 && j < len(c.data) && c.data[j] != ']'; n++ {
 			if n > 0 {
@@ -192,29 +195,42 @@ func (c *jsonCheck) locate(i int, names []string, got string) (string, bool) {
 				}
 			}
 			var p string
-			if p, found = c.locate(j, names, got); found {
+			if p, found = c.locate(j, t.Elem(), names, got, want); found {
 				path = "[" + strconv.Itoa(n) + "]" + p
 			}
 			j = c.space(c.skip(j))
 		}
-	case '{':
+	case c.data[i] == '{' && (t.Kind() == reflect.Map || t.Kind() == reflect.Struct):
 		c.members(i, func(name []byte, at int) int {
 			if found {
 				return c.skip(at)
 			}
-			if len(names) > 0 && string(name) == names[0] {
-				if p, ok := c.locate(at, names[1:], got); ok {
-					path, found = "."+string(name)+p, true
-					return c.skip(at)
+			if t.Kind() == reflect.Map {
+				if p, ok := c.locate(at, t.Elem(), names, got, want); ok {
+					path, found = "["+strconv.Quote(string(name))+"]"+p, true
 				}
-			}
-			if p, ok := c.locate(at, names, got); ok { // a map value
-				path, found = "["+strconv.Quote(string(name))+"]"+p, true
+			} else if f, ok := fieldOf(t, string(name)); ok && len(names) > 0 && names[0] == string(name) {
+				if p, ok := c.locate(at, f, names[1:], got, want); ok {
+					path, found = "."+string(name)+p, true
+				}
 			}
 			return c.skip(at)
 		})
 	}
 	return path, found
+}
+
+// fieldOf returns the type of the field of struct t that the JSON
+// property name decodes into.
+func fieldOf(t reflect.Type, name string) (reflect.Type, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == name || tag == "" && f.Name == name {
+			return f.Type, true
+		}
+	}
+	return nil, false
 }
 
 // kindAt names the JSON type of the value that starts with b, as

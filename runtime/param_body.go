@@ -62,7 +62,7 @@ func decodeBody(p *Params, o *Options, contentType string, required bool, dst an
 	}
 	if err := codec.Unmarshal(data, dst); err != nil {
 		if isJSON {
-			err = jsonError(data, err)
+			err = jsonError(data, target, err)
 		}
 		p.failAt(spec, err)
 		return false

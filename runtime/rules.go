@@ -3,6 +3,7 @@ package runtime
 import (
 	"cmp"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -25,22 +26,19 @@ type Rule struct {
 	check func(v reflect.Value) error
 }
 
-// Check applies rules to v, through any pointers (a nil pointer is an
-// absent value, which satisfies every rule), and returns the first rule
-// it breaks. An error found inside an item or map value is a *PathError
-// naming it, such as "[2]".
+// Check applies rules to v, through any pointers, and returns the first
+// rule it breaks. A nil pointer, slice or map is an absent value, which
+// satisfies every rule. An error found inside an item or map value is a
+// *PathError naming it, such as "[2]".
 func Check(v any, rules ...Rule) error {
 	return check(reflect.ValueOf(v), rules)
 }
 
 func check(v reflect.Value, rules []Rule) error {
 	for v.IsValid() && (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) {
-		if v.IsNil() {
-			return nil
-		}
 		v = v.Elem()
 	}
-	if !v.IsValid() {
+	if !v.IsValid() || (v.Kind() == reflect.Slice || v.Kind() == reflect.Map) && v.IsNil() {
 		return nil
 	}
 	for _, r := range rules {
@@ -167,6 +165,18 @@ func MaxProperties(n int) Rule {
 
 // patterns holds the regular expressions of Pattern, compiled once.
 var patterns sync.Map // string -> *regexp.Regexp
+
+// propertyCount reports an error when an object of n properties has
+// fewer than min or, unless max is negative, more than max.
+func propertyCount(n, min, max int) error {
+	switch {
+	case n < min:
+		return errors.New("must have at least " + count(min, "property", "properties"))
+	case max >= 0 && n > max:
+		return errors.New("must have at most " + count(max, "property", "properties"))
+	}
+	return nil
+}
 
 // Pattern requires a string that the Go regular expression expr matches
 // (anywhere, as in JSON Schema, unless it is anchored). It panics, when

@@ -42,7 +42,7 @@ func TestCheck(t *testing.T) {
 		{[]string{"ok", "toolong"}, []Rule{EachItem(MaxLength(3))}, "[1]: must be at most 3 characters"},
 		{map[string][]int{"b": {1}, "a": {1, 50}}, []Rule{EachValue(EachItem(Maximum(10)))}, `["a"][1]: must be at most 10`},
 		{"text", []Rule{Minimum(10), MinItems(3)}, ""}, // rules of other kinds do not apply
-		{[]byte("xyz"), []Rule{MaxItems(1)}, ""},     // bytes are a string on the wire
+		{[]byte("xyz"), []Rule{MaxItems(1)}, ""},       // bytes are a string on the wire
 	} {
 		err := Check(tc.v, tc.rules...)
 		if got := errString(err); got != tc.want {

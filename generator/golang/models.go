@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
 
@@ -425,7 +426,7 @@ func (g *gen) rules(t *model.TypeRef) []jen.Code {
 		size("MinLength", c.MinLength)
 		size("MaxLength", c.MaxLength)
 		if c.Pattern != "" {
-			rules = append(rules, rt("Pattern").Call(jen.Lit(c.Pattern)))
+			rules = append(rules, rt("Pattern").Call(rawString(c.Pattern)))
 		}
 		if c.Format != "" {
 			rules = append(rules, rt("Format").Call(jen.Lit(c.Format)))
@@ -449,6 +450,15 @@ func (g *gen) rules(t *model.TypeRef) []jen.Code {
 		}
 	}
 	return rules
+}
+
+// rawString renders s as a raw string literal when it can be one, as
+// regular expressions read best.
+func rawString(s string) jen.Code {
+	if strings.ContainsAny(s, "`\r") || !utf8.ValidString(s) {
+		return jen.Lit(s)
+	}
+	return jen.Op("`" + s + "`")
 }
 
 // number renders a bound as the spec likely writes it: 100, not 100.0.
@@ -489,10 +499,11 @@ func (g *gen) validateModels(val *jen.Statement, t *model.TypeRef, format string
 }
 
 // requires reports whether t is an object with a property that a request
-// must send: as decoding cannot tell it absent from zero, runtime.Body
-// checks such properties in the JSON text, by way of CheckJSON methods.
+// must send, or a bound on its number of properties: as decoding cannot
+// tell a property absent from zero, runtime.Body checks them in the JSON
+// text, by way of CheckJSON methods.
 func requires(t *model.Type) bool {
-	return t.Kind == model.Struct && slices.ContainsFunc(t.Fields, required)
+	return t.Kind == model.Struct && (slices.ContainsFunc(t.Fields, required) || t.Constraints != nil)
 }
 
 // checkable reports whether CheckJSON can check the JSON of t: every type
@@ -530,6 +541,12 @@ func (g *gen) checkMethod(f *jen.File, t *model.Type) {
 		}
 		if len(nullable) > 0 {
 			body = append(body, v().Dot("RequireNullable").Call(nullable...))
+		}
+		if c := t.Constraints; c != nil && c.MinProperties != nil {
+			body = append(body, v().Dot("MinProperties").Call(jen.Lit(int(*c.MinProperties))))
+		}
+		if c := t.Constraints; c != nil && c.MaxProperties != nil {
+			body = append(body, v().Dot("MaxProperties").Call(jen.Lit(int(*c.MaxProperties))))
 		}
 		for _, fd := range t.Fields {
 			if c := g.checker(fd.Type); c != nil {

@@ -449,6 +449,7 @@ func (b *builder) declare(s *openapi3.Schema, name string, component bool) *Type
 		b.building[name] = true
 		b.fields(t, s)
 		delete(b.building, name)
+		t.Constraints = b.constraints(s, "object", nil)
 	case Enum:
 		b.enum(t, s)
 	case Union:

@@ -43,6 +43,9 @@ type Type struct {
 
 	Fields     []*Field // Struct: in schema property order
 	Additional *TypeRef // Struct: type of additionalProperties values, nil when closed or absent
+	// Constraints of a Struct: how many properties its objects may have
+	// (MinProperties, MaxProperties); nil when the schema states none.
+	Constraints *Constraints
 
 	Underlying *TypeRef     // Enum, Named
 	Values     []*EnumValue // Enum
