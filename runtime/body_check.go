@@ -209,7 +209,7 @@ func (c *jsonCheck) locate(i int, t reflect.Type, names []string, got string, wa
 				if p, ok := c.locate(at, t.Elem(), names, got, want); ok {
 					path, found = "["+strconv.Quote(string(name))+"]"+p, true
 				}
-			} else if f, ok := fieldOf(t, string(name)); ok && len(names) > 0 && names[0] == string(name) {
+			} else if f, field, ok := fieldOf(t, string(name)); ok && len(names) > 0 && names[0] == field {
 				if p, ok := c.locate(at, f, names[1:], got, want); ok {
 					path, found = "."+string(name)+p, true
 				}
@@ -220,17 +220,29 @@ func (c *jsonCheck) locate(i int, t reflect.Type, names []string, got string, wa
 	return path, found
 }
 
-// fieldOf returns the type of the field of struct t that the JSON
-// property name decodes into.
-func fieldOf(t reflect.Type, name string) (reflect.Type, bool) {
+// fieldOf returns the type and the JSON name of the field of struct t
+// that the JSON property name decodes into: the one of that name, else
+// one whose name matches it but for case, as encoding/json does.
+func fieldOf(t reflect.Type, name string) (reflect.Type, string, bool) {
+	var folded reflect.Type
+	var foldedName string
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if tag == name || tag == "" && f.Name == name {
-			return f.Type, true
+		switch {
+		case tag == "-" || !f.IsExported():
+			continue
+		case tag == "":
+			tag = f.Name
+		}
+		if tag == name {
+			return f.Type, tag, true
+		}
+		if folded == nil && strings.EqualFold(tag, name) {
+			folded, foldedName = f.Type, tag
 		}
 	}
-	return nil, false
+	return folded, foldedName, folded != nil
 }
 
 // kindAt names the JSON type of the value that starts with b, as

@@ -3,6 +3,8 @@ package runtime
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -163,4 +165,39 @@ func TestBodyShapes(t *testing.T) {
 			t.Errorf("%s:\ngot  %s\nwant %s", tc.body, got, tc.want)
 		}
 	}
+}
+
+// FuzzJSONError checks that a value of the wrong type, anywhere in a
+// body, is located: the path found names the properties encoding/json
+// names, with the indexes and keys it leaves out.
+func FuzzJSONError(f *testing.F) {
+	f.Add(`{"id":1}`)
+	f.Add(`[{"id":"1","lines":[{"sku":"a"},{"sku":2}]}]`)
+	f.Add(`[{"id":"1","tags":{"a":{"name":"x"},"b":{"name":[]}}}]`)
+	f.Add(`[{"parent":{"parent":{"lines":[{"qty":"x"}]}}}]`)
+	f.Add(`{"id":"1"}`)
+	brackets := regexp.MustCompile(`\[(\d+|"(\\.|[^"\\])*")\]`)
+	f.Fuzz(func(t *testing.T, body string) {
+		var v []order
+		err := json.Unmarshal([]byte(body), &v)
+		te, ok := err.(*json.UnmarshalTypeError)
+		if !ok {
+			return
+		}
+		got := jsonError([]byte(body), reflect.TypeFor[[]order](), err)
+		if !strings.HasPrefix(strings.TrimPrefix(got.Error(), pathOf(got)+": "), "expected ") {
+			t.Fatalf("%s: %v", body, got)
+		}
+		if path := strings.TrimPrefix(brackets.ReplaceAllString(pathOf(got), ""), "."); !strings.EqualFold(path, te.Field) {
+			t.Fatalf("%s: %v at %q, encoding/json says %q", body, got, pathOf(got), te.Field)
+		}
+	})
+}
+
+// pathOf returns the path of a *PathError, "" for other errors.
+func pathOf(err error) string {
+	if pe, ok := err.(*PathError); ok {
+		return pe.Path
+	}
+	return ""
 }
