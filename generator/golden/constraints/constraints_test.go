@@ -340,4 +340,3 @@ func jsonEqual(t *testing.T, a, b string) bool {
 	}
 	return reflect.DeepEqual(va, vb)
 }
-
