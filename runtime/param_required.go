@@ -112,18 +112,18 @@ func (c valuesOf) CheckJSON(v *JSONValue) { v.Values(c.m) }
 
 // rule is one statement of a CheckJSON method.
 type rule struct {
-	name string // property; "" for items and values
+	name     string // property; "" for items and values
+	required bool
+	nullable bool
+	items    bool
+	values   bool
+	declared []string // values: the properties it skips
+	check    JSONChecker
+	found    bool
 	// count bounds the number of properties with minProps and maxProps
 	// (-1 for no maximum).
 	count              bool
 	minProps, maxProps int
-	required           bool
-	nullable           bool
-	items              bool
-	values             bool
-	declared           []string // values: the properties it skips
-	check              JSONChecker
-	found              bool
 }
 
 // maxCheckDepth bounds the nesting the check follows, as encoding/json
