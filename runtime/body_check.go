@@ -1,11 +1,9 @@
 package runtime
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -81,9 +79,7 @@ func validateAll(v reflect.Value) error {
 		if !validates(v.Type().Elem()) {
 			return nil
 		}
-		keys := v.MapKeys()
-		slices.SortFunc(keys, func(a, b reflect.Value) int { return cmp.Compare(a.String(), b.String()) })
-		for _, k := range keys {
+		for _, k := range sortedKeys(v) {
 			if err := validateAll(v.MapIndex(k)); err != nil {
 				return At("["+strconv.Quote(k.String())+"]", err)
 			}

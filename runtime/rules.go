@@ -254,13 +254,18 @@ func EachValue(rules ...Rule) Rule {
 		if v.Kind() != reflect.Map || v.Type().Key().Kind() != reflect.String {
 			return nil
 		}
-		keys := v.MapKeys()
-		slices.SortFunc(keys, func(a, b reflect.Value) int { return cmp.Compare(a.String(), b.String()) })
-		for _, k := range keys {
+		for _, k := range sortedKeys(v) {
 			if err := check(v.MapIndex(k), rules); err != nil {
 				return At("["+strconv.Quote(k.String())+"]", err)
 			}
 		}
 		return nil
 	}}
+}
+
+// sortedKeys returns the keys of the map v, which are strings, in order.
+func sortedKeys(v reflect.Value) []reflect.Value {
+	keys := v.MapKeys()
+	slices.SortFunc(keys, func(a, b reflect.Value) int { return cmp.Compare(a.String(), b.String()) })
+	return keys
 }

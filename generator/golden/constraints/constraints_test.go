@@ -1,7 +1,6 @@
 package constraints_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -55,16 +54,10 @@ func (e *echo) PutScores(_ context.Context, req *constraints.PutScoresRequest) (
 	return constraints.PutScores200Response{Body: req.Body}, nil
 }
 
-// codecs are the JSON codecs every test runs with: the default one, and
-// encoding/json decoding numbers as json.Number, as a codec of another
-// JSON package would be plugged in with runtime.WithCodec.
+// codecs are the JSON codecs every test runs with.
 var codecs = map[string][]runtime.Option{
 	"default": nil,
-	"number": {runtime.WithCodec(runtime.NewJSONCodec(json.Marshal, func(data []byte, v any) error {
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.UseNumber()
-		return dec.Decode(v)
-	}))},
+	"number":  {runtime.WithCodec(goldentest.NumberCodec)},
 }
 
 // forEachCodec runs test against a server of each codec.

@@ -1,7 +1,6 @@
 package constraints30_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -27,12 +26,7 @@ func (echo) Rate(_ context.Context, req *constraints30.RateRequest) (constraints
 // exclusiveMaximum on a parameter and in a body, with two JSON codecs:
 // the bound itself is refused, a value just inside it taken.
 func TestExclusiveBounds(t *testing.T) {
-	number := runtime.NewJSONCodec(json.Marshal, func(data []byte, v any) error {
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.UseNumber()
-		return dec.Decode(v)
-	})
-	for _, opts := range [][]runtime.Option{nil, {runtime.WithCodec(number)}} {
+	for _, opts := range [][]runtime.Option{nil, {runtime.WithCodec(goldentest.NumberCodec)}} {
 		ts := httptest.NewServer(constraints30.NewHandler(echo{}, opts...))
 		defer ts.Close()
 		for _, tc := range []struct{ query, body, want string }{
