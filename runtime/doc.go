@@ -5,7 +5,9 @@
 // A generated handler serves a streaming operation with Serve, which hands
 // the user's implementation a *Stream to send events on and takes care of
 // the rest: headers, heartbeats, write deadlines, disconnects, shutdown and
-// errors. A generated client reads a stream with a Reader.
+// errors. A generated client reads a stream with a Reader. Generated
+// handlers decode parameters and bodies with Params, Body and the
+// parsers, and check them against their schemas' constraints with Check.
 //
 // The wire format follows the WHATWG HTML standard, section 9.2
 // "Server-sent events". Everything Stream and AppendEvent accept is read

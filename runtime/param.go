@@ -46,6 +46,7 @@ type Param struct {
 	style          Style
 	explode        bool
 	required       bool
+	rules          []Rule
 }
 
 // Path describes the path parameter name (style simple, no explode,
@@ -78,6 +79,13 @@ func (p Param) Styled(style Style, explode bool) Param {
 // Required returns p marked required: a request without it is rejected.
 func (p Param) Required() Param {
 	p.required = true
+	return p
+}
+
+// Check returns p whose decoded value must satisfy rules, the
+// constraints of its schema.
+func (p Param) Check(rules ...Rule) Param {
+	p.rules = rules
 	return p
 }
 
@@ -117,8 +125,18 @@ func (e *ParamError) Error() string {
 	} else {
 		fmt.Fprintf(&b, "%s parameter %q", e.In, e.Name)
 	}
-	if e.Property != "" {
-		fmt.Fprintf(&b, " property %q", e.Property)
+	// A leading index is an item of an array: item [1] property "name".
+	property := e.Property
+	if strings.HasPrefix(property, "[") && !strings.HasPrefix(property, "[\"") {
+		end := strings.IndexByte(property, ']') + 1
+		for end < len(property) && strings.HasPrefix(property[end:], "[") && !strings.HasPrefix(property[end:], "[\"") {
+			end += strings.IndexByte(property[end:], ']') + 1
+		}
+		b.WriteString(" item " + property[:end])
+		property = strings.TrimPrefix(property[end:], ".")
+	}
+	if property != "" {
+		fmt.Fprintf(&b, " property %q", property)
 	}
 	if e.Err == ErrMissing {
 		b.WriteString(" is required")
@@ -179,6 +197,28 @@ func (p *Params) fail(spec Param, property string, err error) {
 	p.errs = append(p.errs, &ParamError{In: spec.in, Name: spec.name, Property: property, Err: err})
 }
 
+// failAt records err, found at the path of a *PathError when it is one.
+func (p *Params) failAt(spec Param, err error) {
+	if pe, ok := err.(*PathError); ok {
+		p.fail(spec, pe.Path, pe.Err)
+	} else {
+		p.fail(spec, "", err)
+	}
+}
+
+// checked reports whether v satisfies the rules of spec, recording the
+// first it breaks.
+func (p *Params) checked(spec Param, v any) bool {
+	if len(spec.rules) == 0 {
+		return true
+	}
+	if err := Check(v, spec.rules...); err != nil {
+		p.failAt(spec, err)
+		return false
+	}
+	return true
+}
+
 // missing records a missing required parameter and reports false.
 func (p *Params) missing(spec Param) bool {
 	if spec.required {
@@ -199,7 +239,9 @@ func Scalar[T any](p *Params, spec Param, dst *T, parse func(string) (T, error))
 		p.fail(spec, "", err)
 		return
 	}
-	*dst = v
+	if p.checked(spec, v) {
+		*dst = v
+	}
 }
 
 // ScalarPtr is Scalar for an optional parameter: dst stays nil when absent.
@@ -228,7 +270,9 @@ func Array[S ~[]T, T any](p *Params, spec Param, dst *S, parse func(string) (T, 
 		}
 		out = append(out, v)
 	}
-	*dst = out
+	if p.checked(spec, out) {
+		*dst = out
+	}
 }
 
 // Map decodes an object parameter with free-form properties into dst, each
@@ -249,7 +293,9 @@ func Map[M ~map[string]T, T any](p *Params, spec Param, dst *M, parse func(strin
 		}
 		out[k] = v
 	}
-	*dst = out
+	if p.checked(spec, out) {
+		*dst = out
+	}
 }
 
 // Object returns the properties of an object parameter, for Field and
@@ -285,7 +331,7 @@ func (p *Params) Object(spec Param, names ...string) (props map[string]string, o
 }
 
 // Field decodes the required property name of an object parameter into
-// dst.
+// dst; the rules of spec (see Param.Check) are those of the property.
 func Field[T any](p *Params, spec Param, props map[string]string, name string, dst *T, parse func(string) (T, error)) {
 	s, ok := props[name]
 	if !ok {
@@ -293,6 +339,9 @@ func Field[T any](p *Params, spec Param, props map[string]string, name string, d
 		return
 	}
 	v, err := parse(s)
+	if err == nil {
+		err = Check(v, spec.rules...)
+	}
 	if err != nil {
 		p.fail(spec, name, err)
 		return

@@ -8,28 +8,32 @@ import (
 	"iter"
 	"math"
 	"net/http"
+	"reflect"
 	"strings"
 )
 
 // Body decodes the required request body into dst with the codec of
-// contentType. A body of another content type, or of one without a codec
-// (see WithCodec), is answered with 415 by Params.Failed; a request without
-// a Content-Type is taken as contentType.
-func Body[T any](p *Params, o *Options, contentType string, dst *T) {
-	decodeBody(p, o, contentType, true, dst)
+// contentType, and checks it: a JSON body for the required properties of
+// its objects at any depth (see JSONChecker), every value that has a
+// Validate method, and rules, the constraints of the body's own schema. A
+// body of another content type, or of one without a codec (see
+// WithCodec), is answered with 415 by Params.Failed; a request without a
+// Content-Type is taken as contentType.
+func Body[T any](p *Params, o *Options, contentType string, dst *T, rules ...Rule) {
+	decodeBody(p, o, contentType, true, dst, rules)
 }
 
 // BodyPtr decodes an optional request body into dst, which stays nil when
 // the request has none.
-func BodyPtr[T any](p *Params, o *Options, contentType string, dst **T) {
+func BodyPtr[T any](p *Params, o *Options, contentType string, dst **T, rules ...Rule) {
 	v := new(T)
-	if decodeBody(p, o, contentType, false, v) {
+	if decodeBody(p, o, contentType, false, v, rules) {
 		*dst = v
 	}
 }
 
 // decodeBody reports whether a body was decoded into dst.
-func decodeBody(p *Params, o *Options, contentType string, required bool, dst any) bool {
+func decodeBody(p *Params, o *Options, contentType string, required bool, dst any, rules []Rule) bool {
 	spec := Param{in: InBody, required: required}
 	if !p.bodyIs(spec, contentType) {
 		return false
@@ -47,23 +51,31 @@ func decodeBody(p *Params, o *Options, contentType string, required bool, dst an
 		p.fail(spec, "", err)
 		return false
 	}
-	if err := codec.Unmarshal(data, dst); err != nil {
-		p.fail(spec, "", err)
+	target := reflect.TypeOf(dst).Elem()
+	isJSON := isJSON(contentType)
+	if isJSON && string(bytes.TrimSpace(data)) == "null" && !holdsNull(target) {
+		p.fail(spec, "", errNull)
 		return false
 	}
-	if c, ok := dst.(JSONChecker); ok && isJSON(contentType) {
+	if err := codec.Unmarshal(data, dst); err != nil {
+		if isJSON {
+			err = jsonError(data, target, err)
+		}
+		p.failAt(spec, err)
+		return false
+	}
+	if c := checkerOf(target); c != nil && isJSON {
 		if err := checkJSON(data, c); err != nil {
 			p.errs = append(p.errs, err)
 			return false
 		}
 	}
-	if _, err := validate(dst); err != nil {
-		var pe *PathError
-		if errors.As(err, &pe) {
-			p.fail(spec, pe.Path, pe.Err)
-		} else {
-			p.fail(spec, "", err)
-		}
+	if err := validateAll(reflect.ValueOf(dst)); err != nil {
+		p.failAt(spec, err)
+		return false
+	}
+	if err := Check(dst, rules...); err != nil {
+		p.failAt(spec, err)
 		return false
 	}
 	return true

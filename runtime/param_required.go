@@ -46,6 +46,16 @@ func (v *JSONValue) RequireNullable(names ...string) {
 	}
 }
 
+// MinProperties states that the object has at least n properties.
+func (v *JSONValue) MinProperties(n int) {
+	v.c.rules = append(v.c.rules, rule{count: true, minProps: n, maxProps: -1})
+}
+
+// MaxProperties states that the object has at most n properties.
+func (v *JSONValue) MaxProperties(n int) {
+	v.c.rules = append(v.c.rules, rule{count: true, maxProps: n})
+}
+
 // Property checks the value of the object's property name as the JSON of
 // m, when it is there and not null.
 func (v *JSONValue) Property(name string, m JSONChecker) {
@@ -110,6 +120,10 @@ type rule struct {
 	declared []string // values: the properties it skips
 	check    JSONChecker
 	found    bool
+	// count bounds the number of properties with minProps and maxProps
+	// (-1 for no maximum).
+	count              bool
+	minProps, maxProps int
 }
 
 // maxCheckDepth bounds the nesting the check follows, as encoding/json
@@ -174,13 +188,16 @@ func (c *jsonCheck) value(i int, check JSONChecker) int {
 
 // object reads the object at i with the rules from c.rules[from:].
 func (c *jsonCheck) object(i, from int) int {
+	count := 0
 	end := c.members(i, func(name []byte, at int) int {
+		count++
 		null := bytes.HasPrefix(c.data[at:], []byte("null"))
 		var check JSONChecker
 		key := false
 		for k := from; k < len(c.rules); k++ {
 			r := &c.rules[k]
 			switch {
+			case r.count:
 			case r.name == string(name) && !r.items && !r.values:
 				r.found = true
 				if r.required && null && !r.nullable {
@@ -204,10 +221,17 @@ func (c *jsonCheck) object(i, from int) int {
 		return -1
 	}
 	for k := from; k < len(c.rules); k++ {
-		if r := c.rules[k]; r.required && !r.found {
+		r := c.rules[k]
+		if r.required && !r.found {
 			c.path = append(c.path, step{name: []byte(r.name), index: -1})
 			c.fail(ErrMissing)
 			return -1
+		}
+		if r.count {
+			if err := propertyCount(count, r.minProps, r.maxProps); err != nil {
+				c.fail(err)
+				return -1
+			}
 		}
 	}
 	return end
@@ -255,6 +279,10 @@ func (c *jsonCheck) array(i, from int) int {
 			}
 		}
 		c.path = append(c.path, step{index: n})
+		if check != nil && bytes.HasPrefix(c.data[i:], []byte("null")) {
+			c.fail(errNull) // an item of a model is an object
+			return -1
+		}
 		i = c.space(c.value(i, check))
 		c.path = c.path[:len(c.path)-1]
 	}

@@ -88,8 +88,8 @@ func TestCheckJSON(t *testing.T) {
 		{record{}, `{"id":"1","a":{"name":"x"},"lines":[]}`, ""},
 		{record{}, `{"id":"1","a":{}}`, `request body property "[\"a\"].name" is required`},
 		{record{}, `{"id":"1","lines":[{}]}`, `request body property "lines[0].sku" is required`},
-		{Items(line{}), `[{"sku":"a"},{}]`, `request body property "[1].sku" is required`},
-		{Items(part{}), `[{"type":"line","sku":"a"},{"name":"x","type":"tag"},{"sku":"b","type":"tag"}]`, `request body property "[2].name" is required`},
+		{Items(line{}), `[{"sku":"a"},{}]`, `request body item [1] property "sku" is required`},
+		{Items(part{}), `[{"type":"line","sku":"a"},{"name":"x","type":"tag"},{"sku":"b","type":"tag"}]`, `request body item [2] property "name" is required`},
 		{Items(part{}), `[{"type":"other"},{"type":1},{"type":"tag","type":"line","sku":"a"}]`, ""},
 		{order{}, strings.Repeat(`{"id":"1","note":null,"parent":`, maxCheckDepth+1), `request body: nested too deeply`},
 	} {

@@ -250,7 +250,7 @@ func TestBody(t *testing.T) {
 		{post("", `{"name":"red"}`), 0, ""},
 		{post("application/json; charset=utf-8", `{"name":"red"}`), 0, ""},
 		{post("application/json", ``), 400, "request body is required"},
-		{post("application/json", `{"name":`), 400, "request body: unexpected end of JSON input"},
+		{post("application/json", `{"name":`), 400, "request body: is not valid JSON: unexpected end of JSON input (at byte 8)"},
 		{post("text/plain", `x`), 415, `request body: content type "text/plain" is not application/json`},
 		{post("application/x-www-form-urlencoded", `a=1`), 415, `request body: runtime: no codec for content type "application/x-www-form-urlencoded"`},
 	} {

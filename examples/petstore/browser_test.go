@@ -374,7 +374,7 @@ func TestBrowserPetstore(t *testing.T) {
 	}
 
 	// A failing import ends with its failed event and no [DONE].
-	failed := readStream("POST", "/pets/import", []petstoreapi.NewPet{{Name: ""}})
+	failed := readStream("POST", "/pets/import", []petstoreapi.NewPet{{Name: " "}})
 	check.equal("failed import", failed, []sseEvent{{"failed", jsonOf(t, importFailure(0)), ""}})
 
 	// The PUT stream: multi-line, non-ASCII text steps, then the pet.

@@ -37,7 +37,7 @@ func TestClient(t *testing.T) {
 		t.Errorf("created %+v", rex)
 	}
 	var invalid petstoreapi.CreatePet400Response
-	if _, err := c.CreatePet(ctx, &petstoreapi.CreatePetRequest{}); !errors.As(err, &invalid) || invalid.Body.Title != "Invalid pet" {
+	if _, err := c.CreatePet(ctx, &petstoreapi.CreatePetRequest{Body: petstoreapi.NewPet{Name: " "}}); !errors.As(err, &invalid) || invalid.Body.Title != "Invalid pet" {
 		t.Errorf("nameless pet: %v", err)
 	}
 
@@ -101,7 +101,7 @@ func TestClient(t *testing.T) {
 	if result, ok := events[2].(petstoreapi.ImportPetsResult); !ok || len(result.Data.Imported) != 2 {
 		t.Errorf("import result %#v", events[2])
 	}
-	failing, err := c.ImportPets(ctx, &petstoreapi.ImportPetsRequest{Body: []petstoreapi.NewPet{{Name: "c"}, {}}})
+	failing, err := c.ImportPets(ctx, &petstoreapi.ImportPetsRequest{Body: []petstoreapi.NewPet{{Name: "c"}, {Name: " "}}})
 	must(err)
 	_, err = failing.Next()
 	must(err)

@@ -156,6 +156,9 @@ func TestCRUD(t *testing.T) {
 		body         any
 	}{
 		{"POST", "/pets", petstoreapi.NewPet{Name: ""}},
+		{"POST", "/pets", petstoreapi.NewPet{Name: " "}},
+		{"GET", "/pets?limit=0", nil},
+		{"GET", "/pets?limit=1001", nil},
 		{"POST", "/pets", map[string]string{"tag": "no name"}},
 		{"GET", "/pets/rex", nil},
 		{"GET", "/pets?limit=lots", nil},
@@ -324,12 +327,28 @@ func TestImport(t *testing.T) {
 
 	// A pet that cannot be stored stops the import with a failed event and
 	// no [DONE]; the pets before it stay.
-	bad := openStream(t, "POST", srv.URL+"/pets/import", []petstoreapi.NewPet{{Name: "Tom"}, {Name: ""}, {Name: "Nemo"}}, "")
+	bad := openStream(t, "POST", srv.URL+"/pets/import", []petstoreapi.NewPet{{Name: "Tom"}, {Name: " "}, {Name: "Nemo"}}, "")
 	tom := petstoreapi.Pet{ID: 3, Name: "Tom", Status: petstoreapi.PetStatusAvailable}
 	bad.wantEvent("progress", "", petstoreapi.ImportProgress{Done: 1, Total: 3, Pet: tom})
 	bad.wantEvent("failed", "", importFailure(1))
 	bad.expectEnd()
 	watch.wantEvent("message", "3", tom)
+
+	// What the spec rules out is answered 400 before the stream starts,
+	// naming the place: the items of the list are checked like a pet.
+	for body, want := range map[string]string{
+		`[{"name":"a"},{"tag":"x"}]`:   `request body item [1] property "name" is required`,
+		`[{"name":"a"},{"name":""}]`:   `request body item [1] property "name": must be at least 1 character`,
+		`[{"name":"a"},{"name":7}]`:    `request body item [1] property "name": expected string, got number`,
+		`[{"name":"a"},{"tag":false}]`: `request body item [1] property "tag": expected string, got boolean`,
+		`null`:                         `request body: must not be null`,
+	} {
+		resp, data := call(t, "POST", srv.URL+"/pets/import", json.RawMessage(body))
+		wantStatus(t, resp, data, http.StatusBadRequest, "application/problem+json")
+		if p := decode[petstoreapi.Problem](t, data); p.Detail == nil || *p.Detail != want {
+			t.Errorf("%s: %s, want detail %q", body, data, want)
+		}
+	}
 }
 
 func TestAdopt(t *testing.T) {

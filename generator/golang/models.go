@@ -3,8 +3,10 @@ package golang
 import (
 	"fmt"
 	"go/types"
+	"math"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
 
@@ -311,12 +313,30 @@ func variantField(v *model.Variant) string {
 	return name
 }
 
-// validates reports whether values of t can hold an enum value, so need a
-// Validate method.
-func (g *gen) validates(t *model.TypeRef) bool { return refersTo(t, g.validating) }
+// constrained reports whether t, or the items or values it holds through
+// type expressions, states constraints.
+func constrained(t *model.TypeRef) bool {
+	for ; t != nil; t = t.Elem {
+		if t.Constraints != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// constrainedType reports whether a type states constraints of its own,
+// for its underlying type or the fields it declares.
+func constrainedType(t *model.Type) bool {
+	if t.Kind == model.Enum {
+		return false // its values are all it allows
+	}
+	return constrained(t.Underlying) || constrained(t.Additional) ||
+		slices.ContainsFunc(t.Fields, func(fd *model.Field) bool { return constrained(fd.Type) })
+}
 
 // validateMethod renders Validate for a struct, named or union type that
-// holds enum values, so decoded request bodies are checked like parameters.
+// holds enum values or values with constraints, so decoded request bodies
+// are checked like parameters.
 func (g *gen) validateMethod(f *jen.File, t *model.Type) {
 	if t.Kind == model.Enum || !g.validating[t.Name] {
 		return
@@ -325,28 +345,135 @@ func (g *gen) validateMethod(f *jen.File, t *model.Type) {
 	switch t.Kind {
 	case model.Struct:
 		for _, fd := range t.Fields {
-			body = append(body, g.validateValue(jen.Id("v").Dot(fd.Name), fd.Type, fd.JSONName, nil, 0)...)
+			body = append(body, g.validateValue(jen.Id("v").Dot(fd.Name), fd.Type, fd.JSONName)...)
 		}
 		if t.Additional != nil {
-			body = append(body, g.validateValue(jen.Id("v").Dot("AdditionalProperties"), &model.TypeRef{Kind: model.Map, Elem: t.Additional}, "", nil, 0)...)
+			body = append(body, g.validateValue(jen.Id("v").Dot("AdditionalProperties"), &model.TypeRef{Kind: model.Map, Elem: t.Additional}, "")...)
 		}
 	case model.Named:
-		body = g.validateValue(jen.Id("v"), t.Underlying, "", nil, 0)
+		body = g.validateValue(jen.Id("v"), t.Underlying, "")
 	case model.Union:
 		for _, vr := range t.Variants {
-			body = append(body, g.validateValue(jen.Id("v").Dot(variantField(vr)), &model.TypeRef{Kind: model.Pointer, Elem: vr.Type}, "", nil, 0)...)
+			body = append(body, g.validateValue(jen.Id("v").Dot(variantField(vr)), &model.TypeRef{Kind: model.Pointer, Elem: vr.Type}, "")...)
 		}
 	}
 	body = append(body, jen.Return(jen.Nil()))
 	f.Line()
-	f.Comment("// Validate reports the first enum value in v that is not one of its type's.")
+	f.Comment("// Validate reports the first value in v that its schema does not allow:")
+	f.Comment("// one that breaks a constraint, or an enum value that is not its type's.")
 	f.Func().Params(jen.Id("v").Id(t.Name)).Id("Validate").Params().Error().Block(body...)
 }
 
-// validateValue renders the checks of the enum values in val, of type t;
-// errors are wrapped with runtime.At and the path format and args.
-func (g *gen) validateValue(val *jen.Statement, t *model.TypeRef, format string, args []jen.Code, depth int) []jen.Code {
-	if !g.validates(t) {
+// validateValue renders the checks of val, of type t: the constraints of
+// t and of the items and values it holds, with runtime.Check, and the
+// Validate methods of the models it holds. Errors are wrapped with
+// runtime.At and path, the property's name.
+func (g *gen) validateValue(val *jen.Statement, t *model.TypeRef, path string) []jen.Code {
+	var code []jen.Code
+	if rules := g.rules(t); len(rules) > 0 {
+		code = append(code, jen.If(jen.Err().Op(":=").Add(rt("Check")).Call(append([]jen.Code{val.Clone()}, rules...)...), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(wrapAt(path, nil, jen.Err())),
+		))
+	}
+	return append(code, g.validateModels(val, t, path, nil, 0)...)
+}
+
+// wrapAt wraps err with runtime.At and the path format and args, when
+// there is a path.
+func wrapAt(format string, args []jen.Code, err *jen.Statement) *jen.Statement {
+	switch {
+	case len(args) > 0:
+		return rt("At").Call(jen.Qual("fmt", "Sprintf").Call(append([]jen.Code{jen.Lit(format)}, args...)...), err)
+	case format != "":
+		return rt("At").Call(jen.Lit(format), err)
+	}
+	return err
+}
+
+// rules returns the runtime.Rule expressions of the constraints of t and,
+// through runtime.EachItem and EachValue, of the items and values it
+// holds; a model holds its own, checked by its Validate method.
+func (g *gen) rules(t *model.TypeRef) []jen.Code {
+	if t == nil || t.Kind == model.Ref {
+		return nil
+	}
+	if t.Kind == model.Pointer {
+		return g.rules(t.Elem)
+	}
+	var rules []jen.Code
+	if c := t.Constraints; c != nil {
+		bound := func(name string, v *float64) {
+			if v != nil {
+				rules = append(rules, rt(name).Call(number(*v)))
+			}
+		}
+		size := func(name string, v *uint64) {
+			if v != nil {
+				rules = append(rules, rt(name).Call(jen.Lit(int(*v))))
+			}
+		}
+		if c.ExclusiveMinimum {
+			bound("ExclusiveMinimum", c.Minimum)
+		} else {
+			bound("Minimum", c.Minimum)
+		}
+		if c.ExclusiveMaximum {
+			bound("ExclusiveMaximum", c.Maximum)
+		} else {
+			bound("Maximum", c.Maximum)
+		}
+		bound("MultipleOf", c.MultipleOf)
+		size("MinLength", c.MinLength)
+		size("MaxLength", c.MaxLength)
+		if c.Pattern != "" {
+			rules = append(rules, rt("Pattern").Call(rawString(c.Pattern)))
+		}
+		if c.Format != "" {
+			rules = append(rules, rt("Format").Call(jen.Lit(c.Format)))
+		}
+		size("MinItems", c.MinItems)
+		size("MaxItems", c.MaxItems)
+		if c.UniqueItems {
+			rules = append(rules, rt("UniqueItems").Call())
+		}
+		size("MinProperties", c.MinProperties)
+		size("MaxProperties", c.MaxProperties)
+	}
+	switch t.Kind {
+	case model.Slice:
+		if inner := g.rules(t.Elem); len(inner) > 0 {
+			rules = append(rules, rt("EachItem").Call(inner...))
+		}
+	case model.Map:
+		if inner := g.rules(t.Elem); len(inner) > 0 {
+			rules = append(rules, rt("EachValue").Call(inner...))
+		}
+	}
+	return rules
+}
+
+// rawString renders s as a raw string literal when it can be one, as
+// regular expressions read best.
+func rawString(s string) jen.Code {
+	if strings.ContainsAny(s, "`\r") || !utf8.ValidString(s) {
+		return jen.Lit(s)
+	}
+	return jen.Op("`" + s + "`")
+}
+
+// number renders a bound as the spec likely writes it: 100, not 100.0.
+func number(v float64) jen.Code {
+	if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+		return jen.Lit(int(v))
+	}
+	return jen.Lit(v)
+}
+
+// validateModels renders the calls of the Validate methods of the models
+// in val, of type t; errors are wrapped with runtime.At and the path
+// format and args.
+func (g *gen) validateModels(val *jen.Statement, t *model.TypeRef, format string, args []jen.Code, depth int) []jen.Code {
+	if !refersTo(t, g.validating) {
 		return nil
 	}
 	switch t.Kind {
@@ -355,7 +482,7 @@ func (g *gen) validateValue(val *jen.Statement, t *model.TypeRef, format string,
 		if t.Elem.Kind != model.Ref {
 			inner = jen.Parens(jen.Op("*").Add(val.Clone()))
 		}
-		return []jen.Code{jen.If(val.Clone().Op("!=").Nil()).Block(g.validateValue(inner, t.Elem, format, args, depth)...)}
+		return []jen.Code{jen.If(val.Clone().Op("!=").Nil()).Block(g.validateModels(inner, t.Elem, format, args, depth)...)}
 	case model.Slice, model.Map:
 		key, item := fmt.Sprintf("i%d", depth), fmt.Sprintf("x%d", depth)
 		verb := "[%d]"
@@ -365,24 +492,18 @@ func (g *gen) validateValue(val *jen.Statement, t *model.TypeRef, format string,
 		if depth == 0 {
 			key, item = strings.TrimSuffix(key, "0"), strings.TrimSuffix(item, "0")
 		}
-		inner := g.validateValue(jen.Id(item), t.Elem, format+verb, append(append([]jen.Code(nil), args...), jen.Id(key)), depth+1)
+		inner := g.validateModels(jen.Id(item), t.Elem, format+verb, append(append([]jen.Code(nil), args...), jen.Id(key)), depth+1)
 		return []jen.Code{jen.For(jen.List(jen.Id(key), jen.Id(item)).Op(":=").Range().Add(val.Clone())).Block(inner...)}
 	}
-	wrapped := jen.Err()
-	switch {
-	case len(args) > 0:
-		wrapped = rt("At").Call(jen.Qual("fmt", "Sprintf").Call(append([]jen.Code{jen.Lit(format)}, args...)...), jen.Err())
-	case format != "":
-		wrapped = rt("At").Call(jen.Lit(format), jen.Err())
-	}
-	return []jen.Code{jen.If(jen.Err().Op(":=").Add(val.Clone()).Dot("Validate").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(wrapped))}
+	return []jen.Code{jen.If(jen.Err().Op(":=").Add(val.Clone()).Dot("Validate").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(wrapAt(format, args, jen.Err())))}
 }
 
 // requires reports whether t is an object with a property that a request
-// must send: as decoding cannot tell it absent from zero, runtime.Body
-// checks such properties in the JSON text, by way of CheckJSON methods.
+// must send, or a bound on its number of properties: as decoding cannot
+// tell a property absent from zero, runtime.Body checks them in the JSON
+// text, by way of CheckJSON methods.
 func requires(t *model.Type) bool {
-	return t.Kind == model.Struct && slices.ContainsFunc(t.Fields, required)
+	return t.Kind == model.Struct && (slices.ContainsFunc(t.Fields, required) || t.Constraints != nil)
 }
 
 // checkable reports whether CheckJSON can check the JSON of t: every type
@@ -420,6 +541,12 @@ func (g *gen) checkMethod(f *jen.File, t *model.Type) {
 		}
 		if len(nullable) > 0 {
 			body = append(body, v().Dot("RequireNullable").Call(nullable...))
+		}
+		if c := t.Constraints; c != nil && c.MinProperties != nil {
+			body = append(body, v().Dot("MinProperties").Call(jen.Lit(int(*c.MinProperties))))
+		}
+		if c := t.Constraints; c != nil && c.MaxProperties != nil {
+			body = append(body, v().Dot("MaxProperties").Call(jen.Lit(int(*c.MaxProperties))))
 		}
 		for _, fd := range t.Fields {
 			if c := g.checker(fd.Type); c != nil {

@@ -612,7 +612,8 @@ func (g *gen) serveFunc(f *jen.File, op *model.Operation, n *opNames) error {
 		if !op.Body.Required && !nilable(op.Body.Type) {
 			fn = "BodyPtr"
 		}
-		body = append(body, rt(fn).Call(jen.Id("p"), jen.Id("h").Dot("opts"), jen.Lit(op.Body.ContentType), jen.Op("&").Id("req").Dot(n.body)))
+		args := []jen.Code{jen.Id("p"), jen.Id("h").Dot("opts"), jen.Lit(op.Body.ContentType), jen.Op("&").Id("req").Dot(n.body)}
+		body = append(body, rt(fn).Call(append(args, g.rules(op.Body.Type)...)...))
 	}
 	body = append(body, jen.If(jen.Id("p").Dot("Failed").Call(jen.Id("w"))).Block(jen.Return()))
 	if op.Stream != nil {
@@ -715,6 +716,9 @@ func (g *gen) decodeParam(p *model.Param, n *opNames) ([]jen.Code, error) {
 	if err != nil {
 		return nil, err
 	}
+	if rules := g.rules(p.Type); len(rules) > 0 {
+		spec.Dot("Check").Call(rules...)
+	}
 	dst := jen.Op("&").Id("req").Dot(p.Name)
 	t, pointer := p.Type, p.Type.Kind == model.Pointer
 	if pointer {
@@ -755,7 +759,11 @@ func (g *gen) decodeObject(p *model.Param, spec *jen.Statement, optional bool, t
 			fn = "OptionalField"
 		}
 		parse, _ := g.scalarFuncs(ft)
-		fields = append(fields, rt(fn).Call(jen.Id("p"), jen.Id(local), jen.Id("props"), jen.Lit(fd.JSONName), jen.Op("&").Add(target.Clone()).Dot(fd.Name), rt(parse)))
+		fieldSpec := jen.Id(local)
+		if rules := g.rules(ft); len(rules) > 0 {
+			fieldSpec = jen.Id(local).Dot("Check").Call(rules...)
+		}
+		fields = append(fields, rt(fn).Call(jen.Id("p"), fieldSpec, jen.Id("props"), jen.Lit(fd.JSONName), jen.Op("&").Add(target.Clone()).Dot(fd.Name), rt(parse)))
 	}
 	if optional {
 		fields = append([]jen.Code{target.Clone().Op("=").New(jen.Id(t.Name))}, fields...)

@@ -33,7 +33,7 @@ type gen struct {
 	// routes are the ServeMux patterns, sorted.
 	routes []*route
 	// validating holds the types that get a Validate method: those that
-	// hold enum values, at any depth.
+	// hold enum values or values with constraints, at any depth.
 	validating map[string]bool
 	// checking holds the types that get a CheckJSON method: objects with
 	// required properties and the types that hold them, at any depth.
@@ -54,7 +54,7 @@ func newGen(api *model.API) (*gen, error) {
 			g.names[v.Name] = true
 		}
 	}
-	g.validating = g.holding(func(t *model.Type) bool { return t.Kind == model.Enum }, func(*model.Type) bool { return true })
+	g.validating = g.holding(func(t *model.Type) bool { return t.Kind == model.Enum || constrainedType(t) }, func(*model.Type) bool { return true })
 	g.checking = g.holding(requires, checkable)
 	inRequests := g.inRequests()
 	maps.DeleteFunc(g.checking, func(name string, _ bool) bool { return !inRequests[name] })

@@ -29,17 +29,18 @@ import (
 // map iteration order, so the same document gives the same model.
 func Build(doc *spec.Document) (*API, spec.Diagnostics) {
 	b := &builder{
-		doc:        doc,
-		typeNames:  namespace{},
-		opNames:    namespace{},
-		named:      map[schemaKey]*TypeRef{},
-		building:   map[string]bool{},
-		aliasing:   map[schemaKey]bool{},
-		merging:    map[schemaKey]bool{},
-		merged:     map[schemaKey]mergedProps{},
-		byName:     map[string]*Type{},
-		compNames:  map[schemaKey]string{},
-		components: map[schemaKey]*openapi3.Schema{},
+		doc:         doc,
+		typeNames:   namespace{},
+		opNames:     namespace{},
+		named:       map[schemaKey]*TypeRef{},
+		building:    map[string]bool{},
+		aliasing:    map[schemaKey]bool{},
+		merging:     map[schemaKey]bool{},
+		merged:      map[schemaKey]mergedProps{},
+		byName:      map[string]*Type{},
+		compNames:   map[schemaKey]string{},
+		components:  map[schemaKey]*openapi3.Schema{},
+		badPatterns: map[schemaKey]bool{},
 	}
 	t := doc.OpenAPI
 	api := &API{}
@@ -120,6 +121,9 @@ type builder struct {
 	merging  map[schemaKey]bool // schemas whose allOf is being merged, likewise
 	merged   map[schemaKey]mergedProps
 	types    []*Type
+	// badPatterns holds the schemas whose pattern Go cannot run, reported
+	// once each.
+	badPatterns map[schemaKey]bool
 }
 
 // report records a diagnostic at the element o records: at its field
@@ -226,9 +230,18 @@ func (b *builder) inline(s *openapi3.Schema, ctx string) *TypeRef {
 	return b.expr(s, ctx)
 }
 
-// expr types a schema that is not declared as a Type of its own.
+// expr types a schema that is not declared as a Type of its own, with
+// the constraints it states.
 func (b *builder) expr(s *openapi3.Schema, ctx string) *TypeRef {
-	switch schemaType(s) {
+	typ := schemaType(s)
+	ref := b.exprType(s, typ, ctx)
+	ref.Constraints = b.constraints(s, typ, ref)
+	return ref
+}
+
+// exprType is the Go type of expr, of a schema of JSON type typ.
+func (b *builder) exprType(s *openapi3.Schema, typ, ctx string) *TypeRef {
+	switch typ {
 	case "array":
 		return sliceOf(b.typeOf(s.Items, ctx+"Item"))
 	case "object":
@@ -437,6 +450,7 @@ func (b *builder) declare(s *openapi3.Schema, name string, component bool) *Type
 		b.building[name] = true
 		b.fields(t, s)
 		delete(b.building, name)
+		t.Constraints = b.constraints(s, "object", nil)
 	case Enum:
 		b.enum(t, s)
 	case Union:

@@ -43,6 +43,9 @@ type Type struct {
 
 	Fields     []*Field // Struct: in schema property order
 	Additional *TypeRef // Struct: type of additionalProperties values, nil when closed or absent
+	// Constraints of a Struct: how many properties its objects may have
+	// (MinProperties, MaxProperties); nil when the schema states none.
+	Constraints *Constraints
 
 	Underlying *TypeRef     // Enum, Named
 	Values     []*EnumValue // Enum
@@ -101,6 +104,31 @@ type TypeRef struct {
 	Kind RefKind
 	Name string   // Builtin, Ref
 	Elem *TypeRef // Slice, Map, Pointer
+	// Constraints are those the schema of a Builtin, Slice or Map states;
+	// nil when it states none. A Ref's are its Type's business.
+	Constraints *Constraints
+}
+
+// Constraints are the validation keywords of a schema that its Go type
+// does not enforce by itself. Each applies to values of its JSON type
+// only, as in JSON Schema; unset bounds are nil.
+type Constraints struct {
+	Minimum, Maximum *float64
+	// ExclusiveMinimum and ExclusiveMaximum exclude the bound itself,
+	// whether the spec writes them as 3.0 booleans or as 3.1 numbers.
+	ExclusiveMinimum, ExclusiveMaximum bool
+	MultipleOf                         *float64
+
+	MinLength, MaxLength *uint64 // in characters
+	// Pattern is a Go regular expression (RE2) equivalent to the
+	// schema's ECMA-262 one.
+	Pattern string
+	Format  string // a string format the runtime checks: date, uuid, email, uri, ...
+
+	MinItems, MaxItems *uint64
+	UniqueItems        bool
+
+	MinProperties, MaxProperties *uint64
 }
 
 // Operation is one HTTP operation.

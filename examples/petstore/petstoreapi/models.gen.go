@@ -12,6 +12,15 @@ type Adoption struct {
 	Owner string `json:"owner"`
 }
 
+// Validate reports the first value in v that its schema does not allow:
+// one that breaks a constraint, or an enum value that is not its type's.
+func (v Adoption) Validate() error {
+	if err := runtime.Check(v.Owner, runtime.MinLength(1)); err != nil {
+		return runtime.At("owner", err)
+	}
+	return nil
+}
+
 // CheckJSON states the properties a JSON Adoption must have, at any depth,
 // so that runtime.Body rejects request bodies that lack them.
 func (Adoption) CheckJSON(v *runtime.JSONValue) {
@@ -25,7 +34,8 @@ type ImportProgress struct {
 	Pet   Pet   `json:"pet"`
 }
 
-// Validate reports the first enum value in v that is not one of its type's.
+// Validate reports the first value in v that its schema does not allow:
+// one that breaks a constraint, or an enum value that is not its type's.
 func (v ImportProgress) Validate() error {
 	if err := v.Pet.Validate(); err != nil {
 		return runtime.At("pet", err)
@@ -41,6 +51,15 @@ type ImportResult struct {
 type NewPet struct {
 	Name string  `json:"name"`
 	Tag  *string `json:"tag,omitempty"`
+}
+
+// Validate reports the first value in v that its schema does not allow:
+// one that breaks a constraint, or an enum value that is not its type's.
+func (v NewPet) Validate() error {
+	if err := runtime.Check(v.Name, runtime.MinLength(1)); err != nil {
+		return runtime.At("name", err)
+	}
+	return nil
 }
 
 // CheckJSON states the properties a JSON NewPet must have, at any depth,
@@ -68,7 +87,8 @@ type Pet struct {
 	Owner *string `json:"owner,omitempty"`
 }
 
-// Validate reports the first enum value in v that is not one of its type's.
+// Validate reports the first value in v that its schema does not allow:
+// one that breaks a constraint, or an enum value that is not its type's.
 func (v Pet) Validate() error {
 	if err := v.Status.Validate(); err != nil {
 		return runtime.At("status", err)

@@ -669,7 +669,7 @@ func (h *handler) serveListPets(w http.ResponseWriter, r *http.Request) {
 	var req ListPetsRequest
 	p := runtime.NewParams(r)
 	runtime.ScalarPtr(p, runtime.Query("tag"), &req.Tag, runtime.ParseString)
-	runtime.ScalarPtr(p, runtime.Query("limit"), &req.Limit, runtime.ParseInt)
+	runtime.ScalarPtr(p, runtime.Query("limit").Check(runtime.Minimum(1), runtime.Maximum(1000)), &req.Limit, runtime.ParseInt)
 	if p.Failed(w) {
 		return
 	}

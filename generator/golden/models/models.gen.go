@@ -41,7 +41,8 @@ func (v *Basket) UnmarshalJSON(data []byte) error {
 	return err
 }
 
-// Validate reports the first enum value in v that is not one of its type's.
+// Validate reports the first value in v that its schema does not allow:
+// one that breaks a constraint, or an enum value that is not its type's.
 func (v Basket) Validate() error {
 	for i, x := range v.Lines {
 		if err := x.Validate(); err != nil {
@@ -135,7 +136,8 @@ type Line struct {
 	Basket *Basket `json:"basket,omitempty"`
 }
 
-// Validate reports the first enum value in v that is not one of its type's.
+// Validate reports the first value in v that its schema does not allow:
+// one that breaks a constraint, or an enum value that is not its type's.
 func (v Line) Validate() error {
 	if v.Basket != nil {
 		if err := v.Basket.Validate(); err != nil {
@@ -223,7 +225,8 @@ func (u *ModelID) UnmarshalJSON(data []byte) error {
 	return err
 }
 
-// Validate reports the first enum value in v that is not one of its type's.
+// Validate reports the first value in v that its schema does not allow:
+// one that breaks a constraint, or an enum value that is not its type's.
 func (v ModelID) Validate() error {
 	if v.knownModel != nil {
 		if err := v.knownModel.Validate(); err != nil {
@@ -271,7 +274,8 @@ type Pet struct {
 	HTTPURL *string `json:"HTTPURL,omitempty"`
 }
 
-// Validate reports the first enum value in v that is not one of its type's.
+// Validate reports the first value in v that its schema does not allow:
+// one that breaks a constraint, or an enum value that is not its type's.
 func (v Pet) Validate() error {
 	if err := v.Kind.Validate(); err != nil {
 		return runtime.At("kind", err)
@@ -284,6 +288,14 @@ func (v Pet) Validate() error {
 	for i, x := range v.Likes {
 		if err := x.Validate(); err != nil {
 			return runtime.At(fmt.Sprintf("likes[%d]", i), err)
+		}
+	}
+	if err := runtime.Check(v.ChipID, runtime.Format("uuid")); err != nil {
+		return runtime.At("chip_id", err)
+	}
+	if v.Owner != nil {
+		if err := v.Owner.Validate(); err != nil {
+			return runtime.At("owner", err)
 		}
 	}
 	return nil
@@ -300,6 +312,15 @@ func (Pet) CheckJSON(v *runtime.JSONValue) {
 type PetOwner struct {
 	Name  string  `json:"name"`
 	EMail *string `json:"e-mail,omitempty"`
+}
+
+// Validate reports the first value in v that its schema does not allow:
+// one that breaks a constraint, or an enum value that is not its type's.
+func (v PetOwner) Validate() error {
+	if err := runtime.Check(v.EMail, runtime.Format("email")); err != nil {
+		return runtime.At("e-mail", err)
+	}
+	return nil
 }
 
 // CheckJSON states the properties a JSON PetOwner must have, at any depth,

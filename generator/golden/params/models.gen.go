@@ -31,7 +31,8 @@ type Filter struct {
 	Name  *string  `json:"name,omitempty"`
 }
 
-// Validate reports the first enum value in v that is not one of its type's.
+// Validate reports the first value in v that its schema does not allow:
+// one that breaks a constraint, or an enum value that is not its type's.
 func (v Filter) Validate() error {
 	if err := v.Color.Validate(); err != nil {
 		return runtime.At("color", err)

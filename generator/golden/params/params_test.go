@@ -193,7 +193,8 @@ func TestHeadersCookiesAndResponses(t *testing.T) {
 	}{
 		"missing": {http.Header{}, `header parameter "X-Request-ID" is required` + "\n" + `cookie parameter "session" is required`},
 		"invalid": {http.Header{"X-Request-Id": {"r"}, "Cookie": {"session=s"}, "X-Sizes": {"1,x"}, "X-Flag": {"yes"}, "X-Point": {"x"}},
-			`header parameter "X-Sizes": "x" is not an integer of 32 bits` + "\n" +
+			`header parameter "X-Request-ID": must be a UUID` + "\n" +
+				`header parameter "X-Sizes": "x" is not an integer of 32 bits` + "\n" +
 				`header parameter "X-Point": "x" is not a name=value pair` + "\n" +
 				`header parameter "X-Flag": "yes" is not true or false`},
 	} {

@@ -288,7 +288,7 @@ func (h *handler) routeQueryParams(w http.ResponseWriter, r *http.Request) {
 func (h *handler) serveHeaderParams(w http.ResponseWriter, r *http.Request) {
 	var req HeaderParamsRequest
 	p := runtime.NewParams(r)
-	runtime.Scalar(p, runtime.Header("X-Request-ID").Required(), &req.XRequestID, runtime.ParseString)
+	runtime.Scalar(p, runtime.Header("X-Request-ID").Required().Check(runtime.Format("uuid")), &req.XRequestID, runtime.ParseString)
 	runtime.Array(p, runtime.Header("X-Sizes"), &req.XSizes, runtime.ParseInt)
 	xPointParam := runtime.Header("X-Point").Styled(runtime.StyleSimple, true)
 	if props, ok := p.Object(xPointParam, "x", "y"); ok {

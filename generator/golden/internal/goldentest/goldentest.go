@@ -141,3 +141,12 @@ func (l *Log) String() string {
 	defer l.mu.Unlock()
 	return l.buf.String()
 }
+
+// NumberCodec is a second JSON codec for the tests that must hold
+// whatever codec decodes: encoding/json decoding numbers as json.Number,
+// as a codec of another JSON package is plugged in with runtime.WithCodec.
+var NumberCodec = runtime.NewJSONCodec(json.Marshal, func(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	return dec.Decode(v)
+})
