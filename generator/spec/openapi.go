@@ -7,6 +7,7 @@ import (
 	"maps"
 	"net/url"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -43,7 +44,8 @@ func (s *sources) checkVersion(root *file) bool {
 var kinLine = regexp.MustCompile(`\bline (\d+)\b`)
 
 // loadOpenAPI loads the document with kin-openapi, which only reads local
-// files: checkRefs has already refused remote references.
+// files: checkRefs has already refused remote references. It reads the
+// files as patched (see sources.broken).
 func (s *sources) loadOpenAPI(root *file) (t *openapi3.T) {
 	loader := openapi3.NewLoader()
 	s.loader = loader
@@ -52,6 +54,9 @@ func (s *sources) loadOpenAPI(root *file) (t *openapi3.T) {
 	loader.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
 		if u.Scheme != "" || u.Host != "" {
 			return nil, fmt.Errorf("remote reference %s is not supported", u)
+		}
+		if f := s.files[filepath.Clean(filepath.FromSlash(u.Path))]; f != nil && f.root != nil {
+			return f.patched(), nil
 		}
 		return os.ReadFile(u.Path)
 	}
@@ -170,6 +175,11 @@ func (s *sources) validate(root *file, t *openapi3.T) {
 		all = openapi3.MultiError{err}
 	}
 	for _, e := range all {
+		var cpe *openapi3.ConflictingPathsError
+		if errors.As(e, &cpe) {
+			s.conflictingPaths(root, t, cpe)
+			continue
+		}
 		pos, msg := s.locateError(root, e)
 		sev := Warning
 		for _, target := range breaking {
@@ -184,6 +194,39 @@ func (s *sources) validate(root *file, t *openapi3.T) {
 		}
 		s.diags = append(s.diags, Diagnostic{Pos: pos, Severity: sev, Message: msg})
 	}
+}
+
+// conflictingPaths reports two paths that are the same but for the names
+// of their parameters (/envs/{id}, /envs/{deviceId}), at the second one's
+// key: an error when both have an operation of the same method, which no
+// request could tell apart, and else a warning, since each operation is
+// served with its own parameter names on the route they share.
+func (s *sources) conflictingPaths(root *file, t *openapi3.T, e *openapi3.ConflictingPathsError) {
+	paths := value(root.root, "paths")
+	k1, _ := entry(paths, e.Path1)
+	k2, _ := entry(paths, e.Path2)
+	first, second, at := e.Path1, e.Path2, k2
+	if k1 != nil && k2 != nil && k1.Line > k2.Line {
+		first, second, at = e.Path2, e.Path1, k1
+	}
+	if at == nil {
+		at = paths
+	}
+	var both []string
+	a, b := t.Paths.Value(first), t.Paths.Value(second)
+	if a != nil && b != nil {
+		for m := range a.Operations() {
+			if b.GetOperation(m) != nil {
+				both = append(both, m)
+			}
+		}
+	}
+	slices.Sort(both)
+	if len(both) > 0 {
+		s.errorf(root.pos(at), "%s is declared on both %q and %q, which differ only in the names of their parameters: no request can tell them apart", strings.Join(both, " and "), first, second)
+		return
+	}
+	s.warnf(root.pos(at), "paths %q and %q differ only in the names of their parameters; their operations, of different methods, are served on one route, each with its own parameter names", first, second)
 }
 
 var originType = reflect.TypeFor[*openapi3.Origin]()
