@@ -50,7 +50,7 @@ func decodeBody(p *Params, o *Options, contentType string, required bool, dst an
 		return false
 	}
 	if err := codec.Unmarshal(data, dst); err != nil {
-		p.fail(spec, "", err)
+		p.failBody(spec, err)
 		return false
 	}
 	if c, ok := dst.(JSONChecker); ok && isJSON(contentType) {
@@ -60,15 +60,25 @@ func decodeBody(p *Params, o *Options, contentType string, required bool, dst an
 		}
 	}
 	if _, err := validate(dst); err != nil {
-		var pe *PathError
-		if errors.As(err, &pe) {
-			p.fail(spec, pe.Path, pe.Err)
-		} else {
-			p.fail(spec, "", err)
-		}
+		p.failBody(spec, err)
 		return false
 	}
 	return true
+}
+
+// failBody records a problem of the body, at the place in it that a
+// PathError or a ParamError of the body names.
+func (p *Params) failBody(spec Param, err error) {
+	var pe *PathError
+	var located *ParamError
+	switch {
+	case errors.As(err, &located) && located.In == InBody:
+		p.errs = append(p.errs, located)
+	case errors.As(err, &pe):
+		p.fail(spec, pe.Path, pe.Err)
+	default:
+		p.fail(spec, "", err)
+	}
 }
 
 // bodyIs reports whether the request body is of contentType (or does not

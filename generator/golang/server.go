@@ -2,6 +2,7 @@ package golang
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -86,15 +87,16 @@ func (g *gen) handlerInterface(f *jen.File) {
 }
 
 // chooser says what a JSON-or-stream request can choose the stream by: its
-// Accept header always, and a body field or a parameter when it has one (a
-// GET has no body).
+// Accept header always, and a field of its body or a query or header
+// parameter when it has one (a GET has no body, and a path parameter names
+// what to answer with, not how).
 func chooser(op *model.Operation) string {
 	const accept = "its Accept header (stream.Requested)"
 	switch {
 	case op.Body != nil:
 		return "a field of its body or by " + accept
-	case len(op.Params) > 0:
-		return accept + " or by one of its parameters"
+	case slices.ContainsFunc(op.Params, func(p *model.Param) bool { return p.In == model.InQuery || p.In == model.InHeader }):
+		return accept + " or by a parameter"
 	}
 	return accept
 }

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -80,6 +81,7 @@ func (s *sources) loadOpenAPI(root *file) (t *openapi3.T) {
 		return nil
 	}
 	s.validate(root, t)
+	s.warnMediaType32(t)
 	return t
 }
 
@@ -176,7 +178,11 @@ func (s *sources) validate(root *file, t *openapi3.T) {
 	}
 	for _, e := range all {
 		var cpe *openapi3.ConflictingPathsError
-		if errors.As(e, &cpe) {
+		var in *openapi3.InvalidParameterInError
+		switch {
+		case errors.As(e, &in) && in.Value == "formData":
+			continue // a Swagger 2 form field, which model.Build reads and reports
+		case errors.As(e, &cpe):
 			s.conflictingPaths(root, t, cpe)
 			continue
 		}
@@ -227,6 +233,71 @@ func (s *sources) conflictingPaths(root *file, t *openapi3.T, e *openapi3.Confli
 		return
 	}
 	s.warnf(root.pos(at), "paths %q and %q differ only in the names of their parameters; their operations, of different methods, are served on one route, each with its own parameter names", first, second)
+}
+
+// mediaTypeFields32 are the Media Type fields OpenAPI 3.2 added, which
+// FastAPI and others already write in 3.0 and 3.1 documents.
+var mediaTypeFields32 = []string{"itemSchema", "description", "itemEncoding", "prefixEncoding"}
+
+// warnMediaType32 warns, once for the whole document, that a 3.0 or 3.1
+// document uses OpenAPI 3.2's Media Type fields, at the first one: they
+// are read as 3.2 reads them (kin-openapi loads itemSchema whatever the
+// version, and infer reads the stream from it), not refused.
+func (s *sources) warnMediaType32(t *openapi3.T) {
+	if strings.HasPrefix(t.OpenAPI, "3.2") || strings.HasPrefix(t.OpenAPI, "3.3") {
+		return
+	}
+	var found []Position
+	var fields []string
+	check := func(c openapi3.Content) {
+		for _, mt := range c {
+			if mt == nil || mt.Origin == nil {
+				continue
+			}
+			for _, name := range mediaTypeFields32 {
+				if l, ok := mt.Origin.Fields.Lookup(name); ok {
+					found = append(found, Position{File: l.File, Line: l.Line, Col: l.Column})
+					fields = append(fields, name)
+				}
+			}
+		}
+	}
+	for _, item := range t.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				check(op.RequestBody.Value.Content)
+			}
+			if op.Responses != nil {
+				for _, r := range op.Responses.Map() {
+					if r.Value != nil {
+						check(r.Value.Content)
+					}
+				}
+			}
+		}
+	}
+	if t.Components != nil {
+		for _, r := range t.Components.Responses {
+			if r.Value != nil {
+				check(r.Value.Content)
+			}
+		}
+		for _, rb := range t.Components.RequestBodies {
+			if rb.Value != nil {
+				check(rb.Value.Content)
+			}
+		}
+	}
+	if len(found) == 0 {
+		return
+	}
+	first := 0
+	for i, p := range found {
+		if cmp.Or(cmp.Compare(p.File, found[first].File), cmp.Compare(p.Line, found[first].Line), cmp.Compare(p.Col, found[first].Col)) < 0 {
+			first = i
+		}
+	}
+	s.warnf(found[first], "%s is a Media Type field of OpenAPI 3.2, not %s: this and every other 3.2 field of the document's media types is read as 3.2 reads it", fields[first], t.OpenAPI)
 }
 
 var originType = reflect.TypeFor[*openapi3.Origin]()
