@@ -160,7 +160,7 @@ retry: 1500us`)},
 			files: map[string]string{"api.yaml": withStream(`events:
   message: {schema: {$ref: '#/components/schemas/Pet'}}
 heartbeat: 9999999999h`)},
-			want: []string{`api.yaml:12:20: x-event-stream.heartbeat: "9999999999h" is not a valid duration: invalid duration "9999999999h"`},
+			want: []string{`api.yaml:12:20: x-event-stream.heartbeat: "9999999999h" is out of range: a duration is at most 2562047h0m0s`},
 		},
 		{
 			name: "method that cannot stream",
@@ -371,6 +371,29 @@ Pet:
 			name:  "YAML syntax error",
 			files: map[string]string{"api.yaml": "openapi: 3.0.3\ninfo:\n  title: [unclosed\n"},
 			want:  []string{`api.yaml:4:1: invalid YAML or JSON: did not find expected ',' or ']' while parsing a flow sequence that starts at 3:10`},
+		},
+		{
+			name: "JSON: a repeated key and a broken $ref do not hide the rest",
+			root: "api.json",
+			files: map[string]string{"api.json": `{
+  "openapi": "3.1.0",
+  "info": {"title": "T", "version": "1"},
+  "paths": {
+    "/events": {
+      "get": {
+        "x-event-stream": {"events": {"n": {"schema": {"type": "integer"}, "contentType": "text/plain"}}},
+        "responses": {"200": {"description": "ok"}, "404": {"$ref": "#/components/responses/Gone"}},
+        "responses": {}
+      }
+    }
+  }
+}
+`},
+			want: []string{
+				`api.json:7:91: x-event-stream.events.n: text/plain data needs a schema of type string, not type integer`,
+				`api.json:8:69: $ref "#/components/responses/Gone" does not resolve: the document has no "components"`,
+				`api.json:9:9: duplicate key "responses" (first at line 8)`,
+			},
 		},
 		{
 			name:  "missing file",
