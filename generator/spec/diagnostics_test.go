@@ -396,6 +396,30 @@ Pet:
 			},
 		},
 		{
+			// As FastAPI writes them: one warning for the document, at the
+			// first, none of kin-openapi's "extra sibling fields".
+			name: "3.2 media type fields in a 3.1 document",
+			files: map[string]string{"api.yaml": `openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /rpc:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object}
+            description: A JSON-RPC request.
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream:
+              description: The replies.
+              itemSchema: {type: object, properties: {data: {type: string}}}
+`},
+			want: []string{`api.yaml:10:13: warning: description is a Media Type field of OpenAPI 3.2, not 3.1.0: this and every other 3.2 field of the document's media types is read as 3.2 reads it`},
+		},
+		{
 			name:  "missing file",
 			root:  "gone.yaml",
 			files: map[string]string{},

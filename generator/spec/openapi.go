@@ -80,8 +80,9 @@ func (s *sources) loadOpenAPI(root *file) (t *openapi3.T) {
 		}
 		return nil
 	}
-	s.validate(root, t)
-	s.warnMediaType32(t)
+	m32 := mediaTypes32(t)
+	s.validate(root, t, m32)
+	s.warnMediaType32(t.OpenAPI, m32)
 	return t
 }
 
@@ -160,7 +161,7 @@ var breaking = []any{
 
 // validate reports kin-openapi's validation findings, each at the element
 // it concerns.
-func (s *sources) validate(root *file, t *openapi3.T) {
+func (s *sources) validate(root *file, t *openapi3.T, m32 map[*openapi3.Origin]field32) {
 	err := func() (err error) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -179,9 +180,15 @@ func (s *sources) validate(root *file, t *openapi3.T) {
 	for _, e := range all {
 		var cpe *openapi3.ConflictingPathsError
 		var in *openapi3.InvalidParameterInError
+		var extra *openapi3.ExtraSiblingFieldsError
+		var version *openapi3.FieldVersionMismatchError
 		switch {
 		case errors.As(e, &in) && in.Value == "formData":
 			continue // a Swagger 2 form field, which model.Build reads and reports
+		case errors.As(e, &extra) && extra.Origin != nil && m32[extra.Origin].name != "" &&
+			!slices.ContainsFunc(extra.Fields, func(f string) bool { return !slices.Contains(mediaTypeFields32, f) }),
+			errors.As(e, &version) && version.Origin != nil && m32[version.Origin].name != "" && slices.Contains(mediaTypeFields32, version.Field):
+			continue // 3.2 fields of a media type, which warnMediaType32 reports once
 		case errors.As(e, &cpe):
 			s.conflictingPaths(root, t, cpe)
 			continue
@@ -239,25 +246,29 @@ func (s *sources) conflictingPaths(root *file, t *openapi3.T, e *openapi3.Confli
 // FastAPI and others already write in 3.0 and 3.1 documents.
 var mediaTypeFields32 = []string{"itemSchema", "description", "itemEncoding", "prefixEncoding"}
 
-// warnMediaType32 warns, once for the whole document, that a 3.0 or 3.1
-// document uses OpenAPI 3.2's Media Type fields, at the first one: they
-// are read as 3.2 reads them (kin-openapi loads itemSchema whatever the
-// version, and infer reads the stream from it), not refused.
-func (s *sources) warnMediaType32(t *openapi3.T) {
-	if strings.HasPrefix(t.OpenAPI, "3.2") || strings.HasPrefix(t.OpenAPI, "3.3") {
-		return
+// mediaTypes32 returns the media types of a 3.0 or 3.1 document that use
+// OpenAPI 3.2's fields, by origin, each with the position and name of the
+// first such field. They are read as 3.2 reads them: kin-openapi loads
+// itemSchema whatever the version, and inferStreams reads the stream from
+// it.
+func mediaTypes32(t *openapi3.T) map[*openapi3.Origin]field32 {
+	if !strings.HasPrefix(t.OpenAPI, "3.0") && !strings.HasPrefix(t.OpenAPI, "3.1") {
+		return nil
 	}
-	var found []Position
-	var fields []string
+	found := map[*openapi3.Origin]field32{}
 	check := func(c openapi3.Content) {
 		for _, mt := range c {
 			if mt == nil || mt.Origin == nil {
 				continue
 			}
 			for _, name := range mediaTypeFields32 {
-				if l, ok := mt.Origin.Fields.Lookup(name); ok {
-					found = append(found, Position{File: l.File, Line: l.Line, Col: l.Column})
-					fields = append(fields, name)
+				l, ok := mt.Origin.Fields.Lookup(name)
+				if !ok {
+					continue
+				}
+				f := field32{Position{File: l.File, Line: l.Line, Col: l.Column}, name}
+				if prev, seen := found[mt.Origin]; !seen || before(f.pos, prev.pos) {
+					found[mt.Origin] = f
 				}
 			}
 		}
@@ -288,16 +299,31 @@ func (s *sources) warnMediaType32(t *openapi3.T) {
 			}
 		}
 	}
-	if len(found) == 0 {
-		return
-	}
-	first := 0
-	for i, p := range found {
-		if cmp.Or(cmp.Compare(p.File, found[first].File), cmp.Compare(p.Line, found[first].Line), cmp.Compare(p.Col, found[first].Col)) < 0 {
-			first = i
+	return found
+}
+
+// field32 is a 3.2 field of a media type.
+type field32 struct {
+	pos  Position
+	name string
+}
+
+func before(a, b Position) bool {
+	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col)) < 0
+}
+
+// warnMediaType32 warns, once for the whole document, at the first 3.2
+// field of its media types.
+func (s *sources) warnMediaType32(version string, found map[*openapi3.Origin]field32) {
+	var first *field32
+	for _, f := range found {
+		if first == nil || before(f.pos, first.pos) {
+			first = &f
 		}
 	}
-	s.warnf(found[first], "%s is a Media Type field of OpenAPI 3.2, not %s: this and every other 3.2 field of the document's media types is read as 3.2 reads it", fields[first], t.OpenAPI)
+	if first != nil {
+		s.warnf(first.pos, "%s is a Media Type field of OpenAPI 3.2, not %s: this and every other 3.2 field of the document's media types is read as 3.2 reads it", first.name, version)
+	}
 }
 
 var originType = reflect.TypeFor[*openapi3.Origin]()
