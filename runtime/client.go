@@ -185,6 +185,9 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, args *Args
 		if err != nil {
 			return nil, fmt.Errorf("runtime: %s %s: encode request body as %s: %w", method, path, contentType, err)
 		}
+		if b, ok := multipartBoundary(data); ok && mediaType(contentType) == "multipart/form-data" {
+			contentType = mime.FormatMediaType("multipart/form-data", map[string]string{"boundary": b})
+		}
 		r = bytes.NewReader(data)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, r)

@@ -96,9 +96,11 @@ type Options struct {
 func NewOptions(opts ...Option) *Options {
 	o := &Options{
 		codecs: map[string]Codec{
-			JSON.ContentType():  JSON,
-			Text.ContentType():  Text,
-			Bytes.ContentType(): Bytes,
+			JSON.ContentType():      JSON,
+			Text.ContentType():      Text,
+			Bytes.ContentType():     Bytes,
+			Form.ContentType():      Form,
+			Multipart.ContentType(): Multipart,
 		},
 		writeTimeout: DefaultWriteTimeout,
 		maxBodySize:  DefaultMaxBodySize,

@@ -197,11 +197,18 @@ func (p *Params) fail(spec Param, property string, err error) {
 	p.errs = append(p.errs, &ParamError{In: spec.in, Name: spec.name, Property: property, Err: err})
 }
 
-// failAt records err, found at the path of a *PathError when it is one.
+// failAt records err at the place it names: a *ParamError of the same
+// location as it is (a codec that knows the field, such as a form), or the
+// path of a *PathError.
 func (p *Params) failAt(spec Param, err error) {
-	if pe, ok := err.(*PathError); ok {
+	var pe *PathError
+	var located *ParamError
+	switch {
+	case errors.As(err, &located) && located.In == spec.in:
+		p.errs = append(p.errs, located)
+	case errors.As(err, &pe):
 		p.fail(spec, pe.Path, pe.Err)
-	} else {
+	default:
 		p.fail(spec, "", err)
 	}
 }

@@ -252,12 +252,12 @@ func TestBody(t *testing.T) {
 		{post("application/json", ``), 400, "request body is required"},
 		{post("application/json", `{"name":`), 400, "request body: is not valid JSON: unexpected end of JSON input (at byte 8)"},
 		{post("text/plain", `x`), 415, `request body: content type "text/plain" is not application/json`},
-		{post("application/x-www-form-urlencoded", `a=1`), 415, `request body: runtime: no codec for content type "application/x-www-form-urlencoded"`},
+		{post("application/xml", `<a/>`), 415, `request body: runtime: no codec for content type "application/xml"`},
 	} {
 		p := NewParams(tc.r)
 		var b body
 		declared := "application/json"
-		if ct := tc.r.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/x-www-form") {
+		if ct := tc.r.Header.Get("Content-Type"); ct == "application/xml" {
 			declared = ct // an operation taking a type no codec handles
 		}
 		Body(p, o, declared, &b)

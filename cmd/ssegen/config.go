@@ -94,13 +94,15 @@ func parseConfig(path string, data []byte) (*fileConfig, error) {
 	}
 
 	cfg := &fileConfig{}
-	seen := make(map[string]bool)
+	var errs []error
+	first := make(map[string]*yaml.Node)
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, val := root.Content[i], root.Content[i+1]
-		if seen[key.Value] {
-			return nil, errAt(key, "duplicate key %q", key.Value)
+		if prev, ok := first[key.Value]; ok {
+			errs = append(errs, errAt(key, "duplicate key %q (first at line %d)", key.Value, prev.Line))
+			continue
 		}
-		seen[key.Value] = true
+		first[key.Value] = key
 		var err error
 		switch key.Value {
 		case "spec":
@@ -116,11 +118,15 @@ func parseConfig(path string, data []byte) (*fileConfig, error) {
 		case "strict":
 			cfg.Strict, err = boolean(val)
 		default:
-			return nil, errAt(key, "unknown key %q (known keys: %s)", key.Value, strings.Join(configKeys, ", "))
+			errs = append(errs, errAt(key, "unknown key %q (known keys: %s)", key.Value, strings.Join(configKeys, ", ")))
 		}
 		if err != nil {
-			return nil, errAt(val, "%s: %v", key.Value, err)
+			errs = append(errs, errAt(val, "%s: %v", key.Value, err))
 		}
+	}
+	if len(errs) > 0 {
+		// One line per problem, all of them: fixing the file takes one run.
+		return nil, errors.Join(errs...)
 	}
 	return cfg, nil
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -96,8 +97,10 @@ func FuzzParseConfig(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cfg, err := parseConfig("ssegen.yaml", data)
 		if err != nil {
-			if !located.MatchString(err.Error()) {
-				t.Errorf("error %q does not say where", err)
+			for line := range strings.Lines(err.Error()) {
+				if !located.MatchString(line) {
+					t.Errorf("error %q does not say where", line)
+				}
 			}
 			return
 		}

@@ -21,6 +21,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -72,7 +73,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		ee = &exitError{exitUsage, err}
 	}
 	if ee.err != nil {
-		fmt.Fprintf(stderr, "ssegen: %v\n", ee.err)
+		// An error may list several problems, one a line (a config file's).
+		for line := range strings.Lines(ee.err.Error()) {
+			fmt.Fprintf(stderr, "ssegen: %s\n", strings.TrimSuffix(line, "\n"))
+		}
 		if ee.code == exitUsage {
 			fmt.Fprintln(stderr, "Run 'ssegen help' for usage.")
 		}

@@ -160,7 +160,7 @@ func TestUsageErrors(t *testing.T) {
 func TestBadConfig(t *testing.T) {
 	tests := []struct {
 		config string
-		want   string // first line of stderr
+		want   string // stderr before the usage hint
 	}{
 		{"spec: api.yaml\noutput: x\n", `ssegen: ssegen.yaml:2:1: unknown key "output" (known keys: spec, out, package, client, strict)`},
 		{"client: yes\n", `ssegen: ssegen.yaml:1:9: client: want true or false, got "yes"`},
@@ -169,7 +169,11 @@ func TestBadConfig(t *testing.T) {
 		{"out: 5\n", `ssegen: ssegen.yaml:1:6: out: want a non-empty string, got 5`},
 		{"package: my-pkg\n", `ssegen: ssegen.yaml:1:10: package: invalid package name "my-pkg": want a Go identifier such as "mypkg"`},
 		{"out: ''\n", `ssegen: ssegen.yaml:1:6: out: want a non-empty string, got ""`},
-		{"spec: a.yaml\nspec: b.yaml\n", `ssegen: ssegen.yaml:2:1: duplicate key "spec"`},
+		{"spec: a.yaml\nspec: b.yaml\n", `ssegen: ssegen.yaml:2:1: duplicate key "spec" (first at line 1)`},
+		{"spec: a.yaml\nclient: yes\noutput: x\nspec: b.yaml\npackage: my-pkg\n", `ssegen: ssegen.yaml:2:9: client: want true or false, got "yes"
+ssegen: ssegen.yaml:3:1: unknown key "output" (known keys: spec, out, package, client, strict)
+ssegen: ssegen.yaml:4:1: duplicate key "spec" (first at line 1)
+ssegen: ssegen.yaml:5:10: package: invalid package name "my-pkg": want a Go identifier such as "mypkg"`},
 		{"- spec\n", `ssegen: ssegen.yaml:1:1: want a mapping of settings (spec, out, package, client, strict), got a list`},
 		{"spec: 'api.yaml\n", `ssegen: ssegen.yaml:2: found unexpected end of stream`},
 		{"spec: a.yaml\n---\nout: x\n", `ssegen: ssegen.yaml: want a single YAML document`},
@@ -188,8 +192,8 @@ func TestBadConfig(t *testing.T) {
 				if code != 2 {
 					t.Errorf("%v: exit code %d, want 2; stderr:\n%s", cmd, code, stderr)
 				}
-				if first, _, _ := strings.Cut(stderr, "\n"); first != tt.want {
-					t.Errorf("%v: stderr:\n%s\nwant first line %q", cmd, stderr, tt.want)
+				if want := tt.want + "\nRun 'ssegen help' for usage.\n"; stderr != want {
+					t.Errorf("%v: stderr:\n%s\nwant:\n%s", cmd, stderr, want)
 				}
 				if got := tree(t, dir); len(got) != 2 {
 					t.Errorf("%v: files after a config error: %v", cmd, got)

@@ -73,8 +73,8 @@ func (g *gen) handlerInterface(f *jen.File) {
 		doc := []string{prose(opDoc(op, "handles")), op.Doc}
 		switch {
 		case jsonOrStream(op):
-			doc = append(doc, prose(fmt.Sprintf("It answers with the event stream or with %s, as the request asks, by a field of its body or by its Accept header (stream.Requested): it sends events on stream until it returns (see %s), or answers with stream.Respond before the first event. ctx is done when the client goes away or the server shuts down.",
-				listWords(g.successNames(op, n)), n.stream)))
+			doc = append(doc, prose(fmt.Sprintf("It answers with the event stream or with %s, as the request asks, by %s: it sends events on stream until it returns (see %s), or answers with stream.Respond before the first event. ctx is done when the client goes away or the server shuts down.",
+				listWords(g.successNames(op, n)), chooser(op), n.stream)))
 		case op.Stream != nil:
 			doc = append(doc, prose("It sends events on stream until it returns (see "+n.stream+"); ctx is done when the client goes away or the server shuts down."))
 		case n.response == "":
@@ -85,6 +85,21 @@ func (g *gen) handlerInterface(f *jen.File) {
 	}
 	f.Type().Id("Handler").Interface(methods...)
 	f.Line()
+}
+
+// chooser says what a JSON-or-stream request can choose the stream by: its
+// Accept header always, and a field of its body or a query or header
+// parameter when it has one (a GET has no body, and a path parameter names
+// what to answer with, not how).
+func chooser(op *model.Operation) string {
+	const accept = "its Accept header (stream.Requested)"
+	switch {
+	case op.Body != nil:
+		return "a field of its body or by " + accept
+	case slices.ContainsFunc(op.Params, func(p *model.Param) bool { return p.In == model.InQuery || p.In == model.InHeader }):
+		return accept + " or by a parameter"
+	}
+	return accept
 }
 
 // methodSignature renders the parameters and results of op's Handler

@@ -2,6 +2,7 @@ package model
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
@@ -832,8 +833,14 @@ func (b *builder) operation(p, method string, item *openapi3.PathItem, op *opena
 		Doc:     strings.TrimSpace(op.Description),
 	}
 	o.Params = b.params(o, p, item.Parameters, op.Parameters)
-	if op.RequestBody != nil && op.RequestBody.Value != nil {
-		rb := op.RequestBody.Value
+	var rb *openapi3.RequestBody
+	if op.RequestBody != nil {
+		rb = op.RequestBody.Value
+	}
+	if form := b.formData(rb == nil, item.Parameters, op.Parameters); form != nil {
+		rb = form
+	}
+	if rb != nil {
 		if ct, mt := pickContent(rb.Content); mt != nil {
 			o.Body = &Body{
 				ContentType: ct,
@@ -877,7 +884,7 @@ func (b *builder) params(o *Operation, tmpl string, pathLevel, opLevel openapi3.
 				continue
 			}
 			v := pr.Value
-			if v.In == openapi3.ParameterInPath && !slices.Contains(inPath, v.Name) {
+			if v.In == openapi3.ParameterInPath && !slices.Contains(inPath, v.Name) || v.In == inFormData {
 				continue
 			}
 			all = slices.DeleteFunc(all, func(q *openapi3.Parameter) bool { return q.Name == v.Name && q.In == v.In })
@@ -928,6 +935,74 @@ func (b *builder) params(o *Operation, tmpl string, pathLevel, opLevel openapi3.
 		})
 	}
 	return out
+}
+
+// inFormData is Swagger 2's location of a form field, which OpenAPI 3
+// writes as a property of the request body.
+const inFormData = "formData"
+
+// formData reads the "in: formData" parameters of a Swagger 2 leftover as
+// what OpenAPI 3 would write: the properties of a form request body,
+// multipart/form-data when one is a file and else
+// application/x-www-form-urlencoded. It warns about each one, saying
+// whether it is used: only when the operation declares no body.
+func (b *builder) formData(used bool, lists ...openapi3.Parameters) *openapi3.RequestBody {
+	var params []*openapi3.Parameter
+	for _, list := range lists {
+		for _, pr := range list {
+			if pr != nil && pr.Value != nil && pr.Value.In == inFormData {
+				params = append(params, pr.Value)
+			}
+		}
+	}
+	schema := openapi3.NewObjectSchema()
+	ct := "application/x-www-form-urlencoded"
+	for _, v := range params {
+		sr := v.Schema
+		if sr == nil {
+			sr = swagger2Schema(v.Extensions)
+		}
+		if sr.Value != nil && sr.Value.Format == "binary" {
+			ct = "multipart/form-data"
+		}
+		if v.Description != "" && sr.Ref == "" && sr.Value != nil && sr.Value.Description == "" {
+			sr.Value.Description = v.Description
+		}
+		schema.Properties[v.Name] = sr
+		if v.Required {
+			schema.Required = append(schema.Required, v.Name)
+		}
+	}
+	const leftover = "parameter %q is in: formData, which OpenAPI 3 does not have (a Swagger 2 form field): "
+	for _, v := range params {
+		if used {
+			b.report(spec.Warning, v.Origin, []string{"in"}, leftover+"it is read as a property of the %s request body", v.Name, ct)
+		} else {
+			b.report(spec.Warning, v.Origin, []string{"in"}, leftover+"it is skipped, since the operation declares a request body", v.Name)
+		}
+	}
+	if len(params) == 0 || !used {
+		return nil
+	}
+	return &openapi3.RequestBody{Content: openapi3.NewContentWithSchema(schema, []string{ct}), Required: len(schema.Required) > 0}
+}
+
+// swagger2Schema builds the schema of a Swagger 2 parameter, written in the
+// parameter itself (type, format, items, enum...), which kin-openapi keeps
+// as extensions. A file is a binary string.
+func swagger2Schema(fields map[string]any) *openapi3.SchemaRef {
+	sr := openapi3.NewSchemaRef("", openapi3.NewStringSchema())
+	data, err := json.Marshal(fields)
+	if err != nil || json.Unmarshal(data, sr.Value) != nil {
+		return sr // a string, as a form field is before anything reads it
+	}
+	if sr.Value.Type.Is("file") {
+		sr.Value.Type, sr.Value.Format = &openapi3.Types{openapi3.TypeString}, "binary"
+	}
+	if sr.Value.Type == nil {
+		sr.Value.Type = &openapi3.Types{openapi3.TypeString}
+	}
+	return sr
 }
 
 // pickContent chooses the media type ssegen serves from a content map:

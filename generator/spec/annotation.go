@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -195,7 +196,8 @@ func (s *sources) parseAnnotation(a *annotation) {
 func (s *sources) duration(f *file, v *yaml.Node, field string) (time.Duration, bool) {
 	d, err := time.ParseDuration(v.Value)
 	if err != nil {
-		s.errorf(f.pos(v), "%s.%s: %q is not a valid duration: %v", extensionKey, field, v.Value, strings.TrimPrefix(err.Error(), "time: "))
+		// The schema's pattern admits only durations: this one overflows.
+		s.errorf(f.pos(v), "%s.%s: %q is out of range: a duration is at most %s", extensionKey, field, v.Value, time.Duration(math.MaxInt64).Truncate(time.Hour))
 		return 0, false
 	}
 	return d, true
@@ -341,6 +343,10 @@ func (s *sources) schemaViolation(a *annotation, e *jsonschema.ValidationError, 
 	case *kind.Pattern:
 		switch field {
 		case "heartbeat", "retry":
+			if _, err := time.ParseDuration(k.Got); err == nil && strings.HasPrefix(k.Got, "-") {
+				s.errorf(at, "%s: %q must not be negative", name, k.Got)
+				break
+			}
 			s.errorf(at, "%s: %q is not a Go duration such as \"15s\", \"1m30s\" or \"0s\"", name, k.Got)
 		case "contentType":
 			s.errorf(at, "%s: %q is not supported; use application/json, a +json media type or text/plain", name, k.Got)
@@ -378,6 +384,9 @@ func nodeValue(n *yaml.Node, depth int) (any, error) {
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
+			if _, dup := m[n.Content[i].Value]; dup {
+				continue // reported; the first counts, as for entry
+			}
 			v, err := nodeValue(n.Content[i+1], depth+1)
 			if err != nil {
 				return nil, err

@@ -142,7 +142,7 @@ error: failed`)},
   patch:
     schema: {type: object}
     contentType: application/merge-patch+json`)},
-			want: []string{`api.yaml:13:26: x-event-stream.events.message: text/plain data needs a schema of type string, not type [object]`},
+			want: []string{`api.yaml:13:26: x-event-stream.events.message: text/plain data needs a schema of type string, not type object`},
 		},
 		{
 			name: "bad durations",
@@ -160,7 +160,7 @@ retry: 1500us`)},
 			files: map[string]string{"api.yaml": withStream(`events:
   message: {schema: {$ref: '#/components/schemas/Pet'}}
 heartbeat: 9999999999h`)},
-			want: []string{`api.yaml:12:20: x-event-stream.heartbeat: "9999999999h" is not a valid duration: invalid duration "9999999999h"`},
+			want: []string{`api.yaml:12:20: x-event-stream.heartbeat: "9999999999h" is out of range: a duration is at most 2562047h0m0s`},
 		},
 		{
 			name: "method that cannot stream",
@@ -205,8 +205,104 @@ heartbeat: -1s`), "        name: {type: string}", "        name: {$ref: '#/compo
 			want: []string{
 				`api.yaml:11:36: $ref "#/components/schemas/Gone" does not resolve: #/components/schemas has no "Gone"`,
 				`api.yaml:12:16: x-event-stream.error: "oops" is not a declared event; declared: "message"`,
-				`api.yaml:13:20: x-event-stream.heartbeat: "-1s" is not a Go duration such as "15s", "1m30s" or "0s"`,
+				`api.yaml:13:20: x-event-stream.heartbeat: "-1s" must not be negative`,
 				`api.yaml:22:22: $ref "#/components/schemas/Missing" does not resolve: #/components/schemas has no "Missing"`,
+			},
+		},
+		{
+			// Issue 11: a broken $ref hid every other problem. Each problem
+			// here is independent of the others, and all are reported.
+			name: "independent problems of every kind in one run",
+			files: map[string]string{"api.yaml": `openapi: 3.0.3
+info: {title: Every problem, version: '1'}
+paths:
+  /events:
+    get:
+      operationId: watch
+      x-event-stream:
+        events:
+          message: {schema: {$ref: '#/components/schemas/Gone'}}
+          count: {schema: {type: integer}, contentType: text/plain}
+          page: {schema: {type: string}, contentType: text/html}
+          "two\nlines": {schema: {type: string}}
+        error: oops
+        heartbeat: -1s
+        retry: 1500us
+        resume: "yes"
+        colour: red
+      responses:
+        '200': {description: ok}
+        '404':
+          $ref: '#/components/responses/NotFound'
+  /feed:
+    post:
+      operationId: feed
+      x-event-stream:
+        events:
+          note: {schema: {$ref: 'notes.yaml#/Note'}}
+        heartbeat: fast
+        heartbeat: 10s
+      parameters:
+        - {name: q, in: body, schema: {type: string}}
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream:
+              schema: {type: integer}
+  /things/{a}:
+    get:
+      operationId: watch
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: integer, example: abc}
+  /things/{b}:
+    get:
+      responses:
+        '204': {description: none}
+  /envs/{id}:
+    get:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        '204': {description: none}
+  /envs/{deviceId}:
+    delete:
+      parameters: [{name: deviceId, in: path, required: true, schema: {type: string}}]
+      responses:
+        '204': {description: none}
+components:
+  schemas:
+    Pet:
+      type: object
+      properties:
+        owner: {$ref: '#/components/schemas/Missing'}
+        tags: {$ref: 'tags.yaml'}
+`},
+			want: []string{
+				`api.yaml:9:36: $ref "#/components/schemas/Gone" does not resolve: #/components/schemas has no "Gone"`,
+				`api.yaml:10:57: x-event-stream.events.count: text/plain data needs a schema of type string, not type integer`,
+				`api.yaml:11:55: x-event-stream.events.page.contentType: "text/html" is not supported; use application/json, a +json media type or text/plain`,
+				`api.yaml:12:11: x-event-stream.events: event name "two\nlines" contains a line break, which an SSE event line cannot carry`,
+				`api.yaml:13:16: x-event-stream.error: "oops" is not a declared event; declared: "count", "message", "page"`,
+				`api.yaml:14:20: x-event-stream.heartbeat: "-1s" must not be negative`,
+				`api.yaml:15:16: x-event-stream.retry: 1500us is not a whole number of milliseconds, the unit SSE sends it in`,
+				`api.yaml:16:17: x-event-stream.resume: expected a boolean, got string`,
+				`api.yaml:17:9: x-event-stream: unknown key "colour"; allowed keys: events, error, end, heartbeat, retry, resume`,
+				`api.yaml:21:17: $ref "#/components/responses/NotFound" does not resolve: #/components has no "responses"`,
+				`api.yaml:27:33: cannot read notes.yaml: no such file or directory`,
+				`api.yaml:28:20: x-event-stream.heartbeat: "fast" is not a Go duration such as "15s", "1m30s" or "0s"`,
+				`api.yaml:29:9: duplicate key "heartbeat" (first at line 28)`,
+				`api.yaml:31:21: parameter can't have 'in' value "body"`,
+				`api.yaml:38:3: warning: operation GET /things/{a} must define exactly all path parameters (missing: [a])`,
+				`api.yaml:39:5: operations "GET /events" and "GET /things/{a}" have the same operation id "watch"`,
+				`api.yaml:46:39: warning: invalid example: value must be an integer`,
+				`api.yaml:47:3: GET is declared on both "/things/{a}" and "/things/{b}", which differ only in the names of their parameters: no request can tell them apart`,
+				`api.yaml:56:3: warning: paths "/envs/{id}" and "/envs/{deviceId}" differ only in the names of their parameters; their operations, of different methods, are served on one route, each with its own parameter names`,
+				`api.yaml:66:23: $ref "#/components/schemas/Missing" does not resolve: #/components/schemas has no "Missing"`,
+				`api.yaml:67:22: cannot read tags.yaml: no such file or directory`,
 			},
 		},
 		{
@@ -228,7 +324,7 @@ heartbeat: -1s`), "        name: {type: string}", "        name: {$ref: '#/compo
 retry: 2`), "      operationId: watch\n", "      operationId: watch\n      parameters:\n        - {name: q, in: body, schema: {type: string}}\n", 1)},
 			want: []string{
 				"api.yaml:10:21: parameter can't have 'in' value \"body\"",
-				`api.yaml:13:78: x-event-stream.events.message: text/plain data needs a schema of type string, not type [object]`,
+				`api.yaml:13:78: x-event-stream.events.message: text/plain data needs a schema of type string, not type object`,
 				`api.yaml:14:16: x-event-stream.retry: expected a string, got number`,
 			},
 		},
@@ -269,12 +365,65 @@ Pet:
   type: object
 `,
 			},
-			want: []string{`paths.yaml:7:24: x-event-stream.events.message: text/plain data needs a schema of type string, not type [object]`},
+			want: []string{`paths.yaml:7:24: x-event-stream.events.message: text/plain data needs a schema of type string, not type object`},
 		},
 		{
 			name:  "YAML syntax error",
 			files: map[string]string{"api.yaml": "openapi: 3.0.3\ninfo:\n  title: [unclosed\n"},
 			want:  []string{`api.yaml:4:1: invalid YAML or JSON: did not find expected ',' or ']' while parsing a flow sequence that starts at 3:10`},
+		},
+		{
+			name: "JSON: a repeated key and a broken $ref do not hide the rest",
+			root: "api.json",
+			files: map[string]string{"api.json": `{
+  "openapi": "3.1.0",
+  "info": {"title": "T", "version": "1"},
+  "paths": {
+    "/events": {
+      "get": {
+        "x-event-stream": {"events": {"n": {"schema": {"type": "integer"}, "contentType": "text/plain"}}},
+        "responses": {"200": {"description": "ok"}, "404": {"$ref": "#/components/responses/Gone"}},
+        "responses": {}
+      }
+    }
+  }
+}
+`},
+			want: []string{
+				`api.json:7:91: x-event-stream.events.n: text/plain data needs a schema of type string, not type integer`,
+				`api.json:8:69: $ref "#/components/responses/Gone" does not resolve: the document has no "components"`,
+				`api.json:9:9: duplicate key "responses" (first at line 8)`,
+			},
+		},
+		{
+			// As FastAPI writes them: one warning for the document, at the
+			// first, none of kin-openapi's "extra sibling fields".
+			name: "3.2 media type fields in a 3.1 document",
+			files: map[string]string{"api.yaml": `openapi: 3.1.0
+info: {title: T, version: '1'}
+paths:
+  /rpc:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object}
+            description: A JSON-RPC request.
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream:
+              description: The replies.
+              itemSchema: {type: object, properties: {data: {type: string}}}
+`},
+			want: []string{`api.yaml:10:13: warning: description is a Media Type field of OpenAPI 3.2, not 3.1.0: this and every other 3.2 field of the document's media types is read as 3.2 reads it`},
+		},
+		{
+			name:  "missing file",
+			root:  "gone.yaml",
+			files: map[string]string{},
+			want:  []string{`gone.yaml: cannot read the file: no such file or directory`},
 		},
 		{
 			name:  "Swagger 2.0",

@@ -22,6 +22,10 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(withStream("events: {a: {schema: {$ref: '#/components/schemas/Pet'}}, \"\": 1}\nheartbeat: 1h2m3.5s")))
 	f.Add([]byte(`{"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": {"/a": {"$ref": "#/paths/~1a"}}}`))
 	f.Add([]byte("openapi: 3.0.0\npaths:\n  /a: &a\n    get: *a\n"))
+	// Broken references and repeated keys, which are patched out for
+	// kin-openapi: quoted, in JSON, after multi-byte characters.
+	f.Add([]byte(withStream("events: {é: {schema: {'$ref': '#/components/schemas/Gone'}}}\nheartbeat: 1s\n\"heartbeat\": 2s")))
+	f.Add([]byte(`{"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {"/a": {"get": {"responses": {"200": {"$ref": "#/nope"}}}, "get": {}}, "/{x}": {"get": {}}, "/{y}": {"get": {}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		dir := t.TempDir()
 		path := filepath.Join(dir, "api.yaml")

@@ -1,12 +1,14 @@
 package spec
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"maps"
 	"net/url"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -43,7 +45,8 @@ func (s *sources) checkVersion(root *file) bool {
 var kinLine = regexp.MustCompile(`\bline (\d+)\b`)
 
 // loadOpenAPI loads the document with kin-openapi, which only reads local
-// files: checkRefs has already refused remote references.
+// files: checkRefs has already refused remote references. It reads the
+// files as patched (see sources.broken).
 func (s *sources) loadOpenAPI(root *file) (t *openapi3.T) {
 	loader := openapi3.NewLoader()
 	s.loader = loader
@@ -52,6 +55,9 @@ func (s *sources) loadOpenAPI(root *file) (t *openapi3.T) {
 	loader.ReadFromURIFunc = func(_ *openapi3.Loader, u *url.URL) ([]byte, error) {
 		if u.Scheme != "" || u.Host != "" {
 			return nil, fmt.Errorf("remote reference %s is not supported", u)
+		}
+		if f := s.files[filepath.Clean(filepath.FromSlash(u.Path))]; f != nil && f.root != nil {
+			return f.patched(), nil
 		}
 		return os.ReadFile(u.Path)
 	}
@@ -74,7 +80,9 @@ func (s *sources) loadOpenAPI(root *file) (t *openapi3.T) {
 		}
 		return nil
 	}
-	s.validate(root, t)
+	m32 := mediaTypes32(t)
+	s.validate(root, t, m32)
+	s.warnMediaType32(t.OpenAPI, m32)
 	return t
 }
 
@@ -153,7 +161,7 @@ var breaking = []any{
 
 // validate reports kin-openapi's validation findings, each at the element
 // it concerns.
-func (s *sources) validate(root *file, t *openapi3.T) {
+func (s *sources) validate(root *file, t *openapi3.T, m32 map[*openapi3.Origin]field32) {
 	err := func() (err error) {
 		defer func() {
 			if r := recover(); r != nil {
@@ -170,6 +178,21 @@ func (s *sources) validate(root *file, t *openapi3.T) {
 		all = openapi3.MultiError{err}
 	}
 	for _, e := range all {
+		var cpe *openapi3.ConflictingPathsError
+		var in *openapi3.InvalidParameterInError
+		var extra *openapi3.ExtraSiblingFieldsError
+		var version *openapi3.FieldVersionMismatchError
+		switch {
+		case errors.As(e, &in) && in.Value == "formData":
+			continue // a Swagger 2 form field, which model.Build reads and reports
+		case errors.As(e, &extra) && extra.Origin != nil && m32[extra.Origin].name != "" &&
+			!slices.ContainsFunc(extra.Fields, func(f string) bool { return !slices.Contains(mediaTypeFields32, f) }),
+			errors.As(e, &version) && version.Origin != nil && m32[version.Origin].name != "" && slices.Contains(mediaTypeFields32, version.Field):
+			continue // 3.2 fields of a media type, which warnMediaType32 reports once
+		case errors.As(e, &cpe):
+			s.conflictingPaths(root, t, cpe)
+			continue
+		}
 		pos, msg := s.locateError(root, e)
 		sev := Warning
 		for _, target := range breaking {
@@ -183,6 +206,123 @@ func (s *sources) validate(root *file, t *openapi3.T) {
 			sev = Warning // a 3.1 habit in a 3.0 document: read as nullable
 		}
 		s.diags = append(s.diags, Diagnostic{Pos: pos, Severity: sev, Message: msg})
+	}
+}
+
+// conflictingPaths reports two paths that are the same but for the names
+// of their parameters (/envs/{id}, /envs/{deviceId}), at the second one's
+// key: an error when both have an operation of the same method, which no
+// request could tell apart, and else a warning, since each operation is
+// served with its own parameter names on the route they share.
+func (s *sources) conflictingPaths(root *file, t *openapi3.T, e *openapi3.ConflictingPathsError) {
+	paths := value(root.root, "paths")
+	k1, _ := entry(paths, e.Path1)
+	k2, _ := entry(paths, e.Path2)
+	first, second, at := e.Path1, e.Path2, k2
+	if k1 != nil && k2 != nil && k1.Line > k2.Line {
+		first, second, at = e.Path2, e.Path1, k1
+	}
+	if at == nil {
+		at = paths
+	}
+	var both []string
+	a, b := t.Paths.Value(first), t.Paths.Value(second)
+	if a != nil && b != nil {
+		for m := range a.Operations() {
+			if b.GetOperation(m) != nil {
+				both = append(both, m)
+			}
+		}
+	}
+	slices.Sort(both)
+	if len(both) > 0 {
+		s.errorf(root.pos(at), "%s is declared on both %q and %q, which differ only in the names of their parameters: no request can tell them apart", strings.Join(both, " and "), first, second)
+		return
+	}
+	s.warnf(root.pos(at), "paths %q and %q differ only in the names of their parameters; their operations, of different methods, are served on one route, each with its own parameter names", first, second)
+}
+
+// mediaTypeFields32 are the Media Type fields OpenAPI 3.2 added, which
+// FastAPI and others already write in 3.0 and 3.1 documents.
+var mediaTypeFields32 = []string{"itemSchema", "description", "itemEncoding", "prefixEncoding"}
+
+// mediaTypes32 returns the media types of a 3.0 or 3.1 document that use
+// OpenAPI 3.2's fields, by origin, each with the position and name of the
+// first such field. They are read as 3.2 reads them: kin-openapi loads
+// itemSchema whatever the version, and inferStreams reads the stream from
+// it.
+func mediaTypes32(t *openapi3.T) map[*openapi3.Origin]field32 {
+	if !strings.HasPrefix(t.OpenAPI, "3.0") && !strings.HasPrefix(t.OpenAPI, "3.1") {
+		return nil
+	}
+	found := map[*openapi3.Origin]field32{}
+	check := func(c openapi3.Content) {
+		for _, mt := range c {
+			if mt == nil || mt.Origin == nil {
+				continue
+			}
+			for _, name := range mediaTypeFields32 {
+				l, ok := mt.Origin.Fields.Lookup(name)
+				if !ok {
+					continue
+				}
+				f := field32{Position{File: l.File, Line: l.Line, Col: l.Column}, name}
+				if prev, seen := found[mt.Origin]; !seen || before(f.pos, prev.pos) {
+					found[mt.Origin] = f
+				}
+			}
+		}
+	}
+	for _, item := range t.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody != nil && op.RequestBody.Value != nil {
+				check(op.RequestBody.Value.Content)
+			}
+			if op.Responses != nil {
+				for _, r := range op.Responses.Map() {
+					if r.Value != nil {
+						check(r.Value.Content)
+					}
+				}
+			}
+		}
+	}
+	if t.Components != nil {
+		for _, r := range t.Components.Responses {
+			if r.Value != nil {
+				check(r.Value.Content)
+			}
+		}
+		for _, rb := range t.Components.RequestBodies {
+			if rb.Value != nil {
+				check(rb.Value.Content)
+			}
+		}
+	}
+	return found
+}
+
+// field32 is a 3.2 field of a media type.
+type field32 struct {
+	pos  Position
+	name string
+}
+
+func before(a, b Position) bool {
+	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col)) < 0
+}
+
+// warnMediaType32 warns, once for the whole document, at the first 3.2
+// field of its media types.
+func (s *sources) warnMediaType32(version string, found map[*openapi3.Origin]field32) {
+	var first *field32
+	for _, f := range found {
+		if first == nil || before(f.pos, first.pos) {
+			first = &f
+		}
+	}
+	if first != nil {
+		s.warnf(first.pos, "%s is a Media Type field of OpenAPI 3.2, not %s: this and every other 3.2 field of the document's media types is read as 3.2 reads it", first.name, version)
 	}
 }
 

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v4"
@@ -30,12 +32,41 @@ type sources struct {
 	// scopes are the schemas with $defs that enclose the node checkRefs
 	// is at, innermost last, to explain a "#/$defs/..." that misses them.
 	scopes []*yaml.Node
+	// broken holds the objects whose $ref does not resolve: kin-openapi
+	// loads them as objects of their own (see disableRef), and what it
+	// then finds wrong with them is the broken reference's doing.
+	broken []span
+	// unpatchable is set when a problem cannot be patched out of the
+	// bytes kin-openapi reads, so that it must not load the document.
+	unpatchable bool
 }
 
 type file struct {
 	path string
+	data []byte
 	root *yaml.Node // document content node; nil when the file failed to parse
+	// patches rewrite the bytes kin-openapi reads, each keeping the length
+	// of what it replaces so that every position stays where it was.
+	patches []patch
 }
+
+// patch replaces the bytes at off with text, of the same length.
+type patch struct {
+	off  int
+	text string
+}
+
+// span is a range of lines of a file.
+type span struct {
+	file        string
+	first, last int
+}
+
+// brokenRefKey replaces the key "$ref", of the same length, in the bytes
+// kin-openapi reads when the reference does not resolve: the object
+// becomes one with an extension, which loads, so that the rest of the
+// document is still checked. A schema with it is one whose $ref is broken.
+const brokenRefKey = "x-rf"
 
 func newSources() *sources {
 	return &sources{files: make(map[string]*file)}
@@ -69,9 +100,10 @@ func (s *sources) read(path string, from Position) *file {
 			err = pe.Err
 		}
 		if from.File == "" {
-			from.File = path
+			s.errorf(Position{File: path}, "cannot read the file: %v", err)
+		} else {
+			s.errorf(from, "cannot read %s: %v", path, err)
 		}
-		s.errorf(from, "cannot read %s: %v", path, err)
 		return nil
 	}
 	root, err := parseYAML(data)
@@ -87,8 +119,128 @@ func (s *sources) read(path string, from Position) *file {
 		s.errorf(pos, "invalid YAML or JSON: %s", msg)
 		return nil
 	}
-	f.root = root
+	f.data, f.root = data, root
+	s.checkDuplicateKeys(f, root, map[*yaml.Node]bool{}, 0)
 	return f
+}
+
+// checkDuplicateKeys reports every key a mapping repeats, where the YAML
+// library would report only the first, without a column, and renames the
+// repeat, in the bytes kin-openapi reads, to an extension of the same
+// length that it ignores.
+func (s *sources) checkDuplicateKeys(f *file, n *yaml.Node, seen map[*yaml.Node]bool, depth int) {
+	if n == nil || seen[n] || depth > maxDepth {
+		return
+	}
+	seen[n] = true
+	if n.Kind == yaml.MappingNode {
+		first := map[string]*yaml.Node{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode {
+				continue
+			}
+			prev, ok := first[k.Value]
+			if !ok {
+				first[k.Value] = k
+				continue
+			}
+			s.errorf(f.pos(k), "duplicate key %q (first at line %d)", k.Value, prev.Line)
+			name := fmt.Sprintf("x-%d", len(f.patches))
+			if len(k.Value) < len(name) {
+				s.unpatchable = true
+				continue
+			}
+			s.rename(f, k, name+strings.Repeat("_", len(k.Value)-len(name)))
+		}
+	}
+	for _, c := range n.Content {
+		s.checkDuplicateKeys(f, c, seen, depth+1)
+	}
+}
+
+// rename replaces the scalar key k, in the bytes kin-openapi reads, by
+// name, which has its length. It marks the document unpatchable when k is
+// not written as its bare value (an escape, a multi-line key).
+func (s *sources) rename(f *file, k *yaml.Node, name string) {
+	off, ok := offset(f.data, k.Line, k.Column)
+	if ok && (k.Style == yaml.SingleQuotedStyle || k.Style == yaml.DoubleQuotedStyle) {
+		off++
+	}
+	if !ok || off+len(k.Value) > len(f.data) || string(f.data[off:off+len(k.Value)]) != k.Value || len(name) != len(k.Value) {
+		s.unpatchable = true
+		return
+	}
+	f.patches = append(f.patches, patch{off, name})
+}
+
+// offset returns the byte offset of a 1-based line and column, counted in
+// characters as the YAML parser counts them.
+func offset(data []byte, line, col int) (int, bool) {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(data[off:], '\n')
+		if i < 0 {
+			return 0, false
+		}
+		off += i + 1
+	}
+	for c := 1; c < col; c++ {
+		if off >= len(data) || data[off] == '\n' {
+			return 0, false
+		}
+		_, size := utf8.DecodeRune(data[off:])
+		off += size
+	}
+	return off, true
+}
+
+// patched returns the bytes of f that kin-openapi reads.
+func (f *file) patched() []byte {
+	if len(f.patches) == 0 {
+		return f.data
+	}
+	data := bytes.Clone(f.data)
+	for _, p := range f.patches {
+		copy(data[p.off:], p.text)
+	}
+	return data
+}
+
+// disableRef makes the object n, whose $ref key k does not resolve, an
+// object without a reference for kin-openapi, and remembers the lines from
+// head, the key that heads it, to its end as the broken reference's.
+func (s *sources) disableRef(f *file, head, n, k *yaml.Node) {
+	s.rename(f, k, brokenRefKey)
+	k.Value = brokenRefKey // annotations' schemas are read from the trees
+	first := n.Line
+	if head != nil {
+		first = head.Line
+	}
+	s.broken = append(s.broken, span{f.path, first, lastLine(n, 0)})
+}
+
+// lastLine returns the last line the node n spans, at least.
+func lastLine(n *yaml.Node, depth int) int {
+	last := n.Line
+	if depth > maxDepth || n.Kind == yaml.AliasNode {
+		return last
+	}
+	for _, c := range n.Content {
+		last = max(last, lastLine(c, depth+1))
+	}
+	return last
+}
+
+// dependsOnBroken reports whether d is located on the lines of an object
+// whose $ref is broken.
+func (s *sources) dependsOnBroken(d Diagnostic) bool {
+	for _, b := range s.broken {
+		if d.Pos.File == b.file && d.Pos.Line >= b.first && d.Pos.Line <= b.last {
+			return true
+		}
+	}
+	return false
 }
 
 // parseYAML parses one YAML or JSON document, recovering from the rare
@@ -328,10 +480,12 @@ var nameMaps = map[string]bool{
 // resolve, following the references into the subtrees and files they
 // name, each once.
 func (s *sources) checkRefs(f *file) {
-	s.walkRefs(f, f.root, "", map[*yaml.Node]bool{}, 0)
+	s.walkRefs(f, f.root, nil, "", map[*yaml.Node]bool{}, 0)
 }
 
-func (s *sources) walkRefs(f *file, n *yaml.Node, parentKey string, seen map[*yaml.Node]bool, depth int) {
+// walkRefs walks n, the value of the key head (nil for a list item or a
+// file's root), whose parent is the value of parentKey.
+func (s *sources) walkRefs(f *file, n, head *yaml.Node, parentKey string, seen map[*yaml.Node]bool, depth int) {
 	if n == nil || seen[n] {
 		return
 	}
@@ -350,25 +504,29 @@ func (s *sources) walkRefs(f *file, n *yaml.Node, parentKey string, seen map[*ya
 			k, v := n.Content[i], n.Content[i+1]
 			switch {
 			case k.Value == "$ref" && v.Kind == yaml.ScalarNode:
-				if t, ok := s.follow(f, v, v.Value); ok && t.node != nil {
+				t, ok := s.follow(f, v, v.Value)
+				if !ok {
+					s.disableRef(f, head, n, k)
+				}
+				if ok && t.node != nil {
 					scopes := s.scopes
 					s.scopes = nil // the target has enclosing schemas of its own
-					s.walkRefs(t.file, t.node, "", seen, depth+1)
+					s.walkRefs(t.file, t.node, nil, "", seen, depth+1)
 					s.scopes = scopes
 				}
 			case nameMaps[parentKey]:
-				s.walkRefs(f, v, "", seen, depth+1)
+				s.walkRefs(f, v, k, "", seen, depth+1)
 			case literalKeys[k.Value],
 				strings.HasPrefix(k.Value, "x-") && k.Value != extensionKey:
 			default:
-				s.walkRefs(f, v, k.Value, seen, depth+1)
+				s.walkRefs(f, v, k, k.Value, seen, depth+1)
 			}
 		}
 	case yaml.SequenceNode:
 		for _, c := range n.Content {
-			s.walkRefs(f, c, "", seen, depth+1)
+			s.walkRefs(f, c, nil, "", seen, depth+1)
 		}
 	case yaml.AliasNode:
-		s.walkRefs(f, n.Alias, parentKey, seen, depth+1)
+		s.walkRefs(f, n.Alias, head, parentKey, seen, depth+1)
 	}
 }

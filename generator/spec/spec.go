@@ -129,11 +129,13 @@ type EventSpec struct {
 //
 // The checks run in an order that lets each report everything it can: the
 // files are parsed and every $ref is followed first, so that all broken
-// references are reported (kin-openapi stops at the first); annotations are
-// checked on the parsed files; only a document whose files and references
-// are sound is handed to kin-openapi, whose validation errors become
-// located diagnostics. A document with errors in its annotations or its
-// validation is still returned, with the errors.
+// references and repeated keys are reported (kin-openapi stops at the
+// first); annotations are checked on the parsed files; then kin-openapi
+// loads the document with each broken $ref and repeated key patched out,
+// so that its validation and the checks of the event streams still report
+// every problem that does not depend on them, as located diagnostics. A
+// document with errors in its annotations or its validation is still
+// returned, with the errors, unless a $ref is broken.
 func Load(path string) (*Document, Diagnostics) {
 	s := newSources()
 	doc := s.load(path)
@@ -149,11 +151,11 @@ func (s *sources) load(path string) *Document {
 		return nil
 	}
 	s.checkRefs(root)
-	unloadable := s.diags.HasErrors()
 	annotations := s.findAnnotations(root)
-	if unloadable {
+	if s.unpatchable {
 		return nil
 	}
+	loaded := len(s.diags)
 	t := s.loadOpenAPI(root)
 	if t == nil {
 		return nil
@@ -161,5 +163,11 @@ func (s *sources) load(path string) *Document {
 	doc := &Document{Path: path, OpenAPI: t, Streams: map[*openapi3.Operation]*EventStream{}, BodyStreams: map[*openapi3.Operation]*EventStream{}}
 	s.resolveStreams(doc, root, annotations)
 	s.inferStreams(doc)
+	if len(s.broken) > 0 {
+		// What kin-openapi and the stream checks found in the objects whose
+		// $ref is broken is the broken reference, already reported.
+		s.diags = append(s.diags[:loaded], slices.DeleteFunc(s.diags[loaded:], s.dependsOnBroken)...)
+		return nil
+	}
 	return doc
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -79,13 +80,13 @@ func (s *sources) resolveStreams(doc *Document, root *file, annotations []*annot
 func (s *sources) checkEventTypes(a *annotation) {
 	for _, name := range slices.Sorted(maps.Keys(a.stream.Events)) {
 		ev := a.stream.Events[name]
-		if ev.ContentType != "text/plain" || ev.Schema == nil || ev.Schema.Value == nil {
+		if ev.ContentType != "text/plain" || ev.Schema == nil || ev.Schema.Value == nil || brokenRef(ev.Schema) {
 			continue
 		}
 		if t := ev.Schema.Value.Type; t == nil || !t.Is("string") {
 			got := "no type"
 			if t != nil && len(*t) > 0 {
-				got = fmt.Sprintf("type %v", t.Slice())
+				got = "type " + strings.Join(t.Slice(), " or ")
 			}
 			s.errorf(a.file.pos(a.contentTypes[name]), "%s.events.%s: text/plain data needs a schema of type string, not %s", extensionKey, name, got)
 		}
@@ -121,7 +122,17 @@ func (s *sources) checkStreamResponse(a *annotation, op *openapi3.Operation) {
 	s.errorf(pos, "the text/event-stream schema of the 200 response contradicts %s at %s: it must be the schema of the only event, or a oneOf of exactly the events' schemas (or omit it: the stream is implied)", extensionKey, a.stream.Pos)
 }
 
+// brokenRef reports whether sr is an object whose $ref is broken, which
+// says nothing about what it was meant to be.
+func brokenRef(sr *openapi3.SchemaRef) bool {
+	_, ok := sr.Value.Extensions[brokenRefKey]
+	return ok
+}
+
 func (s *sources) streamSchemaAgrees(sse *openapi3.SchemaRef, st *EventStream) bool {
+	if brokenRef(sse) || slices.ContainsFunc(slices.Collect(maps.Values(st.Events)), func(ev *EventSpec) bool { return ev.Schema != nil && ev.Schema.Value != nil && brokenRef(ev.Schema) }) {
+		return true // the broken reference is the problem, reported
+	}
 	v := sse.Value
 	if v.Type != nil && v.Type.Is("string") && len(v.Properties) == 0 {
 		return true

@@ -178,15 +178,19 @@ func (UnimplementedHandler) Search(_ context.Context, _ *SearchRequest) (SearchR
 // r.Mount("/api", h), echo's e.Any("/api/*", echo.WrapHandler(h)) and gin's
 // r.Any("/api/*path", gin.WrapH(h)).
 //
-// Options choose codecs, the logger, write timeouts and shutdown behaviour (see
-// runtime.Option).
+// A path that no operation has is answered 404, and a method the path does not
+// take 405 with an Allow header, both as application/problem+json.
+//
+// Options choose codecs, the logger, write timeouts, the request body size
+// limit and shutdown behaviour (see runtime.Option).
 func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
-	h := &handler{impl, runtime.NewOptions(opts...)}
+	h := &handler{impl: impl, opts: runtime.NewOptions(opts...)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /search/{code}", h.serveSearch)
 	mux.HandleFunc("POST /orders", h.serveCreateOrder)
 	mux.HandleFunc("POST /orders/batch", h.serveCreateOrders)
 	mux.HandleFunc("PUT /scores", h.servePutScores)
+	mux.Handle("/", runtime.NoRoute(mux, "GET", "POST", "PUT"))
 	return mux
 }
 
