@@ -85,9 +85,10 @@ type Variant struct {
 
 // UnmarshalOneOf decodes data into the only variant it matches and returns
 // its index. A variant matches when data decodes into it strictly, with
-// every object property known, and its value is valid (an enum value is
-// one of its type's). Matching none or several is an error that names
-// them.
+// every object property known, its value is valid (an enum value, a const
+// among them, is one of its type's) and its JSON has the properties the
+// variant requires (see JSONChecker). Matching none or several is an error
+// that names them.
 func UnmarshalOneOf(union string, data []byte, variants ...Variant) (int, error) {
 	matched, errs := match(data, variants, false)
 	switch len(matched) {
@@ -122,6 +123,11 @@ func match(data []byte, variants []Variant, first bool) (matched []int, errs []e
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
 		err := dec.Decode(v.Target)
+		if c, ok := v.Target.(JSONChecker); ok && err == nil {
+			if perr, ok := checkJSON(data, c).(*ParamError); ok {
+				err = fmt.Errorf("property %q %w", perr.Property, perr.Err)
+			}
+		}
 		if err == nil {
 			_, err = validate(v.Target)
 		}

@@ -257,10 +257,10 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 	st := op.Stream
 	doc := []string{fmt.Sprintf("%s sends the events of %s (%s %s). Its methods are safe for concurrent use; they fail once the stream ended: the client went away, the server shuts down, or the handler returned.", n.stream, op.Name, op.Method, op.Path)}
 	var end []string
-	switch {
-	case st.HasEnd && st.End == "":
+	switch sendsEnd := st.HasEnd && !st.EndOptional; {
+	case sendsEnd && st.End == "":
 		end = append(end, "When the handler returns nil, a final empty message ends the stream.")
-	case st.HasEnd:
+	case sendsEnd:
 		end = append(end, fmt.Sprintf("When the handler returns nil, a final message %q ends the stream.", st.End))
 	default:
 		end = append(end, "When the handler returns nil, the stream ends.")
@@ -364,7 +364,7 @@ func (g *gen) streamConfig(f *jen.File, op *model.Operation, n *opNames) {
 	if st.Retry > 0 {
 		fields = append(fields, jen.Id("Retry").Op(":").Add(durationExpr(st.Retry)))
 	}
-	if st.HasEnd {
+	if st.HasEnd && !st.EndOptional {
 		fields = append(fields, jen.Id("End").Op(":").Index().Byte().Parens(jen.Lit(st.End)))
 	}
 	if st.Error != nil {

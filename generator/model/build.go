@@ -359,12 +359,17 @@ func classify(s *openapi3.Schema) Kind {
 	return Named
 }
 
-// scalarEnum returns the non-null enum values of a scalar schema.
+// scalarEnum returns the non-null enum values of a scalar schema; a const
+// is an enum of one value, so that its type says what it holds and a
+// union's variants are told apart by it (pydantic's Literal fields).
 func scalarEnum(s *openapi3.Schema) []any {
 	switch schemaType(s) {
 	case "string", "integer", "number", "boolean":
 	default:
 		return nil
+	}
+	if s.Const != nil && len(s.Enum) == 0 {
+		return []any{s.Const}
 	}
 	var vals []any
 	for _, v := range s.Enum {

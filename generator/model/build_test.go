@@ -197,7 +197,7 @@ func TestSchemaFeatures(t *testing.T) {
 		{api31, "Message.ReplyTo", "*Message required nullable"},
 		{api31, "Message.Meta", "map[string]int64 nullable"},
 		{api31, "Message.Mixed", "any"},
-		{api31, "ImagePart.Type", "string required"}, // const
+		{api31, "ImagePart.Type", "ImagePartType required"}, // const: an enum of one value
 		// allOf: merged, later branches override, required from every branch
 		{api30, "Dog.Bark", "bool required"},
 		{api30, "Dog.Kind", "PetKind required"},

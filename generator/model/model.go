@@ -174,8 +174,8 @@ type Stream struct {
 	End    string
 	HasEnd bool
 	// EndOptional is set when the spec does not declare End but its API
-	// likely sends it (OpenAI's "[DONE]"): clients accept a stream that
-	// ends without it.
+	// may send it (OpenAI's "[DONE]"): servers do not write it, clients
+	// accept a stream that ends with it or without.
 	EndOptional bool
 	// Heartbeat is the comment interval; 0 disables heartbeats.
 	Heartbeat time.Duration

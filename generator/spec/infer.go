@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -34,7 +35,7 @@ func (s *sources) inferStreams(doc *Document) {
 			}
 			if mt := eventStreamBody(op); mt != nil {
 				pos, _ := OriginPosition(mt.Origin)
-				doc.BodyStreams[op] = s.inferStream(fmt.Sprintf("%s %s: the text/event-stream request body", method, p), pos, mt)
+				doc.BodyStreams[op] = s.inferStream(fmt.Sprintf("%s %s: the text/event-stream request body", method, p), pos, mt, declaredEnd(nil, op.RequestBody.Value.Description, mt))
 			}
 			if doc.Streams[op] != nil {
 				continue
@@ -49,7 +50,11 @@ func (s *sources) inferStreams(doc *Document) {
 				s.warnf(pos, "%s is generated as a plain response: ssegen streams %s only", where, strings.Join(streamMethods, ", "))
 				continue
 			}
-			st := s.inferStream(where, pos, mt)
+			var description string
+			if d := op.Responses.Status(status).Value.Description; d != nil {
+				description = *d
+			}
+			st := s.inferStream(where, pos, mt, declaredEnd(op, description, mt))
 			st.Resume = hasLastEventIDParam(item, op)
 			doc.Streams[op] = st
 		}
@@ -107,8 +112,10 @@ func hasLastEventIDParam(item *openapi3.PathItem, op *openapi3.Operation) bool {
 	return false
 }
 
-// inferStream reads one text/event-stream media type.
-func (s *sources) inferStream(where string, pos Position, mt *openapi3.MediaType) *EventStream {
+// inferStream reads one text/event-stream media type; end is the sentinel
+// the document declares outside its schema, nil when none (see
+// declaredEnd).
+func (s *sources) inferStream(where string, pos Position, mt *openapi3.MediaType, end *string) *EventStream {
 	st := &EventStream{Pos: pos, Events: map[string]*EventSpec{}, Heartbeat: DefaultHeartbeat}
 	switch {
 	case mt.ItemSchema != nil && mt.ItemSchema.Value != nil:
@@ -126,11 +133,50 @@ func (s *sources) inferStream(where string, pos Position, mt *openapi3.MediaType
 	if _, ok := st.Events["error"]; ok {
 		st.Error = "error"
 	}
+	if st.End == nil {
+		st.End = end
+	}
 	if msg := st.Events["message"]; msg != nil && st.End == nil && msg.ContentType != "text/plain" {
-		done := "[DONE]"
+		done := doneData
 		st.End, st.EndOptional = &done, true
 	}
 	return st
+}
+
+// doneData is the data of the message that ends OpenAI's streams.
+const doneData = "[DONE]"
+
+// quotesDone matches a description that shows the stream's last message,
+// as OpenAI's "terminated by a `data: [DONE]` message".
+var quotesDone = regexp.MustCompile(`data:\s*\[DONE\]`)
+
+// declaredEnd returns the end sentinel a document declares for a stream
+// outside its schema, nil when it declares none: the extensions SDK
+// generators read (Speakeasy's x-speakeasy-sse-sentinel on the media type,
+// Fern's x-fern-streaming terminator on the operation), or a description
+// of the operation or of the response that quotes
+// `data: [DONE]`. op is nil for a request body, whose description is
+// given.
+func declaredEnd(op *openapi3.Operation, description string, mt *openapi3.MediaType) *string {
+	if v, ok := mt.Extensions["x-speakeasy-sse-sentinel"].(string); ok {
+		return &v
+	}
+	texts := []string{description}
+	if op != nil {
+		if fern, ok := op.Extensions["x-fern-streaming"].(map[string]any); ok {
+			if v, ok := fern["terminator"].(string); ok {
+				return &v
+			}
+		}
+		texts = append(texts, op.Summary, op.Description)
+	}
+	for _, t := range texts {
+		if quotesDone.MatchString(t) {
+			done := doneData
+			return &done
+		}
+	}
+	return nil
 }
 
 // payload is a "message" event whose data is described by sr: a string

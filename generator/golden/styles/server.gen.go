@@ -233,10 +233,10 @@ type FeedRequest struct{}
 // concurrent use; they fail once the stream ended: the client went away, the
 // server shuts down, or the handler returned.
 //
-// When the handler returns nil, a final message "[DONE]" ends the stream. Any
-// other error, or a panic, is logged: before the first event it is answered
-// with 500 (application/problem+json), after it the stream just ends, so
-// internal details never reach the client.
+// When the handler returns nil, the stream ends. Any other error, or a panic,
+// is logged: before the first event it is answered with 500
+// (application/problem+json), after it the stream just ends, so internal
+// details never reach the client.
 //
 // A comment is sent after 15s without events to keep the connection alive.
 type FeedStream struct {
@@ -262,7 +262,6 @@ func (s *FeedStream) Batch(fn func() error) error {
 var feedStream = runtime.StreamConfig{
 	DataContentType: "application/json",
 	Heartbeat:       15 * time.Second,
-	End:             []byte("[DONE]"),
 }
 
 // GenerateStreamRequest holds the decoded parameters of GenerateStream (POST /generate_stream).
@@ -296,10 +295,10 @@ func (r GenerateStream422Response) generateStreamResponse(http.Header) (int, str
 // the stream ended: the client went away, the server shuts down, or the handler
 // returned.
 //
-// When the handler returns nil, a final message "[DONE]" ends the stream. Any
-// other error, or a panic, is logged: before the first event it is answered
-// with 500 (application/problem+json), after it the stream just ends, so
-// internal details never reach the client.
+// When the handler returns nil, the stream ends. Any other error, or a panic,
+// is logged: before the first event it is answered with 500
+// (application/problem+json), after it the stream just ends, so internal
+// details never reach the client.
 //
 // A comment is sent after 15s without events to keep the connection alive.
 type GenerateStreamStream struct {
@@ -333,7 +332,6 @@ func (s *GenerateStreamStream) Respond(r GenerateStreamResponse) error {
 var generateStreamStream = runtime.StreamConfig{
 	DataContentType: "application/json",
 	Heartbeat:       15 * time.Second,
-	End:             []byte("[DONE]"),
 }
 
 // WatchJobRequest holds the decoded parameters of WatchJob (GET /jobs/{jobId}/events).
@@ -443,10 +441,10 @@ func (r CreateResponse200Response) createResponseResponse(http.Header) (int, str
 // Its methods are safe for concurrent use; they fail once the stream ended: the
 // client went away, the server shuts down, or the handler returned.
 //
-// When the handler returns nil, a final message "[DONE]" ends the stream. Any
-// other error, or a panic, is logged: before the first event it is answered
-// with 500 (application/problem+json), after it the stream just ends, so
-// internal details never reach the client.
+// When the handler returns nil, the stream ends. Any other error, or a panic,
+// is logged: before the first event it is answered with 500
+// (application/problem+json), after it the stream just ends, so internal
+// details never reach the client.
 //
 // A comment is sent after 15s without events to keep the connection alive.
 //
@@ -493,7 +491,6 @@ func (s *CreateResponseStream) Respond(r CreateResponseResponse) error {
 var createResponseStream = runtime.StreamConfig{
 	DataContentType: "application/json",
 	Heartbeat:       15 * time.Second,
-	End:             []byte("[DONE]"),
 }
 
 // BetaCreateResponseRequest holds the decoded parameters of BetaCreateResponse (POST /responses?beta=true).
@@ -527,10 +524,10 @@ func (r BetaCreateResponse200Response) betaCreateResponseResponse(http.Header) (
 // once the stream ended: the client went away, the server shuts down, or the
 // handler returned.
 //
-// When the handler returns nil, a final message "[DONE]" ends the stream. Any
-// other error, or a panic, is logged: before the first event it is answered
-// with 500 (application/problem+json), after it the stream just ends, so
-// internal details never reach the client.
+// When the handler returns nil, the stream ends. Any other error, or a panic,
+// is logged: before the first event it is answered with 500
+// (application/problem+json), after it the stream just ends, so internal
+// details never reach the client.
 //
 // A comment is sent after 15s without events to keep the connection alive.
 //
@@ -578,7 +575,6 @@ func (s *BetaCreateResponseStream) Respond(r BetaCreateResponseResponse) error {
 var betaCreateResponseStream = runtime.StreamConfig{
 	DataContentType: "application/json",
 	Heartbeat:       15 * time.Second,
-	End:             []byte("[DONE]"),
 }
 
 // StreamRunRequest holds the decoded parameters of StreamRun (GET /runs/stream).
