@@ -126,7 +126,7 @@ func TestUnionByConst(t *testing.T) {
 		// same shape.
 		`{"id":"1","content":"hi"}`: "the value is ambiguous: it matches each of AssistantMessage, UserMessage",
 		// A required const must be there.
-		`{"id":"1","reasoning":"r"}`: `not ReasoningMessage: property "message_type" is required`,
+		`{"id":"1","reasoning":"r"}`:                              `not ReasoningMessage: property "message_type" is required`,
 		`{"id":"1","message_type":"tool_message","content":"hi"}`: `not UserMessage: message_type: "tool_message" is not a valid UserMessageMessageType (want user_message)`,
 	} {
 		var m fidelity.Message
