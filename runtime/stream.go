@@ -18,8 +18,8 @@ import (
 // EndOnShutdown, and what Send returns after that.
 var ErrShutdown = errors.New("runtime: server shutting down")
 
-// ErrCommitted is returned by Stream.Respond once the stream's headers are
-// committed.
+// ErrCommitted is returned by Stream.Respond and Stream.SetHeaders once
+// the stream's headers are committed.
 var ErrCommitted = errors.New("runtime: event stream already committed")
 
 // Header values of every stream.
@@ -438,6 +438,24 @@ func (s *Stream) Batch(fn func() error) error {
 		err = werr
 	}
 	return err
+}
+
+// SetHeaders lets set add response headers, such as those the operation
+// declares on its stream, before the stream commits them with its first
+// event (or Open). After that it returns ErrCommitted, and set is not
+// called.
+func (s *Stream) SetHeaders(set func(http.Header)) error {
+	s.mu.Lock()
+	if s.committed {
+		s.mu.Unlock()
+		return ErrCommitted
+	}
+	if s.state() != nil {
+		return s.unlockErr()
+	}
+	set(s.w.Header())
+	s.mu.Unlock()
+	return nil
 }
 
 // Respond answers the request with an ordinary response instead of the

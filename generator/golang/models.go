@@ -164,17 +164,16 @@ func (g *gen) unionType(f *jen.File, t *model.Type) error {
 	for _, v := range t.Variants {
 		field := variantField(v)
 		ctor := g.declare(t.Name + "From" + v.Name)
-		var body []jen.Code
-		var says []string
-		for _, fill := range g.fixedFields(t, v) {
-			body = append(body, fill.code)
-			says = append(says, fill.doc)
+		tag := ""
+		if t.Discriminator != "" && len(v.Tags) > 0 {
+			tag = v.Tags[0]
 		}
+		body, with := fillIn(g.fixedFields(v.Type, t.Discriminator, tag))
 		body = append(body, jen.Return(jen.Id(t.Name).Values(jen.Dict{jen.Id(field): jen.Op("&").Id("v")})))
 		f.Line()
 		comment := "// " + ctor + " returns a " + t.Name + " holding v"
-		if len(says) > 0 {
-			comment += ", with " + listWords(says) + " when unset"
+		if with != "" {
+			comment += ", " + with
 		}
 		f.Comment(comment + ".")
 		f.Func().Id(ctor).Params(jen.Id("v").Add(typeExpr(v.Type))).Id(t.Name).Block(body...)
@@ -216,14 +215,15 @@ type fill struct {
 }
 
 // fixedFields returns the statements that set, when unset, the fields of
-// variant v that tell it apart: its string field carrying t's
-// discriminator, and every field whose type has a single value (a const),
-// which a union without discriminator matches on.
-func (g *gen) fixedFields(t *model.Type, v *model.Variant) []fill {
-	if v.Type.Kind != model.Ref {
+// v, a value of type ref, that tell it apart: every field whose type has a
+// single value (a const), which a union without discriminator matches on,
+// and the string field carrying the discriminator property of a union that
+// tag selects v in ("" for none).
+func (g *gen) fixedFields(ref *model.TypeRef, discriminator, tag string) []fill {
+	if ref.Kind != model.Ref {
 		return nil
 	}
-	decl := g.types[v.Type.Name]
+	decl := g.types[ref.Name]
 	if decl == nil || decl.Kind != model.Struct {
 		return nil
 	}
@@ -248,16 +248,30 @@ func (g *gen) fixedFields(t *model.Type, v *model.Variant) []fill {
 			}
 			continue
 		}
-		if t.Discriminator == "" || len(v.Tags) == 0 || fd.JSONName != t.Discriminator || ptr {
+		if tag == "" || fd.JSONName != discriminator || ptr {
 			continue
 		}
 		if u := g.underlying(fd.Type); u.Kind == model.Builtin && u.Name == "string" {
 			fills = append(fills, fill{jen.If(field.Clone().Op("==").Lit("")).Block(
-				field.Clone().Op("=").Lit(v.Tags[0]),
-			), fmt.Sprintf("%s set to %q", fd.Name, v.Tags[0])})
+				field.Clone().Op("=").Lit(tag),
+			), fmt.Sprintf("%s set to %q", fd.Name, tag)})
 		}
 	}
 	return fills
+}
+
+// fillIn returns the statements of fills and the words that document
+// them, "with A set to X when unset"; "" when there are none.
+func fillIn(fills []fill) (code []jen.Code, with string) {
+	var says []string
+	for _, f := range fills {
+		code = append(code, f.code)
+		says = append(says, f.doc)
+	}
+	if len(says) > 0 {
+		with = "with " + listWords(says) + " when unset"
+	}
+	return code, with
 }
 
 // zeroOf returns the zero value of the type of enum value v, which tells

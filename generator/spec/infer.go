@@ -267,8 +267,13 @@ func (s *sources) envelope(where string, st *EventStream, sr *openapi3.SchemaRef
 			props[name] = narrow(base[name], p)
 		}
 		names, open := eventNames(props["event"])
-		st.AnyName = st.AnyName || open
 		data := props["data"]
+		if tagged := taggedBranches(data); open && len(tagged) > 0 {
+			// A plain string event whose data's discriminator names the
+			// events (Anthropic): one event per tag, as an enum would say.
+			names, open = slices.Sorted(maps.Keys(tagged)), false
+		}
+		st.AnyName = st.AnyName || open
 		if len(names) == 1 && names[0] == "message" {
 			if end, ok := sentinel(data); ok {
 				st.End = &end
@@ -359,16 +364,39 @@ func dataEvent(pos Position, data *openapi3.SchemaRef, name string) *EventSpec {
 		}
 		return &EventSpec{Pos: pos, Schema: schema, ContentType: ct, Description: d.Description}
 	}
-	if d.Discriminator != nil {
-		if ref, ok := d.Discriminator.Mapping[name]; ok {
-			for _, b := range alternatives(d) {
-				if b.Ref == ref.Ref && b.Value != nil {
-					return payload(pos, b)
-				}
+	if b := taggedBranches(data)[name]; b != nil {
+		return payload(pos, b)
+	}
+	return payload(pos, data)
+}
+
+// taggedBranches maps the discriminator values of data, a oneOf (or anyOf)
+// with a discriminator, to the branch each selects: the mapping's, else
+// the value each branch fixes its discriminator property to. It is nil
+// when data has no discriminator.
+func taggedBranches(data *openapi3.SchemaRef) map[string]*openapi3.SchemaRef {
+	if data == nil || data.Value == nil || data.Value.Discriminator == nil {
+		return nil
+	}
+	d := data.Value.Discriminator
+	tagged := map[string]*openapi3.SchemaRef{}
+	for _, b := range alternatives(data.Value) {
+		if b == nil || b.Value == nil {
+			continue
+		}
+		for tag, ref := range d.Mapping {
+			if b.Ref != "" && b.Ref == ref.Ref {
+				tagged[tag] = b
+			}
+		}
+		if len(d.Mapping) == 0 {
+			props, _ := flatten(b.Value)
+			if tag, ok := sentinel(props[d.PropertyName]); ok {
+				tagged[tag] = b
 			}
 		}
 	}
-	return payload(pos, data)
+	return tagged
 }
 
 // MediaType returns a content type without its parameters, trimmed and in

@@ -153,6 +153,118 @@ func (c *Client) decodeFernComplete(ev runtime.Event) (FernCompleteEvent, error)
 	return FernCompleteMessage{Type: ev.Type, ID: ev.ID, Data: data}, err
 }
 
+// Subscribe calls GET /hub/{topic}/events: A hub's stream, resumed from a
+// header, a query parameter or JSON positions.
+//
+// Its events are SubscribePublished or SubscribeRemoved, or SubscribeUnknown
+// for an event this client does not know. When the connection drops, the stream
+// reconnects by itself and resumes after the last event received
+// (Last-Event-ID). A "error" event ends it with a SubscribeError error.
+//
+// It returns an undeclared status as a *runtime.ResponseError.
+func (c *Client) Subscribe(ctx context.Context, req *SubscribeRequest) (*runtime.EventStream[SubscribeEvent], error) {
+	var args runtime.Args
+	args.Value(runtime.Path("topic"), runtime.FormatString(req.Topic))
+	if req.LastEventIDQuery != nil {
+		args.Value(runtime.Query("last_event_id"), runtime.FormatString(*req.LastEventIDQuery))
+	}
+	if req.LastEventIDHeader != nil {
+		args.Value(runtime.Header("Last-Event-ID"), runtime.FormatString(*req.LastEventIDHeader))
+	}
+	if req.XPositions != nil {
+		args.Value(runtime.Header("X-Positions"), runtime.FormatJSON(req.XPositions))
+	}
+	if req.XCursor != nil {
+		args.Value(runtime.Header("X-Cursor"), runtime.FormatJSON(*req.XCursor))
+	}
+	if req.Filter != nil {
+		args.Value(runtime.Query("filter"), runtime.FormatJSON(*req.Filter))
+	}
+	r, err := c.rt.NewRequest(ctx, http.MethodGet, "/hub/{topic}/events", &args, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{
+		Resumable: true,
+	}, c.decodeSubscribe)
+}
+
+// SubscribeStreamHeadersOf reads the response headers of s, a Subscribe stream:
+// those of the response that opened it, or of its latest reconnection.
+func SubscribeStreamHeadersOf(s *runtime.EventStream[SubscribeEvent]) (SubscribeStreamHeaders, error) {
+	var r SubscribeStreamHeaders
+	h := runtime.ResponseHeaders(&http.Response{Header: s.Header()})
+	runtime.Scalar(h, runtime.Header("X-Partitions").Required(), &r.XPartitions, runtime.ParseInt)
+	runtime.Scalar(h, runtime.Header("X-Positions"), &r.XPositions, runtime.ParseJSON)
+	runtime.ScalarPtr(h, runtime.Header("X-Resumed-From"), &r.XResumedFrom, runtime.ParseString)
+	return r, h.Err()
+}
+
+// SubscribeEvent is an event of the Subscribe stream: SubscribePublished or
+// SubscribeRemoved, or SubscribeUnknown.
+type SubscribeEvent interface {
+	isSubscribeEvent()
+}
+
+// SubscribeError is the "error" event that ends a Subscribe stream when the
+// server fails; the stream returns it as its error (application/json).
+type SubscribeError struct {
+	// ID is the event's ID: the last one the stream set, "" when none.
+	ID string
+	// Data is the event's data.
+	Data HubError
+}
+
+// Error makes SubscribeError the error that ends the stream.
+func (SubscribeError) Error() string {
+	return "Subscribe: the server failed (\"error\" event)"
+}
+
+// SubscribePublished is the "published" event of Subscribe (application/json).
+type SubscribePublished struct {
+	// ID is the event's ID: the last one the stream set, "" when none.
+	ID string
+	// Data is the event's data.
+	Data Published
+}
+
+func (SubscribePublished) isSubscribeEvent() {}
+
+// SubscribeRemoved is the "removed" event of Subscribe (application/json).
+type SubscribeRemoved struct {
+	// ID is the event's ID: the last one the stream set, "" when none.
+	ID string
+	// Data is the event's data.
+	Data Removed
+}
+
+func (SubscribeRemoved) isSubscribeEvent() {}
+
+// SubscribeUnknown is an event that Subscribe does not declare, as received: a
+// server may add events without breaking this client.
+type SubscribeUnknown runtime.Event
+
+func (SubscribeUnknown) isSubscribeEvent() {}
+
+// decodeSubscribe turns an event of Subscribe into its type.
+func (c *Client) decodeSubscribe(ev runtime.Event) (SubscribeEvent, error) {
+	switch ev.Type {
+	case "error":
+		data, err := runtime.DecodeEvent[HubError](c.rt, ev, "application/json")
+		if err != nil {
+			return nil, err
+		}
+		return nil, SubscribeError{ID: ev.ID, Data: data}
+	case "published":
+		data, err := runtime.DecodeEvent[Published](c.rt, ev, "application/json")
+		return SubscribePublished{ID: ev.ID, Data: data}, err
+	case "removed":
+		data, err := runtime.DecodeEvent[Removed](c.rt, ev, "application/json")
+		return SubscribeRemoved{ID: ev.ID, Data: data}, err
+	}
+	return SubscribeUnknown(ev), nil
+}
+
 // SpeakeasyComplete calls POST /speakeasy/completions: The sentinel named by
 // Speakeasy's extension.
 //

@@ -3,8 +3,13 @@ package fidelity_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -182,4 +187,121 @@ func TestDeclaredEnd(t *testing.T) {
 	}
 	devs, err := collect(t, de)
 	tokens("described", len(devs), err)
+}
+
+// Subscribe echoes what it received in a published event, after setting
+// the stream's response headers; topic "broken" fails with the error
+// event, and topic "late" reports whether headers can be set after the
+// first event.
+func (server) Subscribe(_ context.Context, req *fidelity.SubscribeRequest, stream *fidelity.SubscribeStream) error {
+	switch req.Topic {
+	case "broken":
+		return stream.Fail(fidelity.HubError{Message: "gone"})
+	case "late":
+		if err := stream.SendRemoved(fidelity.Removed{ID: "first"}); err != nil {
+			return err
+		}
+		err := stream.SetHeaders(fidelity.SubscribeStreamHeaders{XPartitions: 1})
+		return stream.SendRemoved(fidelity.Removed{ID: fmt.Sprint(errors.Is(err, runtime.ErrCommitted))})
+	}
+	if err := stream.SetHeaders(fidelity.SubscribeStreamHeaders{XPartitions: int32(len(req.XPositions)), XPositions: req.XPositions, XResumedFrom: req.LastEventIDHeader}); err != nil {
+		return err
+	}
+	pub := fidelity.Published{Text: req.Topic, Positions: req.XPositions, Cursor: req.XCursor, Filter: req.Filter, ResumeQuery: req.LastEventIDQuery, ResumeHeader: req.LastEventIDHeader}
+	return errors.Join(
+		stream.SendPublished(pub, runtime.WithEventID("e1")),
+		stream.SendRemoved(fidelity.Removed{ID: "x"}, runtime.WithEventID("e2")),
+	)
+}
+
+// A stream's response headers are set by the handler and read by the
+// client; parameters of the same name in the query and a header keep
+// their own fields; JSON header and content parameters travel as JSON
+// text; events named after the tags of their data's discriminator decode
+// to their branch, and the one named error ends the stream.
+func TestHub(t *testing.T) {
+	srv, client := start(t)
+	positions := `[{"partition":1,"offset":5},{"partition":2,"offset":9}]`
+	cursor := `{"at":{"partition":2,"offset":8},"note":"n"}`
+	filter := `{"kinds":["a","b"],"since":3}`
+
+	events, _, resp := goldentest.Stream(t, goldentest.Request{
+		Method: http.MethodGet,
+		URL:    srv.URL + "/hub/news/events?last_event_id=q7&filter=" + url.QueryEscape(filter),
+		Header: http.Header{"Last-Event-Id": {"h9"}, "X-Positions": {positions}, "X-Cursor": {cursor}},
+	})
+	for name, want := range map[string]string{"X-Partitions": "2", "X-Positions": positions, "X-Resumed-From": "h9"} {
+		if got := resp.Header.Get(name); got != want {
+			t.Errorf("response header %s: %q, want %q", name, got, want)
+		}
+	}
+	if len(events) != 2 || events[0].Type != "published" || events[1].Type != "removed" {
+		t.Fatalf("events %+v, want published and removed", events)
+	}
+	want := `{"type":"published","text":"news","positions":` + positions + `,"cursor":` + cursor + `,"filter":` + filter + `,"resumeQuery":"q7","resumeHeader":"h9"}`
+	if string(events[0].Data) != want {
+		t.Errorf("published data:\n%s\nwant\n%s", events[0].Data, want)
+	}
+	if string(events[1].Data) != `{"type":"removed","id":"x"}` {
+		t.Errorf("removed data: %s", events[1].Data)
+	}
+
+	// Through the client, typed both ways.
+	var wantPub fidelity.Published
+	if err := json.Unmarshal([]byte(want), &wantPub); err != nil {
+		t.Fatal(err)
+	}
+	s, err := client.Subscribe(context.Background(), &fidelity.SubscribeRequest{
+		Topic:             "news",
+		LastEventIDQuery:  wantPub.ResumeQuery,
+		LastEventIDHeader: wantPub.ResumeHeader,
+		XPositions:        wantPub.Positions,
+		XCursor:           wantPub.Cursor,
+		Filter:            wantPub.Filter,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	headers, err := fidelity.SubscribeStreamHeadersOf(s)
+	if err != nil || headers.XPartitions != 2 || !reflect.DeepEqual(headers.XPositions, wantPub.Positions) || headers.XResumedFrom == nil || *headers.XResumedFrom != "h9" {
+		t.Errorf("stream headers %+v, %v", headers, err)
+	}
+	first, err := s.Next()
+	if pub, ok := first.(fidelity.SubscribePublished); err != nil || !ok || pub.ID != "e1" || !reflect.DeepEqual(pub.Data, wantPub) {
+		t.Errorf("first event %+v, %v; want the published event %+v", first, err, wantPub)
+	}
+	second, err := s.Next()
+	if rm, ok := second.(fidelity.SubscribeRemoved); err != nil || !ok || rm.Data.ID != "x" {
+		t.Errorf("second event %+v, %v; want the removed event", second, err)
+	}
+	s.Close() // the stream is resumable: it would reconnect at the end
+
+	// The error event ends the stream with its data.
+	s, err = client.Subscribe(context.Background(), &fidelity.SubscribeRequest{Topic: "broken"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = collect(t, s)
+	var failed fidelity.SubscribeError
+	if !errors.As(err, &failed) || failed.Data.Message != "gone" || failed.Data.Type != fidelity.HubErrorTypeError {
+		t.Errorf("broken stream ended with %v, want the error event", err)
+	}
+
+	// Headers go out with the first event: later, SetHeaders says so.
+	events, _, _ = goldentest.Stream(t, goldentest.Request{Method: http.MethodGet, URL: srv.URL + "/hub/late/events"})
+	if len(events) != 2 || string(events[1].Data) != `{"type":"removed","id":"true"}` {
+		t.Errorf("late headers: %+v, want SetHeaders to return ErrCommitted", events)
+	}
+}
+
+// A JSON header that is not JSON of its schema is refused, naming it.
+func TestJSONHeaderInvalid(t *testing.T) {
+	srv, _ := start(t)
+	for header, value := range map[string]string{"X-Positions": `[{"partition":"one"}]`, "X-Cursor": `{"at":`} {
+		resp := goldentest.Do(t, goldentest.Request{Method: http.MethodGet, URL: srv.URL + "/hub/news/events", Header: http.Header{header: {value}}})
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `header parameter \"`+header+`\"`) {
+			t.Errorf("%s: %s: %d %s, want 400 naming the header", header, value, resp.StatusCode, body)
+		}
+	}
 }

@@ -55,6 +55,44 @@ type Chunk struct {
 	Token string `json:"token"`
 }
 
+type Cursor struct {
+	At   Position `json:"at"`
+	Note *string  `json:"note,omitempty"`
+}
+
+type Filter struct {
+	Kinds []string `json:"kinds,omitempty"`
+	Since *int64   `json:"since,omitempty"`
+}
+
+type HubError struct {
+	Type    HubErrorType `json:"type"`
+	Message string       `json:"message"`
+}
+
+// Validate reports the first enum value in v that is not one of its type's.
+func (v HubError) Validate() error {
+	if err := v.Type.Validate(); err != nil {
+		return runtime.At("type", err)
+	}
+	return nil
+}
+
+type HubErrorType string
+
+const (
+	HubErrorTypeError HubErrorType = "error"
+)
+
+// Validate reports an error when v is not one of the values of HubErrorType.
+func (v HubErrorType) Validate() error {
+	switch v {
+	case HubErrorTypeError:
+		return nil
+	}
+	return fmt.Errorf("%q is not a valid HubErrorType (want error)", v)
+}
+
 // Message is one of AssistantMessage, UserMessage, ReasoningMessage or
 // StopReason. Build one with the MessageFrom functions and read it with its As
 // methods; the zero Message holds none and does not marshal.
@@ -203,6 +241,11 @@ func (v Message) Validate() error {
 	return nil
 }
 
+type Position struct {
+	Partition int32 `json:"partition"`
+	Offset    int64 `json:"offset"`
+}
+
 type Prompt struct {
 	Text string `json:"text"`
 }
@@ -211,6 +254,39 @@ type Prompt struct {
 // so that runtime.Body rejects request bodies that lack them.
 func (Prompt) CheckJSON(v *runtime.JSONValue) {
 	v.Require("text")
+}
+
+type Published struct {
+	Type         PublishedType `json:"type"`
+	Text         string        `json:"text"`
+	Positions    []Position    `json:"positions,omitempty"`
+	Cursor       *Cursor       `json:"cursor,omitempty"`
+	Filter       *Filter       `json:"filter,omitempty"`
+	ResumeQuery  *string       `json:"resumeQuery,omitempty"`
+	ResumeHeader *string       `json:"resumeHeader,omitempty"`
+}
+
+// Validate reports the first enum value in v that is not one of its type's.
+func (v Published) Validate() error {
+	if err := v.Type.Validate(); err != nil {
+		return runtime.At("type", err)
+	}
+	return nil
+}
+
+type PublishedType string
+
+const (
+	PublishedTypePublished PublishedType = "published"
+)
+
+// Validate reports an error when v is not one of the values of PublishedType.
+func (v PublishedType) Validate() error {
+	switch v {
+	case PublishedTypePublished:
+		return nil
+	}
+	return fmt.Errorf("%q is not a valid PublishedType (want published)", v)
 }
 
 type ReasoningMessage struct {
@@ -252,6 +328,34 @@ func (v ReasoningMessageMessageType) Validate() error {
 		return nil
 	}
 	return fmt.Errorf("%q is not a valid ReasoningMessageMessageType (want reasoning_message)", v)
+}
+
+type Removed struct {
+	Type RemovedType `json:"type"`
+	ID   string      `json:"id"`
+}
+
+// Validate reports the first enum value in v that is not one of its type's.
+func (v Removed) Validate() error {
+	if err := v.Type.Validate(); err != nil {
+		return runtime.At("type", err)
+	}
+	return nil
+}
+
+type RemovedType string
+
+const (
+	RemovedTypeRemoved RemovedType = "removed"
+)
+
+// Validate reports an error when v is not one of the values of RemovedType.
+func (v RemovedType) Validate() error {
+	switch v {
+	case RemovedTypeRemoved:
+		return nil
+	}
+	return fmt.Errorf("%q is not a valid RemovedType (want removed)", v)
 }
 
 type StopReason struct {

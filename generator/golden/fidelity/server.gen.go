@@ -4,6 +4,7 @@ package fidelity
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
@@ -40,6 +41,13 @@ type Handler interface {
 	// It sends events on stream until it returns (see FernCompleteStream); ctx is
 	// done when the client goes away or the server shuts down.
 	FernComplete(ctx context.Context, req *FernCompleteRequest, stream *FernCompleteStream) error
+
+	// Subscribe handles GET /hub/{topic}/events: A hub's stream, resumed from a
+	// header, a query parameter or JSON positions.
+	//
+	// It sends events on stream until it returns (see SubscribeStream); ctx is done
+	// when the client goes away or the server shuts down.
+	Subscribe(ctx context.Context, req *SubscribeRequest, stream *SubscribeStream) error
 
 	// SpeakeasyComplete handles POST /speakeasy/completions: The sentinel named by
 	// Speakeasy's extension.
@@ -178,6 +186,145 @@ var fernCompleteStream = runtime.StreamConfig{
 	End:             []byte("[DONE]"),
 }
 
+// SubscribeRequest holds the decoded parameters of Subscribe (GET /hub/{topic}/events).
+type SubscribeRequest struct {
+	// Topic is the path parameter "topic".
+	Topic string
+	// LastEventIDQuery is the query parameter "last_event_id".
+	//
+	// Where to resume, for clients that cannot set headers.
+	LastEventIDQuery *string
+	// LastEventIDHeader is the header parameter "Last-Event-ID".
+	LastEventIDHeader *string
+	// XPositions is the header parameter "X-Positions".
+	//
+	// The positions to resume from, one per partition, as JSON.
+	XPositions []Position
+	// XCursor is the header parameter "X-Cursor".
+	//
+	// An object holding an object, as JSON.
+	XCursor *Cursor
+	// Filter is the query parameter "filter".
+	Filter *Filter
+}
+
+// SubscribeStream sends the events of Subscribe (GET /hub/{topic}/events). Its
+// methods are safe for concurrent use; they fail once the stream ended: the
+// client went away, the server shuts down, or the handler returned.
+//
+// When the handler returns nil, the stream ends. Return the error of Fail to
+// end it with a "error" event instead. Any other error, or a panic, is logged:
+// before the first event it is answered with 500 (application/problem+json),
+// after it the stream just ends, so internal details never reach the client.
+//
+// A comment is sent after 15s without events to keep the connection alive.
+type SubscribeStream struct {
+	s *runtime.Stream
+}
+
+// SendError sends a "error" event (application/json). It sends v with Type set
+// to HubErrorTypeError when unset.
+func (s *SubscribeStream) SendError(v HubError, opts ...runtime.EventOption) error {
+	if v.Type == "" {
+		v.Type = HubErrorTypeError
+	}
+	return s.s.SendData("error", "application/json", v, opts...)
+}
+
+// SendPublished sends a "published" event (application/json). It sends v with
+// Type set to PublishedTypePublished when unset.
+func (s *SubscribeStream) SendPublished(v Published, opts ...runtime.EventOption) error {
+	if v.Type == "" {
+		v.Type = PublishedTypePublished
+	}
+	return s.s.SendData("published", "application/json", v, opts...)
+}
+
+// SendRemoved sends a "removed" event (application/json). It sends v with Type
+// set to RemovedTypeRemoved when unset.
+func (s *SubscribeStream) SendRemoved(v Removed, opts ...runtime.EventOption) error {
+	if v.Type == "" {
+		v.Type = RemovedTypeRemoved
+	}
+	return s.s.SendData("removed", "application/json", v, opts...)
+}
+
+// Open sends the response headers now, before the first event.
+func (s *SubscribeStream) Open() error {
+	return s.s.Open()
+}
+
+// Batch calls fn and writes the events it sends at once, with one flush.
+func (s *SubscribeStream) Batch(fn func() error) error {
+	return s.s.Batch(fn)
+}
+
+// SubscribeStreamHeaders are the response headers of the Subscribe stream: the
+// handler sets them with SubscribeStream.SetHeaders, a client reads them with
+// SubscribeStreamHeadersOf.
+type SubscribeStreamHeaders struct {
+	// XPartitions is the response header "X-Partitions".
+	XPartitions int32
+	// XPositions is the response header "X-Positions".
+	//
+	// Where each partition starts.
+	XPositions []Position
+	// XResumedFrom is the response header "X-Resumed-From".
+	//
+	// The ID of the event the stream resumed after.
+	XResumedFrom *string
+}
+
+// SetHeaders sets the response headers the stream declares. Call it before the
+// first event (or Open), which sends them; after that it returns
+// runtime.ErrCommitted.
+func (s *SubscribeStream) SetHeaders(r SubscribeStreamHeaders) error {
+	return s.s.SetHeaders(func(h http.Header) {
+		h.Set("X-Partitions", runtime.FormatInt(r.XPartitions))
+		if r.XPositions != nil {
+			h.Set("X-Positions", runtime.FormatJSON(r.XPositions))
+		}
+		if r.XResumedFrom != nil {
+			h.Set("X-Resumed-From", runtime.FormatString(*r.XResumedFrom))
+		}
+	})
+}
+
+// Fail returns the error that ends the stream with a "error" event carrying v
+// with Type set to HubErrorTypeError when unset. Return it from the handler;
+// the event is sent even when nothing else was:
+//
+//	return stream.Fail(v)
+func (s *SubscribeStream) Fail(v HubError) error {
+	if v.Type == "" {
+		v.Type = HubErrorTypeError
+	}
+	s.s.Open() // committed, the error is reported with the event, not a 500
+	return &subscribeFailure{v}
+}
+
+// subscribeFailure is the error of SubscribeStream.Fail.
+type subscribeFailure struct {
+	v HubError
+}
+
+func (*subscribeFailure) Error() string {
+	return "Subscribe failed: \"error\" event sent"
+}
+
+var subscribeStream = runtime.StreamConfig{
+	DataContentType: "application/json",
+	Heartbeat:       15 * time.Second,
+	ErrorEvent:      "error",
+	ErrorData: func(err error) (string, any) {
+		var f *subscribeFailure
+		if errors.As(err, &f) {
+			return "application/json", f.v
+		}
+		return "", nil // other errors send no event
+	},
+}
+
 // SpeakeasyCompleteRequest holds the decoded parameters of SpeakeasyComplete (POST /speakeasy/completions).
 type SpeakeasyCompleteRequest struct {
 	// Body is the request body (application/json).
@@ -238,6 +385,10 @@ func (UnimplementedHandler) FernComplete(_ context.Context, _ *FernCompleteReque
 	return runtime.NotImplemented(stream.s)
 }
 
+func (UnimplementedHandler) Subscribe(_ context.Context, _ *SubscribeRequest, stream *SubscribeStream) error {
+	return runtime.NotImplemented(stream.s)
+}
+
 func (UnimplementedHandler) SpeakeasyComplete(_ context.Context, _ *SpeakeasyCompleteRequest, stream *SpeakeasyCompleteStream) error {
 	return runtime.NotImplemented(stream.s)
 }
@@ -257,6 +408,7 @@ func (UnimplementedHandler) SpeakeasyComplete(_ context.Context, _ *SpeakeasyCom
 func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
 	h := &handler{impl, runtime.NewOptions(opts...)}
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /hub/{topic}/events", h.serveSubscribe)
 	mux.HandleFunc("POST /agents/{agentId}/messages", h.serveSendMessage)
 	mux.HandleFunc("POST /described/completions", h.serveDescribedComplete)
 	mux.HandleFunc("POST /fern/completions", h.serveFernComplete)
@@ -303,6 +455,23 @@ func (h *handler) serveFernComplete(w http.ResponseWriter, r *http.Request) {
 	}
 	runtime.Serve(w, r, h.opts, &fernCompleteStream, func(s *runtime.Stream) error {
 		return h.impl.FernComplete(s.Context(), &req, &FernCompleteStream{s})
+	})
+}
+
+func (h *handler) serveSubscribe(w http.ResponseWriter, r *http.Request) {
+	var req SubscribeRequest
+	p := runtime.NewParams(r)
+	runtime.Scalar(p, runtime.Path("topic"), &req.Topic, runtime.ParseString)
+	runtime.ScalarPtr(p, runtime.Query("last_event_id"), &req.LastEventIDQuery, runtime.ParseString)
+	runtime.ScalarPtr(p, runtime.Header("Last-Event-ID"), &req.LastEventIDHeader, runtime.ParseString)
+	runtime.Scalar(p, runtime.Header("X-Positions"), &req.XPositions, runtime.ParseJSON)
+	runtime.ScalarPtr(p, runtime.Header("X-Cursor"), &req.XCursor, runtime.ParseJSON)
+	runtime.ScalarPtr(p, runtime.Query("filter"), &req.Filter, runtime.ParseJSON)
+	if p.Failed(w) {
+		return
+	}
+	runtime.Serve(w, r, h.opts, &subscribeStream, func(s *runtime.Stream) error {
+		return h.impl.Subscribe(s.Context(), &req, &SubscribeStream{s})
 	})
 }
 

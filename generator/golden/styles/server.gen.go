@@ -179,18 +179,30 @@ type StartConversationStream struct {
 	h http.Header // for Respond
 }
 
-// SendReplyDelta sends a "reply.delta" event (application/json).
+// SendReplyDelta sends a "reply.delta" event (application/json). It sends v
+// with Type set to ReplyDeltaTypeReplyDelta when unset.
 func (s *StartConversationStream) SendReplyDelta(v ReplyDelta, opts ...runtime.EventOption) error {
+	if v.Type == "" {
+		v.Type = ReplyDeltaTypeReplyDelta
+	}
 	return s.s.SendData("reply.delta", "application/json", v, opts...)
 }
 
-// SendReplyDone sends a "reply.done" event (application/json).
+// SendReplyDone sends a "reply.done" event (application/json). It sends v with
+// Type set to ReplyDoneTypeReplyDone when unset.
 func (s *StartConversationStream) SendReplyDone(v ReplyDone, opts ...runtime.EventOption) error {
+	if v.Type == "" {
+		v.Type = ReplyDoneTypeReplyDone
+	}
 	return s.s.SendData("reply.done", "application/json", v, opts...)
 }
 
-// SendReplyStarted sends a "reply.started" event (application/json).
+// SendReplyStarted sends a "reply.started" event (application/json). It sends v
+// with Type set to ReplyStartedTypeReplyStarted when unset.
 func (s *StartConversationStream) SendReplyStarted(v ReplyStarted, opts ...runtime.EventOption) error {
+	if v.Type == "" {
+		v.Type = ReplyStartedTypeReplyStarted
+	}
 	return s.s.SendData("reply.started", "application/json", v, opts...)
 }
 
