@@ -154,9 +154,11 @@ var quotesDone = regexp.MustCompile(`data:\s*\[DONE\]`)
 // outside its schema, nil when it declares none: the extensions SDK
 // generators read (Speakeasy's x-speakeasy-sse-sentinel on the media type,
 // Fern's x-fern-streaming terminator on the operation), or a description
-// of the operation or of the response that quotes
-// `data: [DONE]`. op is nil for a request body, whose description is
-// given.
+// that quotes `data: [DONE]`: description (the response's, or the request
+// body's for a stream sent to the server), or, when op is not nil, the
+// operation's or that of its JSON request body and its properties, where
+// APIs say how the stream they ask for ends (OpenAI's stream property:
+// "terminated by a `data: [DONE]` message").
 func declaredEnd(op *openapi3.Operation, description string, mt *openapi3.MediaType) *string {
 	if v, ok := mt.Extensions["x-speakeasy-sse-sentinel"].(string); ok {
 		return &v
@@ -169,6 +171,7 @@ func declaredEnd(op *openapi3.Operation, description string, mt *openapi3.MediaT
 			}
 		}
 		texts = append(texts, op.Summary, op.Description)
+		texts = append(texts, bodyDescriptions(op)...)
 	}
 	for _, t := range texts {
 		if quotesDone.MatchString(t) {
@@ -368,6 +371,40 @@ func dataEvent(pos Position, data *openapi3.SchemaRef, name string) *EventSpec {
 		return payload(pos, b)
 	}
 	return payload(pos, data)
+}
+
+// bodyDescriptions returns the descriptions of op's JSON request body, of
+// its schema and of its properties, two levels deep (OpenAI's stream,
+// TGI's stream_options.include_usage).
+func bodyDescriptions(op *openapi3.Operation) []string {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return nil
+	}
+	texts := []string{op.RequestBody.Value.Description}
+	seen := map[*openapi3.Schema]bool{}
+	var visit func(sr *openapi3.SchemaRef, depth int)
+	visit = func(sr *openapi3.SchemaRef, depth int) {
+		if sr == nil || sr.Value == nil || seen[sr.Value] {
+			return
+		}
+		seen[sr.Value] = true
+		texts = append(texts, sr.Value.Description)
+		props, branches := flatten(sr.Value)
+		for _, b := range branches {
+			visit(b, depth) // a nullable or described wrapper
+		}
+		if depth < 2 {
+			for _, name := range slices.Sorted(maps.Keys(props)) {
+				visit(props[name], depth+1)
+			}
+		}
+	}
+	for ct, mt := range op.RequestBody.Value.Content {
+		if base := MediaType(ct); mt != nil && (base == "application/json" || strings.HasSuffix(base, "+json")) {
+			visit(mt.Schema, 0)
+		}
+	}
+	return texts
 }
 
 // taggedBranches maps the discriminator values of data, a oneOf (or anyOf)

@@ -69,6 +69,48 @@ func (c *Client) decodeSendMessage(ev runtime.Event) (SendMessageEvent, error) {
 	return SendMessageMessage{Type: ev.Type, ID: ev.ID, Data: data}, err
 }
 
+// ChatComplete calls POST /chat/completions: The sentinel quoted by the
+// description of the request's stream property (OpenAI, Mistral, Together).
+//
+// Its events are ChatCompleteMessage. The stream ends after the final message
+// "[DONE]".
+//
+// It returns an undeclared status as a *runtime.ResponseError.
+func (c *Client) ChatComplete(ctx context.Context, req *ChatCompleteRequest) (*runtime.EventStream[ChatCompleteEvent], error) {
+	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/chat/completions", nil, "application/json", req.Body)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{
+		End: []byte("[DONE]"),
+	}, c.decodeChatComplete)
+}
+
+// ChatCompleteEvent is an event of the ChatComplete stream:
+// ChatCompleteMessage.
+type ChatCompleteEvent interface {
+	isChatCompleteEvent()
+}
+
+// ChatCompleteMessage is a message event of ChatComplete, or an event of a name
+// the API leaves open (application/json).
+type ChatCompleteMessage struct {
+	// Type is the event's type: "message", or a name the API does not declare.
+	Type string
+	// ID is the event's ID: the last one the stream set, "" when none.
+	ID string
+	// Data is the event's data.
+	Data Chunk
+}
+
+func (ChatCompleteMessage) isChatCompleteEvent() {}
+
+// decodeChatComplete turns an event of ChatComplete into its type.
+func (c *Client) decodeChatComplete(ev runtime.Event) (ChatCompleteEvent, error) {
+	data, err := runtime.DecodeEvent[Chunk](c.rt, ev, "application/json")
+	return ChatCompleteMessage{Type: ev.Type, ID: ev.ID, Data: data}, err
+}
+
 // DescribedComplete calls POST /described/completions: The sentinel quoted by a
 // description (OpenAI).
 //

@@ -59,6 +59,10 @@ func (server) DescribedComplete(_ context.Context, req *fidelity.DescribedComple
 	return chunks(req.Body.Text, stream.SendMessage)
 }
 
+func (server) ChatComplete(_ context.Context, req *fidelity.ChatCompleteRequest, stream *fidelity.ChatCompleteStream) error {
+	return chunks(req.Body.Text, stream.SendMessage)
+}
+
 func start(t *testing.T) (*httptest.Server, *fidelity.Client) {
 	t.Helper()
 	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
@@ -142,14 +146,16 @@ func TestUnionByConst(t *testing.T) {
 }
 
 // The end sentinel is sent where the document declares it: by Speakeasy's
-// or Fern's extension, or by a description quoting it; the client reads
-// the chunks and stops at it.
+// or Fern's extension, or by a description quoting it, the response's or
+// that of the request's stream property; the client reads the chunks and
+// stops at it.
 func TestDeclaredEnd(t *testing.T) {
 	srv, client := start(t)
 	for _, tc := range []struct{ path, end string }{
 		{"/speakeasy/completions", "[END]"},
 		{"/fern/completions", "[DONE]"},
 		{"/described/completions", "[DONE]"},
+		{"/chat/completions", "[DONE]"},
 	} {
 		events, _, _ := goldentest.Stream(t, goldentest.Request{Method: http.MethodPost, URL: srv.URL + tc.path, Body: `{"text":"a b"}`})
 		var data []string
@@ -187,6 +193,12 @@ func TestDeclaredEnd(t *testing.T) {
 	}
 	devs, err := collect(t, de)
 	tokens("described", len(devs), err)
+	ce, err := client.ChatComplete(ctx, &fidelity.ChatCompleteRequest{Body: fidelity.ChatRequest{Text: "x y"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cevs, err := collect(t, ce)
+	tokens("chat", len(cevs), err)
 }
 
 // Subscribe echoes what it received in a published event, after setting

@@ -51,6 +51,18 @@ func (v AssistantMessageMessageType) Validate() error {
 	return fmt.Errorf("%q is not a valid AssistantMessageMessageType (want assistant_message)", v)
 }
 
+type ChatRequest struct {
+	Text string `json:"text"`
+	// Whether to stream the chunks, the stream terminated by a `data: [DONE]` message.
+	Stream *bool `json:"stream,omitempty"`
+}
+
+// CheckJSON states the properties a JSON ChatRequest must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (ChatRequest) CheckJSON(v *runtime.JSONValue) {
+	v.Require("text")
+}
+
 type Chunk struct {
 	Token string `json:"token"`
 }

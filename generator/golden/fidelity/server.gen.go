@@ -28,6 +28,13 @@ type Handler interface {
 	// done when the client goes away or the server shuts down.
 	SendMessage(ctx context.Context, req *SendMessageRequest, stream *SendMessageStream) error
 
+	// ChatComplete handles POST /chat/completions: The sentinel quoted by the
+	// description of the request's stream property (OpenAI, Mistral, Together).
+	//
+	// It sends events on stream until it returns (see ChatCompleteStream); ctx is
+	// done when the client goes away or the server shuts down.
+	ChatComplete(ctx context.Context, req *ChatCompleteRequest, stream *ChatCompleteStream) error
+
 	// DescribedComplete handles POST /described/completions: The sentinel quoted by
 	// a description (OpenAI).
 	//
@@ -99,6 +106,48 @@ func (s *SendMessageStream) Batch(fn func() error) error {
 var sendMessageStream = runtime.StreamConfig{
 	DataContentType: "application/json",
 	Heartbeat:       15 * time.Second,
+}
+
+// ChatCompleteRequest holds the decoded parameters of ChatComplete (POST /chat/completions).
+type ChatCompleteRequest struct {
+	// Body is the request body (application/json).
+	Body ChatRequest
+}
+
+// ChatCompleteStream sends the events of ChatComplete (POST /chat/completions).
+// Its methods are safe for concurrent use; they fail once the stream ended: the
+// client went away, the server shuts down, or the handler returned.
+//
+// When the handler returns nil, a final message "[DONE]" ends the stream. Any
+// other error, or a panic, is logged: before the first event it is answered
+// with 500 (application/problem+json), after it the stream just ends, so
+// internal details never reach the client.
+//
+// A comment is sent after 15s without events to keep the connection alive.
+type ChatCompleteStream struct {
+	s *runtime.Stream
+}
+
+// SendMessage sends a "message" event (application/json). The API leaves event
+// names open: runtime.WithEventType sends it under another name.
+func (s *ChatCompleteStream) SendMessage(v Chunk, opts ...runtime.EventOption) error {
+	return s.s.SendData("", "application/json", v, opts...)
+}
+
+// Open sends the response headers now, before the first event.
+func (s *ChatCompleteStream) Open() error {
+	return s.s.Open()
+}
+
+// Batch calls fn and writes the events it sends at once, with one flush.
+func (s *ChatCompleteStream) Batch(fn func() error) error {
+	return s.s.Batch(fn)
+}
+
+var chatCompleteStream = runtime.StreamConfig{
+	DataContentType: "application/json",
+	Heartbeat:       15 * time.Second,
+	End:             []byte("[DONE]"),
 }
 
 // DescribedCompleteRequest holds the decoded parameters of DescribedComplete (POST /described/completions).
@@ -377,6 +426,10 @@ func (UnimplementedHandler) SendMessage(_ context.Context, _ *SendMessageRequest
 	return runtime.NotImplemented(stream.s)
 }
 
+func (UnimplementedHandler) ChatComplete(_ context.Context, _ *ChatCompleteRequest, stream *ChatCompleteStream) error {
+	return runtime.NotImplemented(stream.s)
+}
+
 func (UnimplementedHandler) DescribedComplete(_ context.Context, _ *DescribedCompleteRequest, stream *DescribedCompleteStream) error {
 	return runtime.NotImplemented(stream.s)
 }
@@ -410,6 +463,7 @@ func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /hub/{topic}/events", h.serveSubscribe)
 	mux.HandleFunc("POST /agents/{agentId}/messages", h.serveSendMessage)
+	mux.HandleFunc("POST /chat/completions", h.serveChatComplete)
 	mux.HandleFunc("POST /described/completions", h.serveDescribedComplete)
 	mux.HandleFunc("POST /fern/completions", h.serveFernComplete)
 	mux.HandleFunc("POST /speakeasy/completions", h.serveSpeakeasyComplete)
@@ -431,6 +485,18 @@ func (h *handler) serveSendMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	runtime.Serve(w, r, h.opts, &sendMessageStream, func(s *runtime.Stream) error {
 		return h.impl.SendMessage(s.Context(), &req, &SendMessageStream{s})
+	})
+}
+
+func (h *handler) serveChatComplete(w http.ResponseWriter, r *http.Request) {
+	var req ChatCompleteRequest
+	p := runtime.NewParams(r)
+	runtime.Body(p, h.opts, "application/json", &req.Body)
+	if p.Failed(w) {
+		return
+	}
+	runtime.Serve(w, r, h.opts, &chatCompleteStream, func(s *runtime.Stream) error {
+		return h.impl.ChatComplete(s.Context(), &req, &ChatCompleteStream{s})
 	})
 }
 
