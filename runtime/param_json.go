@@ -123,10 +123,8 @@ func match(data []byte, variants []Variant, first bool) (matched []int, errs []e
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
 		err := dec.Decode(v.Target)
-		if c, ok := v.Target.(JSONChecker); ok && err == nil {
-			if perr, ok := checkJSON(data, c).(*ParamError); ok {
-				err = fmt.Errorf("property %q %w", perr.Property, perr.Err)
-			}
+		if err == nil {
+			err = checkRequired(data, v.Target)
 		}
 		if err == nil {
 			_, err = validate(v.Target)
@@ -141,4 +139,17 @@ func match(data []byte, variants []Variant, first bool) (matched []int, errs []e
 		}
 	}
 	return matched, errs
+}
+
+// checkRequired checks that data, the JSON text of target, has the
+// properties target requires at any depth, when it is a JSONChecker.
+func checkRequired(data []byte, target any) error {
+	c, ok := target.(JSONChecker)
+	if !ok {
+		return nil
+	}
+	if perr, ok := checkJSON(data, c).(*ParamError); ok {
+		return fmt.Errorf("property %q %w", perr.Property, perr.Err)
+	}
+	return nil
 }

@@ -306,14 +306,19 @@ func TestHub(t *testing.T) {
 	}
 }
 
-// A JSON header that is not JSON of its schema is refused, naming it.
+// A JSON header that is not JSON of its schema, or lacks a property its
+// schema requires, is refused, naming it.
 func TestJSONHeaderInvalid(t *testing.T) {
 	srv, _ := start(t)
-	for header, value := range map[string]string{"X-Positions": `[{"partition":"one"}]`, "X-Cursor": `{"at":`} {
-		resp := goldentest.Do(t, goldentest.Request{Method: http.MethodGet, URL: srv.URL + "/hub/news/events", Header: http.Header{header: {value}}})
+	for _, tc := range []struct{ header, value, want string }{
+		{"X-Positions", `[{"partition":"one"}]`, "cannot unmarshal"},
+		{"X-Cursor", `{"at":`, "not a valid value"},
+		{"X-Cursor", `{"note":"no position"}`, `property \"at\" is required`},
+	} {
+		resp := goldentest.Do(t, goldentest.Request{Method: http.MethodGet, URL: srv.URL + "/hub/news/events", Header: http.Header{tc.header: {tc.value}}})
 		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `header parameter \"`+header+`\"`) {
-			t.Errorf("%s: %s: %d %s, want 400 naming the header", header, value, resp.StatusCode, body)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `header parameter \"`+tc.header+`\"`) || !strings.Contains(string(body), tc.want) {
+			t.Errorf("%s: %s: %d %s, want 400 naming the header and %s", tc.header, tc.value, resp.StatusCode, body, tc.want)
 		}
 	}
 }

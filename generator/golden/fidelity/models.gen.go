@@ -72,6 +72,13 @@ type Cursor struct {
 	Note *string  `json:"note,omitempty"`
 }
 
+// CheckJSON states the properties a JSON Cursor must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Cursor) CheckJSON(v *runtime.JSONValue) {
+	v.Require("at")
+	v.Property("at", Position{})
+}
+
 type Filter struct {
 	Kinds []string `json:"kinds,omitempty"`
 	Since *int64   `json:"since,omitempty"`
@@ -256,6 +263,12 @@ func (v Message) Validate() error {
 type Position struct {
 	Partition int32 `json:"partition"`
 	Offset    int64 `json:"offset"`
+}
+
+// CheckJSON states the properties a JSON Position must have, at any depth,
+// so that runtime.Body rejects request bodies that lack them.
+func (Position) CheckJSON(v *runtime.JSONValue) {
+	v.Require("partition", "offset")
 }
 
 type Prompt struct {
