@@ -445,6 +445,18 @@ func (s *Stream) Batch(fn func() error) error {
 // event (or Open). After that it returns ErrCommitted, and set is not
 // called.
 func (s *Stream) SetHeaders(set func(http.Header)) error {
+	if err := s.lockUncommitted(); err != nil {
+		return err
+	}
+	set(s.w.Header())
+	s.mu.Unlock()
+	return nil
+}
+
+// lockUncommitted locks s.mu for what must happen before the stream
+// commits its headers; when it is too late it returns ErrCommitted, or
+// why the stream ended, with s.mu unlocked.
+func (s *Stream) lockUncommitted() error {
 	s.mu.Lock()
 	if s.committed {
 		s.mu.Unlock()
@@ -453,8 +465,6 @@ func (s *Stream) SetHeaders(set func(http.Header)) error {
 	if s.state() != nil {
 		return s.unlockErr()
 	}
-	set(s.w.Header())
-	s.mu.Unlock()
 	return nil
 }
 
@@ -464,13 +474,8 @@ func (s *Stream) SetHeaders(set func(http.Header)) error {
 // stream was committed it returns ErrCommitted; after Respond the stream
 // cannot be used.
 func (s *Stream) Respond(status int, contentType string, v any) error {
-	s.mu.Lock()
-	if s.committed {
-		s.mu.Unlock()
-		return ErrCommitted
-	}
-	if s.state() != nil {
-		return s.unlockErr()
+	if err := s.lockUncommitted(); err != nil {
+		return err
 	}
 	// Encode first: when that fails the stream stays usable, and a handler
 	// that returns the error gets the usual 500.

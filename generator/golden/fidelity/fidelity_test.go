@@ -71,19 +71,6 @@ func start(t *testing.T) (*httptest.Server, *fidelity.Client) {
 	return srv, fidelity.NewClient(srv.URL, runtime.WithHTTPClient(srv.Client()))
 }
 
-// collect reads every event of s; err is what ended the stream.
-func collect[E any](t *testing.T, s *runtime.EventStream[E]) (events []E, err error) {
-	t.Helper()
-	defer s.Close()
-	for ev, err := range s.Events() {
-		if err != nil {
-			return events, err
-		}
-		events = append(events, ev)
-	}
-	return events, nil
-}
-
 // A union without discriminator whose variants differ only by a const
 // property: a value matches the variant whose const it carries, and the
 // constructors write the const, so each message comes back as itself.
@@ -112,7 +99,7 @@ func TestUnionByConst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := collect(t, s)
+	got, err := goldentest.Collect(t, s)
 	if err != nil || len(got) != 4 {
 		t.Fatalf("%d events, %v", len(got), err)
 	}
@@ -179,25 +166,25 @@ func TestDeclaredEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	evs, err := collect(t, se)
+	evs, err := goldentest.Collect(t, se)
 	tokens("speakeasy", len(evs), err)
 	fe, err := client.FernComplete(ctx, &fidelity.FernCompleteRequest{Body: body})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fevs, err := collect(t, fe)
+	fevs, err := goldentest.Collect(t, fe)
 	tokens("fern", len(fevs), err)
 	de, err := client.DescribedComplete(ctx, &fidelity.DescribedCompleteRequest{Body: body})
 	if err != nil {
 		t.Fatal(err)
 	}
-	devs, err := collect(t, de)
+	devs, err := goldentest.Collect(t, de)
 	tokens("described", len(devs), err)
 	ce, err := client.ChatComplete(ctx, &fidelity.ChatCompleteRequest{Body: fidelity.ChatRequest{Text: "x y"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cevs, err := collect(t, ce)
+	cevs, err := goldentest.Collect(t, ce)
 	tokens("chat", len(cevs), err)
 }
 
@@ -293,7 +280,7 @@ func TestHub(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = collect(t, s)
+	_, err = goldentest.Collect(t, s)
 	var failed fidelity.SubscribeError
 	if !errors.As(err, &failed) || failed.Data.Message != "gone" || failed.Data.Type != fidelity.HubErrorTypeError {
 		t.Errorf("broken stream ended with %v, want the error event", err)
