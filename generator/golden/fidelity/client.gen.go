@@ -307,6 +307,36 @@ func (c *Client) decodeSubscribe(ev runtime.Event) (SubscribeEvent, error) {
 	return SubscribeUnknown(ev), nil
 }
 
+// LookUp calls GET /positions/{at}: content application/json parameters in the
+// path and in a cookie.
+//
+// It returns an undeclared status as a *runtime.ResponseError.
+func (c *Client) LookUp(ctx context.Context, req *LookUpRequest) (LookUp200Response, error) {
+	var args runtime.Args
+	args.Value(runtime.Path("at"), runtime.FormatJSON(req.At))
+	if req.Session != nil {
+		args.Value(runtime.Cookie("session"), runtime.FormatJSON(*req.Session))
+	}
+	r, err := c.rt.NewRequest(ctx, http.MethodGet, "/positions/{at}", &args, "", nil)
+	if err != nil {
+		return LookUp200Response{}, err
+	}
+	r.Header.Set("Accept", "application/json")
+	resp, err := c.rt.Do(r)
+	if err != nil {
+		return LookUp200Response{}, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == 200 {
+		var out LookUp200Response
+		if err := c.rt.Decode(resp, "application/json", &out.Body); err != nil {
+			return LookUp200Response{}, err
+		}
+		return out, nil
+	}
+	return LookUp200Response{}, runtime.UnexpectedResponse(resp)
+}
+
 // SpeakeasyComplete calls POST /speakeasy/completions: The sentinel named by
 // Speakeasy's extension.
 //

@@ -63,6 +63,15 @@ func (server) ChatComplete(_ context.Context, req *fidelity.ChatCompleteRequest,
 	return chunks(req.Body.Text, stream.SendMessage)
 }
 
+// LookUp answers with the cursor it received, at the position of the path.
+func (server) LookUp(_ context.Context, req *fidelity.LookUpRequest) (fidelity.LookUpResponse, error) {
+	c := fidelity.Cursor{At: req.At}
+	if req.Session != nil {
+		c.Note = req.Session.Note
+	}
+	return fidelity.LookUp200Response{Body: c}, nil
+}
+
 func start(t *testing.T) (*httptest.Server, *fidelity.Client) {
 	t.Helper()
 	t.Cleanup(func() { goleak.VerifyNone(t, goleak.IgnoreCurrent()) })
@@ -307,5 +316,29 @@ func TestJSONHeaderInvalid(t *testing.T) {
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `header parameter \"`+tc.header+`\"`) || !strings.Contains(string(body), tc.want) {
 			t.Errorf("%s: %s: %d %s, want 400 naming the header and %s", tc.header, tc.value, resp.StatusCode, body, tc.want)
 		}
+	}
+}
+
+// content application/json parameters travel as JSON in the path and in a
+// cookie too, escaped as each location needs.
+func TestJSONContentParams(t *testing.T) {
+	srv, client := start(t)
+	resp := goldentest.Do(t, goldentest.Request{
+		Method: http.MethodGet,
+		URL:    srv.URL + "/positions/" + url.PathEscape(`{"partition":3,"offset":4}`),
+		Header: http.Header{"Cookie": {"session=" + url.PathEscape(`{"at":{"partition":0,"offset":0},"note":"a; b"}`)}},
+	})
+	body, _ := io.ReadAll(resp.Body)
+	if want := `{"at":{"partition":3,"offset":4},"note":"a; b"}`; resp.StatusCode != http.StatusOK || strings.TrimSpace(string(body)) != want {
+		t.Errorf("by hand: %d %s, want %s", resp.StatusCode, body, want)
+	}
+
+	note := "x/y z"
+	got, err := client.LookUp(context.Background(), &fidelity.LookUpRequest{
+		At:      fidelity.Position{Partition: 7, Offset: 1 << 40},
+		Session: &fidelity.Cursor{Note: &note},
+	})
+	if err != nil || got.Body.At != (fidelity.Position{Partition: 7, Offset: 1 << 40}) || got.Body.Note == nil || *got.Body.Note != note {
+		t.Errorf("client: %+v, %v", got.Body, err)
 	}
 }

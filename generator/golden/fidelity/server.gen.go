@@ -56,6 +56,10 @@ type Handler interface {
 	// when the client goes away or the server shuts down.
 	Subscribe(ctx context.Context, req *SubscribeRequest, stream *SubscribeStream) error
 
+	// LookUp handles GET /positions/{at}: content application/json parameters in
+	// the path and in a cookie.
+	LookUp(ctx context.Context, req *LookUpRequest) (LookUpResponse, error)
+
 	// SpeakeasyComplete handles POST /speakeasy/completions: The sentinel named by
 	// Speakeasy's extension.
 	//
@@ -374,6 +378,32 @@ var subscribeStream = runtime.StreamConfig{
 	},
 }
 
+// LookUpRequest holds the decoded parameters of LookUp (GET /positions/{at}).
+type LookUpRequest struct {
+	// At is the path parameter "at".
+	At Position
+	// Session is the cookie parameter "session".
+	Session *Cursor
+}
+
+// LookUpResponse is a response of LookUp: one of LookUp200Response.
+type LookUpResponse interface {
+	// lookUpResponse sets the response headers on h and returns the status and body.
+	lookUpResponse(h http.Header) (status int, contentType string, body any)
+}
+
+// LookUp200Response is the 200 response of LookUp.
+//
+// The position and the cursor, as received.
+type LookUp200Response struct {
+	// Body is sent as application/json.
+	Body Cursor
+}
+
+func (r LookUp200Response) lookUpResponse(http.Header) (int, string, any) {
+	return 200, "application/json", r.Body
+}
+
 // SpeakeasyCompleteRequest holds the decoded parameters of SpeakeasyComplete (POST /speakeasy/completions).
 type SpeakeasyCompleteRequest struct {
 	// Body is the request body (application/json).
@@ -442,6 +472,10 @@ func (UnimplementedHandler) Subscribe(_ context.Context, _ *SubscribeRequest, st
 	return runtime.NotImplemented(stream.s)
 }
 
+func (UnimplementedHandler) LookUp(_ context.Context, _ *LookUpRequest) (LookUpResponse, error) {
+	return nil, runtime.ErrNotImplemented
+}
+
 func (UnimplementedHandler) SpeakeasyComplete(_ context.Context, _ *SpeakeasyCompleteRequest, stream *SpeakeasyCompleteStream) error {
 	return runtime.NotImplemented(stream.s)
 }
@@ -462,6 +496,7 @@ func NewHandler(impl Handler, opts ...runtime.Option) http.Handler {
 	h := &handler{impl, runtime.NewOptions(opts...)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /hub/{topic}/events", h.serveSubscribe)
+	mux.HandleFunc("GET /positions/{at}", h.serveLookUp)
 	mux.HandleFunc("POST /agents/{agentId}/messages", h.serveSendMessage)
 	mux.HandleFunc("POST /chat/completions", h.serveChatComplete)
 	mux.HandleFunc("POST /described/completions", h.serveDescribedComplete)
@@ -539,6 +574,26 @@ func (h *handler) serveSubscribe(w http.ResponseWriter, r *http.Request) {
 	runtime.Serve(w, r, h.opts, &subscribeStream, func(s *runtime.Stream) error {
 		return h.impl.Subscribe(s.Context(), &req, &SubscribeStream{s})
 	})
+}
+
+func (h *handler) serveLookUp(w http.ResponseWriter, r *http.Request) {
+	var req LookUpRequest
+	p := runtime.NewParams(r)
+	runtime.Scalar(p, runtime.Path("at"), &req.At, runtime.ParseJSON)
+	runtime.ScalarPtr(p, runtime.Cookie("session"), &req.Session, runtime.ParseJSON)
+	if p.Failed(w) {
+		return
+	}
+	resp, err := h.impl.LookUp(r.Context(), &req)
+	if err == nil && resp == nil {
+		err = errors.New("LookUp returned no response")
+	}
+	if err != nil {
+		runtime.WriteError(w, r, h.opts, err)
+		return
+	}
+	status, contentType, body := resp.lookUpResponse(w.Header())
+	runtime.WriteResponse(w, r, h.opts, status, contentType, body)
 }
 
 func (h *handler) serveSpeakeasyComplete(w http.ResponseWriter, r *http.Request) {
