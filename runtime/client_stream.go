@@ -70,9 +70,10 @@ type EventStream[T any] struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
 
-	mu     sync.Mutex    // guards body against Close, lastID against LastEventID
+	mu     sync.Mutex    // guards body against Close, lastID against LastEventID, header against Header
 	body   io.ReadCloser // of the open connection; nil between connections
 	lastID string
+	header http.Header // of the response that opened the latest connection
 
 	// connCtx is the open connection's context, cancelled with
 	// ErrReadTimeout when the connection goes silent.
@@ -180,6 +181,17 @@ func (s *EventStream[T]) LastEventID() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.lastID
+}
+
+// Header returns the headers of the response that opened the stream, or
+// of the latest reconnection: a server may answer each connection with
+// other values (the position it resumed from). It is nil for a stream
+// answered with 204 No Content. It may be called from any goroutine; the
+// result must not be modified.
+func (s *EventStream[T]) Header() http.Header {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.header
 }
 
 // next reads the next event, reconnecting as the configuration says.
@@ -328,7 +340,7 @@ func (s *EventStream[T]) connect() (retry bool, err error) {
 	s.mu.Lock()
 	closed := s.ctx.Err() != nil
 	if !closed {
-		s.body = body
+		s.body, s.header = body, resp.Header
 	}
 	s.mu.Unlock()
 	if closed {

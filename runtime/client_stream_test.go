@@ -869,3 +869,27 @@ func TestEventStreamHeartbeats(t *testing.T) {
 		t.Errorf("saw %d heartbeat comments in %v with a %v heartbeat", n, 20*heartbeat, heartbeat)
 	}
 }
+
+// Header is that of the response that opened the latest connection: a
+// server may answer a reconnection with other values.
+func TestEventStreamHeader(t *testing.T) {
+	checkLeaks(t)
+	srv, _ := serve(t, func(w http.ResponseWriter, r *http.Request, n int64) {
+		w.Header().Set("X-Connection", strconv.FormatInt(n, 10))
+		writeStream(w, frame(t, &Event{ID: strconv.FormatInt(n, 10), Data: []byte("x")}))
+	})
+	s, err := openStream(t, context.Background(), srv, EventStreamConfig{Resumable: true}, fastReconnect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for want := range 3 {
+		ev, err := s.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Header().Get("X-Connection"); got != ev.ID || got != strconv.Itoa(want+1) {
+			t.Errorf("event %s read with the headers of connection %s, want %d", ev.ID, got, want+1)
+		}
+	}
+}

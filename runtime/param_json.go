@@ -85,9 +85,10 @@ type Variant struct {
 
 // UnmarshalOneOf decodes data into the only variant it matches and returns
 // its index. A variant matches when data decodes into it strictly, with
-// every object property known, and its value is valid (an enum value is
-// one of its type's). Matching none or several is an error that names
-// them.
+// every object property known, its value is valid (an enum value, a const
+// among them, is one of its type's) and its JSON has the properties the
+// variant requires (see JSONChecker). Matching none or several is an error
+// that names them.
 func UnmarshalOneOf(union string, data []byte, variants ...Variant) (int, error) {
 	matched, errs := match(data, variants, false)
 	switch len(matched) {
@@ -123,6 +124,9 @@ func match(data []byte, variants []Variant, first bool) (matched []int, errs []e
 		dec.DisallowUnknownFields()
 		err := dec.Decode(v.Target)
 		if err == nil {
+			err = checkRequired(data, v.Target)
+		}
+		if err == nil {
 			_, err = validate(v.Target)
 		}
 		if err != nil {
@@ -135,4 +139,17 @@ func match(data []byte, variants []Variant, first bool) (matched []int, errs []e
 		}
 	}
 	return matched, errs
+}
+
+// checkRequired checks that data, the JSON text of target, has the
+// properties target requires at any depth, when it is a JSONChecker.
+func checkRequired(data []byte, target any) error {
+	c, ok := target.(JSONChecker)
+	if !ok {
+		return nil
+	}
+	if perr, ok := checkJSON(data, c).(*ParamError); ok {
+		return fmt.Errorf("property %q %w", perr.Property, perr.Err)
+	}
+	return nil
 }

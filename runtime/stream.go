@@ -18,8 +18,8 @@ import (
 // EndOnShutdown, and what Send returns after that.
 var ErrShutdown = errors.New("runtime: server shutting down")
 
-// ErrCommitted is returned by Stream.Respond once the stream's headers are
-// committed.
+// ErrCommitted is returned by Stream.Respond and Stream.SetHeaders once
+// the stream's headers are committed.
 var ErrCommitted = errors.New("runtime: event stream already committed")
 
 // Header values of every stream.
@@ -440,12 +440,23 @@ func (s *Stream) Batch(fn func() error) error {
 	return err
 }
 
-// Respond answers the request with an ordinary response instead of the
-// stream: status and v encoded by the codec of contentType, as WriteData
-// does. It is how a handler reports, say, 404 before streaming. After the
-// stream was committed it returns ErrCommitted; after Respond the stream
-// cannot be used.
-func (s *Stream) Respond(status int, contentType string, v any) error {
+// SetHeaders lets set add response headers, such as those the operation
+// declares on its stream, before the stream commits them with its first
+// event (or Open). After that it returns ErrCommitted, and set is not
+// called.
+func (s *Stream) SetHeaders(set func(http.Header)) error {
+	if err := s.lockUncommitted(); err != nil {
+		return err
+	}
+	set(s.w.Header())
+	s.mu.Unlock()
+	return nil
+}
+
+// lockUncommitted locks s.mu for what must happen before the stream
+// commits its headers; when it is too late it returns ErrCommitted, or
+// why the stream ended, with s.mu unlocked.
+func (s *Stream) lockUncommitted() error {
 	s.mu.Lock()
 	if s.committed {
 		s.mu.Unlock()
@@ -453,6 +464,18 @@ func (s *Stream) Respond(status int, contentType string, v any) error {
 	}
 	if s.state() != nil {
 		return s.unlockErr()
+	}
+	return nil
+}
+
+// Respond answers the request with an ordinary response instead of the
+// stream: status and v encoded by the codec of contentType, as WriteData
+// does. It is how a handler reports, say, 404 before streaming. After the
+// stream was committed it returns ErrCommitted; after Respond the stream
+// cannot be used.
+func (s *Stream) Respond(status int, contentType string, v any) error {
+	if err := s.lockUncommitted(); err != nil {
+		return err
 	}
 	// Encode first: when that fails the stream stays usable, and a handler
 	// that returns the error gets the usual 500.

@@ -893,3 +893,24 @@ func TestAcceptsEventStream(t *testing.T) {
 		}
 	}
 }
+
+// SetHeaders adds headers until the stream commits them, then reports
+// ErrCommitted.
+func TestServeSetHeaders(t *testing.T) {
+	checkLeaks(t)
+	srv := streamServer(t, NewOptions(), &StreamConfig{}, func(s *Stream) error {
+		if err := s.SetHeaders(func(h http.Header) { h.Set("X-Resumed-From", "41") }); err != nil {
+			return err
+		}
+		if err := s.Open(); err != nil {
+			return err
+		}
+		err := s.SetHeaders(func(h http.Header) { h.Set("X-Late", "1") })
+		return s.SendData("", "text/plain", fmt.Sprint(err == ErrCommitted))
+	}, nil)
+	resp := get(t, context.Background(), srv)
+	body, _ := io.ReadAll(resp.Body)
+	if resp.Header.Get("X-Resumed-From") != "41" || resp.Header.Get("X-Late") != "" || string(body) != "data: true\n\n" {
+		t.Errorf("headers %v, body %q", resp.Header, body)
+	}
+}

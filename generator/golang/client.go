@@ -238,6 +238,17 @@ func (g *gen) encodeParam(p *model.Param) ([]jen.Code, error) {
 		t = t.Elem
 	}
 	args := jen.Id("args")
+	if p.JSON {
+		value := field.Clone()
+		if optional {
+			value = jen.Op("*").Add(field.Clone())
+		}
+		set := args.Dot("Value").Call(spec, rt("FormatJSON").Call(value))
+		if optional || nilable(g.underlying(t)) {
+			return []jen.Code{jen.If(field.Clone().Op("!=").Nil()).Block(set)}, nil
+		}
+		return []jen.Code{set}, nil
+	}
 	u := g.underlying(t)
 	var set jen.Code
 	switch {
@@ -327,6 +338,9 @@ func (g *gen) decodeHeader(h *model.Param, target *jen.Statement) jen.Code {
 	t, fn := h.Type, "Scalar"
 	if t.Kind == model.Pointer {
 		t, fn = t.Elem, "ScalarPtr"
+	}
+	if h.JSON {
+		return rt(fn).Call(jen.Id("h"), spec, jen.Op("&").Add(target), rt("ParseJSON"))
 	}
 	if u := g.underlying(t); u.Kind == model.Slice && fn == "Scalar" {
 		t, fn = u.Elem, "Array"
@@ -531,7 +545,26 @@ func (g *gen) streamCall(f *jen.File, op *model.Operation, n *opNames, cn *clien
 		jen.Id("ctx").Qual("context", "Context"), jen.Id("req").Op("*").Id(n.request),
 	).Params(jen.Op("*").Add(rt("EventStream")).Types(jen.Id(cn.event)), jen.Error()).Block(body...)
 	f.Line()
+	if n.streamHeaders != "" {
+		g.readStreamHeaders(f, op, n, cn)
+	}
 	return nil
+}
+
+// readStreamHeaders renders the function that reads the response headers
+// of op's stream.
+func (g *gen) readStreamHeaders(f *jen.File, op *model.Operation, n *opNames, cn *clientNames) {
+	code := []jen.Code{
+		jen.Var().Id("r").Id(n.streamHeaders),
+		jen.Id("h").Op(":=").Add(rt("ResponseHeaders")).Call(jen.Op("&").Qual("net/http", "Response").Values(jen.Id("Header").Op(":").Id("s").Dot("Header").Call())),
+	}
+	for _, h := range op.Stream.Headers {
+		code = append(code, g.decodeHeader(h, jen.Id("r").Dot(h.Name)))
+	}
+	code = append(code, jen.Return(jen.Id("r"), jen.Id("h").Dot("Err").Call()))
+	addDoc(f, prose(fmt.Sprintf("%sOf reads the response headers of s, a %s stream: those of the response that opened it, or of its latest reconnection.", n.streamHeaders, op.Name)))
+	f.Func().Id(n.streamHeaders+"Of").Params(jen.Id("s").Op("*").Add(rt("EventStream")).Types(jen.Id(cn.event))).Params(jen.Id(n.streamHeaders), jen.Error()).Block(code...)
+	f.Line()
 }
 
 // eventTypes renders the sealed event type of op's stream, a type per

@@ -166,17 +166,16 @@ func (g *gen) unionType(f *jen.File, t *model.Type) error {
 	for _, v := range t.Variants {
 		field := variantField(v)
 		ctor := g.declare(t.Name + "From" + v.Name)
-		body := []jen.Code{}
-		if set := g.discriminatorField(t, v); set != "" {
-			body = append(body, jen.If(jen.Id("v").Dot(set).Op("==").Lit("")).Block(
-				jen.Id("v").Dot(set).Op("=").Lit(v.Tags[0]),
-			))
+		tag := ""
+		if t.Discriminator != "" && len(v.Tags) > 0 {
+			tag = v.Tags[0]
 		}
+		body, with := fillIn(g.fixedFields(v.Type, t.Discriminator, tag))
 		body = append(body, jen.Return(jen.Id(t.Name).Values(jen.Dict{jen.Id(field): jen.Op("&").Id("v")})))
 		f.Line()
 		comment := "// " + ctor + " returns a " + t.Name + " holding v"
-		if len(v.Tags) > 0 && g.discriminatorField(t, v) != "" {
-			comment += fmt.Sprintf(", with %s set to %q when empty", g.discriminatorField(t, v), v.Tags[0])
+		if with != "" {
+			comment += ", " + with
 		}
 		f.Comment(comment + ".")
 		f.Func().Id(ctor).Params(jen.Id("v").Add(typeExpr(v.Type))).Id(t.Name).Block(body...)
@@ -210,26 +209,85 @@ func (g *gen) unionType(f *jen.File, t *model.Type) error {
 	return nil
 }
 
-// discriminatorField returns the Go name of variant v's string field that
-// carries t's discriminator, so constructors can fill it in; "" when v is
-// not such a struct.
-func (g *gen) discriminatorField(t *model.Type, v *model.Variant) string {
-	if t.Discriminator == "" || len(v.Tags) == 0 || v.Type.Kind != model.Ref {
-		return ""
+// fill is a statement of a union constructor that sets a property of the
+// variant to the one value it can hold, with the words documenting it.
+type fill struct {
+	code jen.Code
+	doc  string
+}
+
+// fixedFields returns the statements that set, when unset, the fields of
+// v, a value of type ref, that tell it apart: every field whose type has a
+// single value (a const), which a union without discriminator matches on,
+// and the string field carrying the discriminator property of a union that
+// tag selects v in ("" for none).
+func (g *gen) fixedFields(ref *model.TypeRef, discriminator, tag string) []fill {
+	if ref.Kind != model.Ref {
+		return nil
 	}
-	decl := g.types[v.Type.Name]
+	decl := g.types[ref.Name]
 	if decl == nil || decl.Kind != model.Struct {
-		return ""
+		return nil
 	}
+	var fills []fill
 	for _, fd := range decl.Fields {
-		if fd.JSONName != t.Discriminator {
+		ref, ptr := fd.Type, fd.Type.Kind == model.Pointer
+		if ptr {
+			ref = ref.Elem
+		}
+		field := jen.Id("v").Dot(fd.Name)
+		if e := g.types[ref.Name]; ref.Kind == model.Ref && e != nil && e.Kind == model.Enum && len(e.Values) == 1 && e.Values[0].Value != nil {
+			c := e.Values[0]
+			if ptr {
+				fills = append(fills, fill{jen.If(field.Clone().Op("==").Nil()).Block(
+					jen.Id("c").Op(":=").Id(c.Name),
+					field.Clone().Op("=").Op("&").Id("c"),
+				), fmt.Sprintf("%s set to %s", fd.Name, c.Name)})
+			} else if zero, ok := zeroOf(c.Value); ok && zero != c.Value {
+				fills = append(fills, fill{jen.If(field.Clone().Op("==").Add(literal(zero))).Block(
+					field.Clone().Op("=").Id(c.Name),
+				), fmt.Sprintf("%s set to %s", fd.Name, c.Name)})
+			}
+			continue
+		}
+		if tag == "" || fd.JSONName != discriminator || ptr {
 			continue
 		}
 		if u := g.underlying(fd.Type); u.Kind == model.Builtin && u.Name == "string" {
-			return fd.Name
+			fills = append(fills, fill{jen.If(field.Clone().Op("==").Lit("")).Block(
+				field.Clone().Op("=").Lit(tag),
+			), fmt.Sprintf("%s set to %q", fd.Name, tag)})
 		}
 	}
-	return ""
+	return fills
+}
+
+// fillIn returns the statements of fills and the words that document
+// them, "with A set to X when unset"; "" when there are none.
+func fillIn(fills []fill) (code []jen.Code, with string) {
+	var says []string
+	for _, f := range fills {
+		code = append(code, f.code)
+		says = append(says, f.doc)
+	}
+	if len(says) > 0 {
+		with = "with " + listWords(says) + " when unset"
+	}
+	return code, with
+}
+
+// zeroOf returns the zero value of the type of enum value v, which tells
+// a field left unset; ok is false for a bool, whose zero is a value.
+func zeroOf(v any) (zero any, ok bool) {
+	switch v.(type) {
+	case string:
+		return "", true
+	case int64:
+		return int64(0), true
+	case float64:
+		return 0.0, true
+	}
+	return nil, false
 }
 
 // unmarshalTagged renders UnmarshalJSON for a union with a discriminator.

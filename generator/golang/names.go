@@ -20,6 +20,9 @@ type opNames struct {
 	request  string // request struct
 	response string // sealed response interface; "" when the operation declares no plain response
 	stream   string // server stream type; "" for plain operations
+	// streamHeaders is the type of the response headers of the stream; ""
+	// when it declares none.
+	streamHeaders string
 	// statuses maps a response to its type.
 	statuses map[*model.Response]string
 	// Unexported identifiers of the server.
@@ -349,6 +352,10 @@ func (g *gen) opNames(op *model.Operation) (*opNames, error) {
 	}
 	if op.Stream != nil {
 		n.stream = g.declare(op.Name + "Stream")
+		if len(op.Stream.Headers) > 0 {
+			n.streamHeaders = g.declare(op.Name + "StreamHeaders")
+			g.declare(n.streamHeaders + "Of")
+		}
 	}
 	if op.Body != nil {
 		n.body = "Body"
@@ -369,8 +376,12 @@ func (g *gen) opNames(op *model.Operation) (*opNames, error) {
 	if op.Stream != nil && op.Stream.Resume {
 		n.lastEventID = "LastEventID"
 		for _, p := range op.Params {
-			if p.Name == n.lastEventID || p.In == model.InHeader && strings.EqualFold(p.WireName, "Last-Event-ID") {
+			if p.In == model.InHeader && strings.EqualFold(p.WireName, "Last-Event-ID") {
 				n.lastEventID = "" // the spec declares the header: that field carries it
+				break
+			}
+			if p.Name == n.lastEventID {
+				n.lastEventID = "LastEventIDHeader" // another parameter, such as a query last_event_id
 			}
 		}
 	}

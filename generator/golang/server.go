@@ -210,12 +210,8 @@ func (g *gen) responseTypes(f *jen.File, op *model.Operation, n *opNames) error 
 			fields = append(fields, jen.Comment("// StatusCode is the HTTP status to answer with."), jen.Id("StatusCode").Int())
 			status = jen.Id("r").Dot("StatusCode")
 		}
-		var sets []jen.Code
-		for _, h := range r.Headers {
-			fields = append(fields, docComment(joinDoc(fmt.Sprintf("%s is the response header %q.", h.Name, h.WireName), h.Doc))...)
-			fields = append(fields, jen.Id(h.Name).Add(typeExpr(h.Type)))
-			sets = append(sets, g.setHeader(h))
-		}
+		hfields, sets := g.headerFields(r.Headers)
+		fields = append(fields, hfields...)
 		body := jen.Nil()
 		contentType := ""
 		if r.Type != nil {
@@ -245,6 +241,31 @@ func (g *gen) responseTypes(f *jen.File, op *model.Operation, n *opNames) error 
 	return nil
 }
 
+// headerFields renders the struct fields of response headers, and the
+// statements that set them on h from r.
+func (g *gen) headerFields(headers []*model.Param) (fields, sets []jen.Code) {
+	for _, h := range headers {
+		fields = append(fields, docComment(joinDoc(fmt.Sprintf("%s is the response header %q.", h.Name, h.WireName), h.Doc))...)
+		fields = append(fields, jen.Id(h.Name).Add(typeExpr(h.Type)))
+		sets = append(sets, g.setHeader(h))
+	}
+	return fields, sets
+}
+
+// streamHeaders renders the type of the response headers of op's stream
+// and the stream's SetHeaders method.
+func (g *gen) streamHeaders(f *jen.File, op *model.Operation, n *opNames) {
+	fields, sets := g.headerFields(op.Stream.Headers)
+	addDoc(f, prose(fmt.Sprintf("%s are the response headers of the %s stream: the handler sets them with %s.SetHeaders, a client reads them with %sOf.", n.streamHeaders, op.Name, n.stream, n.streamHeaders)))
+	f.Type().Id(n.streamHeaders).Struct(fields...)
+	f.Line()
+	addDoc(f, prose("SetHeaders sets the response headers the stream declares. Call it before the first event (or Open), which sends them; after that it returns runtime.ErrCommitted."))
+	f.Func().Params(jen.Id("s").Op("*").Id(n.stream)).Id("SetHeaders").Params(jen.Id("r").Id(n.streamHeaders)).Error().Block(
+		jen.Return(jen.Id("s").Dot("s").Dot("SetHeaders").Call(jen.Func().Params(jen.Id("h").Qual("net/http", "Header")).Block(sets...))),
+	)
+	f.Line()
+}
+
 // setHeader renders the statement that sets response header h from r.
 func (g *gen) setHeader(h *model.Param) jen.Code {
 	t := h.Type
@@ -253,6 +274,13 @@ func (g *gen) setHeader(h *model.Param) jen.Code {
 	if optional {
 		t = t.Elem
 		value = jen.Op("*").Id("r").Dot(h.Name)
+	}
+	if h.JSON {
+		set := jen.Id("h").Dot("Set").Call(jen.Lit(h.WireName), rt("FormatJSON").Call(value))
+		if optional || nilable(g.underlying(t)) {
+			return jen.If(jen.Id("r").Dot(h.Name).Op("!=").Nil()).Block(set)
+		}
+		return set
 	}
 	if u := g.underlying(t); u.Kind == model.Slice && !optional {
 		_, format := g.scalarFuncs(u.Elem)
@@ -274,10 +302,10 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 	st := op.Stream
 	doc := []string{fmt.Sprintf("%s sends the events of %s (%s %s). Its methods are safe for concurrent use; they fail once the stream ended: the client went away, the server shuts down, or the handler returned.", n.stream, op.Name, op.Method, op.Path)}
 	var end []string
-	switch {
-	case st.HasEnd && st.End == "":
+	switch sendsEnd := st.HasEnd && !st.EndOptional; {
+	case sendsEnd && st.End == "":
 		end = append(end, "When the handler returns nil, a final empty message ends the stream.")
-	case st.HasEnd:
+	case sendsEnd:
 		end = append(end, fmt.Sprintf("When the handler returns nil, a final message %q ends the stream.", st.End))
 	default:
 		end = append(end, "When the handler returns nil, the stream ends.")
@@ -315,12 +343,15 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 		if st.AnyName && ev.Name == "message" {
 			doc += " The API leaves event names open: runtime.WithEventType sends it under another name."
 		}
+		body, with := fillIn(g.fixedFields(ev.Type, "", ""))
+		if with != "" {
+			doc += " It sends v " + with + "."
+		}
+		body = append(body, jen.Return(jen.Id("s").Dot("s").Dot("SendData").Call(jen.Lit(wire), jen.Lit(ev.ContentType), jen.Id("v"), jen.Id("opts").Op("..."))))
 		addDoc(f, joinDoc(prose(doc), ev.Doc))
 		f.Func().Params(recv.Clone()).Id("Send"+ev.GoName).Params(
 			jen.Id("v").Add(typeExpr(ev.Type)), jen.Id("opts").Op("...").Add(rt("EventOption")),
-		).Error().Block(
-			jen.Return(jen.Id("s").Dot("s").Dot("SendData").Call(jen.Lit(wire), jen.Lit(ev.ContentType), jen.Id("v"), jen.Id("opts").Op("..."))),
-		)
+		).Error().Block(body...)
 		f.Line()
 	}
 	f.Comment("// Open sends the response headers now, before the first event.")
@@ -330,13 +361,22 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 	f.Func().Params(recv.Clone()).Id("Batch").Params(jen.Id("fn").Func().Params().Error()).Error().Block(
 		jen.Return(jen.Id("s").Dot("s").Dot("Batch").Call(jen.Id("fn"))))
 	f.Line()
+	if n.streamHeaders != "" {
+		g.streamHeaders(f, op, n)
+	}
 	if st.Error != nil {
 		ev := st.Error
-		addDoc(f, prose(fmt.Sprintf("Fail returns the error that ends the stream with a %q event carrying v. Return it from the handler; the event is sent even when nothing else was:", ev.Name), "\treturn stream.Fail(v)"))
-		f.Func().Params(recv.Clone()).Id("Fail").Params(jen.Id("v").Add(typeExpr(ev.Type))).Error().Block(
+		body, with := fillIn(g.fixedFields(ev.Type, "", ""))
+		doc := fmt.Sprintf("Fail returns the error that ends the stream with a %q event carrying v", ev.Name)
+		if with != "" {
+			doc += " " + with
+		}
+		addDoc(f, prose(doc+". Return it from the handler; the event is sent even when nothing else was:", "\treturn stream.Fail(v)"))
+		body = append(body,
 			jen.Id("s").Dot("s").Dot("Open").Call().Comment("// committed, the error is reported with the event, not a 500"),
 			jen.Return(jen.Op("&").Id(n.failure).Values(jen.Id("v"))),
 		)
+		f.Func().Params(recv.Clone()).Id("Fail").Params(jen.Id("v").Add(typeExpr(ev.Type))).Error().Block(body...)
 		f.Line()
 	}
 	if jsonOrStream(op) {
@@ -381,7 +421,7 @@ func (g *gen) streamConfig(f *jen.File, op *model.Operation, n *opNames) {
 	if st.Retry > 0 {
 		fields = append(fields, jen.Id("Retry").Op(":").Add(durationExpr(st.Retry)))
 	}
-	if st.HasEnd {
+	if st.HasEnd && !st.EndOptional {
 		fields = append(fields, jen.Id("End").Op(":").Index().Byte().Parens(jen.Lit(st.End)))
 	}
 	if st.Error != nil {
@@ -738,6 +778,13 @@ func (g *gen) decodeParam(p *model.Param, n *opNames) ([]jen.Code, error) {
 	t, pointer := p.Type, p.Type.Kind == model.Pointer
 	if pointer {
 		t = t.Elem
+	}
+	if p.JSON {
+		fn := "Scalar"
+		if pointer {
+			fn = "ScalarPtr"
+		}
+		return []jen.Code{rt(fn).Call(jen.Id("p"), spec, dst, rt("ParseJSON"))}, nil
 	}
 	u := g.underlying(t)
 	if u.Kind == model.Ref && g.types[u.Name] != nil && g.types[u.Name].Kind == model.Struct {

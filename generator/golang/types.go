@@ -36,7 +36,9 @@ type gen struct {
 	// hold enum values or values with constraints, at any depth.
 	validating map[string]bool
 	// checking holds the types that get a CheckJSON method: objects with
-	// required properties and the types that hold them, at any depth.
+	// required properties and the types that hold them, at any depth, in
+	// request bodies, JSON parameters and the variants of unions told apart
+	// by content.
 	checking map[string]bool
 }
 
@@ -61,8 +63,10 @@ func newGen(api *model.API) (*gen, error) {
 	return g, g.nameOperations()
 }
 
-// inRequests returns the names of the types that request bodies hold, at
-// any depth but inside unions that cannot be checked.
+// inRequests returns the names of the types that request bodies and JSON
+// parameters hold, at any depth but inside unions that cannot be checked,
+// and of the variants of those unions, which UnmarshalOneOf checks to tell
+// them apart.
 func (g *gen) inRequests() map[string]bool {
 	seen := map[string]bool{}
 	var visit func(*model.TypeRef)
@@ -89,6 +93,18 @@ func (g *gen) inRequests() map[string]bool {
 	for _, op := range g.api.Operations {
 		if op.Body != nil {
 			visit(op.Body.Type)
+		}
+		for _, p := range op.Params {
+			if p.JSON {
+				visit(p.Type)
+			}
+		}
+	}
+	for _, t := range g.api.Types {
+		if !checkable(t) {
+			for _, v := range t.Variants {
+				visit(v.Type)
+			}
 		}
 	}
 	return seen

@@ -374,12 +374,17 @@ func classify(s *openapi3.Schema) Kind {
 	return Named
 }
 
-// scalarEnum returns the non-null enum values of a scalar schema.
+// scalarEnum returns the non-null enum values of a scalar schema; a const
+// is an enum of one value, so that its type says what it holds and a
+// union's variants are told apart by it (pydantic's Literal fields).
 func scalarEnum(s *openapi3.Schema) []any {
 	switch schemaType(s) {
 	case "string", "integer", "number", "boolean":
 	default:
 		return nil
+	}
+	if s.Const != nil && len(s.Enum) == 0 {
+		return []any{s.Const}
 	}
 	var vals []any
 	for _, v := range s.Enum {
@@ -897,8 +902,9 @@ func (b *builder) params(o *Operation, tmpl string, pathLevel, opLevel openapi3.
 		}
 	}
 	names := namespace{}
+	goNames := locatedNames(all)
 	var out []*Param
-	for _, v := range all {
+	for i, v := range all {
 		in := ParamIn(v.In)
 		style := v.Style
 		if style == "" {
@@ -911,13 +917,8 @@ func (b *builder) params(o *Operation, tmpl string, pathLevel, opLevel openapi3.
 		if v.Explode != nil {
 			explode = *v.Explode
 		}
-		goName := GoName(v.Name)
-		schema := v.Schema
-		if schema == nil {
-			if _, mt := pickContent(v.Content); mt != nil {
-				schema = mt.Schema
-			}
-		}
+		goName := goNames[i]
+		schema, json := b.paramSchema(in, v.Schema, v.Content)
 		ref := b.typeOf(schema, o.Name+goName)
 		required := v.Required || in == InPath
 		if !required && b.needsPointer(ref) {
@@ -932,6 +933,7 @@ func (b *builder) params(o *Operation, tmpl string, pathLevel, opLevel openapi3.
 			Style:    style,
 			Explode:  explode,
 			Type:     ref,
+			JSON:     json,
 		})
 	}
 	return out
@@ -1003,6 +1005,70 @@ func swagger2Schema(fields map[string]any) *openapi3.SchemaRef {
 		sr.Value.Type = &openapi3.Types{openapi3.TypeString}
 	}
 	return sr
+}
+
+// paramSchema returns the schema of a parameter or header, described by
+// schema or by content, and whether its value is JSON text: a JSON media
+// type, or a header that no style can write.
+func (b *builder) paramSchema(in ParamIn, schema *openapi3.SchemaRef, content openapi3.Content) (_ *openapi3.SchemaRef, json bool) {
+	if schema == nil {
+		ct, mt := pickContent(content)
+		if mt == nil {
+			return nil, false
+		}
+		base := spec.MediaType(ct)
+		return mt.Schema, base == "application/json" || strings.HasSuffix(base, "+json")
+	}
+	return schema, in == InHeader && schema.Value != nil && !b.styleable(schema.Value)
+}
+
+// styleable reports whether the simple style can write values of s: a
+// scalar, or an array or object whose items or properties are scalars.
+func (b *builder) styleable(s *openapi3.Schema) bool {
+	scalar := func(sr *openapi3.SchemaRef) bool {
+		if sr == nil || sr.Value == nil {
+			return false
+		}
+		switch schemaType(sr.Value) {
+		case "string", "integer", "number", "boolean":
+			return true
+		}
+		return false
+	}
+	switch schemaType(s) {
+	case "array":
+		return scalar(s.Items)
+	case "object":
+		props, additional := b.properties(s)
+		for _, p := range props {
+			if !scalar(p.schema) {
+				return false
+			}
+		}
+		return additional == nil || scalar(additional)
+	}
+	return true
+}
+
+// locatedNames returns the Go name of each parameter: its name, followed
+// by where it travels (LastEventIDQuery, LastEventIDHeader) when a
+// parameter elsewhere would get the same one.
+func locatedNames(params []*openapi3.Parameter) []string {
+	names := make([]string, len(params))
+	ins := map[string]map[string]bool{}
+	for i, p := range params {
+		names[i] = GoName(p.Name)
+		if ins[names[i]] == nil {
+			ins[names[i]] = map[string]bool{}
+		}
+		ins[names[i]][p.In] = true
+	}
+	for i, p := range params {
+		if len(ins[names[i]]) > 1 {
+			names[i] += GoName(p.In)
+		}
+	}
+	return names
 }
 
 // pickContent chooses the media type ssegen serves from a content map:
@@ -1087,7 +1153,9 @@ func (b *builder) responses(o *Operation, op *openapi3.Operation) {
 		}
 		rv := rr.Value
 		ct, mt := pickContent(rv.Content)
-		if o.Stream != nil && k.status == o.Stream.Status && mt == nil {
+		stream := o.Stream != nil && k.status == o.Stream.Status
+		if stream && mt == nil {
+			o.Stream.Headers = b.headers(o, rv)
 			continue // the stream itself
 		}
 		if es := spec.EventStreamContent(rv.Content); mt == nil && es != nil {
@@ -1100,24 +1168,35 @@ func (b *builder) responses(o *Operation, op *openapi3.Operation) {
 			r.ContentType = ct
 			r.Type = b.contentType(ct, mt, o.Name+responseSuffix(k.status, &firstSuccess))
 		}
-		headerNames := namespace{}
-		for _, h := range slices.Sorted(maps.Keys(rv.Headers)) {
-			hr := rv.Headers[h]
-			if hr == nil || hr.Value == nil || strings.EqualFold(h, "Content-Type") {
-				continue
-			}
-			hv := hr.Value
-			ref := b.typeOf(hv.Schema, o.Name+GoName(h)+"Header")
-			if !hv.Required && b.needsPointer(ref) {
-				ref = pointerTo(ref)
-			}
-			r.Headers = append(r.Headers, &Param{
-				Name: headerNames.claim(GoName(h)), WireName: h, In: InHeader, Doc: strings.TrimSpace(hv.Description),
-				Required: hv.Required, Style: "simple", Type: ref,
-			})
+		r.Headers = b.headers(o, rv)
+		if stream {
+			o.Stream.Headers = r.Headers // JSON or the stream
 		}
 		o.Responses = append(o.Responses, r)
 	}
+}
+
+// headers returns the headers a response of o declares, but Content-Type.
+func (b *builder) headers(o *Operation, rv *openapi3.Response) []*Param {
+	var headers []*Param
+	names := namespace{}
+	for _, h := range slices.Sorted(maps.Keys(rv.Headers)) {
+		hr := rv.Headers[h]
+		if hr == nil || hr.Value == nil || strings.EqualFold(h, "Content-Type") {
+			continue
+		}
+		hv := hr.Value
+		schema, json := b.paramSchema(InHeader, hv.Schema, hv.Content)
+		ref := b.typeOf(schema, o.Name+GoName(h)+"Header")
+		if !hv.Required && b.needsPointer(ref) {
+			ref = pointerTo(ref)
+		}
+		headers = append(headers, &Param{
+			Name: names.claim(GoName(h)), WireName: h, In: InHeader, Doc: strings.TrimSpace(hv.Description),
+			Required: hv.Required, Style: "simple", Type: ref, JSON: json,
+		})
+	}
+	return headers
 }
 
 // responseSuffix names a response body type: ResponseBody for the first

@@ -197,7 +197,7 @@ func TestSchemaFeatures(t *testing.T) {
 		{api31, "Message.ReplyTo", "*Message required nullable"},
 		{api31, "Message.Meta", "map[string]int64 nullable"},
 		{api31, "Message.Mixed", "any"},
-		{api31, "ImagePart.Type", "string required"}, // const
+		{api31, "ImagePart.Type", "ImagePartType required"}, // const: an enum of one value
 		// allOf: merged, later branches override, required from every branch
 		{api30, "Dog.Bark", "bool required"},
 		{api30, "Dog.Kind", "PetKind required"},
@@ -430,7 +430,7 @@ func TestMultiFile(t *testing.T) {
 // TestGolden compares a dump of each testdata model with its golden file,
 // and checks that building twice gives the same model.
 func TestGolden(t *testing.T) {
-	for _, name := range []string{"testdata/schemas.yaml", "testdata/schemas31.yaml", "../spec/testdata/petstore.yaml", "../spec/testdata/multifile/api.yaml"} {
+	for _, name := range []string{"testdata/schemas.yaml", "testdata/schemas31.yaml", "../spec/testdata/petstore.yaml", "../spec/testdata/multifile/api.yaml", "../golden/fidelity/spec.yaml"} {
 		t.Run(name, func(t *testing.T) {
 			got := dump(build(t, name))
 			if again := dump(build(t, name)); again != got {
@@ -500,7 +500,11 @@ func dump(api *API) string {
 		}
 		b.WriteString("\n")
 		for _, p := range op.Params {
-			fmt.Fprintf(&b, "\tparam %s %s %s=%q style=%s explode=%v required=%v\n", p.Name, goType(p.Type), p.In, p.WireName, p.Style, p.Explode, p.Required)
+			fmt.Fprintf(&b, "\tparam %s %s %s=%q style=%s explode=%v required=%v", p.Name, goType(p.Type), p.In, p.WireName, p.Style, p.Explode, p.Required)
+			if p.JSON {
+				b.WriteString(" json")
+			}
+			b.WriteString("\n")
 		}
 		if op.Body != nil {
 			fmt.Fprintf(&b, "\tbody %s %s required=%v\n", op.Body.ContentType, goType(op.Body.Type), op.Body.Required)
@@ -516,7 +520,14 @@ func dump(api *API) string {
 			if st.Error != nil {
 				errName = st.Error.Name
 			}
-			fmt.Fprintf(&b, "\tstream %d heartbeat=%s retry=%s resume=%v error=%q end=%q/%v\n", st.Status, st.Heartbeat, st.Retry, st.Resume, errName, st.End, st.HasEnd)
+			fmt.Fprintf(&b, "\tstream %d heartbeat=%s retry=%s resume=%v error=%q end=%q/%v", st.Status, st.Heartbeat, st.Retry, st.Resume, errName, st.End, st.HasEnd)
+			if st.EndOptional {
+				b.WriteString(" optional")
+			}
+			b.WriteString("\n")
+			for _, h := range st.Headers {
+				fmt.Fprintf(&b, "\t\theader %s %s %q required=%v json=%v\n", h.Name, goType(h.Type), h.WireName, h.Required, h.JSON)
+			}
 			for _, e := range st.Events {
 				fmt.Fprintf(&b, "\t\tevent %q %s %s %s", e.Name, e.GoName, e.ContentType, goType(e.Type))
 				if e.Doc != "" {

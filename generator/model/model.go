@@ -168,6 +168,11 @@ type Param struct {
 	Style    string   // OpenAPI style, defaulted: simple, form, label, matrix, spaceDelimited, pipeDelimited, deepObject
 	Explode  bool     // defaulted per OpenAPI rules
 	Type     *TypeRef // optional params are Pointer (scalars) or nil-able (slices, maps)
+	// JSON is set when the value is JSON text rather than styled: a
+	// parameter described by content application/json, or a header whose
+	// objects no style can write (an array of objects, an object holding
+	// objects or arrays).
+	JSON bool
 }
 
 // Body is a request body.
@@ -202,8 +207,8 @@ type Stream struct {
 	End    string
 	HasEnd bool
 	// EndOptional is set when the spec does not declare End but its API
-	// likely sends it (OpenAI's "[DONE]"): clients accept a stream that
-	// ends without it.
+	// may send it (OpenAI's "[DONE]"): servers do not write it, clients
+	// accept a stream that ends with it or without.
 	EndOptional bool
 	// Heartbeat is the comment interval; 0 disables heartbeats.
 	Heartbeat time.Duration
@@ -219,6 +224,9 @@ type Stream struct {
 	// name not in Events carries the data of the "message" event, which is
 	// then one of Events.
 	AnyName bool
+	// Headers are the response headers the stream's response declares
+	// (In == InHeader), which the handler sets before the first event.
+	Headers []*Param
 }
 
 // Event is one event type a stream can carry.

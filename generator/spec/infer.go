@@ -3,6 +3,7 @@ package spec
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -34,7 +35,7 @@ func (s *sources) inferStreams(doc *Document) {
 			}
 			if mt := eventStreamBody(op); mt != nil {
 				pos, _ := OriginPosition(mt.Origin)
-				doc.BodyStreams[op] = s.inferStream(fmt.Sprintf("%s %s: the text/event-stream request body", method, p), pos, mt)
+				doc.BodyStreams[op] = s.inferStream(fmt.Sprintf("%s %s: the text/event-stream request body", method, p), pos, mt, declaredEnd(nil, op.RequestBody.Value.Description, mt))
 			}
 			if doc.Streams[op] != nil {
 				continue
@@ -49,7 +50,11 @@ func (s *sources) inferStreams(doc *Document) {
 				s.warnf(pos, "%s is generated as a plain response: ssegen streams %s only", where, strings.Join(streamMethods, ", "))
 				continue
 			}
-			st := s.inferStream(where, pos, mt)
+			var description string
+			if d := op.Responses.Status(status).Value.Description; d != nil {
+				description = *d
+			}
+			st := s.inferStream(where, pos, mt, declaredEnd(op, description, mt))
 			st.Resume = hasLastEventIDParam(item, op)
 			doc.Streams[op] = st
 		}
@@ -107,8 +112,10 @@ func hasLastEventIDParam(item *openapi3.PathItem, op *openapi3.Operation) bool {
 	return false
 }
 
-// inferStream reads one text/event-stream media type.
-func (s *sources) inferStream(where string, pos Position, mt *openapi3.MediaType) *EventStream {
+// inferStream reads one text/event-stream media type; end is the sentinel
+// the document declares outside its schema, nil when none (see
+// declaredEnd).
+func (s *sources) inferStream(where string, pos Position, mt *openapi3.MediaType, end *string) *EventStream {
 	st := &EventStream{Pos: pos, Events: map[string]*EventSpec{}, Heartbeat: DefaultHeartbeat}
 	switch {
 	case mt.ItemSchema != nil && mt.ItemSchema.Value != nil:
@@ -126,11 +133,53 @@ func (s *sources) inferStream(where string, pos Position, mt *openapi3.MediaType
 	if _, ok := st.Events["error"]; ok {
 		st.Error = "error"
 	}
+	if st.End == nil {
+		st.End = end
+	}
 	if msg := st.Events["message"]; msg != nil && st.End == nil && msg.ContentType != "text/plain" {
-		done := "[DONE]"
+		done := doneData
 		st.End, st.EndOptional = &done, true
 	}
 	return st
+}
+
+// doneData is the data of the message that ends OpenAI's streams.
+const doneData = "[DONE]"
+
+// quotesDone matches a description that shows the stream's last message,
+// as OpenAI's "terminated by a `data: [DONE]` message".
+var quotesDone = regexp.MustCompile(`data:\s*\[DONE\]`)
+
+// declaredEnd returns the end sentinel a document declares for a stream
+// outside its schema, nil when it declares none: the extensions SDK
+// generators read (Speakeasy's x-speakeasy-sse-sentinel on the media type,
+// Fern's x-fern-streaming terminator on the operation), or a description
+// that quotes `data: [DONE]`: description (the response's, or the request
+// body's for a stream sent to the server), or, when op is not nil, the
+// operation's or that of its JSON request body and its properties, where
+// APIs say how the stream they ask for ends (OpenAI's stream property:
+// "terminated by a `data: [DONE]` message").
+func declaredEnd(op *openapi3.Operation, description string, mt *openapi3.MediaType) *string {
+	if v, ok := mt.Extensions["x-speakeasy-sse-sentinel"].(string); ok {
+		return &v
+	}
+	texts := []string{description}
+	if op != nil {
+		if fern, ok := op.Extensions["x-fern-streaming"].(map[string]any); ok {
+			if v, ok := fern["terminator"].(string); ok {
+				return &v
+			}
+		}
+		texts = append(texts, op.Summary, op.Description)
+		texts = append(texts, bodyDescriptions(op)...)
+	}
+	for _, t := range texts {
+		if quotesDone.MatchString(t) {
+			done := doneData
+			return &done
+		}
+	}
+	return nil
 }
 
 // payload is a "message" event whose data is described by sr: a string
@@ -221,8 +270,13 @@ func (s *sources) envelope(where string, st *EventStream, sr *openapi3.SchemaRef
 			props[name] = narrow(base[name], p)
 		}
 		names, open := eventNames(props["event"])
-		st.AnyName = st.AnyName || open
 		data := props["data"]
+		if tagged := taggedBranches(data); open && len(tagged) > 0 {
+			// A plain string event whose data's discriminator names the
+			// events (Anthropic): one event per tag, as an enum would say.
+			names, open = slices.Sorted(maps.Keys(tagged)), false
+		}
+		st.AnyName = st.AnyName || open
 		if len(names) == 1 && names[0] == "message" {
 			if end, ok := sentinel(data); ok {
 				st.End = &end
@@ -313,16 +367,73 @@ func dataEvent(pos Position, data *openapi3.SchemaRef, name string) *EventSpec {
 		}
 		return &EventSpec{Pos: pos, Schema: schema, ContentType: ct, Description: d.Description}
 	}
-	if d.Discriminator != nil {
-		if ref, ok := d.Discriminator.Mapping[name]; ok {
-			for _, b := range alternatives(d) {
-				if b.Ref == ref.Ref && b.Value != nil {
-					return payload(pos, b)
-				}
+	if b := taggedBranches(data)[name]; b != nil {
+		return payload(pos, b)
+	}
+	return payload(pos, data)
+}
+
+// bodyDescriptions returns the descriptions of op's JSON request body, of
+// its schema and of its properties, two levels deep (OpenAI's stream,
+// TGI's stream_options.include_usage).
+func bodyDescriptions(op *openapi3.Operation) []string {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return nil
+	}
+	texts := []string{op.RequestBody.Value.Description}
+	seen := map[*openapi3.Schema]bool{}
+	var visit func(sr *openapi3.SchemaRef, depth int)
+	visit = func(sr *openapi3.SchemaRef, depth int) {
+		if sr == nil || sr.Value == nil || seen[sr.Value] {
+			return
+		}
+		seen[sr.Value] = true
+		texts = append(texts, sr.Value.Description)
+		props, branches := flatten(sr.Value)
+		for _, b := range branches {
+			visit(b, depth) // a nullable or described wrapper
+		}
+		if depth < 2 {
+			for _, name := range slices.Sorted(maps.Keys(props)) {
+				visit(props[name], depth+1)
 			}
 		}
 	}
-	return payload(pos, data)
+	for ct, mt := range op.RequestBody.Value.Content {
+		if base := MediaType(ct); mt != nil && (base == "application/json" || strings.HasSuffix(base, "+json")) {
+			visit(mt.Schema, 0)
+		}
+	}
+	return texts
+}
+
+// taggedBranches maps the discriminator values of data, a oneOf (or anyOf)
+// with a discriminator, to the branch each selects: the mapping's, else
+// the value each branch fixes its discriminator property to. It is nil
+// when data has no discriminator.
+func taggedBranches(data *openapi3.SchemaRef) map[string]*openapi3.SchemaRef {
+	if data == nil || data.Value == nil || data.Value.Discriminator == nil {
+		return nil
+	}
+	d := data.Value.Discriminator
+	tagged := map[string]*openapi3.SchemaRef{}
+	for _, b := range alternatives(data.Value) {
+		if b == nil || b.Value == nil {
+			continue
+		}
+		for tag, ref := range d.Mapping {
+			if b.Ref != "" && b.Ref == ref.Ref {
+				tagged[tag] = b
+			}
+		}
+		if len(d.Mapping) == 0 {
+			props, _ := flatten(b.Value)
+			if tag, ok := sentinel(props[d.PropertyName]); ok {
+				tagged[tag] = b
+			}
+		}
+	}
+	return tagged
 }
 
 // MediaType returns a content type without its parameters, trimmed and in

@@ -111,7 +111,9 @@ type EventStream struct {
 	AnyName bool
 	// EndOptional is set when End is not declared but assumed: a stream
 	// of JSON messages described without x-event-stream may end with
-	// OpenAI's "[DONE]", which no JSON value can be mistaken for.
+	// OpenAI's "[DONE]", which no JSON value can be mistaken for. Clients
+	// accept it; servers, which only send what the document declares, do
+	// not send it.
 	EndOptional bool
 }
 

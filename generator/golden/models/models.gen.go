@@ -370,7 +370,7 @@ type Shape struct {
 	square *Square
 }
 
-// ShapeFromCircle returns a Shape holding v, with Kind set to "circle" when empty.
+// ShapeFromCircle returns a Shape holding v, with Kind set to "circle" when unset.
 func ShapeFromCircle(v Circle) Shape {
 	if v.Kind == "" {
 		v.Kind = "circle"
@@ -386,7 +386,7 @@ func (u Shape) AsCircle() (v Circle, ok bool) {
 	return v, false
 }
 
-// ShapeFromSquare returns a Shape holding v, with Kind set to "square" when empty.
+// ShapeFromSquare returns a Shape holding v, with Kind set to "square" when unset.
 func ShapeFromSquare(v Square) Shape {
 	if v.Kind == "" {
 		v.Kind = "square"

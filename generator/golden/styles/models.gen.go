@@ -2,7 +2,11 @@
 
 package styles
 
-import "github.com/ssegen/ssegen/runtime"
+import (
+	"fmt"
+
+	"github.com/ssegen/ssegen/runtime"
+)
 
 type Chunk struct {
 	Token string `json:"token"`
@@ -32,15 +36,87 @@ type Reply struct {
 }
 
 type ReplyDelta struct {
-	Type string `json:"type"`
-	Text string `json:"text"`
+	Type ReplyDeltaType `json:"type"`
+	Text string         `json:"text"`
+}
+
+// Validate reports the first value in v that its schema does not allow:
+// one that breaks a constraint, or an enum value that is not its type's.
+func (v ReplyDelta) Validate() error {
+	if err := v.Type.Validate(); err != nil {
+		return runtime.At("type", err)
+	}
+	return nil
+}
+
+type ReplyDeltaType string
+
+const (
+	ReplyDeltaTypeReplyDelta ReplyDeltaType = "reply.delta"
+)
+
+// Validate reports an error when v is not one of the values of ReplyDeltaType.
+func (v ReplyDeltaType) Validate() error {
+	switch v {
+	case ReplyDeltaTypeReplyDelta:
+		return nil
+	}
+	return fmt.Errorf("%q is not a valid ReplyDeltaType (want reply.delta)", v)
 }
 
 type ReplyDone struct {
-	Type string `json:"type"`
+	Type ReplyDoneType `json:"type"`
+}
+
+// Validate reports the first value in v that its schema does not allow:
+// one that breaks a constraint, or an enum value that is not its type's.
+func (v ReplyDone) Validate() error {
+	if err := v.Type.Validate(); err != nil {
+		return runtime.At("type", err)
+	}
+	return nil
+}
+
+type ReplyDoneType string
+
+const (
+	ReplyDoneTypeReplyDone ReplyDoneType = "reply.done"
+)
+
+// Validate reports an error when v is not one of the values of ReplyDoneType.
+func (v ReplyDoneType) Validate() error {
+	switch v {
+	case ReplyDoneTypeReplyDone:
+		return nil
+	}
+	return fmt.Errorf("%q is not a valid ReplyDoneType (want reply.done)", v)
 }
 
 type ReplyStarted struct {
-	Type string `json:"type"`
-	ID   string `json:"id"`
+	Type ReplyStartedType `json:"type"`
+	ID   string           `json:"id"`
+}
+
+// Validate reports the first value in v that its schema does not allow:
+// one that breaks a constraint, or an enum value that is not its type's.
+func (v ReplyStarted) Validate() error {
+	if err := v.Type.Validate(); err != nil {
+		return runtime.At("type", err)
+	}
+	return nil
+}
+
+type ReplyStartedType string
+
+const (
+	ReplyStartedTypeReplyStarted ReplyStartedType = "reply.started"
+)
+
+// Validate reports an error when v is not one of the values of ReplyStartedType.
+func (v ReplyStartedType) Validate() error {
+	switch v {
+	case ReplyStartedTypeReplyStarted:
+		return nil
+	}
+	return fmt.Errorf("%q is not a valid ReplyStartedType (want reply.started)", v)
 }

@@ -179,18 +179,30 @@ type StartConversationStream struct {
 	h http.Header // for Respond
 }
 
-// SendReplyDelta sends a "reply.delta" event (application/json).
+// SendReplyDelta sends a "reply.delta" event (application/json). It sends v
+// with Type set to ReplyDeltaTypeReplyDelta when unset.
 func (s *StartConversationStream) SendReplyDelta(v ReplyDelta, opts ...runtime.EventOption) error {
+	if v.Type == "" {
+		v.Type = ReplyDeltaTypeReplyDelta
+	}
 	return s.s.SendData("reply.delta", "application/json", v, opts...)
 }
 
-// SendReplyDone sends a "reply.done" event (application/json).
+// SendReplyDone sends a "reply.done" event (application/json). It sends v with
+// Type set to ReplyDoneTypeReplyDone when unset.
 func (s *StartConversationStream) SendReplyDone(v ReplyDone, opts ...runtime.EventOption) error {
+	if v.Type == "" {
+		v.Type = ReplyDoneTypeReplyDone
+	}
 	return s.s.SendData("reply.done", "application/json", v, opts...)
 }
 
-// SendReplyStarted sends a "reply.started" event (application/json).
+// SendReplyStarted sends a "reply.started" event (application/json). It sends v
+// with Type set to ReplyStartedTypeReplyStarted when unset.
 func (s *StartConversationStream) SendReplyStarted(v ReplyStarted, opts ...runtime.EventOption) error {
+	if v.Type == "" {
+		v.Type = ReplyStartedTypeReplyStarted
+	}
 	return s.s.SendData("reply.started", "application/json", v, opts...)
 }
 
@@ -233,10 +245,10 @@ type FeedRequest struct{}
 // concurrent use; they fail once the stream ended: the client went away, the
 // server shuts down, or the handler returned.
 //
-// When the handler returns nil, a final message "[DONE]" ends the stream. Any
-// other error, or a panic, is logged: before the first event it is answered
-// with 500 (application/problem+json), after it the stream just ends, so
-// internal details never reach the client.
+// When the handler returns nil, the stream ends. Any other error, or a panic,
+// is logged: before the first event it is answered with 500
+// (application/problem+json), after it the stream just ends, so internal
+// details never reach the client.
 //
 // A comment is sent after 15s without events to keep the connection alive.
 type FeedStream struct {
@@ -262,7 +274,6 @@ func (s *FeedStream) Batch(fn func() error) error {
 var feedStream = runtime.StreamConfig{
 	DataContentType: "application/json",
 	Heartbeat:       15 * time.Second,
-	End:             []byte("[DONE]"),
 }
 
 // GenerateStreamRequest holds the decoded parameters of GenerateStream (POST /generate_stream).
@@ -296,10 +307,10 @@ func (r GenerateStream422Response) generateStreamResponse(http.Header) (int, str
 // the stream ended: the client went away, the server shuts down, or the handler
 // returned.
 //
-// When the handler returns nil, a final message "[DONE]" ends the stream. Any
-// other error, or a panic, is logged: before the first event it is answered
-// with 500 (application/problem+json), after it the stream just ends, so
-// internal details never reach the client.
+// When the handler returns nil, the stream ends. Any other error, or a panic,
+// is logged: before the first event it is answered with 500
+// (application/problem+json), after it the stream just ends, so internal
+// details never reach the client.
 //
 // A comment is sent after 15s without events to keep the connection alive.
 type GenerateStreamStream struct {
@@ -333,7 +344,6 @@ func (s *GenerateStreamStream) Respond(r GenerateStreamResponse) error {
 var generateStreamStream = runtime.StreamConfig{
 	DataContentType: "application/json",
 	Heartbeat:       15 * time.Second,
-	End:             []byte("[DONE]"),
 }
 
 // WatchJobRequest holds the decoded parameters of WatchJob (GET /jobs/{jobId}/events).
@@ -443,10 +453,10 @@ func (r CreateResponse200Response) createResponseResponse(http.Header) (int, str
 // Its methods are safe for concurrent use; they fail once the stream ended: the
 // client went away, the server shuts down, or the handler returned.
 //
-// When the handler returns nil, a final message "[DONE]" ends the stream. Any
-// other error, or a panic, is logged: before the first event it is answered
-// with 500 (application/problem+json), after it the stream just ends, so
-// internal details never reach the client.
+// When the handler returns nil, the stream ends. Any other error, or a panic,
+// is logged: before the first event it is answered with 500
+// (application/problem+json), after it the stream just ends, so internal
+// details never reach the client.
 //
 // A comment is sent after 15s without events to keep the connection alive.
 //
@@ -493,7 +503,6 @@ func (s *CreateResponseStream) Respond(r CreateResponseResponse) error {
 var createResponseStream = runtime.StreamConfig{
 	DataContentType: "application/json",
 	Heartbeat:       15 * time.Second,
-	End:             []byte("[DONE]"),
 }
 
 // BetaCreateResponseRequest holds the decoded parameters of BetaCreateResponse (POST /responses?beta=true).
@@ -527,10 +536,10 @@ func (r BetaCreateResponse200Response) betaCreateResponseResponse(http.Header) (
 // once the stream ended: the client went away, the server shuts down, or the
 // handler returned.
 //
-// When the handler returns nil, a final message "[DONE]" ends the stream. Any
-// other error, or a panic, is logged: before the first event it is answered
-// with 500 (application/problem+json), after it the stream just ends, so
-// internal details never reach the client.
+// When the handler returns nil, the stream ends. Any other error, or a panic,
+// is logged: before the first event it is answered with 500
+// (application/problem+json), after it the stream just ends, so internal
+// details never reach the client.
 //
 // A comment is sent after 15s without events to keep the connection alive.
 //
@@ -578,7 +587,6 @@ func (s *BetaCreateResponseStream) Respond(r BetaCreateResponseResponse) error {
 var betaCreateResponseStream = runtime.StreamConfig{
 	DataContentType: "application/json",
 	Heartbeat:       15 * time.Second,
-	End:             []byte("[DONE]"),
 }
 
 // StreamRunRequest holds the decoded parameters of StreamRun (GET /runs/stream).

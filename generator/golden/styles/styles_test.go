@@ -114,19 +114,6 @@ func start(t *testing.T) (*httptest.Server, *styles.Client) {
 	return srv, styles.NewClient(srv.URL, runtime.WithHTTPClient(srv.Client()))
 }
 
-// collect reads every event of s; err is what ended the stream.
-func collect[E any](t *testing.T, s *runtime.EventStream[E]) (events []E, err error) {
-	t.Helper()
-	defer s.Close()
-	for ev, err := range s.Events() {
-		if err != nil {
-			return events, err
-		}
-		events = append(events, ev)
-	}
-	return events, nil
-}
-
 func ptr[T any](v T) *T { return &v }
 
 // The wire carries what the document describes: the itemSchema branches'
@@ -151,7 +138,7 @@ func TestItemSchemaClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, err := collect(t, s)
+	events, err := goldentest.Collect(t, s)
 	want := []styles.WatchJobEvent{
 		styles.WatchJobProgress{ID: "1", Data: styles.Progress{Percent: 50}},
 		styles.WatchJobLog{ID: "2", Data: "half way\nthere: ½"},
@@ -165,7 +152,7 @@ func TestItemSchemaClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = collect(t, s)
+	_, err = goldentest.Collect(t, s)
 	var failed styles.WatchJobError
 	if !errors.As(err, &failed) || failed.Data.Error != "disk full" {
 		t.Errorf("got %v, want the error event", err)
@@ -224,7 +211,7 @@ func TestSentinelBranch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := collect(t, s)
+	got, err := goldentest.Collect(t, s)
 	want := []styles.CompleteEvent{styles.CompleteMessage{Data: styles.Chunk{Token: "a"}}, styles.CompleteMessage{Data: styles.Chunk{Token: "b"}}}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("got %#v, %v", got, err)
@@ -250,7 +237,7 @@ func TestErrorStatusStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := collect(t, s)
+	got, err := goldentest.Collect(t, s)
 	if want := []styles.GenerateStreamEvent{styles.GenerateStreamMessage{Type: "message", Data: styles.Chunk{Token: "tok"}}}; err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("got %#v, %v", got, err)
 	}
@@ -264,7 +251,7 @@ func TestOpenEventNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := collect(t, s)
+	got, err := goldentest.Collect(t, s)
 	want := []styles.FeedEvent{
 		styles.FeedMessage{Type: "message", Data: styles.Chunk{Token: "a"}},
 		styles.FeedMessage{Type: "token.delta", ID: "7", Data: styles.Chunk{Token: "b"}},
@@ -281,7 +268,7 @@ func TestNoSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := collect(t, s)
+	got, err := goldentest.Collect(t, s)
 	want := []styles.StreamRunEvent{styles.StreamRunMessage{Type: "message", Data: "line one\nline two"}}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("got %#v, %v", got, err)
@@ -351,7 +338,7 @@ func TestJSONOrStreamVariants(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := collect(t, s)
+	got, err := goldentest.Collect(t, s)
 	want := []styles.CreateResponseEvent{styles.CreateResponseMessage{Type: "message", Data: styles.Chunk{Token: "ga: a b"}}}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("got %#v, %v", got, err)

@@ -150,3 +150,17 @@ var NumberCodec = runtime.NewJSONCodec(json.Marshal, func(data []byte, v any) er
 	dec.UseNumber()
 	return dec.Decode(v)
 })
+
+// Collect reads every event of s, decoded by a generated client, and
+// closes it; err is what ended the stream, nil for its normal end.
+func Collect[E any](t testing.TB, s *runtime.EventStream[E]) (events []E, err error) {
+	t.Helper()
+	defer s.Close()
+	for ev, err := range s.Events() {
+		if err != nil {
+			return events, err
+		}
+		events = append(events, ev)
+	}
+	return events, nil
+}
