@@ -369,8 +369,8 @@ func (g *gen) opNames(op *model.Operation) (*opNames, error) {
 	if op.Stream != nil && op.Stream.Resume {
 		n.lastEventID = "LastEventID"
 		for _, p := range op.Params {
-			if p.Name == n.lastEventID || p.In == model.InHeader && strings.EqualFold(p.WireName, "Last-Event-ID") {
-				n.lastEventID = "" // the spec declares the header: that field carries it
+			if p.Name == n.lastEventID {
+				n.lastEventID = "" // a parameter has the name
 			}
 		}
 	}

@@ -838,6 +838,13 @@ func (b *builder) operation(p, method string, item *openapi3.PathItem, op *opena
 	if st := b.doc.Streams[op]; st != nil {
 		o.Stream = b.stream(st, o.Name)
 		o.Stream.Status = streamStatus(op)
+		if st.Resume {
+			// The stream hands the handler the client's Last-Event-ID
+			// itself; a declared header says only that it resumes.
+			o.Params = slices.DeleteFunc(o.Params, func(p *Param) bool {
+				return p.In == InHeader && strings.EqualFold(p.WireName, "Last-Event-ID")
+			})
+		}
 	}
 	b.responses(o, op)
 	return o

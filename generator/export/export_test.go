@@ -1,0 +1,112 @@
+package export_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/ssegen/ssegen/generator"
+	"github.com/ssegen/ssegen/generator/export"
+	"github.com/ssegen/ssegen/generator/golang"
+)
+
+// roundTripSpecs are the annotated documents whose export must generate
+// the same Go code as they do: every golden spec and the petstore.
+func roundTripSpecs(t *testing.T) []string {
+	specs, err := filepath.Glob("../golden/*/spec.yaml")
+	if err != nil || len(specs) == 0 {
+		t.Fatalf("no golden specs: %v", err)
+	}
+	return append(specs, "../../examples/petstore/petstore.yaml")
+}
+
+// TestRoundTrip checks that generating from the exported document, in
+// YAML and in JSON, gives the very Go code the annotated document gives:
+// the same stream types, event types, send methods, resume, end sentinel
+// and error event, read back from the OpenAPI 3.2 item schemas.
+func TestRoundTrip(t *testing.T) {
+	for _, path := range roundTripSpecs(t) {
+		want := generate(t, path)
+		for _, ext := range []string{".yaml", ".json"} {
+			t.Run(filepath.Base(filepath.Dir(path))+ext, func(t *testing.T) {
+				exported := exportTo(t, path, ext)
+				got := generate(t, exported)
+				if len(got) != len(want) {
+					t.Fatalf("%d files from the export, %d from the original", len(got), len(want))
+				}
+				for i := range want {
+					if got[i].Name != want[i].Name || !bytes.Equal(got[i].Content, want[i].Content) {
+						t.Errorf("%s differs from the original's %s", got[i].Name, want[i].Name)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestValid loads every exported document with kin-openapi, as any other
+// OpenAPI tool would, and validates it as OpenAPI 3.2.
+func TestValid(t *testing.T) {
+	for _, path := range roundTripSpecs(t) {
+		for _, ext := range []string{".yaml", ".json"} {
+			t.Run(filepath.Base(filepath.Dir(path))+ext, func(t *testing.T) {
+				exported := exportTo(t, path, ext)
+				doc, err := openapi3.NewLoader().LoadFromFile(exported)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !doc.IsOpenAPI32OrLater() {
+					t.Errorf("openapi is %q, want %s", doc.OpenAPI, export.Version)
+				}
+				if err := doc.Validate(context.Background()); err != nil {
+					t.Errorf("not valid OpenAPI 3.2: %v", err)
+				}
+				if strings.Contains(string(mustRead(t, exported)), "x-event-stream:\n        events:") {
+					t.Error("an operation still carries its annotation")
+				}
+			})
+		}
+	}
+}
+
+func generate(t *testing.T, path string) []golang.File {
+	t.Helper()
+	files, diags, err := generator.Generate(generator.Config{Spec: path, Package: "api", Client: true})
+	if err != nil || diags.HasErrors() {
+		t.Fatalf("generate %s: %v %v", path, err, diags)
+	}
+	return files
+}
+
+// exportTo exports the spec at path into a file of extension ext in a
+// temporary directory and returns its path.
+func exportTo(t *testing.T, path, ext string) string {
+	t.Helper()
+	format, err := export.FormatOf(ext)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, diags, err := generator.Export(path, false, format)
+	if err != nil || diags.HasErrors() {
+		t.Fatalf("export %s: %v %v", path, err, diags)
+	}
+	exported := filepath.Join(t.TempDir(), "openapi"+ext)
+	if err := os.WriteFile(exported, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return exported
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
