@@ -3,6 +3,7 @@ package export_test
 import (
 	"bytes"
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,14 +16,45 @@ import (
 	"github.com/ssegen/ssegen/generator/golang"
 )
 
+var update = flag.Bool("update", false, "rewrite testdata/*.out.* with the current output")
+
 // roundTripSpecs are the annotated documents whose export must generate
-// the same Go code as they do: every golden spec and the petstore.
+// the same Go code as they do: every golden spec, the petstore and this
+// package's own.
 func roundTripSpecs(t *testing.T) []string {
 	specs, err := filepath.Glob("../golden/*/spec.yaml")
 	if err != nil || len(specs) == 0 {
 		t.Fatalf("no golden specs: %v", err)
 	}
-	return append(specs, "../../examples/petstore/petstore.yaml")
+	return append(specs, "../../examples/petstore/petstore.yaml", "testdata/stream.yaml")
+}
+
+// TestExport compares the export of testdata/stream.yaml, a 3.0 document
+// with every key of x-event-stream, with the committed output in YAML and
+// JSON. Regenerate with go test ./generator/export -run TestExport -update
+// and read the diff.
+func TestExport(t *testing.T) {
+	for _, ext := range []string{".yaml", ".json"} {
+		format, _ := export.FormatOf(ext)
+		got, diags, err := generator.Export("testdata/stream.yaml", false, format)
+		if err != nil || len(diags) > 0 {
+			t.Fatalf("%v %v", err, diags)
+		}
+		again, _, _ := generator.Export("testdata/stream.yaml", false, format)
+		if !bytes.Equal(got, again) {
+			t.Errorf("%s: two exports differ", ext)
+		}
+		golden := "testdata/stream.out" + ext
+		if *update {
+			if err := os.WriteFile(golden, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if want := mustRead(t, golden); !bytes.Equal(got, want) {
+			t.Errorf("the export differs from %s (-update rewrites it):\n%s", golden, got)
+		}
+	}
 }
 
 // TestRoundTrip checks that generating from the exported document, in
