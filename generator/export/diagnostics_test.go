@@ -40,7 +40,7 @@ func TestDiagnostics(t *testing.T) {
 		{
 			name: "annotation in another file",
 			files: map[string]string{
-				"api.yaml": "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /ticks:\n    $ref: 'ticks.yaml'\n",
+				"api.yaml":   "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /ticks:\n    $ref: 'ticks.yaml'\n",
 				"ticks.yaml": "get:\n  responses:\n    '200': {description: ok}" + strings.ReplaceAll(annotatedOp, "\n      ", "\n  "),
 			},
 			want: []string{"api.yaml:5:11: export: GET /ticks: its x-event-stream is in ticks.yaml, which export does not rewrite; move the path item into api.yaml"},
