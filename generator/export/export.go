@@ -19,6 +19,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v4"
 
+	"github.com/ssegen/ssegen/generator/internal/yamlnode"
 	"github.com/ssegen/ssegen/generator/spec"
 )
 
@@ -106,21 +107,21 @@ func (x *exporter) errorf(n *yaml.Node, format string, args ...any) {
 // rewrite raises the version and rewrites every annotated operation of the
 // root document.
 func (x *exporter) rewrite(root *yaml.Node) {
-	if _, v := entry(root, "openapi"); v != nil {
+	if _, v := yamlnode.Entry(root, "openapi"); v != nil {
 		v.Value, v.Tag, v.Style = Version, "!!str", 0
 	}
-	_, paths := entry(root, "paths")
+	_, paths := yamlnode.Entry(root, "paths")
 	if paths == nil || paths.Kind != yaml.MappingNode {
 		return
 	}
 	for i := 0; i+1 < len(paths.Content); i += 2 {
 		p := paths.Content[i].Value
-		item := resolveAlias(paths.Content[i+1])
+		item := yamlnode.ResolveAlias(paths.Content[i+1])
 		kin := x.doc.OpenAPI.Paths.Value(p)
 		if kin == nil {
 			continue
 		}
-		if _, ref := entry(item, "$ref"); ref != nil {
+		if _, ref := yamlnode.Entry(item, "$ref"); ref != nil {
 			for method, op := range kin.Operations() {
 				if _, ok := op.Extensions[extensionKey]; ok {
 					x.errorf(ref, "%s %s: its %s is in %s, which export does not rewrite; move the path item into %s", method, p, extensionKey, ref.Value, filepath.Base(x.doc.Path))
@@ -130,8 +131,8 @@ func (x *exporter) rewrite(root *yaml.Node) {
 		}
 		for j := 0; j+1 < len(item.Content); j += 2 {
 			method := strings.ToUpper(item.Content[j].Value)
-			opNode := resolveAlias(item.Content[j+1])
-			k, ann := entry(opNode, extensionKey)
+			opNode := yamlnode.ResolveAlias(item.Content[j+1])
+			k, ann := yamlnode.Entry(opNode, extensionKey)
 			op := kin.GetOperation(method)
 			if k == nil || op == nil || x.doc.Streams[op] == nil {
 				continue
@@ -157,7 +158,7 @@ func (x *exporter) stream(p, method string, item *openapi3.PathItem, op *openapi
 	set(media, "itemSchema", itemSchema(st, ann))
 	set(media, extensionKey, leftover(ann))
 	if st.Resume && !declaresLastEventID(item, op) {
-		params := value(opNode, "parameters")
+		params := yamlnode.Value(opNode, "parameters")
 		if params == nil {
 			params = &yaml.Node{Kind: yaml.SequenceNode}
 			insertBefore(opNode, "parameters", params, "requestBody", "responses")
@@ -177,21 +178,21 @@ func (x *exporter) mediaType(p, method string, op *openapi3.Operation, opNode, k
 			status = fmt.Sprint(s)
 		}
 	}
-	responses := value(opNode, "responses")
+	responses := yamlnode.Value(opNode, "responses")
 	if responses == nil {
 		responses = &yaml.Node{Kind: yaml.MappingNode}
 		set(opNode, "responses", responses)
 	}
-	resp := value(responses, status)
+	resp := yamlnode.Value(responses, status)
 	if resp == nil {
 		resp = mapping("description", str("The event stream."))
 		set(responses, status, resp)
 	}
-	if _, ref := entry(resp, "$ref"); ref != nil {
+	if _, ref := yamlnode.Entry(resp, "$ref"); ref != nil {
 		x.errorf(ref, "%s %s: the %s response of the stream is a $ref, which export would have to change for every operation that shares it; write the response in the operation", method, p, status)
 		return nil
 	}
-	content := value(resp, "content")
+	content := yamlnode.Value(resp, "content")
 	if content == nil {
 		content = &yaml.Node{Kind: yaml.MappingNode}
 		set(resp, "content", content)
@@ -200,8 +201,8 @@ func (x *exporter) mediaType(p, method string, op *openapi3.Operation, opNode, k
 		if spec.MediaType(content.Content[i].Value) != "text/event-stream" {
 			continue
 		}
-		media := resolveAlias(content.Content[i+1])
-		if _, ref := entry(media, "$ref"); ref != nil || media.Kind != yaml.MappingNode {
+		media := yamlnode.ResolveAlias(content.Content[i+1])
+		if _, ref := yamlnode.Entry(media, "$ref"); ref != nil || media.Kind != yaml.MappingNode {
 			x.errorf(content.Content[i], "%s %s: the text/event-stream media type of the stream is not written in place; write it in the operation", method, p)
 			return nil
 		}

@@ -1,8 +1,10 @@
 package export
 
 import (
-	"github.com/ssegen/ssegen/generator/spec"
 	"go.yaml.in/yaml/v4"
+
+	"github.com/ssegen/ssegen/generator/internal/yamlnode"
+	"github.com/ssegen/ssegen/generator/spec"
 )
 
 // itemSchema describes the events of a stream in the strict form of
@@ -13,7 +15,7 @@ import (
 // sentinel is a "message" event whose data is the sentinel.
 func itemSchema(st *spec.EventStream, ann *yaml.Node) *yaml.Node {
 	var branches []*yaml.Node
-	events := value(ann, "events")
+	events := yamlnode.Value(ann, "events")
 	for i := 0; i+1 < len(events.Content); i += 2 {
 		name := events.Content[i].Value
 		ev := st.Events[name]
@@ -23,7 +25,7 @@ func itemSchema(st *spec.EventStream, ann *yaml.Node) *yaml.Node {
 		b := mapping("title", str(name))
 		props := mapping(
 			"event", mapping("const", str(name)),
-			"data", data(ev, value(resolveAlias(events.Content[i+1]), "schema")),
+			"data", data(ev, yamlnode.Value(yamlnode.ResolveAlias(events.Content[i+1]), "schema")),
 		)
 		set(b, "properties", props)
 		if name != "message" {

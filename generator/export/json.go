@@ -7,6 +7,8 @@ import (
 	"math"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/ssegen/ssegen/generator/internal/yamlnode"
 )
 
 // encodeJSON writes a node tree as indented JSON, keys in their order.
@@ -21,10 +23,10 @@ func encodeJSON(n *yaml.Node) ([]byte, error) {
 }
 
 func writeJSON(b *bytes.Buffer, n *yaml.Node, depth int) error {
-	if depth > maxDepth {
-		return fmt.Errorf("nested deeper than %d levels", maxDepth)
+	if depth > yamlnode.MaxDepth {
+		return fmt.Errorf("nested deeper than %d levels", yamlnode.MaxDepth)
 	}
-	n = resolveAlias(n)
+	n = yamlnode.ResolveAlias(n)
 	if n == nil {
 		b.WriteString("null")
 		return nil
@@ -47,7 +49,7 @@ func writeJSON(b *bytes.Buffer, n *yaml.Node, depth int) error {
 				b.WriteByte(',')
 			}
 			indent(depth + 1)
-			writeString(b, resolveAlias(n.Content[i]).Value)
+			writeString(b, yamlnode.ResolveAlias(n.Content[i]).Value)
 			b.WriteString(": ")
 			if err := writeJSON(b, n.Content[i+1], depth+1); err != nil {
 				return err

@@ -4,38 +4,9 @@ import (
 	"slices"
 
 	"go.yaml.in/yaml/v4"
+
+	"github.com/ssegen/ssegen/generator/internal/yamlnode"
 )
-
-// maxDepth bounds the walks over a node tree, as spec.Load does.
-const maxDepth = 512
-
-// resolveAlias follows aliases to the node they stand for.
-func resolveAlias(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < maxDepth; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
-// entry returns the key and value nodes of key in mapping n, or nils.
-func entry(n *yaml.Node, key string) (k, v *yaml.Node) {
-	n = resolveAlias(n)
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil, nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i], resolveAlias(n.Content[i+1])
-		}
-	}
-	return nil, nil
-}
-
-// value returns the value node of key in mapping n, or nil.
-func value(n *yaml.Node, key string) *yaml.Node {
-	_, v := entry(n, key)
-	return v
-}
 
 // set replaces the value of key in mapping n, or appends the entry.
 func set(n *yaml.Node, key string, v *yaml.Node) {
@@ -104,7 +75,7 @@ func mapping(kv ...any) *yaml.Node {
 // written as YAML people write: block collections, strings quoted only
 // where they must be.
 func blockStyle(n *yaml.Node, depth int) {
-	if n == nil || depth > maxDepth {
+	if n == nil || depth > yamlnode.MaxDepth {
 		return
 	}
 	n.Style = 0
