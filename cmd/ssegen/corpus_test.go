@@ -30,12 +30,22 @@ var corpusFailures = map[string]string{
 	"langgraph.json": `langgraph.json:5112:29: $ref "#/components/schemas/Interrupt" does not resolve: #/components/schemas has no "Interrupt" (#/components/responses has one)`,
 }
 
+// exportChanges are the corpus documents whose export generates a
+// different Go API, each with why: raising a 3.0 document to 3.2 changes
+// how some of its words read (docs/cli.md#export).
+var exportChanges = map[string]string{
+	// nullable: true beside a $ref, which 3.0 ignores and 3.2 applies: a
+	// required response_format becomes a pointer.
+	"openai-3.0-manual_spec.yaml": "nullable beside a $ref",
+}
+
 // TestCorpus runs ssegen generate over the real-world OpenAPI documents in
 // ../shared/corpus, next to the checkout: each one it can load must
 // generate code that compiles and passes go vet, the same bytes every
-// time, and a NewHandler that registers its routes without a panic; each
-// one in corpusFailures must fail with its error, exit code 1, and nothing
-// written. The ssegen binary is built without the race detector, which
+// time, the same Go API from its export when it has event streams
+// (except exportChanges), and a NewHandler that registers its routes
+// without a panic; each one in corpusFailures must fail with its error,
+// exit code 1, and nothing written. The ssegen binary is built without the race detector, which
 // would make the largest documents take minutes.
 func TestCorpus(t *testing.T) {
 	if testing.Short() {
@@ -47,9 +57,11 @@ func TestCorpus(t *testing.T) {
 	}
 	corpus := filepath.Join(root, "..", "shared", "corpus")
 	docs := corpusDocuments(t, corpus)
-	for name := range corpusFailures {
-		if !slices.Contains(docs, filepath.Join(corpus, name)) {
-			t.Errorf("corpusFailures lists %s, which is not in %s", name, corpus)
+	for _, list := range []map[string]string{corpusFailures, exportChanges} {
+		for name := range list {
+			if !slices.Contains(docs, filepath.Join(corpus, name)) {
+				t.Errorf("%s is listed but not in %s", name, corpus)
+			}
 		}
 	}
 	goCmd, err := exec.LookPath("go")
@@ -167,14 +179,23 @@ func exportRoundTrip(t *testing.T, bin, mod, doc, pkg string, want map[string]st
 	if !slices.Equal(slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want))) {
 		t.Fatalf("the export generates the files %v, the document %v", slices.Sorted(maps.Keys(got)), slices.Sorted(maps.Keys(want)))
 	}
-	for file := range want {
+	var differ []string
+	for _, file := range slices.Sorted(maps.Keys(want)) {
 		if withoutComments(t, file, got[file]) != withoutComments(t, file, want[file]) {
-			t.Errorf("%s: the export generates a different Go API", file)
+			differ = append(differ, file)
 		}
+	}
+	switch why, expected := exportChanges[filepath.Base(doc)]; {
+	case len(differ) > 0 && !expected:
+		t.Errorf("the export generates a different Go API in %v", differ)
+	case len(differ) == 0 && expected:
+		t.Errorf("the export generates the same Go API: remove the exportChanges entry (%s)", why)
 	}
 }
 
-// withoutComments returns Go source without its comments, formatted.
+// withoutComments returns Go source without its comments, and with every
+// run of white space a single space: where the comments were, the printer
+// leaves blank lines and aligns fields differently.
 func withoutComments(t *testing.T, name, src string) string {
 	t.Helper()
 	fset := token.NewFileSet()
@@ -186,7 +207,7 @@ func withoutComments(t *testing.T, name, src string) string {
 	if err := format.Node(&b, fset, f); err != nil {
 		t.Fatal(err)
 	}
-	return b.String()
+	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // newHandlersProgram is a program that calls NewHandler of the package
