@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/ssegen/ssegen/generator"
 	"github.com/ssegen/ssegen/generator/export"
@@ -141,4 +142,48 @@ func mustRead(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return data
+}
+
+// TestItemSchemaValidates checks the strict form with a JSON Schema
+// validator: each parsed event of the exported stream matches exactly one
+// oneOf branch, the end sentinel included, and an undeclared event or one
+// without data matches none.
+func TestItemSchemaValidates(t *testing.T) {
+	out, diags, err := generator.Export("testdata/stream.yaml", false, export.JSON)
+	if err != nil || diags.HasErrors() {
+		t.Fatalf("%v %v", err, diags)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("openapi.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	item, err := c.Compile("openapi.json#/paths/~1jobs~1{id}~1events/get/responses/200/content/text~1event-stream/itemSchema")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		event string
+		valid bool
+	}{
+		{`{"data": "{\"done\": 1}"}`, true},
+		{`{"event": "message", "data": "{\"done\": 1}", "id": "7"}`, true},
+		{`{"event": "log", "data": "a line", "retry": 1000}`, true},
+		{`{"event": "failed", "data": "{\"title\": \"no\"}"}`, true},
+		{`{"data": "[DONE]"}`, true},
+		{`{"event": "nope", "data": "x"}`, false},
+		{`{"event": "log"}`, false},
+		{`{"event": "log", "data": "a line", "retry": -1}`, false},
+	} {
+		v, err := jsonschema.UnmarshalJSON(strings.NewReader(tc.event))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := item.Validate(v); (err == nil) != tc.valid {
+			t.Errorf("%s: valid %v, want %v: %v", tc.event, err == nil, tc.valid, err)
+		}
+	}
 }

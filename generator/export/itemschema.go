@@ -23,9 +23,14 @@ func itemSchema(st *spec.EventStream, ann *yaml.Node) *yaml.Node {
 			continue
 		}
 		b := mapping("title", str(name))
+		d := data(ev, yamlnode.Value(yamlnode.ResolveAlias(events.Content[i+1]), "schema"))
+		if name == "message" && st.End != nil {
+			// The sentinel is a message too: only the end branch may match it.
+			set(d, "not", mapping("const", str(*st.End)))
+		}
 		props := mapping(
 			"event", mapping("const", str(name)),
-			"data", data(ev, yamlnode.Value(yamlnode.ResolveAlias(events.Content[i+1]), "schema")),
+			"data", d,
 		)
 		set(b, "properties", props)
 		if name != "message" {
