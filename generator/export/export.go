@@ -132,12 +132,12 @@ func (x *exporter) rewrite(root *yaml.Node) {
 		for j := 0; j+1 < len(item.Content); j += 2 {
 			method := strings.ToUpper(item.Content[j].Value)
 			opNode := yamlnode.ResolveAlias(item.Content[j+1])
-			k, ann := yamlnode.Entry(opNode, extensionKey)
+			ann := yamlnode.Value(opNode, extensionKey)
 			op := kin.GetOperation(method)
-			if k == nil || op == nil || x.doc.Streams[op] == nil {
+			if ann == nil || op == nil || x.doc.Streams[op] == nil {
 				continue
 			}
-			x.stream(p, method, kin, op, opNode, k, ann)
+			x.stream(p, method, kin, op, opNode, ann)
 		}
 	}
 }
@@ -146,9 +146,9 @@ func (x *exporter) rewrite(root *yaml.Node) {
 // description: the item schema of its text/event-stream response, a
 // Last-Event-ID parameter when it resumes, and the annotation's other keys
 // on the media type.
-func (x *exporter) stream(p, method string, item *openapi3.PathItem, op *openapi3.Operation, opNode, key, ann *yaml.Node) {
+func (x *exporter) stream(p, method string, item *openapi3.PathItem, op *openapi3.Operation, opNode, ann *yaml.Node) {
 	st := x.doc.Streams[op]
-	media := x.mediaType(p, method, op, opNode, key)
+	media := x.mediaType(p, method, op, opNode)
 	if media == nil {
 		return
 	}
@@ -171,7 +171,7 @@ func (x *exporter) stream(p, method string, item *openapi3.PathItem, op *openapi
 // the stream is served as, the one model.Build picks: 200, or else the
 // other 2xx response that declares an event stream. It adds what is
 // missing, and reports a response it cannot change in place.
-func (x *exporter) mediaType(p, method string, op *openapi3.Operation, opNode, key *yaml.Node) *yaml.Node {
+func (x *exporter) mediaType(p, method string, op *openapi3.Operation, opNode *yaml.Node) *yaml.Node {
 	status := "200"
 	if op.Responses == nil || op.Responses.Status(200) == nil {
 		if s, mt := spec.StreamResponse(op); mt != nil {
