@@ -270,7 +270,7 @@ func exportCommand(stdout, stderr io.Writer) *cobra.Command {
 		check, strict bool
 	)
 	cmd := &cobra.Command{
-		Use:   "export [--out FILE] [--check] [--strict] SPEC",
+		Use:   "export [flags] SPEC",
 		Short: "Write the document as standard OpenAPI 3.2, for docs tools and other generators",
 		Long: `Export writes the OpenAPI document SPEC as OpenAPI 3.2.0, each
 x-event-stream annotation rewritten as the itemSchema of its
