@@ -272,7 +272,7 @@ func exportCommand(stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export [flags] SPEC",
 		Short: "Write the document as standard OpenAPI 3.2, for docs tools and other generators",
-		Long: `Export writes the OpenAPI document SPEC as OpenAPI 3.2.0, each
+		Long: `Export writes the OpenAPI document SPEC as OpenAPI 3.2, each
 x-event-stream annotation rewritten as the itemSchema of its
 text/event-stream response, and everything else as written. The output is
 JSON or YAML by the extension of --out; without --out it goes to standard

@@ -76,11 +76,11 @@ func TestDiagnostics(t *testing.T) {
 }
 
 // TestFormats checks the encodings: a JSON document exported as YAML is
-// written in block style, and YAML written as JSON resolves its scalars
-// and aliases as a YAML reader does.
+// written in block style (a 3.2 document keeps its version), and YAML
+// written as JSON resolves its scalars and aliases as a YAML reader does.
 func TestFormats(t *testing.T) {
 	dir := writeSpec(t, map[string]string{
-		"api.json": `{"openapi": "3.1.0", "info": {"title": "T", "version": "1.0"}, "paths": {}}`,
+		"api.json": `{"openapi": "3.2.1", "info": {"title": "T", "version": "1.0"}, "paths": {}}`,
 		"api.yaml": `openapi: 3.1.0
 info:
   title: &title "T <&>"
@@ -96,7 +96,7 @@ paths: {}
 		format export.Format
 		want   string
 	}{
-		{"api.json", export.YAML, "openapi: 3.2.0\ninfo:\n  title: T\n  version: '1.0'\npaths: {}\n"},
+		{"api.json", export.YAML, "openapi: 3.2.1\ninfo:\n  title: T\n  version: '1.0'\npaths: {}\n"},
 		{"api.yaml", export.JSON, `{
   "openapi": "3.2.0",
   "info": {

@@ -23,7 +23,8 @@ import (
 	"github.com/ssegen/ssegen/generator/spec"
 )
 
-// Version is the OpenAPI version of exported documents.
+// Version is the OpenAPI version an exported 3.0 or 3.1 document gets; a
+// 3.2 document keeps its own.
 const Version = "3.2.0"
 
 // extensionKey is the annotation export rewrites.
@@ -107,7 +108,7 @@ func (x *exporter) errorf(n *yaml.Node, format string, args ...any) {
 // rewrite raises the version and rewrites every annotated operation of the
 // root document.
 func (x *exporter) rewrite(root *yaml.Node) {
-	if _, v := yamlnode.Entry(root, "openapi"); v != nil {
+	if _, v := yamlnode.Entry(root, "openapi"); v != nil && !strings.HasPrefix(v.Value, "3.2.") {
 		v.Value, v.Tag, v.Style = Version, "!!str", 0
 	}
 	_, paths := yamlnode.Entry(root, "paths")
