@@ -14,6 +14,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/ssegen/ssegen/generator/export"
 	"github.com/ssegen/ssegen/generator/golang"
 	"github.com/ssegen/ssegen/generator/model"
 	"github.com/ssegen/ssegen/generator/spec"
@@ -41,35 +42,54 @@ type Config struct {
 // when they contain an error, files is nil. err reports a Config that
 // cannot be used, such as an invalid package name.
 func Generate(cfg Config) (files []golang.File, diags spec.Diagnostics, err error) {
+	_, files, diags, err = generate(cfg)
+	return files, diags, err
+}
+
+// Export loads the spec as Generate does, reporting the same diagnostics,
+// and returns it as a standard OpenAPI 3.2 document in format f (see
+// package export). When the diagnostics contain an error, out is nil.
+func Export(specPath string, strict bool, f export.Format) (out []byte, diags spec.Diagnostics, err error) {
+	// The package name only matters to the Go code, which is discarded.
+	doc, _, diags, err := generate(Config{Spec: specPath, Package: "api", Client: true, Strict: strict})
+	if err != nil || diags.HasErrors() {
+		return nil, diags, err
+	}
+	out, exportDiags := export.Document(doc, f)
+	return out, append(diags, strictly(strict, exportDiags)...), nil
+}
+
+// generate runs the pipeline and returns the loaded document with the files.
+func generate(cfg Config) (doc *spec.Document, files []golang.File, diags spec.Diagnostics, err error) {
 	if cfg.Spec == "" {
-		return nil, nil, errors.New("no spec given")
+		return nil, nil, nil, errors.New("no spec given")
 	}
 	pkg := cfg.Package
 	if pkg == "" {
 		if pkg, err = DefaultPackage(cfg.Out); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	} else if err := CheckPackageName(pkg); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 
-	doc, diags := spec.Load(cfg.Spec)
+	doc, diags = spec.Load(cfg.Spec)
 	diags = strictly(cfg.Strict, diags)
 	if doc == nil || diags.HasErrors() {
-		return nil, diags, nil
+		return nil, nil, diags, nil
 	}
 	api, buildDiags := model.Build(doc)
 	diags = append(diags, strictly(cfg.Strict, buildDiags)...)
 	if api == nil || diags.HasErrors() {
-		return nil, diags, nil
+		return nil, nil, diags, nil
 	}
 	files, err = golang.Generate(api, golang.Config{Package: pkg, Client: cfg.Client})
 	if err != nil {
 		// The model came from this spec, so whatever the emitter cannot
 		// write is a problem of the spec.
-		return nil, append(diags, spec.Diagnostic{Pos: spec.Position{File: cfg.Spec}, Message: err.Error()}), nil
+		return nil, nil, append(diags, spec.Diagnostic{Pos: spec.Position{File: cfg.Spec}, Message: err.Error()}), nil
 	}
-	return files, diags, nil
+	return doc, files, diags, nil
 }
 
 // strictly returns diags with every warning made an error when strict is set.

@@ -78,6 +78,60 @@ func Check(dir string, files []golang.File) ([]byte, error) {
 	return out, nil
 }
 
+// WriteFile replaces the file at path with content atomically: the content
+// goes to a temporary file next to it, renamed over it only when complete,
+// so that a reader never sees half a file and a failure leaves the old one.
+// An unchanged file is left alone, its modification time too; missing
+// directories are created.
+func WriteFile(path string, content []byte) error {
+	old, err := os.ReadFile(path)
+	if err == nil && bytes.Equal(old, content) {
+		return nil
+	}
+	mode := fs.FileMode(0o644)
+	if info, err := os.Stat(path); err == nil {
+		if !info.Mode().IsRegular() {
+			return fmt.Errorf("%s exists and is not a regular file", path)
+		}
+		mode = info.Mode().Perm()
+	}
+	dir := filepath.Dir(path)
+	created, err := mkdirAll(dir)
+	if err != nil {
+		return err
+	}
+	tmp, err := writeTemp(dir, filepath.Base(path), content, mode, time.Time{})
+	if err == nil {
+		if err = renameFile(tmp, path); err != nil {
+			os.Remove(tmp)
+		}
+	}
+	if err != nil {
+		for i := len(created) - 1; i >= 0; i-- {
+			os.Remove(created[i])
+		}
+	}
+	return err
+}
+
+// CheckFile returns a unified diff from the file at path to content, or nil
+// when the file holds content already.
+func CheckFile(path string, content []byte) ([]byte, error) {
+	old, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	if bytes.Equal(old, content) && err == nil {
+		return nil, nil
+	}
+	label := filepath.ToSlash(path)
+	oldLabel := label
+	if err != nil {
+		oldLabel = "/dev/null"
+	}
+	return unifiedDiff(oldLabel, label, old, content), nil
+}
+
 // change is one file Write replaces, creates or removes.
 type change struct {
 	name    string

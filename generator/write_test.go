@@ -396,3 +396,69 @@ func keys(m map[string]entry) []string {
 	}
 	return out
 }
+
+// TestWriteFile checks the single-file writer export uses: it creates the
+// directories, replaces a file with the new content keeping its mode,
+// leaves an unchanged file alone, and after a failed rename leaves the
+// old file and no temporary file behind.
+func TestWriteFile(t *testing.T) {
+	root := t.TempDir()
+	path := filepath.Join(root, "docs", "openapi.json")
+	if err := WriteFile(path, []byte("one\n")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(path, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(path, []byte("one\n")); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Stat(path); err != nil || !info.ModTime().Equal(old) {
+		t.Errorf("an unchanged file was rewritten: %v, %v", info.ModTime(), err)
+	}
+
+	before := snapshot(t, root)
+	injected := errors.New("injected failure")
+	setSeams(t, func(string, string) error { return injected }, os.Remove)
+	if err := WriteFile(path, []byte("two\n")); !errors.Is(err, injected) {
+		t.Fatalf("WriteFile error = %v, want the injected failure", err)
+	}
+	if after := snapshot(t, root); !reflect.DeepEqual(after, before) {
+		t.Errorf("after a failed WriteFile:\n%v\nwant\n%v", after, before)
+	}
+	if err := WriteFile(filepath.Join(root, "new", "x.json"), []byte("{}\n")); !errors.Is(err, injected) {
+		t.Fatalf("WriteFile error = %v, want the injected failure", err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "new")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a failed WriteFile left the directory it created: %v", err)
+	}
+
+	setSeams(t, os.Rename, os.Remove)
+	if err := WriteFile(path, []byte("two\n")); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(path)
+	if content, _ := os.ReadFile(path); err != nil || string(content) != "two\n" || info.Mode().Perm() != 0o600 {
+		t.Errorf("after WriteFile: %q, mode %v, %v; want \"two\\n\", mode 0600", content, info.Mode().Perm(), err)
+	}
+}
+
+func TestCheckFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "openapi.yaml")
+	diff, err := CheckFile(path, []byte("a: 1\n"))
+	if err != nil || !strings.Contains(string(diff), "--- /dev/null") || !strings.Contains(string(diff), "+a: 1") {
+		t.Errorf("missing file: diff %q, %v", diff, err)
+	}
+	writeFiles(t, dir, map[string]string{"openapi.yaml": "a: 1\n"})
+	if diff, err := CheckFile(path, []byte("a: 1\n")); err != nil || diff != nil {
+		t.Errorf("fresh file: diff %q, %v", diff, err)
+	}
+	if diff, err := CheckFile(path, []byte("a: 2\n")); err != nil || !strings.Contains(string(diff), "-a: 1\n+a: 2\n") {
+		t.Errorf("stale file: diff %q, %v", diff, err)
+	}
+}

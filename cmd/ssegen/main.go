@@ -7,6 +7,7 @@
 //	ssegen generate [--config ssegen.yaml] [--out DIR] [--package NAME] [--no-client] [--strict] [SPEC]
 //	ssegen check    [same flags as generate] [SPEC]
 //	ssegen validate [--config ssegen.yaml] [--strict] [SPEC]
+//	ssegen export   [--out FILE] [--check] [--strict] SPEC
 //	ssegen version
 //
 // Exit status: 0 on success, 1 when the spec has problems (each printed as
@@ -26,6 +27,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ssegen/ssegen/generator"
+	"github.com/ssegen/ssegen/generator/export"
 	"github.com/ssegen/ssegen/generator/golang"
 )
 
@@ -110,6 +112,7 @@ of date (check) or cannot be written; 2 on bad usage or a bad config file.`,
 		generateCommand(stderr),
 		checkCommand(stdout, stderr),
 		validateCommand(stderr),
+		exportCommand(stdout, stderr),
 		versionCommand(stdout),
 	)
 	return root
@@ -262,6 +265,66 @@ func validateCommand(stderr io.Writer) *cobra.Command {
 		},
 	}
 	o.addConfigFlags(cmd)
+	return cmd
+}
+
+func exportCommand(stdout, stderr io.Writer) *cobra.Command {
+	var (
+		out           string
+		check, strict bool
+	)
+	cmd := &cobra.Command{
+		Use:   "export [flags] SPEC",
+		Short: "Write the document as standard OpenAPI 3.2, for docs tools and other generators",
+		Long: `Export writes the OpenAPI document SPEC as OpenAPI 3.2, each
+x-event-stream annotation rewritten as the itemSchema of its
+text/event-stream response, and everything else as written. The output is
+JSON or YAML by the extension of --out; without --out it goes to standard
+output in the format of SPEC. The file is replaced atomically, and only
+when it changes. With --check, nothing is written: when FILE differs from
+what export would write, the diff is printed and the exit status is 1.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := export.FormatOf(args[0])
+			if err != nil {
+				format = export.YAML
+			}
+			if out != "" {
+				if format, err = export.FormatOf(out); err != nil {
+					return usageError("--out %v", err)
+				}
+			} else if check {
+				return usageError("--check needs --out: the file to compare")
+			}
+			doc, diags, err := generator.Export(args[0], strict, format)
+			for _, d := range diags {
+				fmt.Fprintln(stderr, d)
+			}
+			switch {
+			case err != nil:
+				return &exitError{exitUsage, err}
+			case diags.HasErrors():
+				return &exitError{code: exitProblems}
+			case out == "":
+				_, err = stdout.Write(doc)
+			case check:
+				var diff []byte
+				if diff, err = generator.CheckFile(out, doc); err == nil && len(diff) > 0 {
+					stdout.Write(diff)
+					return &exitError{exitProblems, fmt.Errorf("%s is out of date; run ssegen export", out)}
+				}
+			default:
+				err = generator.WriteFile(out, doc)
+			}
+			if err != nil {
+				return &exitError{exitProblems, err}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "the file to write, .json, .yaml or .yml (default: standard output)")
+	cmd.Flags().BoolVar(&check, "check", false, "report whether --out is up to date instead of writing it")
+	cmd.Flags().BoolVar(&strict, "strict", false, "treat warnings as errors")
 	return cmd
 }
 

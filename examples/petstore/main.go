@@ -5,6 +5,7 @@
 package main
 
 //go:generate go run github.com/ssegen/ssegen/cmd/ssegen generate --out petstoreapi --package petstoreapi petstore.yaml
+//go:generate go run github.com/ssegen/ssegen/cmd/ssegen export --out openapi.json petstore.yaml
 
 import (
 	"context"
@@ -35,10 +36,25 @@ func servePage(w http.ResponseWriter, _ *http.Request) {
 	w.Write(page)
 }
 
-// newHandler serves the page at / and the API everywhere else.
+// openAPI is petstore.yaml as standard OpenAPI 3.2, its streams described
+// for docs tools (ssegen export, run by go generate).
+//
+//go:embed openapi.json
+var openAPI []byte
+
+func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	// Docs tools served from elsewhere fetch it, such as Scalar's hosted page.
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Write(openAPI)
+}
+
+// newHandler serves the page at /, the API's OpenAPI document at
+// /openapi.json, and the API everywhere else.
 func newHandler(ps *petstore, opts ...runtime.Option) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", servePage)
+	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
 	mux.Handle("/", petstoreapi.NewHandler(ps, opts...))
 	return mux
 }
@@ -68,8 +84,9 @@ func serve(ctx context.Context, ln net.Listener, out io.Writer) error {
 	fmt.Fprintf(out, "petstore: open %s/ in a browser, or try\n"+
 		"  curl -N %s/pets/events\n"+
 		"and in another terminal\n"+
-		"  curl -H 'Content-Type: application/json' -d '{\"name\": \"Rex\", \"tag\": \"dog\"}' %s/pets\n",
-		url, url, url)
+		"  curl -H 'Content-Type: application/json' -d '{\"name\": \"Rex\", \"tag\": \"dog\"}' %s/pets\n"+
+		"The API's OpenAPI 3.2 document is %s/openapi.json\n",
+		url, url, url, url)
 
 	shutdown := make(chan error, 1)
 	stop := context.AfterFunc(ctx, func() { shutdown <- srv.Shutdown(context.Background()) })

@@ -5,16 +5,19 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"go.uber.org/goleak"
 
 	"github.com/ssegen/ssegen/examples/petstore/petstoreapi"
@@ -405,9 +408,43 @@ func TestServe(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("serve returned %v after shutdown", err)
 	}
-	for _, want := range []string{url + "/ in a browser", "curl -N " + url + "/pets/events", url + "/pets\n"} {
+	for _, want := range []string{url + "/ in a browser", "curl -N " + url + "/pets/events", url + "/pets\n", url + "/openapi.json\n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("serve printed\n%s\nwithout %q", out, want)
 		}
+	}
+}
+
+// The server publishes its API as OpenAPI 3.2 at /openapi.json, for docs
+// tools: a valid document in which the watch stream's events, and its
+// Last-Event-ID header, are visible without ssegen's annotation.
+func TestOpenAPIDocument(t *testing.T) {
+	srv, _ := startPetstore(t)
+	resp, body := call(t, "GET", srv.URL+"/openapi.json", nil)
+	wantStatus(t, resp, body, http.StatusOK, "application/json")
+	if !bytes.Equal(body, openAPI) || resp.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Fatalf("GET /openapi.json did not serve openapi.json to every origin")
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := doc.Validate(context.Background()); err != nil || doc.OpenAPI != "3.2.0" {
+		t.Fatalf("OpenAPI %s, validation: %v", doc.OpenAPI, err)
+	}
+	watch := doc.Paths.Value("/pets/events").Get
+	if _, ok := watch.Extensions["x-event-stream"]; ok {
+		t.Error("watchPets still carries x-event-stream")
+	}
+	if p := watch.Parameters.GetByInAndName("header", "Last-Event-ID"); p == nil {
+		t.Error("watchPets declares no Last-Event-ID header")
+	}
+	item := watch.Responses.Status(200).Value.Content["text/event-stream"].ItemSchema.Value
+	var events []string
+	for _, b := range item.OneOf {
+		events = append(events, fmt.Sprint(b.Value.Properties["event"].Value.Const))
+	}
+	if want := []string{"message", "deleted", "notice", "reset"}; !slices.Equal(events, want) {
+		t.Errorf("watchPets events %q, want %q", events, want)
 	}
 }

@@ -865,6 +865,15 @@ func (b *builder) operation(p, method string, item *openapi3.PathItem, op *opena
 	if st := b.doc.Streams[op]; st != nil {
 		o.Stream = b.stream(st, o.Name)
 		o.Stream.Status = streamStatus(op)
+		if st.Resume {
+			// The stream hands the handler the client's Last-Event-ID
+			// itself; a declared header says only that it resumes. One
+			// named after its location, beside a query last_event_id,
+			// stays: its field carries the header.
+			o.Params = slices.DeleteFunc(o.Params, func(p *Param) bool {
+				return p.In == InHeader && strings.EqualFold(p.WireName, "Last-Event-ID") && p.Name == "LastEventID"
+			})
+		}
 	}
 	b.responses(o, op)
 	return o

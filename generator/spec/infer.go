@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -130,6 +131,10 @@ func (s *sources) inferStream(where string, pos Position, mt *openapi3.MediaType
 		st.Events["message"] = payload(pos, mt.Schema)
 		st.AnyName = true
 	}
+	if rest, ok := mt.Extensions[extensionKey]; ok {
+		s.exported(where, pos, st, rest)
+		return st
+	}
 	if _, ok := st.Events["error"]; ok {
 		st.Error = "error"
 	}
@@ -180,6 +185,45 @@ func declaredEnd(op *openapi3.Operation, description string, mt *openapi3.MediaT
 		}
 	}
 	return nil
+}
+
+// exported reads the x-event-stream object that ssegen export leaves on a
+// media type: the keys of the annotation OpenAPI 3.2 cannot express. Its
+// presence says that the item schema lists every event and the end
+// sentinel, so nothing is guessed: an event named "error" is not the error
+// event unless the object names it, and no "[DONE]" is assumed.
+func (s *sources) exported(where string, pos Position, st *EventStream, rest any) {
+	m, ok := rest.(map[string]any)
+	if !ok {
+		s.errorf(pos, "%s: %s on the media type must be an object", where, extensionKey)
+		return
+	}
+	st.HeartbeatPromised = true // the annotation's heartbeat, default included
+	if v, ok := m["error"]; ok {
+		name, _ := v.(string)
+		if st.Events[name] == nil {
+			s.errorf(pos, "%s: %s.error: %v is not an event of the item schema; declared: %s", where, extensionKey, v, quotedKeys(st.Events))
+		} else {
+			st.Error = name
+		}
+	}
+	for key, d := range map[string]*time.Duration{"heartbeat": &st.Heartbeat, "retry": &st.Retry} {
+		v, ok := m[key]
+		if !ok {
+			continue
+		}
+		text, _ := v.(string)
+		parsed, err := time.ParseDuration(text)
+		switch {
+		case err != nil:
+			s.errorf(pos, "%s: %s.%s: %v is not a Go duration such as \"15s\"", where, extensionKey, key, v)
+			continue
+		case key == "retry" && parsed%time.Millisecond != 0:
+			s.errorf(pos, "%s: %s.retry: %v is not a whole number of milliseconds, the unit SSE sends it in", where, extensionKey, v)
+			continue
+		}
+		*d = parsed
+	}
 }
 
 // payload is a "message" event whose data is described by sr: a string

@@ -119,6 +119,34 @@ func TestInferStreams(t *testing.T) {
 			want:      "note=text/plain | - |",
 		},
 		{
+			name: "an exported stream: its x-event-stream says that nothing is to be guessed",
+			responses: `'200':
+  description: ok
+  content:
+    text/event-stream:
+      itemSchema:
+        properties: {event: {type: string}, data: {type: string}}
+        oneOf:
+          - properties: {event: {const: message}, data: {contentMediaType: application/json, contentSchema: {$ref: '#/components/schemas/Pet'}}}
+          - properties: {event: {const: error}, data: {type: string}}
+      x-event-stream: {}`,
+			want: "error=text/plain message=application/json | - |",
+		},
+		{
+			name: "an exported stream with the keys OpenAPI cannot express",
+			responses: `'200':
+  description: ok
+  content:
+    text/event-stream:
+      itemSchema:
+        properties: {event: {type: string}, data: {type: string}}
+        oneOf:
+          - properties: {event: {const: failed}, data: {contentMediaType: application/problem+json, contentSchema: {type: object}}}
+          - properties: {event: {const: message}, data: {const: '[DONE]'}}
+      x-event-stream: {error: failed, heartbeat: 0s, retry: 1500ms, topic: unknown keys are ignored}`,
+			want: "failed=application/problem+json | [DONE] | error=failed heartbeat=0s retry=1.5s",
+		},
+		{
 			name:      "a method that does not stream",
 			method:    "options",
 			responses: "'200':\n  description: ok\n  content:\n    text/event-stream: {}",
@@ -185,6 +213,15 @@ func describe(st *EventStream) string {
 		end += "?"
 	}
 	var flags []string
+	if st.Error != "" {
+		flags = append(flags, "error="+st.Error)
+	}
+	if st.Heartbeat != DefaultHeartbeat {
+		flags = append(flags, "heartbeat="+st.Heartbeat.String())
+	}
+	if st.Retry != 0 {
+		flags = append(flags, "retry="+st.Retry.String())
+	}
 	if st.Resume {
 		flags = append(flags, "resume")
 	}
@@ -192,4 +229,42 @@ func describe(st *EventStream) string {
 		flags = append(flags, "anyName")
 	}
 	return strings.TrimSpace(fmt.Sprintf("%s | %s | %s", strings.Join(events, " "), end, strings.Join(flags, " ")))
+}
+
+// TestExportedStreamErrors checks the x-event-stream object that ssegen
+// export leaves on a media type: what it names must exist and parse.
+func TestExportedStreamErrors(t *testing.T) {
+	doc := `openapi: 3.2.0
+info: {title: T, version: '1'}
+paths:
+  /events:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream:
+              itemSchema:
+                oneOf:
+                  - properties: {event: {const: tick}, data: {type: string}}
+              x-event-stream: {error: failed, heartbeat: often, retry: 1500us}
+`
+	dir := t.TempDir()
+	path := filepath.Join(dir, "api.yaml")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, diags := Load(path)
+	var got []string
+	for _, d := range diags {
+		got = append(got, strings.ReplaceAll(d.String(), dir+string(filepath.Separator), ""))
+	}
+	want := []string{
+		`api.yaml:10:13: GET /events: the 200 text/event-stream response: x-event-stream.error: failed is not an event of the item schema; declared: "tick"`,
+		`api.yaml:10:13: GET /events: the 200 text/event-stream response: x-event-stream.heartbeat: often is not a Go duration such as "15s"`,
+		`api.yaml:10:13: GET /events: the 200 text/event-stream response: x-event-stream.retry: 1500us is not a whole number of milliseconds, the unit SSE sends it in`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

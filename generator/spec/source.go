@@ -13,11 +13,13 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v4"
+
+	"github.com/ssegen/ssegen/generator/internal/yamlnode"
 )
 
 // maxDepth bounds every walk over a node tree, so that a pathological
 // document (deep nesting, alias loops) yields a diagnostic, not a crash.
-const maxDepth = 512
+const maxDepth = yamlnode.MaxDepth
 
 // sources holds the parsed YAML node tree of every file the document spans.
 // kin-openapi records where the elements it knows about come from; these
@@ -273,33 +275,12 @@ func (f *file) pos(n *yaml.Node) Position {
 	return Position{File: f.path, Line: n.Line, Col: n.Column}
 }
 
-// resolveAlias follows aliases to the node they stand for.
-func resolveAlias(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < maxDepth; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
-// entry returns the key and value nodes of key in mapping n, or nils.
-func entry(n *yaml.Node, key string) (k, v *yaml.Node) {
-	n = resolveAlias(n)
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil, nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i], resolveAlias(n.Content[i+1])
-		}
-	}
-	return nil, nil
-}
-
-// value returns the value node of key in mapping n, or nil.
-func value(n *yaml.Node, key string) *yaml.Node {
-	_, v := entry(n, key)
-	return v
-}
+// The node-reading helpers are shared with the exporter.
+var (
+	resolveAlias = yamlnode.ResolveAlias
+	entry        = yamlnode.Entry
+	value        = yamlnode.Value
+)
 
 // pointer resolves a JSON pointer ("" or "/a/b") within n. It returns the
 // node it names, or nil with the longest prefix that did resolve.

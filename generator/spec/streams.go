@@ -71,6 +71,7 @@ func (s *sources) resolveStreams(doc *Document, root *file, annotations []*annot
 			continue
 		}
 		s.checkEventTypes(a)
+		describeTextEvents(a.stream)
 		s.checkStreamResponse(a, op)
 		doc.Streams[op] = a.stream
 	}
@@ -89,6 +90,18 @@ func (s *sources) checkEventTypes(a *annotation) {
 				got = "type " + strings.Join(t.Slice(), " or ")
 			}
 			s.errorf(a.file.pos(a.contentTypes[name]), "%s.events.%s: text/plain data needs a schema of type string, not %s", extensionKey, name, got)
+		}
+	}
+}
+
+// describeTextEvents gives a text/plain event without a description that
+// of its schema: its data is a plain string in Go, with no type of its own
+// to carry the schema's words. A stream read from an item schema is
+// described the same way.
+func describeTextEvents(st *EventStream) {
+	for _, ev := range st.Events {
+		if ev.Description == "" && ev.ContentType == "text/plain" && ev.Schema != nil && ev.Schema.Value != nil {
+			ev.Description = ev.Schema.Value.Description
 		}
 	}
 }

@@ -90,16 +90,13 @@ func (c *Client) decodeComplete(ev runtime.Event) (CompleteEvent, error) {
 //
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) StartConversation(ctx context.Context, req *StartConversationRequest) (*runtime.EventStream[StartConversationEvent], error) {
-	var args runtime.Args
-	if req.LastEventID != nil {
-		args.Value(runtime.Header("Last-Event-ID"), runtime.FormatString(*req.LastEventID))
-	}
-	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/conversations", &args, "application/json", req.Body)
+	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/conversations", nil, "application/json", req.Body)
 	if err != nil {
 		return nil, err
 	}
 	return runtime.OpenEventStream(c.rt, r, runtime.EventStreamConfig{
-		Resumable: true,
+		Resumable:   true,
+		LastEventID: req.LastEventID,
 	}, c.decodeStartConversation)
 }
 
@@ -114,11 +111,7 @@ func (c *Client) StartConversation(ctx context.Context, req *StartConversationRe
 //
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) StartConversationJSON(ctx context.Context, req *StartConversationRequest) (StartConversation200Response, error) {
-	var args runtime.Args
-	if req.LastEventID != nil {
-		args.Value(runtime.Header("Last-Event-ID"), runtime.FormatString(*req.LastEventID))
-	}
-	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/conversations", &args, "application/json", req.Body)
+	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/conversations", nil, "application/json", req.Body)
 	if err != nil {
 		return StartConversation200Response{}, err
 	}

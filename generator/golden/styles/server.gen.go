@@ -133,10 +133,11 @@ var completeStream = runtime.StreamConfig{
 
 // StartConversationRequest holds the decoded parameters of StartConversation (POST /conversations).
 type StartConversationRequest struct {
-	// LastEventID is the header parameter "Last-Event-ID".
-	LastEventID *string
 	// Body is the request body (application/json).
 	Body Prompt
+	// LastEventID is the ID of the last event the client received (the
+	// Last-Event-ID header): resume the stream after it; "" for a new stream.
+	LastEventID string
 }
 
 // StartConversationResponse is a response of StartConversation: one of
@@ -800,11 +801,11 @@ func (h *handler) serveComplete(w http.ResponseWriter, r *http.Request) {
 func (h *handler) serveStartConversation(w http.ResponseWriter, r *http.Request) {
 	var req StartConversationRequest
 	p := runtime.NewParams(r)
-	runtime.ScalarPtr(p, runtime.Header("Last-Event-ID"), &req.LastEventID, runtime.ParseString)
 	runtime.Body(p, h.opts, "application/json", &req.Body)
 	if p.Failed(w) {
 		return
 	}
+	req.LastEventID = r.Header.Get("Last-Event-ID")
 	runtime.Serve(w, r, h.opts, &startConversationStream, func(s *runtime.Stream) error {
 		return h.impl.StartConversation(s.Context(), &req, &StartConversationStream{s, w.Header()})
 	})
