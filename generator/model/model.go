@@ -186,7 +186,8 @@ type Stream struct {
 	// AnyName is set when the spec leaves event names open: an event of a
 	// name not in Events carries the data of the "message" event, which is
 	// then one of Events.
-	AnyName bool // Feed is set when the stream's events come from a topic of a bus.
+	AnyName bool
+	// Feed is set when the stream's events come from a topic of a bus.
 	Feed    *Feed
 }
 
