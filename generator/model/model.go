@@ -188,7 +188,7 @@ type Stream struct {
 	// then one of Events.
 	AnyName bool
 	// Feed is set when the stream's events come from a topic of a bus.
-	Feed    *Feed
+	Feed *Feed
 }
 
 // Feed is the topic a stream follows.
