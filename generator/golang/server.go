@@ -28,6 +28,9 @@ func (g *gen) server(f *jen.File) error {
 		if op.Stream != nil {
 			g.streamType(f, op, n)
 		}
+		if n.feed != "" {
+			g.feedType(f, op, n)
+		}
 	}
 	g.unimplemented(f)
 	g.newHandler(f)
@@ -286,6 +289,9 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 	if n.response != "" {
 		fields = append(fields, jen.Id("h").Qual("net/http", "Header").Comment("// for Respond"))
 	}
+	if n.feed != "" {
+		fields = append(fields, jen.Id("topic").String().Comment("// of the request's resource, for Follow"))
+	}
 	f.Type().Id(n.stream).Struct(fields...)
 	f.Line()
 	recv := jen.Id("s").Op("*").Id(n.stream)
@@ -313,6 +319,9 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 	f.Func().Params(recv.Clone()).Id("Batch").Params(jen.Id("fn").Func().Params().Error()).Error().Block(
 		jen.Return(jen.Id("s").Dot("s").Dot("Batch").Call(jen.Id("fn"))))
 	f.Line()
+	if n.feed != "" {
+		g.followMethod(f, op, n)
+	}
 	if st.Error != nil {
 		ev := st.Error
 		addDoc(f, prose(fmt.Sprintf("Fail returns the error that ends the stream with a %q event carrying v. Return it from the handler; the event is sent even when nothing else was:", ev.Name), "\treturn stream.Fail(v)"))
@@ -575,10 +584,18 @@ func (g *gen) serveFunc(f *jen.File, op *model.Operation, n *opNames) error {
 	}
 	body = append(body, jen.If(jen.Id("p").Dot("Failed").Call(jen.Id("w"))).Block(jen.Return()))
 	if op.Stream != nil {
-		streamValue := jen.Op("&").Id(n.stream).Values(jen.Id("s"))
+		fields := []jen.Code{jen.Id("s")}
 		if n.response != "" {
-			streamValue = jen.Op("&").Id(n.stream).Values(jen.Id("s"), jen.Id("w").Dot("Header").Call())
+			fields = append(fields, jen.Id("w").Dot("Header").Call())
 		}
+		if n.feed != "" {
+			var args []jen.Code
+			for _, p := range op.Stream.Feed.Params {
+				args = append(args, jen.Id("req").Dot(p.Name))
+			}
+			fields = append(fields, jen.Id(n.topic).Call(args...))
+		}
+		streamValue := jen.Op("&").Id(n.stream).Values(fields...)
 		if n.lastEventID != "" {
 			body = append(body, jen.Id("req").Dot(n.lastEventID).Op("=").Id("r").Dot("Header").Dot("Get").Call(jen.Lit("Last-Event-ID")))
 		}
