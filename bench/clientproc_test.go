@@ -40,7 +40,11 @@ func TestMain(m *testing.M) {
 //	                     client process's CPU time meanwhile
 //	open ADDR N       -> "ok": N connections sent a stream request to ADDR
 //	                     and hold still, never reading
-//	close             -> "ok": the open connections are closed
+//	follow URL N      -> "ok": N streams of the feed at URL have their
+//	                     response headers (see followFeed)
+//	await I           -> "ok NS": every stream got event I; NS is the
+//	                     latency of the last delivery
+//	close             -> "ok": the open connections and streams are closed
 type clientProcess struct {
 	in  io.WriteCloser
 	out *bufio.Reader
@@ -112,12 +116,19 @@ func (c *clientProcess) do(cmd string) (string, error) {
 
 // runClientProcess is the client process's command loop.
 func runClientProcess(in io.Reader, out io.Writer) int {
-	var conns []net.Conn
+	var (
+		conns []net.Conn
+		feed  *feedClients
+	)
 	closeAll := func() {
 		for _, c := range conns {
 			c.Close()
 		}
 		conns = conns[:0]
+		if feed != nil {
+			feed.close()
+			feed = nil
+		}
 	}
 	defer closeAll()
 	sc := bufio.NewScanner(in)
@@ -133,6 +144,16 @@ func runClientProcess(in io.Reader, out io.Writer) int {
 			var n int
 			if n, err = strconv.Atoi(f[2]); err == nil {
 				conns, err = dialIdle(f[1], n)
+			}
+		case len(f) == 3 && f[0] == "follow":
+			var n int
+			if n, err = strconv.Atoi(f[2]); err == nil {
+				feed, err = followFeed(f[1], n)
+			}
+		case len(f) == 2 && f[0] == "await" && feed != nil:
+			var i int
+			if i, err = strconv.Atoi(f[1]); err == nil {
+				reply, err = feed.await(i)
 			}
 		case len(f) == 1 && f[0] == "close":
 			closeAll()
