@@ -53,17 +53,19 @@ func main() {
 	// Ctrl-C shuts down gracefully.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := serve(ctx, ln, os.Stdout); err != nil {
+	// The bus carries the watch feed; other buses share it between processes.
+	var bus runtime.Bus = newMemoryBus()
+	if err := serve(ctx, ln, bus, os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
-// serve serves the petstore on ln until ctx is done, after printing how to
-// try it on out.
-func serve(ctx context.Context, ln net.Listener, out io.Writer) error {
+// serve serves the petstore, with its watch feed on bus, on ln until ctx is
+// done, after printing how to try it on out.
+func serve(ctx context.Context, ln net.Listener, bus runtime.Bus, out io.Writer) error {
 	srv := &http.Server{}
 	// Streams end when the server shuts down, or Shutdown would wait for them.
-	srv.Handler = newHandler(newPetstore(500*time.Millisecond), runtime.EndOnShutdown(srv))
+	srv.Handler = newHandler(newPetstore(bus, 500*time.Millisecond), runtime.EndOnShutdown(srv))
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(out, "petstore: open %s/ in a browser, or try\n"+
 		"  curl -N %s/pets/events\n"+
