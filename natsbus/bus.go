@@ -244,6 +244,7 @@ func (b *Bus) follow(ctx context.Context, name string) (*topic, error) {
 	select {
 	case <-t.ready:
 	case <-ctx.Done():
+		t.leave(nil) // the topic may have no subscriber yet
 		return nil, context.Cause(ctx)
 	}
 	if err := t.startErr; err != nil {

@@ -265,6 +265,32 @@ func TestRetention(t *testing.T) {
 	}
 }
 
+// A client that goes away while subscribing, at any point, leaves no
+// consumer behind.
+func TestAbandonedSubscribeLeavesNoConsumer(t *testing.T) {
+	noLeaks(t)
+	srv := natstest.Start(t)
+	name, opts := uniqueStream()
+	js := connect(t, srv)
+	bus := newBus(t, js, opts...)
+	ids := publish(t, bus, "t", 0, 3)
+	for i := range 40 {
+		c, cancel := context.WithTimeout(t.Context(), time.Duration(i%10)*200*time.Microsecond)
+		sub, err := bus.Subscribe(c, "t", ids[0]) // replayed from the stream
+		cancel()
+		if err == nil {
+			sub.Close()
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for streamInfo(t, js, name).State.Consumers > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d consumers left 10s after every subscriber left", streamInfo(t, js, name).State.Consumers)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // Topics are any strings: each gets a subject of its own.
 func TestTopicNames(t *testing.T) {
 	noLeaks(t)

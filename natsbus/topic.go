@@ -21,6 +21,9 @@ var errTopicStopped = errors.New("natsbus: topic stopped")
 // replayBatch bounds the events one Next replays from the stream.
 const replayBatch = 64
 
+// startTimeout bounds the JetStream requests that start following a topic.
+const startTimeout = 10 * time.Second
+
 // topic is a topic followed by this process: one consumer of its subject
 // feeding a Hub, and the subscribers reading it.
 type topic struct {
@@ -48,7 +51,13 @@ type topic struct {
 
 // start reads the stream's epoch and last sequence, and consumes the
 // topic's events after that sequence into a new Hub.
+//
+// The topic is shared: its start does not end with the context of the
+// subscriber that happened to start it, or a consumer could be made on
+// the server without the topic knowing it.
 func (t *topic) start(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), startTimeout)
+	defer cancel()
 	b := t.bus
 	info, err := b.streamInfo(ctx)
 	if err != nil {
@@ -161,6 +170,7 @@ func (t *topic) subscribe(ctx context.Context, lastEventID string) (*subscriptio
 		gap, err := s.prepareReplay(ctx, after, from)
 		if err != nil {
 			hs.Close()
+			t.leave(nil) // the topic may have no other subscriber
 			return nil, err
 		}
 		if gap {
@@ -183,14 +193,14 @@ func (t *topic) subscribe(ctx context.Context, lastEventID string) (*subscriptio
 	return s, nil
 }
 
-// leave removes s, stopping the topic when it was the last subscriber.
+// leave removes s (nil: none), stopping the topic when no subscriber is
+// left.
 func (t *topic) leave(s *subscription) {
 	t.mu.Lock()
-	_, ok := t.subs[s]
 	delete(t.subs, s)
-	last := ok && len(t.subs) == 0
+	idle := t.stopErr == nil && len(t.subs) == 0
 	t.mu.Unlock()
-	if last {
+	if idle {
 		t.stop(nil)
 	}
 }
