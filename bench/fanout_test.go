@@ -32,15 +32,19 @@ var (
 )
 
 // fanout is a contender of the fan-out scenario: start returns a server
-// whose every stream receives each published event, and publish sends the
-// sample event (data already encoded) to all of them.
+// whose every stream receives each published event, and publish sends an
+// event of type typ with the sample data (already encoded) to all of them.
 type fanout struct {
 	name  string
-	start func() (h http.Handler, publish func() error, stop func())
+	start func() (h http.Handler, publish func(typ string) error, stop func())
 }
 
+// warmupType is the type of the events that open the streams before a
+// session is measured; subscribers do not count them as the round's.
+const warmupType = "warmup"
+
 var fanouts = []fanout{
-	{"ssegen", func() (http.Handler, func() error, func()) {
+	{"ssegen", func() (http.Handler, func(string) error, func()) {
 		bus := runtime.NewMemoryBus()
 		opts := runtime.NewOptions()
 		cfg := &runtime.StreamConfig{DataContentType: "application/json"}
@@ -49,33 +53,31 @@ var fanouts = []fanout{
 				return s.Follow(bus, "quotes", func(string) error { return errors.New("unexpected gap") })
 			})
 		})
-		publish := func() error {
-			_, err := bus.Publish(context.Background(), "quotes", runtime.Message{Name: eventType, ContentType: "application/json", Data: sampleJSON})
+		publish := func(typ string) error {
+			_, err := bus.Publish(context.Background(), "quotes", runtime.Message{Name: typ, ContentType: "application/json", Data: sampleJSON})
 			return err
 		}
 		return h, publish, func() {}
 	}},
-	{"go-sse", func() (http.Handler, func() error, func()) {
+	{"go-sse", func() (http.Handler, func(string) error, func()) {
 		srv := &gosse.Server{} // the default provider, Joe
-		typ := gosse.Type(eventType)
-		publish := func() error {
-			m := &gosse.Message{Type: typ}
+		publish := func(typ string) error {
+			m := &gosse.Message{Type: gosse.Type(typ)}
 			m.AppendData(sampleData)
 			return srv.Publish(m)
 		}
 		return srv, publish, func() { _ = srv.Shutdown(context.Background()) }
 	}},
-	{"r3labs", func() (http.Handler, func() error, func()) {
+	{"r3labs", func() (http.Handler, func(string) error, func()) {
 		srv := r3sse.New()
 		srv.AutoReplay = false
 		srv.CreateStream("quotes")
-		typ := []byte(eventType)
 		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			r.URL.RawQuery = "stream=quotes"
 			srv.ServeHTTP(w, r)
 		})
-		publish := func() error {
-			srv.Publish("quotes", &r3sse.Event{Event: typ, Data: sampleJSON})
+		publish := func(typ string) error {
+			srv.Publish("quotes", &r3sse.Event{Event: []byte(typ), Data: sampleJSON})
 			return nil
 		}
 		return h, publish, srv.Close
@@ -181,7 +183,7 @@ func fanoutSession(c fanout, n int, clients *clientProcess, r *fanoutResult) err
 	// Warm up until every subscriber has an event (and so its headers: go-sse
 	// sends them with the first event).
 	for {
-		if err := publish(); err != nil {
+		if err := publish(warmupType); err != nil {
 			return err
 		}
 		reply, err := clients.do("ready")
@@ -193,7 +195,7 @@ func fanoutSession(c fanout, n int, clients *clientProcess, r *fanoutResult) err
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	settle() // and the warm-up events in flight arrive
+	settle()
 	after := memory()
 	if _, err := clients.do("mark"); err != nil {
 		return err
@@ -228,10 +230,10 @@ func fanoutSession(c fanout, n int, clients *clientProcess, r *fanoutResult) err
 // fanoutRound publishes -fanout.events events back to back and returns
 // when each was published and when its last subscriber received it
 // (Unix nanoseconds: the two processes share the clock).
-func fanoutRound(publish func() error, clients *clientProcess) (sent, recv []int64, err error) {
+func fanoutRound(publish func(string) error, clients *clientProcess) (sent, recv []int64, err error) {
 	for range *fanoutEvents {
 		sent = append(sent, time.Now().UnixNano())
-		if err := publish(); err != nil {
+		if err := publish(eventType); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -294,13 +296,16 @@ func (fc *fanoutClients) read(ctx context.Context, client *http.Client, url stri
 	}
 	defer resp.Body.Close()
 	br := bufio.NewReaderSize(resp.Body, 4096)
-	data := false
+	data, warmup := false, false
 	for {
 		line, err := br.ReadSlice('\n')
 		if err != nil {
 			return
 		}
 		switch {
+		case len(line) == 1 && data && warmup:
+			s.seen.Add(1)
+			data, warmup = false, false
 		case len(line) == 1 && data:
 			now := time.Now().UnixNano()
 			s.mu.Lock()
@@ -309,6 +314,8 @@ func (fc *fanoutClients) read(ctx context.Context, client *http.Client, url stri
 			s.seen.Add(1)
 			fc.total.Add(1)
 			data = false
+		case string(line) == "event: "+warmupType+"\n" || string(line) == "event:"+warmupType+"\n":
+			warmup = true
 		case strings.HasPrefix(string(line), "data"):
 			data = true
 		}
