@@ -333,3 +333,33 @@ func ExampleNew() {
 	defer bus.Close()
 	// Hand bus to the generated feeds, in place of runtime.NewMemoryBus().
 }
+
+// A replay from the stream that the stream's retention overtakes stops
+// with ErrSlowSubscriber after the events it could deliver, never skipping
+// one: the client resumes with the last id it got, and gets a gap.
+func TestReplayOvertakenByRetention(t *testing.T) {
+	noLeaks(t)
+	srv := natstest.Start(t)
+	_, opts := uniqueStream()
+	bus := newBus(t, connect(t, srv), append(opts, natsbus.WithMaxMsgs(10))...)
+	ids := publish(t, bus, "t", 0, 10)
+	sub := subscribe(t, bus, "t", ids[0])              // no other subscriber: replayed from the stream
+	ids = append(ids, publish(t, bus, "t", 10, 15)...) // events 0 to 4 leave the stream
+	receive(t, sub, ids, 1, 1)                         // fetched while subscribing
+	if got, err := sub.Next(ctx(t), nil); !errors.Is(err, runtime.ErrSlowSubscriber) {
+		t.Fatalf("Next after the stream dropped the next events = %d events, %v; want ErrSlowSubscriber", len(got), err)
+	}
+	again := subscribe(t, bus, "t", ids[1])
+	if _, gap := again.Gap(); !gap {
+		t.Fatal("resuming after the overtaken replay: no gap")
+	}
+
+	// The same when the other topics' events push out all of this one's.
+	ids = publish(t, bus, "v", 0, 10)
+	sub = subscribe(t, bus, "v", ids[0])
+	publish(t, bus, "w", 0, 10)
+	receive(t, sub, ids, 1, 1)
+	if got, err := sub.Next(ctx(t), nil); !errors.Is(err, runtime.ErrSlowSubscriber) {
+		t.Fatalf("Next after the stream dropped the topic's events = %d events, %v; want ErrSlowSubscriber", len(got), err)
+	}
+}

@@ -288,35 +288,23 @@ func (s *subscription) Next(ctx context.Context, dst []*runtime.FeedEvent) ([]*r
 	return dst, err
 }
 
-// replay appends the next events up to until, read from the stream.
+// replay appends the next events up to until, read from the stream. An
+// error after some events is left for the next call, which meets it again.
 func (s *subscription) replay(ctx context.Context, dst []*runtime.FeedEvent) ([]*runtime.FeedEvent, error) {
-	t := s.topic
 	start := len(dst)
 	for n := 0; n < replayBatch && s.pos < s.until; n++ {
-		msg := s.next
-		s.next = nil
-		if msg == nil {
-			var err error
-			if msg, err = s.fetch(ctx, s.pos+1); err != nil {
-				return dst, err
+		msg, err := s.nextReplayed(ctx)
+		if err != nil {
+			if len(dst) > start {
+				return dst, nil
 			}
-			if msg != nil && msg.Sequence > s.pos+1 {
-				// Other topics' events, or ours trimmed since: the first
-				// sequence tells.
-				info, err := t.bus.streamInfo(ctx)
-				if err != nil {
-					return dst, err
-				}
-				if info.State.FirstSeq > s.pos+1 {
-					return dst, fmt.Errorf("%w (its next event left the stream during replay)", runtime.ErrSlowSubscriber)
-				}
-			}
+			return dst, err
 		}
 		if msg == nil || msg.Sequence > s.until {
 			s.pos = s.until
 			break
 		}
-		e, err := t.event(msg.Sequence, msg.Header, msg.Data)
+		e, err := s.topic.event(msg.Sequence, msg.Header, msg.Data)
 		if err != nil {
 			return dst, err
 		}
@@ -327,6 +315,29 @@ func (s *subscription) replay(ctx context.Context, dst []*runtime.FeedEvent) ([]
 		return s.Next(ctx, dst)
 	}
 	return dst, nil
+}
+
+// nextReplayed returns the topic's message after pos in the stream (nil
+// when there is none), making sure that none was trimmed in between.
+func (s *subscription) nextReplayed(ctx context.Context) (*jetstream.RawStreamMsg, error) {
+	if msg := s.next; msg != nil { // checked by prepareReplay
+		s.next = nil
+		return msg, nil
+	}
+	msg, err := s.fetch(ctx, s.pos+1)
+	if err != nil || msg != nil && msg.Sequence == s.pos+1 {
+		return msg, err
+	}
+	// Skipped: other topics' events, or ours trimmed since. Trimming
+	// starts from the first sequence, which tells.
+	info, err := s.topic.bus.streamInfo(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if info.State.FirstSeq > s.pos+1 {
+		return nil, fmt.Errorf("%w (its next event left the stream during replay)", runtime.ErrSlowSubscriber)
+	}
+	return msg, nil
 }
 
 // Close implements runtime.Subscription.
