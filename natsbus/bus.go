@@ -79,20 +79,14 @@ func New(ctx context.Context, js jetstream.JetStream, opts ...Option) (*Bus, err
 			Subjects:    []string{cfg.prefix + ".>"},
 			Retention:   jetstream.LimitsPolicy,
 			Discard:     jetstream.DiscardOld,
-			MaxMsgs:     max(cfg.maxMsgs, -1),
-			MaxAge:      max(cfg.maxAge, 0),
-			MaxBytes:    max(cfg.maxBytes, -1),
+			MaxMsgs:     limit(cfg.maxMsgs),
+			MaxAge:      max(cfg.maxAge, 0), // 0: no limit
+			MaxBytes:    limit(cfg.maxBytes),
 			Replicas:    cfg.replicas,
 			AllowDirect: true,
 		},
 		done:   make(chan struct{}),
 		topics: make(map[string]*topic),
-	}
-	if cfg.maxMsgs == 0 {
-		b.stream.MaxMsgs = -1
-	}
-	if cfg.maxBytes == 0 {
-		b.stream.MaxBytes = -1
 	}
 	if cfg.memory {
 		b.stream.Storage = jetstream.MemoryStorage
@@ -107,6 +101,14 @@ func New(ctx context.Context, js jetstream.JetStream, opts ...Option) (*Bus, err
 	b.wg.Add(1)
 	go b.watchConnection()
 	return b, nil
+}
+
+// limit is n as a JetStream limit: -1 when n sets none.
+func limit(n int64) int64 {
+	if n <= 0 {
+		return -1
+	}
+	return n
 }
 
 // Close stops following topics, cutting off their subscribers, and waits

@@ -263,6 +263,13 @@ func TestRetention(t *testing.T) {
 	if id, gap := subscribe(t, bus, "t", ids[2]).Gap(); gap {
 		t.Fatalf("resuming after the last event: gap (%s)", id)
 	}
+
+	// Zero sets no limit.
+	name, opts = uniqueStream()
+	newBus(t, js, append(opts, natsbus.WithMaxAge(0), natsbus.WithMaxMsgs(0), natsbus.WithMaxBytes(-5))...)
+	if cfg := streamInfo(t, js, name).Config; cfg.MaxAge != 0 || cfg.MaxMsgs != -1 || cfg.MaxBytes != -1 {
+		t.Fatalf("stream without limits: max age %v, msgs %d, bytes %d", cfg.MaxAge, cfg.MaxMsgs, cfg.MaxBytes)
+	}
 }
 
 // A client that goes away while subscribing, at any point, leaves no
