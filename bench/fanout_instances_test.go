@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/nats-io/nats.go"
@@ -69,30 +66,8 @@ func natsInstance(tb testing.TB, srv *natstest.Server) runtime.Bus {
 func BenchmarkFanOutInstances(b *testing.B) {
 	srv := natstest.Start(b)
 	contenders := []fanout{fanouts[0], natsFanout(b, srv)}
-	for _, field := range strings.Split(*fanoutSubscribers, ",") {
-		n, err := strconv.Atoi(field)
-		if err != nil {
-			b.Fatalf("-fanout.subscribers: %v", err)
-		}
-		b.Run(fmt.Sprintf("subscribers=%d", n), func(b *testing.B) {
-			clients := startClientProcess(b)
-			results := make([]fanoutResult, len(contenders))
-			for range b.N * *fanoutReps {
-				for i, c := range contenders {
-					if err := fanoutSession(c, n, clients, &results[i]); err != nil {
-						b.Fatalf("%s: %v", c.name, err)
-					}
-				}
-			}
-			for i, c := range contenders {
-				r := &results[i]
-				slices.Sort(r.latencies)
-				b.ReportMetric(float64(r.deliveries)/r.elapsed.Seconds(), c.name+"-deliveries/s")
-				b.ReportMetric(float64(r.cpu.Nanoseconds())/float64(r.deliveries), c.name+"-cpu-ns/delivery")
-				b.ReportMetric(ms(percentile(r.latencies, 0.50)), c.name+"-p50-ms")
-				b.ReportMetric(ms(percentile(r.latencies, 0.99)), c.name+"-p99-ms")
-			}
-		})
+	for _, n := range fanoutCounts(b) {
+		b.Run(fmt.Sprintf("subscribers=%d", n), func(b *testing.B) { runFanOut(b, n, contenders) })
 	}
 }
 

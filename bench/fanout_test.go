@@ -106,37 +106,52 @@ type fanoutResult struct {
 // never reads; its buffers are filled first (-fanout.stallfill events).
 // Run it with -benchtime 1x.
 func BenchmarkFanOut(b *testing.B) {
+	for _, n := range fanoutCounts(b) {
+		b.Run(fmt.Sprintf("subscribers=%d", n), func(b *testing.B) {
+			contenders := slices.Clone(fanouts)
+			if n <= *fanoutStallUpTo {
+				contenders = append(contenders, fanout{"ssegen+stalled", fanouts[0].start})
+			}
+			runFanOut(b, n, contenders)
+		})
+	}
+}
+
+// fanoutCounts returns the subscriber counts of -fanout.subscribers.
+func fanoutCounts(b *testing.B) []int {
+	var counts []int
 	for _, field := range strings.Split(*fanoutSubscribers, ",") {
 		n, err := strconv.Atoi(field)
 		if err != nil {
 			b.Fatalf("-fanout.subscribers: %v", err)
 		}
-		b.Run(fmt.Sprintf("subscribers=%d", n), func(b *testing.B) {
-			clients := startClientProcess(b)
-			contenders := slices.Clone(fanouts)
-			if n <= *fanoutStallUpTo {
-				contenders = append(contenders, fanout{"ssegen+stalled", fanouts[0].start})
-			}
-			results := make([]fanoutResult, len(contenders))
-			for range b.N {
-				for range *fanoutReps {
-					for i, c := range contenders {
-						if err := fanoutSession(c, n, clients, &results[i]); err != nil {
-							b.Fatalf("%s: %v", c.name, err)
-						}
-					}
+		counts = append(counts, n)
+	}
+	return counts
+}
+
+// runFanOut runs b.N times -fanout.reps interleaved sessions of the
+// contenders with n subscribers, and reports their measurements.
+func runFanOut(b *testing.B, n int, contenders []fanout) {
+	clients := startClientProcess(b)
+	results := make([]fanoutResult, len(contenders))
+	for range b.N {
+		for range *fanoutReps {
+			for i, c := range contenders {
+				if err := fanoutSession(c, n, clients, &results[i]); err != nil {
+					b.Fatalf("%s: %v", c.name, err)
 				}
 			}
-			for i, c := range contenders {
-				r := &results[i]
-				slices.Sort(r.latencies)
-				b.ReportMetric(float64(r.deliveries)/r.elapsed.Seconds(), c.name+"-deliveries/s")
-				b.ReportMetric(float64(r.cpu.Nanoseconds())/float64(r.deliveries), c.name+"-cpu-ns/delivery")
-				b.ReportMetric(ms(percentile(r.latencies, 0.50)), c.name+"-p50-ms")
-				b.ReportMetric(ms(percentile(r.latencies, 0.99)), c.name+"-p99-ms")
-				b.ReportMetric(r.memory/float64(r.sessions), c.name+"-bytes/subscriber")
-			}
-		})
+		}
+	}
+	for i, c := range contenders {
+		r := &results[i]
+		slices.Sort(r.latencies)
+		b.ReportMetric(float64(r.deliveries)/r.elapsed.Seconds(), c.name+"-deliveries/s")
+		b.ReportMetric(float64(r.cpu.Nanoseconds())/float64(r.deliveries), c.name+"-cpu-ns/delivery")
+		b.ReportMetric(ms(percentile(r.latencies, 0.50)), c.name+"-p50-ms")
+		b.ReportMetric(ms(percentile(r.latencies, 0.99)), c.name+"-p99-ms")
+		b.ReportMetric(r.memory/float64(r.sessions), c.name+"-bytes/subscriber")
 	}
 }
 
