@@ -189,22 +189,34 @@ func TestRestartKeepsIDs(t *testing.T) {
 	receive(t, subscribe(t, bus, "t", ids[0]), ids, 1, 7)
 }
 
-// waitConnected waits for js's connection to be back, and JetStream ready.
-func waitConnected(t *testing.T, js jetstream.JetStream) {
+// waitUntil waits up to 10s for cond to return nil, failing t with its
+// last error then.
+func waitUntil(t *testing.T, cond func() error) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		c, cancel := context.WithTimeout(t.Context(), time.Second)
-		_, err := js.AccountInfo(c)
-		cancel()
+		err := cond()
 		if err == nil {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("JetStream not back after restart: %v", err)
+			t.Fatalf("after 10s: %v", err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// waitConnected waits for js's connection to be back, and JetStream ready.
+func waitConnected(t *testing.T, js jetstream.JetStream) {
+	t.Helper()
+	waitUntil(t, func() error {
+		c, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		if _, err := js.AccountInfo(c); err != nil {
+			return fmt.Errorf("JetStream not back after restart: %w", err)
+		}
+		return nil
+	})
 }
 
 // A stream deleted and made again starts a new epoch: ids from before it
@@ -248,13 +260,12 @@ func TestRetention(t *testing.T) {
 		t.Fatalf("stream config: max age %v, msgs %d, bytes %d, storage %v", cfg.MaxAge, cfg.MaxMsgs, cfg.MaxBytes, cfg.Storage)
 	}
 	ids := publish(t, bus, "t", 0, 3)
-	deadline := time.Now().Add(10 * time.Second)
-	for streamInfo(t, js, name).State.Msgs > 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("events older than the max age still in the stream after 10s")
+	waitUntil(t, func() error {
+		if n := streamInfo(t, js, name).State.Msgs; n > 0 {
+			return fmt.Errorf("%d events older than the max age still in the stream", n)
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return nil
+	})
 	sub := subscribe(t, bus, "t", ids[0])
 	if _, gap := sub.Gap(); !gap {
 		t.Fatal("resuming after aged out events: no gap")
@@ -289,13 +300,12 @@ func TestAbandonedSubscribeLeavesNoConsumer(t *testing.T) {
 			sub.Close()
 		}
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for streamInfo(t, js, name).State.Consumers > 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d consumers left 10s after every subscriber left", streamInfo(t, js, name).State.Consumers)
+	waitUntil(t, func() error {
+		if n := streamInfo(t, js, name).State.Consumers; n > 0 {
+			return fmt.Errorf("%d consumers left after every subscriber left", n)
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return nil
+	})
 }
 
 // Topics are any strings: each gets a subject of its own.
