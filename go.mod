@@ -7,10 +7,19 @@ require github.com/getkin/kin-openapi v0.153.0
 require (
 	github.com/dave/jennifer v1.7.1
 	github.com/go-chi/chi/v5 v5.5.0
+	github.com/nats-io/nats.go v1.53.0
 	go.uber.org/goleak v1.3.0
 )
 
 require github.com/aymanbagabas/go-udiff v0.4.2
+
+require (
+	github.com/klauspost/compress v1.18.5 // indirect
+	github.com/nats-io/nkeys v0.4.15 // indirect
+	github.com/nats-io/nuid v1.0.1 // indirect
+	golang.org/x/crypto v0.49.0 // indirect
+	golang.org/x/sys v0.42.0 // indirect
+)
 
 require (
 	github.com/chromedp/cdproto v0.159.0 // indirect
@@ -26,6 +35,6 @@ require (
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.9 // indirect
 	go.yaml.in/yaml/v4 v4.0.0
-	golang.org/x/text v0.14.0
+	golang.org/x/text v0.35.0
 	gopkg.in/yaml.v3 v3.0.1
 )

@@ -41,6 +41,18 @@ func TestMain(m *testing.M) {
 //	open ADDR N       -> "ok": N connections sent a stream request to ADDR
 //	                     and hold still, never reading
 //	close             -> "ok": the open connections are closed
+//
+// and the commands of the fan-out scenario (see BenchmarkFanOut):
+//
+//	fanout ADDR N     -> "ok": N subscribers GET ADDR's stream and read it
+//	stall ADDR        -> "ok": one more subscriber sends its request and
+//	                     never reads
+//	ready             -> "ok all" once every subscriber received an event,
+//	                     "ok some" before
+//	mark              -> "ok": the events received so far are forgotten
+//	collect E         -> "ok T1 ... TE": once every subscriber received E
+//	                     events since the last mark, when the last one
+//	                     received each (Unix nanoseconds); then marks
 type clientProcess struct {
 	in  io.WriteCloser
 	out *bufio.Reader
@@ -113,11 +125,16 @@ func (c *clientProcess) do(cmd string) (string, error) {
 // runClientProcess is the client process's command loop.
 func runClientProcess(in io.Reader, out io.Writer) int {
 	var conns []net.Conn
+	var fanout *fanoutClients
 	closeAll := func() {
 		for _, c := range conns {
 			c.Close()
 		}
 		conns = conns[:0]
+		if fanout != nil {
+			fanout.close()
+			fanout = nil
+		}
 	}
 	defer closeAll()
 	sc := bufio.NewScanner(in)
@@ -136,6 +153,25 @@ func runClientProcess(in io.Reader, out io.Writer) int {
 			}
 		case len(f) == 1 && f[0] == "close":
 			closeAll()
+		case len(f) == 3 && f[0] == "fanout" && fanout == nil:
+			var n int
+			if n, err = strconv.Atoi(f[2]); err == nil {
+				fanout = startFanoutClients(f[1], n)
+			}
+		case len(f) == 2 && f[0] == "stall" && fanout != nil:
+			err = fanout.openStall(f[1])
+		case len(f) == 1 && f[0] == "ready" && fanout != nil:
+			reply = "some"
+			if fanout.ready() {
+				reply = "all"
+			}
+		case len(f) == 1 && f[0] == "mark" && fanout != nil:
+			fanout.mark()
+		case len(f) == 2 && f[0] == "collect" && fanout != nil:
+			var e int
+			if e, err = strconv.Atoi(f[1]); err == nil {
+				reply, err = fanout.collect(e)
+			}
 		default:
 			err = fmt.Errorf("unknown command %q", sc.Text())
 		}

@@ -67,3 +67,20 @@ func TestIdleExchange(t *testing.T) {
 		}
 	}
 }
+
+// TestFanOutExchange runs a short session of every fan-out contender: every
+// subscriber must receive every event of every round, exactly once (collect
+// fails otherwise).
+func TestFanOutExchange(t *testing.T) {
+	clients := startClientProcess(t)
+	const subscribers = 20
+	for _, c := range append(fanouts, fanout{"ssegen+stalled", fanouts[0].start}) {
+		var r fanoutResult
+		if err := fanoutSession(c, subscribers, clients, &r); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if want := int64(*fanoutRounds * *fanoutEvents * subscribers); r.deliveries != want || len(r.latencies) != *fanoutRounds**fanoutEvents {
+			t.Errorf("%s: %d deliveries and %d latencies, want %d and %d", c.name, r.deliveries, len(r.latencies), want, *fanoutRounds**fanoutEvents)
+		}
+	}
+}

@@ -9,6 +9,11 @@
 // handlers decode parameters and bodies with Params, Body and the
 // parsers, and check them against their schemas' constraints with Check.
 //
+// A stream can also follow a feed: Stream.Follow sends the events of a
+// topic of a Bus, replaying what the client missed after its Last-Event-ID,
+// and generated feeds publish to it with Publish. MemoryBus is the
+// in-process Bus, made of a Hub per topic.
+//
 // The wire format follows the WHATWG HTML standard, section 9.2
 // "Server-sent events". Everything Stream and AppendEvent accept is read
 // back by any conforming client exactly as it was sent (line breaks in data

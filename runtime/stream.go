@@ -213,6 +213,9 @@ func (s *Stream) end(err error) {
 	s.mu.Unlock()
 	switch {
 	case !healthy:
+	case errors.Is(err, ErrSlowSubscriber):
+		// Not a failure of the handler: the client resumes from history.
+		s.o.log().Info("runtime: event stream cut off", "method", s.r.Method, "path", s.r.URL.Path, "err", err)
 	case err == nil && s.cfg.End != nil:
 		s.Send(&Event{Data: s.cfg.End})
 	case err == nil:

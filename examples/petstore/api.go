@@ -12,10 +12,11 @@ import (
 )
 
 const (
-	// historySize is how many changes the store remembers for watchers that
-	// reconnect. One that missed more gets a reset event and reloads the list.
+	// historySize is how many changes the in-memory feed keeps for watchers
+	// that reconnect. One that missed more gets a reset event and reloads
+	// the list.
 	historySize = 1000
-	// watcherLag is how many changes may queue for one watch stream before
+	// watcherLag is how many changes may wait for one watch stream before
 	// it is cut off (it reconnects and catches up from the history).
 	watcherLag = 256
 )
@@ -23,9 +24,11 @@ const (
 // resetReason is the data of the reset event.
 const resetReason = "missed events are no longer available: reload the list"
 
-// petstore implements the generated petstoreapi.Handler on an in-memory store.
+// petstore implements the generated petstoreapi.Handler on an in-memory
+// store, whose changes watchers follow on a feed.
 type petstore struct {
 	store *store
+	feed  *petstoreapi.WatchPetsFeed
 	// pause is the time between the steps of an import or an adoption, so
 	// that people can follow them in the page; 0 in tests.
 	pause time.Duration
@@ -33,8 +36,15 @@ type petstore struct {
 
 var _ petstoreapi.Handler = (*petstore)(nil)
 
-func newPetstore(pause time.Duration) *petstore {
-	return &petstore{store: newStore(historySize, watcherLag), pause: pause}
+// newPetstore returns a petstore whose watch feed is on bus.
+func newPetstore(bus runtime.Bus, pause time.Duration) *petstore {
+	feed := petstoreapi.NewWatchPetsFeed(bus)
+	return &petstore{store: newStore(feed), feed: feed, pause: pause}
+}
+
+// newMemoryBus returns the bus of a single petstore process.
+func newMemoryBus() *runtime.MemoryBus {
+	return runtime.NewMemoryBus(runtime.WithHistory(historySize), runtime.WithSubscriberQueue(watcherLag))
 }
 
 func problem(status int, title, detail string) petstoreapi.Problem {
@@ -68,11 +78,15 @@ func (p *petstore) ListPets(_ context.Context, req *petstoreapi.ListPetsRequest)
 	return petstoreapi.ListPets200Response{Body: p.store.list(tag, limit)}, nil
 }
 
-func (p *petstore) CreatePet(_ context.Context, req *petstoreapi.CreatePetRequest) (petstoreapi.CreatePetResponse, error) {
+func (p *petstore) CreatePet(ctx context.Context, req *petstoreapi.CreatePetRequest) (petstoreapi.CreatePetResponse, error) {
 	if why := checkNewPet(req.Body); why != "" {
 		return petstoreapi.CreatePet400Response{Body: problem(http.StatusBadRequest, "Invalid pet", why)}, nil
 	}
-	return petstoreapi.CreatePet201Response{Body: p.store.create(req.Body)}, nil
+	pet, err := p.store.create(ctx, req.Body)
+	if err != nil {
+		return nil, err
+	}
+	return petstoreapi.CreatePet201Response{Body: pet}, nil
 }
 
 func (p *petstore) GetPet(_ context.Context, req *petstoreapi.GetPetRequest) (petstoreapi.GetPetResponse, error) {
@@ -83,17 +97,20 @@ func (p *petstore) GetPet(_ context.Context, req *petstoreapi.GetPetRequest) (pe
 	return petstoreapi.GetPet200Response{Body: pet}, nil
 }
 
-func (p *petstore) UpdatePet(_ context.Context, req *petstoreapi.UpdatePetRequest) (petstoreapi.UpdatePetResponse, error) {
+func (p *petstore) UpdatePet(ctx context.Context, req *petstoreapi.UpdatePetRequest) (petstoreapi.UpdatePetResponse, error) {
 	if why := checkNewPet(req.Body); why != "" {
 		return petstoreapi.UpdatePet400Response{Body: problem(http.StatusBadRequest, "Invalid pet", why)}, nil
 	}
-	pet, ok := p.store.update(req.PetID, func(pet *petstoreapi.Pet) bool {
+	pet, ok, err := p.store.update(ctx, req.PetID, func(pet *petstoreapi.Pet) bool {
 		if pet.Name == req.Body.Name && equal(pet.Tag, req.Body.Tag) {
 			return false
 		}
 		pet.Name, pet.Tag = req.Body.Name, req.Body.Tag
 		return true
 	})
+	if err != nil {
+		return nil, err
+	}
 	if !ok {
 		return petstoreapi.UpdatePet404Response{Body: notFound(req.PetID)}, nil
 	}
@@ -104,64 +121,28 @@ func equal(a, b *string) bool {
 	return a == b || (a != nil && b != nil && *a == *b)
 }
 
-func (p *petstore) DeletePet(_ context.Context, req *petstoreapi.DeletePetRequest) (petstoreapi.DeletePetResponse, error) {
-	if !p.store.delete(req.PetID) {
+func (p *petstore) DeletePet(ctx context.Context, req *petstoreapi.DeletePetRequest) (petstoreapi.DeletePetResponse, error) {
+	ok, err := p.store.delete(ctx, req.PetID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		return petstoreapi.DeletePet404Response{Body: notFound(req.PetID)}, nil
 	}
 	return petstoreapi.DeletePet204Response{}, nil
 }
 
-func (p *petstore) PostNotice(_ context.Context, req *petstoreapi.PostNoticeRequest) (petstoreapi.PostNoticeResponse, error) {
-	p.store.notice(req.Body.Text)
+func (p *petstore) PostNotice(ctx context.Context, req *petstoreapi.PostNoticeRequest) (petstoreapi.PostNoticeResponse, error) {
+	if err := p.store.notice(ctx, req.Body.Text); err != nil {
+		return nil, err
+	}
 	return petstoreapi.PostNotice202Response{}, nil
 }
 
-// WatchPets sends the changes the client missed (after its Last-Event-ID),
-// then every change as it happens, each with its number as the event id.
-func (p *petstore) WatchPets(ctx context.Context, req *petstoreapi.WatchPetsRequest, stream *petstoreapi.WatchPetsStream) error {
-	w, missed, resetID, ok := p.store.watch(req.LastEventID)
-	defer p.store.unwatch(w)
-	err := stream.Batch(func() error {
-		if !ok {
-			return stream.SendReset(petstoreapi.Reset{Reason: resetReason}, runtime.WithEventID(resetID))
-		}
-		for _, c := range missed {
-			if err := sendChange(stream, c); err != nil {
-				return err
-			}
-		}
-		// With nothing to catch up on, the client still sees the stream start.
-		return stream.Open()
-	})
-	if err != nil {
-		return err
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case c, ok := <-w.changes:
-			if !ok { // cut off for falling behind: the client resumes from the history
-				return nil
-			}
-			if err := sendChange(stream, c); err != nil {
-				return err
-			}
-		}
-	}
-}
-
-func sendChange(stream *petstoreapi.WatchPetsStream, c change) error {
-	id := runtime.WithEventID(fmt.Sprint(c.id))
-	switch v := c.payload.(type) {
-	case petstoreapi.Pet:
-		return stream.SendMessage(v, id)
-	case petstoreapi.PetDeleted:
-		return stream.SendDeleted(v, id)
-	case string:
-		return stream.SendNotice(v, id)
-	}
-	panic(fmt.Sprintf("petstore: change %d has a payload of type %T", c.id, c.payload))
+// WatchPets follows the feed: the changes the client missed (after its
+// Last-Event-ID), then every change as it happens.
+func (p *petstore) WatchPets(_ context.Context, _ *petstoreapi.WatchPetsRequest, stream *petstoreapi.WatchPetsStream) error {
+	return stream.Follow(p.feed, petstoreapi.Reset{Reason: resetReason})
 }
 
 // importFailure is the data of the failed event for the pet at index i.
@@ -181,7 +162,10 @@ func (p *petstore) ImportPets(ctx context.Context, req *petstoreapi.ImportPetsRe
 		if checkNewPet(np) != "" {
 			return stream.Fail(importFailure(i))
 		}
-		pet := p.store.create(np)
+		pet, err := p.store.create(ctx, np)
+		if err != nil {
+			return err
+		}
 		result.Imported = append(result.Imported, pet.ID)
 		if err := stream.SendProgress(petstoreapi.ImportProgress{Done: int32(i + 1), Total: total, Pet: pet}); err != nil {
 			return err
@@ -237,14 +221,16 @@ func (p *petstore) AdoptPet(ctx context.Context, req *petstoreapi.AdoptPetReques
 			return err
 		}
 	}
-	adopted, ok := p.store.update(req.PetID, func(pet *petstoreapi.Pet) bool {
+	adopted, ok, err := p.store.update(ctx, req.PetID, func(pet *petstoreapi.Pet) bool {
 		if pet.Status == petstoreapi.PetStatusAdopted {
 			return false
 		}
 		pet.Status, pet.Owner = petstoreapi.PetStatusAdopted, &owner
 		return true
 	})
-	switch { // someone was quicker while we narrated
+	switch {
+	case err != nil:
+		return err // someone was quicker while we narrated
 	case !ok:
 		return stream.SendStep(fmt.Sprintf("Sorry: %s left the store in the meantime.", pet.Name))
 	case *adopted.Owner != owner:

@@ -276,7 +276,7 @@ func waitFor(t *testing.T, ctx context.Context, condition string) {
 func TestBrowserPetstore(t *testing.T) {
 	srv := httptest.NewUnstartedServer(nil)
 	tap := &watchTap{
-		next:         newHandler(newPetstore(0), runtime.EndOnShutdown(srv.Config)),
+		next:         newHandler(newPetstore(newMemoryBus(), 0), runtime.EndOnShutdown(srv.Config)),
 		lastEventIDs: make(chan string, 10),
 	}
 	srv.Config.Handler = tap
@@ -295,6 +295,8 @@ func TestBrowserPetstore(t *testing.T) {
 	}
 	waitFor(t, ctx, "petstore.events.readyState === EventSource.OPEN")
 	check.equal("Last-Event-ID of the first watch request", <-tap.lastEventIDs, "")
+	ep := epochOf(t, srv.URL) // the ids are the feed's: epoch-n
+	<-tap.lastEventIDs
 
 	// want lists the events the page's EventSource must log, in order.
 	var want []logged
@@ -303,7 +305,7 @@ func TestBrowserPetstore(t *testing.T) {
 		if typ == "message" {
 			via = "onmessage"
 		}
-		want = append(want, logged{via, typ, data, strconv.Itoa(len(want) + 1)})
+		want = append(want, logged{via, typ, data, ep + strconv.Itoa(len(want)+1)})
 	}
 	send := func(method, path string, body any) []byte {
 		resp, data := call(t, method, srv.URL+path, body)
@@ -336,7 +338,7 @@ func TestBrowserPetstore(t *testing.T) {
 	// The connection drops. What happens while the browser is away must
 	// reach it when it reconnects: it sends the id of the last event it saw.
 	release := tap.drop()
-	check.equal("Last-Event-ID of the reconnection", <-tap.lastEventIDs, strconv.Itoa(len(want)))
+	check.equal("Last-Event-ID of the reconnection", <-tap.lastEventIDs, ep+strconv.Itoa(len(want)))
 	created("Nemo", ptr("fish"))
 	notice("")
 	notice("ünïcödé\r\nwith a CRLF, which SSE delivers as LF")
@@ -403,7 +405,7 @@ func TestBrowserPetstore(t *testing.T) {
 		check.equal(fmt.Sprintf("event %d: data", i+1), got[i].Data, want[i].Data)
 		check.equal(fmt.Sprintf("event %d: lastEventId", i+1), got[i].LastEventID, want[i].LastEventID)
 	}
-	check.equal("lastEventId shown on the page", run[string](t, ctx, `document.getElementById("last-id").textContent`), strconv.Itoa(len(want)))
+	check.equal("lastEventId shown on the page", run[string](t, ctx, `document.getElementById("last-id").textContent`), ep+strconv.Itoa(len(want)))
 	// The table the page keeps from the events: Nemo, Tom, Bolt, Éclair.
 	check.equal("pets shown on the page", run[[]string](t, ctx,
 		`[...document.querySelectorAll("#pets tr")].map((tr) => tr.cells[1].textContent)`),

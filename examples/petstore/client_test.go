@@ -15,6 +15,7 @@ import (
 // streams, through the generated client against the real implementation.
 func TestClient(t *testing.T) {
 	srv, _ := startPetstore(t)
+	ep := epochOf(t, srv.URL)
 	c := petstoreapi.NewClient(srv.URL, runtime.WithHTTPClient(srv.Client()))
 	ctx := context.Background()
 	must := func(err error) {
@@ -141,7 +142,7 @@ func TestClient(t *testing.T) {
 				t.Errorf("deleted %d", ev.Data.ID)
 			}
 		}
-		if got != kind || id != strconv.Itoa(i+1) {
+		if got != kind || id != ep+strconv.Itoa(i+1) {
 			t.Errorf("change %d: %s event with id %s, want %s", i+1, got, id, kind)
 		}
 	}

@@ -1,7 +1,9 @@
 // Command petstore serves the API described in petstore.yaml, with pets kept
-// in memory, and a page that shows its event streams live.
+// in memory, and a page that shows its event streams live. With -nats, its
+// watch feed is kept in NATS JetStream and shared by every petstore started
+// with the same server.
 //
-//	go run ./examples/petstore [-addr 127.0.0.1:8080]
+//	go run ./examples/petstore [-addr 127.0.0.1:8080] [-nats nats://127.0.0.1:4222]
 package main
 
 //go:generate go run github.com/ssegen/ssegen/cmd/ssegen generate --out petstoreapi --package petstoreapi petstore.yaml
@@ -61,6 +63,7 @@ func newHandler(ps *petstore, opts ...runtime.Option) http.Handler {
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	natsURL := flag.String("nats", "", "NATS server `URL`: keep the watch feed in its JetStream, shared with the other petstores\nstarted with it, instead of in memory")
 	flag.Parse()
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -69,17 +72,27 @@ func main() {
 	// Ctrl-C shuts down gracefully.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := serve(ctx, ln, os.Stdout); err != nil {
+	// The bus carries the watch feed; JetStream shares it between processes.
+	var bus runtime.Bus = newMemoryBus()
+	if *natsURL != "" {
+		natsBus, closeBus, err := openNATSBus(ctx, *natsURL)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer closeBus() // after the server's shutdown ended the streams
+		bus = natsBus
+	}
+	if err := serve(ctx, ln, bus, os.Stdout); err != nil {
 		log.Fatal(err)
 	}
 }
 
-// serve serves the petstore on ln until ctx is done, after printing how to
-// try it on out.
-func serve(ctx context.Context, ln net.Listener, out io.Writer) error {
+// serve serves the petstore, with its watch feed on bus, on ln until ctx is
+// done, after printing how to try it on out.
+func serve(ctx context.Context, ln net.Listener, bus runtime.Bus, out io.Writer) error {
 	srv := &http.Server{}
 	// Streams end when the server shuts down, or Shutdown would wait for them.
-	srv.Handler = newHandler(newPetstore(500*time.Millisecond), runtime.EndOnShutdown(srv))
+	srv.Handler = newHandler(newPetstore(bus, 500*time.Millisecond), runtime.EndOnShutdown(srv))
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(out, "petstore: open %s/ in a browser, or try\n"+
 		"  curl -N %s/pets/events\n"+

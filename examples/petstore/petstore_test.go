@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"reflect"
 	"slices"
 	"strconv"
@@ -25,13 +26,17 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv(instanceEnv) == "1" {
+		main()
+		return
+	}
 	goleak.VerifyTestMain(m)
 }
 
 // startPetstore serves a fresh petstore on a loopback port for one test.
 func startPetstore(t testing.TB, opts ...runtime.Option) (*httptest.Server, *petstore) {
 	t.Helper()
-	ps := newPetstore(0)
+	ps := newPetstore(newMemoryBus(), 0)
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Config.Handler = newHandler(ps, append(opts, runtime.EndOnShutdown(srv.Config))...)
 	srv.Start()
@@ -236,6 +241,18 @@ func (s *stream) expectEnd() {
 	}
 }
 
+// epochOf returns what the ids of the petstore's watch events start with:
+// the epoch of its bus, which the id of a reset reveals.
+func epochOf(t *testing.T, url string) string {
+	t.Helper()
+	e := openStream(t, "GET", url+"/pets/events", nil, "unknown").next()
+	i := strings.LastIndexByte(e.ID, '-')
+	if e.Type != "reset" || i < 0 {
+		t.Fatalf("the watch of an unknown id started with %q id %q, want a reset with an id like epoch-n", e.Type, e.ID)
+	}
+	return e.ID[:i+1]
+}
+
 // wantEvent reads the next event and compares it with the wanted type, id
 // and data (JSON-encoded unless it is a string).
 func (s *stream) wantEvent(typ, id string, data any) {
@@ -256,6 +273,7 @@ func (s *stream) wantEvent(typ, id string, data any) {
 
 func TestWatchResume(t *testing.T) {
 	srv, _ := startPetstore(t)
+	ep := epochOf(t, srv.URL)
 	watch := openStream(t, "GET", srv.URL+"/pets/events", nil, "")
 	if got := watch.resp.Header.Get("X-Event-Data-Mimetype"); got != "application/json" {
 		t.Errorf("X-Event-Data-Mimetype = %q, want application/json", got)
@@ -267,51 +285,54 @@ func TestWatchResume(t *testing.T) {
 	if resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("POST /notices: %d %q", resp.StatusCode, body)
 	}
-	watch.wantEvent("message", "1", rex)
-	watch.wantEvent("notice", "2", notice)
+	watch.wantEvent("message", ep+"1", rex)
+	watch.wantEvent("notice", ep+"2", notice)
 	watch.close()
 
 	// Changes made while nobody watches are replayed, in order, to a client
 	// that says what it saw last; then the stream goes on live.
 	tom := createPet(t, srv.URL, "Tom", ptr("cat"))
 	call(t, "DELETE", srv.URL+"/pets/"+strconv.FormatInt(rex.ID, 10), nil)
-	resumed := openStream(t, "GET", srv.URL+"/pets/events", nil, "2")
-	resumed.wantEvent("message", "3", tom)
-	resumed.wantEvent("deleted", "4", petstoreapi.PetDeleted{ID: rex.ID})
+	resumed := openStream(t, "GET", srv.URL+"/pets/events", nil, ep+"2")
+	resumed.wantEvent("message", ep+"3", tom)
+	resumed.wantEvent("deleted", ep+"4", petstoreapi.PetDeleted{ID: rex.ID})
 	nemo := createPet(t, srv.URL, "Nemo", nil)
-	resumed.wantEvent("message", "5", nemo)
+	resumed.wantEvent("message", ep+"5", nemo)
 
 	// A client that saw everything gets only what comes next.
-	upToDate := openStream(t, "GET", srv.URL+"/pets/events", nil, "5")
+	upToDate := openStream(t, "GET", srv.URL+"/pets/events", nil, ep+"5")
 	call(t, "POST", srv.URL+"/notices", petstoreapi.Notice{Text: "hi"})
-	upToDate.wantEvent("notice", "6", "hi")
-	resumed.wantEvent("notice", "6", "hi")
+	upToDate.wantEvent("notice", ep+"6", "hi")
+	resumed.wantEvent("notice", ep+"6", "hi")
 
-	// An id the store cannot resume from (not one it gave out, or from the
-	// future, as after a server restart) gets a reset at the current id.
-	for _, id := range []string{"7", "x", "-1"} {
+	// An id the feed cannot resume from (one to come, one of another epoch
+	// of the bus, as after a server restart, or not an id at all) gets a
+	// reset at the current id.
+	for _, id := range []string{ep + "7", "7", "x", "-1"} {
 		lost := openStream(t, "GET", srv.URL+"/pets/events", nil, id)
-		lost.wantEvent("reset", "6", petstoreapi.Reset{Reason: resetReason})
+		lost.wantEvent("reset", ep+"6", petstoreapi.Reset{Reason: resetReason})
 	}
 }
 
 func TestWatchHistoryTooShort(t *testing.T) {
 	srv, _ := startPetstore(t)
+	ep := epochOf(t, srv.URL)
 	for i := range historySize + 2 {
 		call(t, "POST", srv.URL+"/notices", petstoreapi.Notice{Text: strconv.Itoa(i)})
 	}
-	last := strconv.Itoa(historySize + 2)
+	last := ep + strconv.Itoa(historySize+2)
 	// Change 1 fell out of the history: a client that saw it has missed 2,
 	// which cannot be replayed.
-	lost := openStream(t, "GET", srv.URL+"/pets/events", nil, "1")
+	lost := openStream(t, "GET", srv.URL+"/pets/events", nil, ep+"1")
 	lost.wantEvent("reset", last, petstoreapi.Reset{Reason: resetReason})
 	// One that saw 2 can still be served from the history.
-	ok := openStream(t, "GET", srv.URL+"/pets/events", nil, "2")
-	ok.wantEvent("notice", "3", "2")
+	ok := openStream(t, "GET", srv.URL+"/pets/events", nil, ep+"2")
+	ok.wantEvent("notice", ep+"3", "2")
 }
 
 func TestImport(t *testing.T) {
 	srv, _ := startPetstore(t)
+	ep := epochOf(t, srv.URL)
 	watch := openStream(t, "GET", srv.URL+"/pets/events", nil, "")
 
 	pets := []petstoreapi.NewPet{{Name: "Rex", Tag: ptr("dog")}, {Name: "Zoë"}}
@@ -325,8 +346,8 @@ func TestImport(t *testing.T) {
 	imp.wantEvent("result", "", petstoreapi.ImportResult{Imported: []int64{1, 2}})
 	imp.wantEvent("message", "", "[DONE]")
 	imp.expectEnd()
-	watch.wantEvent("message", "1", stored[0])
-	watch.wantEvent("message", "2", stored[1])
+	watch.wantEvent("message", ep+"1", stored[0])
+	watch.wantEvent("message", ep+"2", stored[1])
 
 	// A pet that cannot be stored stops the import with a failed event and
 	// no [DONE]; the pets before it stay.
@@ -335,7 +356,7 @@ func TestImport(t *testing.T) {
 	bad.wantEvent("progress", "", petstoreapi.ImportProgress{Done: 1, Total: 3, Pet: tom})
 	bad.wantEvent("failed", "", importFailure(1))
 	bad.expectEnd()
-	watch.wantEvent("message", "3", tom)
+	watch.wantEvent("message", ep+"3", tom)
 
 	// What the spec rules out is answered 400 before the stream starts,
 	// naming the place: the items of the list are checked like a pet.
@@ -391,7 +412,7 @@ func TestServe(t *testing.T) {
 	defer cancel()
 	out := &bytes.Buffer{}
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, ln, out) }()
+	go func() { done <- serve(ctx, ln, newMemoryBus(), out) }()
 	url := "http://" + ln.Addr().String()
 
 	resp, body := call(t, "GET", url+"/", nil)

@@ -42,6 +42,10 @@ type opNames struct {
 	bodyEvent   string
 	bodyEvents  map[*model.Event]string
 	decodeEvent string
+	// For a stream with a feed: the feed type, the function that makes its
+	// topic, and the names of the topic's parameters as arguments.
+	feed, topic string
+	topicArgs   map[*model.Param]string
 }
 
 // nameOperations names the declarations of every operation and gathers
@@ -355,6 +359,11 @@ func (g *gen) opNames(op *model.Operation) (*opNames, error) {
 		if len(op.Stream.Headers) > 0 {
 			n.streamHeaders = g.declare(op.Name + "StreamHeaders")
 			g.declare(n.streamHeaders + "Of")
+		}
+		if fd := op.Stream.Feed; fd != nil {
+			n.feed = g.declare(op.Name + "Feed")
+			n.topic = base + "Topic"
+			n.topicArgs = topicArgs(fd)
 		}
 	}
 	if op.Body != nil {

@@ -30,6 +30,9 @@ func (g *gen) server(f *jen.File) error {
 		if op.Stream != nil {
 			g.streamType(f, op, n)
 		}
+		if n.feed != "" {
+			g.feedType(f, op, n)
+		}
 	}
 	g.unimplemented(f)
 	g.newHandler(f)
@@ -331,6 +334,9 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 	if n.response != "" {
 		fields = append(fields, jen.Id("h").Qual("net/http", "Header").Comment("// for Respond"))
 	}
+	if n.feed != "" {
+		fields = append(fields, jen.Id("topic").String().Comment("// of the request's resource, for Follow"))
+	}
 	f.Type().Id(n.stream).Struct(fields...)
 	f.Line()
 	recv := jen.Id("s").Op("*").Id(n.stream)
@@ -363,6 +369,9 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 	f.Line()
 	if n.streamHeaders != "" {
 		g.streamHeaders(f, op, n)
+	}
+	if n.feed != "" {
+		g.followMethod(f, op, n)
 	}
 	if st.Error != nil {
 		ev := st.Error
@@ -672,10 +681,18 @@ func (g *gen) serveFunc(f *jen.File, op *model.Operation, n *opNames) error {
 	}
 	body = append(body, jen.If(jen.Id("p").Dot("Failed").Call(jen.Id("w"))).Block(jen.Return()))
 	if op.Stream != nil {
-		streamValue := jen.Op("&").Id(n.stream).Values(jen.Id("s"))
+		fields := []jen.Code{jen.Id("s")}
 		if n.response != "" {
-			streamValue = jen.Op("&").Id(n.stream).Values(jen.Id("s"), jen.Id("w").Dot("Header").Call())
+			fields = append(fields, jen.Id("w").Dot("Header").Call())
 		}
+		if n.feed != "" {
+			var args []jen.Code
+			for _, p := range op.Stream.Feed.Params {
+				args = append(args, jen.Id("req").Dot(p.Name))
+			}
+			fields = append(fields, jen.Id(n.topic).Call(args...))
+		}
+		streamValue := jen.Op("&").Id(n.stream).Values(fields...)
 		if n.lastEventID != "" {
 			body = append(body, jen.Id("req").Dot(n.lastEventID).Op("=").Id("r").Dot("Header").Dot("Get").Call(jen.Lit("Last-Event-ID")))
 		}

@@ -874,6 +874,7 @@ func (b *builder) operation(p, method string, item *openapi3.PathItem, op *opena
 				return p.In == InHeader && strings.EqualFold(p.WireName, "Last-Event-ID") && p.Name == "LastEventID"
 			})
 		}
+		o.Stream.Feed = feed(st, o)
 	}
 	b.responses(o, op)
 	return o
@@ -1272,6 +1273,41 @@ func (b *builder) stream(st *spec.EventStream, ctx string) *Stream {
 		}
 	}
 	return s
+}
+
+// feed returns the Feed of o's stream, described by st; nil when st has no
+// topic. The spec checked that the topic names path parameters of o.
+func feed(st *spec.EventStream, o *Operation) *Feed {
+	if st.Topic == "" {
+		return nil
+	}
+	f := &Feed{Topic: st.Topic}
+	for _, ev := range o.Stream.Events {
+		if ev.Name == st.Gap {
+			f.Gap = ev
+		}
+	}
+	rest := st.Topic
+	for rest != "" {
+		text, after, found := strings.Cut(rest, "{")
+		if text != "" {
+			f.Parts = append(f.Parts, TopicPart{Text: text})
+		}
+		if !found {
+			break
+		}
+		name, tail, _ := strings.Cut(after, "}")
+		rest = tail
+		for _, p := range o.Params {
+			if p.In == InPath && p.WireName == name {
+				f.Parts = append(f.Parts, TopicPart{Param: p})
+				if !slices.Contains(f.Params, p) {
+					f.Params = append(f.Params, p)
+				}
+			}
+		}
+	}
+	return f
 }
 
 // streamStatus is 200, unless the operation declares text/event-stream

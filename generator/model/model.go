@@ -227,6 +227,28 @@ type Stream struct {
 	// Headers are the response headers the stream's response declares
 	// (In == InHeader), which the handler sets before the first event.
 	Headers []*Param
+	// Feed is set when the stream's events come from a topic of a bus.
+	Feed *Feed
+}
+
+// Feed is the topic a stream follows.
+type Feed struct {
+	// Topic is the spec's topic, in which {name} stands for the value of
+	// the path parameter name.
+	Topic string
+	// Parts is Topic as text and parameters, in order.
+	Parts []TopicPart
+	// Params are the parameters Topic names, each once, in order.
+	Params []*Param
+	// Gap is the event sent when a Last-Event-ID cannot be resumed; one of
+	// the stream's Events.
+	Gap *Event
+}
+
+// TopicPart is a piece of a topic: Text, or the value of Param.
+type TopicPart struct {
+	Text  string
+	Param *Param
 }
 
 // Event is one event type a stream can carry.

@@ -63,6 +63,8 @@ type annotation struct {
 	schemas map[string]*yaml.Node
 	// contentTypes holds the contentType value node of each event that has one.
 	contentTypes map[string]*yaml.Node
+	// topic is the topic value node, when the annotation has a valid one.
+	topic *yaml.Node
 }
 
 // findAnnotations walks the Paths of the root document, following Path Item
@@ -191,6 +193,38 @@ func (s *sources) parseAnnotation(a *annotation) {
 	if v := value(a.node, "resume"); v != nil && !bad["/resume"] {
 		_ = v.Decode(&st.Resume) // a boolean, as validated
 	}
+	s.parseFeed(a, bad)
+}
+
+// parseFeed reads topic and gap: a topic needs a gap event, so that a
+// client that cannot resume is always told, and implies resume.
+func (s *sources) parseFeed(a *annotation, bad map[string]bool) {
+	f, st := a.file, a.stream
+	topic, gap := value(a.node, "topic"), value(a.node, "gap")
+	if topic != nil && !bad["/topic"] {
+		a.topic = topic
+		st.Topic = topic.Value
+		if v := value(a.node, "resume"); v != nil && !bad["/resume"] && !st.Resume {
+			s.errorf(f.pos(v), "%s.resume: false contradicts topic, whose streams always resume after the client's Last-Event-ID", extensionKey)
+		}
+		st.Resume = true
+		if gap == nil {
+			s.errorf(f.pos(a.key), "%s: topic needs a gap event, sent when a client's Last-Event-ID cannot be resumed; add gap: and an event of events", extensionKey)
+		}
+	}
+	if gap == nil || bad["/gap"] {
+		return
+	}
+	switch _, declared := st.Events[gap.Value]; {
+	case topic == nil:
+		s.errorf(f.pos(gap), "%s.gap: only a stream with a topic has gaps; add topic: or remove gap", extensionKey)
+	case !declared && !bad["/events"]:
+		s.errorf(f.pos(gap), "%s.gap: %q is not a declared event; declared: %s", extensionKey, gap.Value, quotedKeys(st.Events))
+	case declared && gap.Value == st.Error:
+		s.errorf(f.pos(gap), "%s.gap: %q is also the error event; a gap is not an error, declare an event of its own", extensionKey, gap.Value)
+	case declared:
+		st.Gap = gap.Value
+	}
 }
 
 func (s *sources) duration(f *file, v *yaml.Node, field string) (time.Duration, bool) {
@@ -291,7 +325,7 @@ func leaves(e *jsonschema.ValidationError, out []*jsonschema.ValidationError) []
 // messages about unknown ones.
 func allowedKeys(loc []string) string {
 	if len(loc) == 0 {
-		return "events, error, end, heartbeat, retry, resume"
+		return "events, error, end, heartbeat, retry, resume, topic, gap"
 	}
 	return "schema, contentType, description"
 }
@@ -350,6 +384,8 @@ func (s *sources) schemaViolation(a *annotation, e *jsonschema.ValidationError, 
 			s.errorf(at, "%s: %q is not a Go duration such as \"15s\", \"1m30s\" or \"0s\"", name, k.Got)
 		case "contentType":
 			s.errorf(at, "%s: %q is not supported; use application/json, a +json media type or text/plain", name, k.Got)
+		case "topic":
+			s.errorf(at, "%s: %q is not a topic: dot-separated words of letters, digits, _ and -, in which {param} stands for a path parameter, such as \"orders.{orderId}\"", name, k.Got)
 		default:
 			s.errorf(at, "%s: %s", name, k.LocalizedString(printer))
 		}

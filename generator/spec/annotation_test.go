@@ -3,6 +3,9 @@ package spec
 import (
 	"bytes"
 	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -42,5 +45,37 @@ func TestDurationPattern(t *testing.T) {
 				t.Errorf("%q passes the schema but not time.ParseDuration: %v", tc.in, err)
 			}
 		}
+	}
+}
+
+// TestFeedAnnotation checks what a valid topic and gap give the stream.
+func TestFeedAnnotation(t *testing.T) {
+	dir := t.TempDir()
+	doc := strings.Replace(withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Pet'}}
+  reset: {schema: {$ref: '#/components/schemas/Note'}}
+topic: shops.{shop}.pets.{petId}
+gap: reset`), "  /events:\n    get:\n", `  /shops/{shop}/pets/{petId}/events:
+    parameters:
+      - {name: shop, in: path, required: true, schema: {type: string}}
+    get:
+      parameters:
+        - {name: petId, in: path, required: true, schema: {type: integer}}
+`, 1)
+	path := filepath.Join(dir, "api.yaml")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, diags := Load(path)
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	op := d.OpenAPI.Paths.Value("/shops/{shop}/pets/{petId}/events").Get
+	st := d.Streams[op]
+	if st.Topic != "shops.{shop}.pets.{petId}" || st.Gap != "reset" || !st.Resume {
+		t.Errorf("Topic, Gap, Resume = %q, %q, %v; want the topic, \"reset\", true", st.Topic, st.Gap, st.Resume)
+	}
+	if got := TopicParams(st.Topic); !slices.Equal(got, []string{"shop", "petId"}) {
+		t.Errorf("TopicParams = %q", got)
 	}
 }

@@ -55,7 +55,7 @@ func TestDiagnostics(t *testing.T) {
 			files: map[string]string{"api.yaml": withStream(`events:
   message: {schema: {$ref: '#/components/schemas/Pet'}}
 heartbeet: 5s`)},
-			want: []string{`api.yaml:12:9: x-event-stream: unknown key "heartbeet"; allowed keys: events, error, end, heartbeat, retry, resume`},
+			want: []string{`api.yaml:12:9: x-event-stream: unknown key "heartbeet"; allowed keys: events, error, end, heartbeat, retry, resume, topic, gap`},
 		},
 		{
 			name: "unknown event key and missing schema",
@@ -197,6 +197,68 @@ paths:
 			want: []string{`api.yaml:18:15: the text/event-stream schema of the 200 response contradicts x-event-stream at api.yaml:9:7: it must be the schema of the only event, or a oneOf of exactly the events' schemas (or omit it: the stream is implied)`},
 		},
 		{
+			name: "topic without gap",
+			files: map[string]string{"api.yaml": withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Pet'}}
+topic: pets`)},
+			want: []string{`api.yaml:9:7: x-event-stream: topic needs a gap event, sent when a client's Last-Event-ID cannot be resumed; add gap: and an event of events`},
+		},
+		{
+			name: "gap naming an undeclared event, and resume: false with a topic",
+			files: map[string]string{"api.yaml": withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Pet'}}
+topic: pets
+gap: reset
+resume: false`)},
+			want: []string{
+				`api.yaml:13:14: x-event-stream.gap: "reset" is not a declared event; declared: "message"`,
+				`api.yaml:14:17: x-event-stream.resume: false contradicts topic, whose streams always resume after the client's Last-Event-ID`,
+			},
+		},
+		{
+			name: "gap without topic",
+			files: map[string]string{"api.yaml": withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Pet'}}
+gap: message`)},
+			want: []string{`api.yaml:12:14: x-event-stream.gap: only a stream with a topic has gaps; add topic: or remove gap`},
+		},
+		{
+			name: "gap as the error event",
+			files: map[string]string{"api.yaml": withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Pet'}}
+topic: pets
+error: message
+gap: message`)},
+			want: []string{`api.yaml:14:14: x-event-stream.gap: "message" is also the error event; a gap is not an error, declare an event of its own`},
+		},
+		{
+			name: "malformed topics",
+			files: map[string]string{"api.yaml": withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Pet'}}
+topic: orders.*
+gap: message`)},
+			want: []string{`api.yaml:12:16: x-event-stream.topic: "orders.*" is not a topic: dot-separated words of letters, digits, _ and -, in which {param} stands for a path parameter, such as "orders.{orderId}"`},
+		},
+		{
+			name: "topic naming no path parameter",
+			files: map[string]string{"api.yaml": strings.Replace(withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Pet'}}
+  reset: {schema: {$ref: '#/components/schemas/Note'}}
+topic: orders.{order}.{id}.{tags}
+gap: reset`), "  /events:\n    get:\n", `  /orders/{id}/{tags}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: integer}}
+    get:
+      parameters:
+        - {name: tags, in: path, required: true, schema: {type: array, items: {type: string}}}
+        - {name: order, in: query, schema: {type: string}}
+`, 1)},
+			want: []string{
+				`api.yaml:18:16: x-event-stream.topic: {order} is not a path parameter of the operation; path parameters: "id", "tags"`,
+				`api.yaml:18:16: x-event-stream.topic: {tags} is a path parameter of type array; a topic takes strings, numbers and booleans`,
+			},
+		},
+		{
 			name: "every problem in one run",
 			files: map[string]string{"api.yaml": strings.Replace(withStream(`events:
   message: {schema: {$ref: '#/components/schemas/Gone'}}
@@ -290,7 +352,7 @@ components:
 				`api.yaml:14:20: x-event-stream.heartbeat: "-1s" must not be negative`,
 				`api.yaml:15:16: x-event-stream.retry: 1500us is not a whole number of milliseconds, the unit SSE sends it in`,
 				`api.yaml:16:17: x-event-stream.resume: expected a boolean, got string`,
-				`api.yaml:17:9: x-event-stream: unknown key "colour"; allowed keys: events, error, end, heartbeat, retry, resume`,
+				`api.yaml:17:9: x-event-stream: unknown key "colour"; allowed keys: events, error, end, heartbeat, retry, resume, topic, gap`,
 				`api.yaml:21:17: $ref "#/components/responses/NotFound" does not resolve: #/components has no "responses"`,
 				`api.yaml:27:33: cannot read notes.yaml: no such file or directory`,
 				`api.yaml:28:20: x-event-stream.heartbeat: "fast" is not a Go duration such as "15s", "1m30s" or "0s"`,

@@ -199,6 +199,14 @@ func (s *sources) exported(where string, pos Position, st *EventStream, rest any
 		return
 	}
 	st.HeartbeatPromised = true // the annotation's heartbeat, default included
+	if topic, ok := m["topic"].(string); ok {
+		gap, _ := m["gap"].(string)
+		if st.Events[gap] == nil {
+			s.errorf(pos, "%s: %s.gap: %q is not an event of the item schema, and a topic needs one; declared: %s", where, extensionKey, gap, quotedKeys(st.Events))
+		} else {
+			st.Topic, st.Gap, st.Resume = topic, gap, true
+		}
+	}
 	if v, ok := m["error"]; ok {
 		name, _ := v.(string)
 		if st.Events[name] == nil {

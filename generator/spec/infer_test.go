@@ -143,7 +143,7 @@ func TestInferStreams(t *testing.T) {
         oneOf:
           - properties: {event: {const: failed}, data: {contentMediaType: application/problem+json, contentSchema: {type: object}}}
           - properties: {event: {const: message}, data: {const: '[DONE]'}}
-      x-event-stream: {error: failed, heartbeat: 0s, retry: 1500ms, topic: unknown keys are ignored}`,
+      x-event-stream: {error: failed, heartbeat: 0s, retry: 1500ms, note: unknown keys are ignored}`,
 			want: "failed=application/problem+json | [DONE] | error=failed heartbeat=0s retry=1.5s",
 		},
 		{

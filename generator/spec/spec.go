@@ -103,8 +103,15 @@ type EventStream struct {
 	// x-event-stream annotation states it, by default too, while a stream
 	// described without one promises nothing of the server's silences.
 	HeartbeatPromised bool
-	Retry     time.Duration         // 0 when none
-	Resume    bool
+	Retry             time.Duration // 0 when none
+	Resume            bool
+	// Topic names the feed the stream's events come from, "" when none:
+	// dot-separated words in which {name} stands for the value of the
+	// operation's path parameter name. A topic implies Resume.
+	Topic string
+	// Gap is the declared event sent first when a client's Last-Event-ID
+	// cannot be resumed; set when Topic is.
+	Gap string
 	// AnyName is set when the document leaves event names open (a stream
 	// described without x-event-stream): an event of a name not in Events
 	// carries the data of "message" events.

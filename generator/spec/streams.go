@@ -64,7 +64,8 @@ func (s *sources) resolveStreams(doc *Document, root *file, annotations []*annot
 	}
 	for _, a := range annotations {
 		var op *openapi3.Operation
-		if item := doc.OpenAPI.Paths.Value(a.path); item != nil {
+		item := doc.OpenAPI.Paths.Value(a.path)
+		if item != nil {
 			op = item.GetOperation(a.method)
 		}
 		if op == nil {
@@ -73,6 +74,7 @@ func (s *sources) resolveStreams(doc *Document, root *file, annotations []*annot
 		s.checkEventTypes(a)
 		describeTextEvents(a.stream)
 		s.checkStreamResponse(a, op)
+		s.checkTopic(a, item.Parameters, op)
 		doc.Streams[op] = a.stream
 	}
 }
@@ -103,6 +105,49 @@ func describeTextEvents(st *EventStream) {
 		if ev.Description == "" && ev.ContentType == "text/plain" && ev.Schema != nil && ev.Schema.Value != nil {
 			ev.Description = ev.Schema.Value.Description
 		}
+	}
+}
+
+// checkTopic checks that each {param} of the topic is a path parameter of
+// the operation (declared on it or on its Path Item) with a scalar value.
+func (s *sources) checkTopic(a *annotation, shared openapi3.Parameters, op *openapi3.Operation) {
+	if a.topic == nil {
+		return
+	}
+	pathParams := map[string]*openapi3.Parameter{}
+	for _, ps := range []openapi3.Parameters{shared, op.Parameters} {
+		for _, p := range ps {
+			if p != nil && p.Value != nil && p.Value.In == openapi3.ParameterInPath {
+				pathParams[p.Value.Name] = p.Value
+			}
+		}
+	}
+	for _, name := range TopicParams(a.stream.Topic) {
+		p := pathParams[name]
+		if p == nil {
+			s.errorf(a.file.pos(a.topic), "%s.topic: {%s} is not a path parameter of the operation; path parameters: %s", extensionKey, name, quotedKeys(pathParams))
+			continue
+		}
+		if p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.Type != nil {
+			if t := p.Schema.Value.Type; t.Is("array") || t.Is("object") {
+				s.errorf(a.file.pos(a.topic), "%s.topic: {%s} is a path parameter of type %s; a topic takes strings, numbers and booleans", extensionKey, name, t.Slice()[0])
+			}
+		}
+	}
+}
+
+// TopicParams returns the names of the {param} placeholders of a topic, in
+// order.
+func TopicParams(topic string) []string {
+	var names []string
+	for {
+		_, rest, ok := strings.Cut(topic, "{")
+		if !ok {
+			return names
+		}
+		name, after, _ := strings.Cut(rest, "}")
+		names = append(names, name)
+		topic = after
 	}
 }
 

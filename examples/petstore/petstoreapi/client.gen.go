@@ -143,11 +143,12 @@ func (CreatePet400Response) Error() string {
 
 // WatchPets calls GET /pets/events: Every change to the store, as it happens.
 //
-// A watch stream. Each event carries an id; a client that reconnects
-// with Last-Event-ID gets every event it missed, in order, then the live
-// ones. When that id is older than the server's history (or unknown,
-// say after a restart), the stream starts with a `reset` event instead:
-// the client should reload the list with listPets.
+// A watch stream, served from the feed "pets". Each event carries an
+// id; a client that reconnects with Last-Event-ID gets every event it
+// missed, in order, then the live ones. When that id is older than the
+// feed's history (or unknown, say after a restart), the stream starts
+// with a `reset` event instead: the client should reload the list with
+// listPets.
 //
 // Its events are WatchPetsDeleted, WatchPetsMessage, WatchPetsNotice or
 // WatchPetsReset, or WatchPetsUnknown for an event this client does not know.

@@ -33,11 +33,12 @@ type Handler interface {
 
 	// WatchPets handles GET /pets/events: Every change to the store, as it happens.
 	//
-	// A watch stream. Each event carries an id; a client that reconnects
-	// with Last-Event-ID gets every event it missed, in order, then the live
-	// ones. When that id is older than the server's history (or unknown,
-	// say after a restart), the stream starts with a `reset` event instead:
-	// the client should reload the list with listPets.
+	// A watch stream, served from the feed "pets". Each event carries an
+	// id; a client that reconnects with Last-Event-ID gets every event it
+	// missed, in order, then the live ones. When that id is older than the
+	// feed's history (or unknown, say after a restart), the stream starts
+	// with a `reset` event instead: the client should reload the list with
+	// listPets.
 	//
 	// It sends events on stream until it returns (see WatchPetsStream); ctx is done
 	// when the client goes away or the server shuts down.
@@ -196,7 +197,8 @@ type WatchPetsRequest struct {
 // A comment is sent after 15s without events to keep the connection alive.
 // Clients are told to wait 1s before reconnecting.
 type WatchPetsStream struct {
-	s *runtime.Stream
+	s     *runtime.Stream
+	topic string // of the request's resource, for Follow
 }
 
 // SendDeleted sends a "deleted" event (application/json).
@@ -237,10 +239,70 @@ func (s *WatchPetsStream) Batch(fn func() error) error {
 	return s.s.Batch(fn)
 }
 
+// Follow sends the events of feed's topic "pets" until the client goes away:
+// those after the client's Last-Event-ID, then live ones. When that id cannot
+// be resumed (too old, unknown, or from before the bus's store was recreated),
+// it first sends a "reset" event with gap, whose id resumes after it. Events
+// sent before Follow should carry no id. Return its error from the handler:
+//
+//	return stream.Follow(feed, gap)
+//
+// A client that falls too far behind is cut off and resumes from history when
+// it reconnects.
+func (s *WatchPetsStream) Follow(feed *WatchPetsFeed, gap Reset) error {
+	return s.s.Follow(feed.bus, s.topic, func(id string) error {
+		return s.s.SendData("reset", "application/json", gap, runtime.WithEventID(id))
+	})
+}
+
 var watchPetsStream = runtime.StreamConfig{
 	DataContentType: "application/json",
 	Heartbeat:       15 * time.Second,
 	Retry:           time.Second,
+}
+
+// WatchPetsFeed publishes the events of WatchPets (GET /pets/events) on the
+// topic "pets" of a runtime.Bus: every stream of WatchPets that follows it, in
+// this process or, with a distributed bus, in any other, sends them to its
+// client. Its methods are safe for concurrent use.
+type WatchPetsFeed struct {
+	bus runtime.Bus
+	o   *runtime.Options
+}
+
+// NewWatchPetsFeed returns the feed of WatchPets on bus. Give it the options
+// given to NewHandler: it encodes events with their codecs.
+func NewWatchPetsFeed(bus runtime.Bus, opts ...runtime.Option) *WatchPetsFeed {
+	return &WatchPetsFeed{bus: bus, o: runtime.NewOptions(opts...)}
+}
+
+// PublishDeleted publishes a "deleted" event (application/json) to the topic
+// and returns the id the bus gave it.
+//
+// A pet was deleted.
+func (f *WatchPetsFeed) PublishDeleted(ctx context.Context, v PetDeleted) (string, error) {
+	return runtime.Publish(ctx, f.bus, f.o, watchPetsTopic(), "deleted", "application/json", v)
+}
+
+// PublishMessage publishes a "message" event (application/json) to the topic
+// and returns the id the bus gave it.
+//
+// A pet was created or changed; the data is the pet as it is now.
+func (f *WatchPetsFeed) PublishMessage(ctx context.Context, v Pet) (string, error) {
+	return runtime.Publish(ctx, f.bus, f.o, watchPetsTopic(), "", "application/json", v)
+}
+
+// PublishNotice publishes a "notice" event (text/plain) to the topic and
+// returns the id the bus gave it.
+//
+// An announcement for everyone watching; free text over several lines.
+func (f *WatchPetsFeed) PublishNotice(ctx context.Context, v string) (string, error) {
+	return runtime.Publish(ctx, f.bus, f.o, watchPetsTopic(), "notice", "text/plain", v)
+}
+
+// watchPetsTopic returns the topic of WatchPetsFeed.
+func watchPetsTopic() string {
+	return "pets"
 }
 
 // ImportPetsRequest holds the decoded parameters of ImportPets (POST /pets/import).
@@ -712,7 +774,7 @@ func (h *handler) serveWatchPets(w http.ResponseWriter, r *http.Request) {
 	}
 	req.LastEventID = r.Header.Get("Last-Event-ID")
 	runtime.Serve(w, r, h.opts, &watchPetsStream, func(s *runtime.Stream) error {
-		return h.impl.WatchPets(s.Context(), &req, &WatchPetsStream{s})
+		return h.impl.WatchPets(s.Context(), &req, &WatchPetsStream{s, watchPetsTopic()})
 	})
 }
 

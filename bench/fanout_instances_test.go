@@ -1,0 +1,87 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/ssegen/ssegen/internal/natstest"
+	"github.com/ssegen/ssegen/natsbus"
+	"github.com/ssegen/ssegen/runtime"
+)
+
+// natsFanout is the fan-out contender of feeds across instances: events are
+// published on one instance's JetStream bus and followed by the subscribers
+// on another instance's, each bus on a connection of its own to srv, as
+// with two instances of a service behind a load balancer.
+func natsFanout(tb testing.TB, srv *natstest.Server) fanout {
+	publishBus, followBus := natsInstance(tb, srv), natsInstance(tb, srv)
+	return fanout{"ssegen-nats", func() (http.Handler, func(string) error, func()) {
+		opts := runtime.NewOptions()
+		cfg := &runtime.StreamConfig{DataContentType: "application/json"}
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			runtime.Serve(w, r, opts, cfg, func(s *runtime.Stream) error {
+				return s.Follow(followBus, "quotes", func(string) error { return errors.New("unexpected gap") })
+			})
+		})
+		publish := func(typ string) error {
+			_, err := publishBus.Publish(context.Background(), "quotes", runtime.Message{Name: typ, ContentType: "application/json", Data: sampleJSON})
+			return err
+		}
+		return h, publish, func() {}
+	}}
+}
+
+// natsInstance is one instance's JetStream bus, on a connection of its own.
+func natsInstance(tb testing.TB, srv *natstest.Server) runtime.Bus {
+	tb.Helper()
+	nc, err := nats.Connect(srv.URL)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	bus, err := natsbus.New(context.Background(), js)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { bus.Close() })
+	return bus
+}
+
+// BenchmarkFanOutInstances is BenchmarkFanOut's scenario, with its
+// -fanout.* flags, for feeds across instances: ssegen on the in-memory bus
+// (one instance) against ssegen-nats, whose events go from one instance
+// to the other through a real nats-server, interleaved. The latency is from
+// Publish on the first instance to the last subscriber's read on the
+// second. Run it with -benchtime 1x.
+func BenchmarkFanOutInstances(b *testing.B) {
+	srv := natstest.Start(b)
+	contenders := []fanout{fanouts[0], natsFanout(b, srv)}
+	for _, n := range fanoutCounts(b) {
+		b.Run(fmt.Sprintf("subscribers=%d", n), func(b *testing.B) { runFanOut(b, n, contenders) })
+	}
+}
+
+// TestFanOutInstancesExchange runs a short session of the ssegen-nats
+// contender: every subscriber must receive every event of every round,
+// exactly once (collect fails otherwise).
+func TestFanOutInstancesExchange(t *testing.T) {
+	clients := startClientProcess(t)
+	const subscribers = 20
+	var r fanoutResult
+	if err := fanoutSession(natsFanout(t, natstest.Start(t)), subscribers, clients, &r); err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(*fanoutRounds * *fanoutEvents * subscribers); r.deliveries != want {
+		t.Errorf("%d deliveries, want %d", r.deliveries, want)
+	}
+}

@@ -1,0 +1,70 @@
+package natsbus
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// eventID is the id of an event: the epoch of the stream that stores it and
+// its sequence in that stream. Written "EPOCH-SEQ", base 36 and decimal.
+//
+// The epoch is the stream's creation time, which JetStream keeps with the
+// stream's file storage: it survives a restart of nats-server and changes
+// when the stream is deleted and created again or its store is wiped, when
+// sequences start over and an old sequence would name another event.
+type eventID struct {
+	epoch int64
+	seq   uint64
+}
+
+func epochOf(created time.Time) int64 { return created.UnixNano() }
+
+func (id eventID) String() string {
+	return strconv.FormatInt(id.epoch, 36) + "-" + strconv.FormatUint(id.seq, 10)
+}
+
+// parseID parses an id made by String; ok is false for anything else.
+func parseID(s string) (id eventID, ok bool) {
+	epoch, seq, found := strings.Cut(s, "-")
+	if !found {
+		return eventID{}, false
+	}
+	e, err := strconv.ParseInt(epoch, 36, 64)
+	if err != nil || e <= 0 {
+		return eventID{}, false
+	}
+	n, err := strconv.ParseUint(seq, 10, 64)
+	if err != nil || n == 0 {
+		return eventID{}, false
+	}
+	return eventID{epoch: e, seq: n}, true
+}
+
+// subject returns the NATS subject of topic under prefix. Topics are
+// free-form (a path parameter's value can be anything), subjects are not:
+// each dot-separated token of the topic keeps letters, digits, '-' and '_'
+// and escapes every other byte as %XX, and an empty token is written "%", so
+// that distinct topics never share a subject and every topic has one.
+func subject(prefix, topic string) string {
+	var b strings.Builder
+	b.Grow(len(prefix) + 1 + len(topic))
+	b.WriteString(prefix)
+	for token := range strings.SplitSeq(topic, ".") {
+		b.WriteByte('.')
+		if token == "" {
+			b.WriteByte('%')
+			continue
+		}
+		for i := 0; i < len(token); i++ {
+			c := token[i]
+			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' {
+				b.WriteByte(c)
+			} else {
+				fmt.Fprintf(&b, "%%%02X", c)
+			}
+		}
+	}
+	return b.String()
+}

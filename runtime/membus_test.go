@@ -1,0 +1,50 @@
+package runtime_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ssegen/ssegen/runtime"
+	"github.com/ssegen/ssegen/runtime/bustest"
+)
+
+func TestMemoryBus(t *testing.T) {
+	bustest.Run(t, func(t *testing.T, lim bustest.Limits) runtime.Bus {
+		return runtime.NewMemoryBus(runtime.WithHistory(lim.History), runtime.WithSubscriberQueue(lim.Queue))
+	})
+}
+
+// TestMemoryBusHistoryAge checks that events older than WithHistoryAge
+// leave the history: resuming before them is a gap.
+func TestMemoryBusHistoryAge(t *testing.T) {
+	bus := runtime.NewMemoryBus(runtime.WithHistoryAge(20 * time.Millisecond))
+	old, err := bus.Publish(t.Context(), "t", runtime.Message{Data: []byte("old")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recent := func() runtime.Subscription {
+		sub, err := bus.Subscribe(t.Context(), "t", old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { sub.Close() })
+		return sub
+	}
+	if _, gap := recent().Gap(); gap {
+		t.Fatal("a fresh event left the history")
+	}
+	time.Sleep(50 * time.Millisecond)
+	if _, err := bus.Publish(t.Context(), "t", runtime.Message{Data: []byte("new")}); err != nil {
+		t.Fatal(err)
+	}
+	// The event after old is still there, but old itself is not needed to
+	// resume after it; the one before it is what left.
+	sub := recent()
+	if _, gap := sub.Gap(); gap {
+		t.Fatal("resuming after the aged event: gap, want the new event")
+	}
+	time.Sleep(50 * time.Millisecond)
+	if _, gap := recent().Gap(); !gap {
+		t.Fatal("resuming after an event older than the history's age: no gap")
+	}
+}
