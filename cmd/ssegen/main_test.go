@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 
@@ -162,7 +163,7 @@ func TestBadConfig(t *testing.T) {
 		config string
 		want   string // first line of stderr
 	}{
-		{"spec: api.yaml\noutput: x\n", `ssegen: ssegen.yaml:2:1: unknown key "output" (known keys: spec, out, package, client, strict)`},
+		{"spec: api.yaml\noutput: x\n", `ssegen: ssegen.yaml:2:1: unknown key "output" (known keys: spec, out, package, client, strict, typescript)`},
 		{"client: yes\n", `ssegen: ssegen.yaml:1:9: client: want true or false, got "yes"`},
 		{"strict: 1\n", `ssegen: ssegen.yaml:1:9: strict: want true or false, got 1`},
 		{"spec: [a, b]\n", `ssegen: ssegen.yaml:1:7: spec: want a non-empty string, got a list`},
@@ -170,7 +171,7 @@ func TestBadConfig(t *testing.T) {
 		{"package: my-pkg\n", `ssegen: ssegen.yaml:1:10: package: invalid package name "my-pkg": want a Go identifier such as "mypkg"`},
 		{"out: ''\n", `ssegen: ssegen.yaml:1:6: out: want a non-empty string, got ""`},
 		{"spec: a.yaml\nspec: b.yaml\n", `ssegen: ssegen.yaml:2:1: duplicate key "spec"`},
-		{"- spec\n", `ssegen: ssegen.yaml:1:1: want a mapping of settings (spec, out, package, client, strict), got a list`},
+		{"- spec\n", `ssegen: ssegen.yaml:1:1: want a mapping of settings (spec, out, package, client, strict, typescript), got a list`},
 		{"spec: 'api.yaml\n", `ssegen: ssegen.yaml:2: found unexpected end of stream`},
 		{"spec: a.yaml\n---\nout: x\n", `ssegen: ssegen.yaml: want a single YAML document`},
 	}
@@ -207,6 +208,7 @@ func TestResolve(t *testing.T) {
 		config string // written to conf/ssegen.yaml when not empty
 		args   []string
 		want   generator.Config
+		also   []generator.Config // outputs after want
 	}{
 		{
 			name: "defaults",
@@ -236,6 +238,30 @@ func TestResolve(t *testing.T) {
 			args:   []string{"--config", "conf/ssegen.yaml"},
 			want:   generator.Config{Spec: "/specs/api.yaml", Out: "/gen", Client: true},
 		},
+		{
+			name:   "config file asking for TypeScript too",
+			config: "spec: api.yaml\nout: gen\ntypescript: web/api\nstrict: true\n",
+			args:   []string{"--config", "conf/ssegen.yaml"},
+			want:   generator.Config{Spec: "conf/api.yaml", Out: "conf/gen", Client: true, Strict: true},
+			also:   []generator.Config{{Spec: "conf/api.yaml", Out: "conf/web/api", Strict: true, Lang: generator.LangTypeScript}},
+		},
+		{
+			name:   "--lang go leaves the config file's TypeScript out",
+			config: "spec: api.yaml\ntypescript: web/api\n",
+			args:   []string{"--config", "conf/ssegen.yaml", "--lang", "go"},
+			want:   generator.Config{Spec: "conf/api.yaml", Out: ".", Client: true},
+		},
+		{
+			name:   "--lang typescript writes to the config file's TypeScript directory",
+			config: "spec: api.yaml\nout: gen\ntypescript: web/api\n",
+			args:   []string{"--config", "conf/ssegen.yaml", "--lang", "typescript"},
+			want:   generator.Config{Spec: "conf/api.yaml", Out: "conf/web/api", Lang: generator.LangTypeScript},
+		},
+		{
+			name: "--lang typescript with --out",
+			args: []string{"--lang", "typescript", "--out", "web", "api.yaml"},
+			want: generator.Config{Spec: "api.yaml", Out: "web", Lang: generator.LangTypeScript},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -255,8 +281,9 @@ func TestResolve(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
-				t.Errorf("resolve = %+v, want %+v", got, tt.want)
+			want := append([]generator.Config{tt.want}, tt.also...)
+			if !slices.Equal(got, want) {
+				t.Errorf("resolve = %+v, want %+v", got, want)
 			}
 		})
 	}
