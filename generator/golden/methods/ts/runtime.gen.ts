@@ -13,7 +13,8 @@ export interface ClientOptions {
   headers?: Record<string, string>;
   /** Reconnection of resumable streams: consecutive attempts without an
    * event before giving up (default 10), and the exponential backoff's first
-   * and longest delays in milliseconds (default 1000 and 30000). */
+   * and longest delays in milliseconds (default 1000 and 30000). The
+   * server's retry field replaces the first delay, up to the longest. */
   reconnect?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** The largest event, in characters of data, a stream accepts (default 1 MiB). */
   maxEventSize?: number;
@@ -158,7 +159,8 @@ export class EventParser {
       at = end + 1;
     }
     s = s.slice(at);
-    if (s.length > this.maxEventSize) throw new EventTooLargeError();
+    // An unterminated line may hold a field name and all of an event's data.
+    if (s.length > this.maxEventSize + 16) throw new EventTooLargeError();
     this.pending = s;
     return events;
   }
@@ -449,14 +451,15 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** The delay before reconnection attempt n (from 1): the server's hint, or
  * the base delay, doubled for every attempt after the first and capped,
- * then jittered down to as little as half, but never below the hint. */
+ * then jittered down to as little as half, but never below the hint nor
+ * above the cap, which a client sets to bound what a server may ask. */
 export function reconnectDelay(n: number, hintMs: number, baseMs: number, maxMs: number, random = Math.random): number {
   let d = hintMs > 0 ? hintMs : baseMs;
   for (let i = 1; i < n && d < maxMs; i++) d *= 2;
   d = Math.min(d, maxMs);
   const half = Math.floor(d / 2);
   if (half > 0) d = half + Math.floor(random() * (d - half + 1));
-  return Math.max(d, hintMs);
+  return Math.min(Math.max(d, hintMs), maxMs);
 }
 
 /** The wait a Retry-After header asks for, in milliseconds; 0 when none. */
@@ -567,7 +570,7 @@ export class EventStream<Event> implements AsyncIterable<Event> {
           }
           const parser = new EventParser(this.rt.options.maxEventSize, this.lastId);
           const reader = res.body!.getReader();
-          let events: RawEvent[];
+          let dropped: unknown;
           for (;;) {
             let chunk: ReadableStreamReadResult<Uint8Array>;
             try {
@@ -575,12 +578,11 @@ export class EventStream<Event> implements AsyncIterable<Event> {
             } catch (err) {
               if (signal.aborted) throw signal.reason;
               chunk = { done: true, value: undefined };
-              lastErr = conn.signal.aborted ? conn.signal.reason : err;
-              if (!resumable) throw lastErr;
+              dropped = conn.signal.aborted ? conn.signal.reason : err;
+              if (!resumable) throw dropped;
             }
             watch();
-            events = chunk.done ? parser.end() : parser.push(chunk.value);
-            for (const ev of events) {
+            for (const ev of chunk.done ? parser.end() : parser.push(chunk.value)) {
               failures = 0;
               this.lastId = ev.id;
               if (end !== undefined && ev.type === "message" && ev.data === end) return;
@@ -593,7 +595,7 @@ export class EventStream<Event> implements AsyncIterable<Event> {
             if (end !== undefined && !this.spec.endOptional) throw new NoEndError();
             return;
           }
-          lastErr ??= new Error("server ended the stream");
+          lastErr = dropped ?? new Error("server ended the stream");
         } finally {
           clearTimeout(timer);
           signal.removeEventListener("abort", onAbort);
