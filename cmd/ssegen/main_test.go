@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -549,5 +550,56 @@ paths:
 				t.Errorf("output directory exists: %v", wrote)
 			}
 		})
+	}
+}
+
+// TestTypeScriptOutput checks generate and check with a config file asking
+// for both languages: Go and TypeScript go to their own directories, check
+// reports a stale TypeScript file, --lang picks one output, and a Go
+// generate into the TypeScript directory leaves the .ts files alone.
+func TestTypeScriptOutput(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"api.yaml":    watchSpec,
+		"ssegen.yaml": "spec: api.yaml\nout: watch\ntypescript: web/api\n",
+	})
+	if code, stdout, stderr := ssegen(t, dir, "generate"); code != 0 || stdout != "" || stderr != "" {
+		t.Fatalf("generate: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	ts := tree(t, filepath.Join(dir, "web", "api"))
+	if len(ts) != 2 || !strings.Contains(ts["client.gen.ts"], "export class Client {") || !strings.Contains(ts["runtime.gen.ts"], "export class EventParser {") {
+		t.Fatalf("TypeScript output: %v", slices.Sorted(maps.Keys(ts)))
+	}
+	if _, ok := tree(t, filepath.Join(dir, "watch"))["server.gen.go"]; !ok {
+		t.Fatal("no Go output next to the TypeScript")
+	}
+	if code, _, stderr := ssegen(t, dir, "check"); code != 0 {
+		t.Fatalf("check after generate: exit %d, stderr %q", code, stderr)
+	}
+
+	writeFiles(t, dir, map[string]string{"web/api/client.gen.ts": ts["client.gen.ts"] + "// edited\n"})
+	code, stdout, stderr := ssegen(t, dir, "check")
+	if code != 1 || !strings.Contains(stdout, "\n-// edited\n") || !strings.Contains(stderr, "web/api is out of date") {
+		t.Errorf("check after an edit: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if code, _, stderr := ssegen(t, dir, "check", "--lang", "go"); code != 0 {
+		t.Errorf("check --lang go looked at the TypeScript: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := ssegen(t, dir, "generate", "--lang", "typescript"); code != 0 {
+		t.Fatalf("generate --lang typescript: exit %d, stderr %q", code, stderr)
+	}
+	if got := tree(t, filepath.Join(dir, "web", "api")); got["client.gen.ts"] != ts["client.gen.ts"] {
+		t.Error("generate --lang typescript did not restore client.gen.ts")
+	}
+
+	if code, _, stderr := ssegen(t, dir, "generate", "--lang", "go", "--out", "web/api", "--package", "api"); code != 0 {
+		t.Fatalf("generate --lang go into the TypeScript directory: exit %d, stderr %q", code, stderr)
+	}
+	both := tree(t, filepath.Join(dir, "web", "api"))
+	if both["client.gen.ts"] != ts["client.gen.ts"] || both["server.gen.go"] == "" {
+		t.Errorf("Go and TypeScript output sharing a directory: %v", slices.Sorted(maps.Keys(both)))
+	}
+	if code, _, stderr := ssegen(t, dir, "generate", "--lang", "rust"); code != 2 || !strings.Contains(stderr, `unknown language "rust"`) {
+		t.Errorf("--lang rust: exit %d, stderr %q", code, stderr)
 	}
 }
