@@ -104,7 +104,7 @@ type opView struct {
 	Query      []string
 	Headers    []string
 	Cookies    []string
-	Body       string // the call's body properties, "" when none
+	Body       []string // the call's body properties
 	Accept     string
 	Result     string
 	Successes  []*success
@@ -393,7 +393,7 @@ func (g *gen) request(op *model.Operation, o *opView) {
 		case model.InHeader:
 			o.Headers = append(o.Headers, fmt.Sprintf("rt.setHeader(headers, %s, rt.headerParam(%s, %s));", literal(p.WireName), style, value))
 		case model.InCookie:
-			o.Cookies = append(o.Cookies, fmt.Sprintf("[%s, rt.headerParam(%s, %s)]", literal(p.WireName), style, value))
+			o.Cookies = append(o.Cookies, fmt.Sprintf("[%s, rt.cookieParam(%s, %s)]", literal(p.WireName), style, value))
 		}
 	}
 	o.Path = path
@@ -415,11 +415,11 @@ func (g *gen) request(op *model.Operation, o *opView) {
 				types[ev.Name] = ev.ContentType
 			}
 			fd.Type = "AsyncIterable<" + name + ">"
-			o.Body = fmt.Sprintf("events: req.%s, encodeEvent: rt.eventEncoder(%s)", k, literal(types))
+			o.Body = []string{"events: req." + k, "encodeEvent: rt.eventEncoder(" + literal(types) + ")"}
 			g.bodyEvents = append(g.bodyEvents, &typeDecl{Name: name, Doc: fmt.Sprintf("%s is an event of the request body of %s.", name, lowerFirst(op.Name)), Expr: orNever(members)})
 		} else {
 			fd.Type = g.expr(b.Type, true)
-			o.Body = fmt.Sprintf("contentType: %s, body: req.%s", literal(b.ContentType), k)
+			o.Body = []string{"contentType: " + literal(b.ContentType), "body: req." + k}
 		}
 		o.ReqFields = append(o.ReqFields, fd)
 	}

@@ -8,14 +8,12 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/ssegen/ssegen/generator/golden/internal/goldentest"
 	"github.com/ssegen/ssegen/generator/golden/streams"
 	"github.com/ssegen/ssegen/runtime"
 )
@@ -50,37 +48,6 @@ func (s *tsServer) CreateChatCompletion(ctx context.Context, req *streams.Create
 // them with node --test against this package's server on loopback, also
 // through proxies that cut or silence connections at random points.
 func TestTypeScriptClient(t *testing.T) {
-	harness, err := filepath.Abs("../../typescript/testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	node, err := exec.LookPath("node")
-	if err == nil {
-		_, err = os.Stat(filepath.Join(harness, "node_modules", ".bin", "tsc"))
-	}
-	if err != nil {
-		if os.Getenv("SSEGEN_REQUIRE_NODE") == "1" {
-			t.Fatalf("SSEGEN_REQUIRE_NODE=1 but Node or the harness's packages are missing (run npm ci in %s): %v", harness, err)
-		}
-		t.Skipf("needs node and npm ci in %s (SSEGEN_REQUIRE_NODE=1 turns this skip into a failure): %v", harness, err)
-	}
-
-	out := t.TempDir()
-	generatorDir := filepath.Dir(filepath.Dir(harness))
-	config := fmt.Sprintf(`{"extends": %q, "compilerOptions": {"noEmit": false, "rootDir": %q, "outDir": %q, "types": ["node"], "typeRoots": [%q]}, "include": [%q, %q]}`,
-		filepath.Join(harness, "tsconfig.base.json"), generatorDir, out, filepath.Join(harness, "node_modules", "@types"),
-		filepath.Join(harness, "*.test.ts"), filepath.Join(generatorDir, "golden", "streams", "ts", "*.ts"))
-	write := func(name, content string) {
-		if err := os.WriteFile(filepath.Join(out, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("tsconfig.json", config)
-	write("package.json", `{"type": "module"}`)
-	if msg, err := exec.Command(filepath.Join(harness, "node_modules", ".bin", "tsc"), "-p", filepath.Join(out, "tsconfig.json")).CombinedOutput(); err != nil {
-		t.Fatalf("tsc: %v\n%s", err, msg)
-	}
-
 	impl, _ := newServer()
 	srv := &tsServer{clientServer: impl, chat: &server{heartbeat: make(chan struct{})}}
 	mux := http.NewServeMux()
@@ -100,15 +67,9 @@ func TestTypeScriptClient(t *testing.T) {
 	stall := httptest.NewServer(breaker(t, api.URL, true, &stalls))
 	defer stall.Close()
 
-	tests, _ := filepath.Glob(filepath.Join(out, "typescript", "testdata", "*.test.js"))
-	// Each test has a timeout: a hang fails it, with the others' results.
-	cmd := exec.Command(node, append([]string{"--test", "--test-reporter=spec", "--test-timeout=60000"}, tests...)...)
-	cmd.Env = append(os.Environ(), "SSEGEN_URL="+api.URL, "SSEGEN_CUT_URL="+cut.URL, "SSEGEN_STALL_URL="+stall.URL)
-	msg, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("node --test: %v\n%s", err, msg)
-	}
-	t.Logf("node --test, through %d cut and %d silenced connections:\n%s", cuts.Load(), stalls.Load(), msg)
+	goldentest.RunNode(t, []string{"parser.test.ts", "streams.test.ts"},
+		"SSEGEN_URL="+api.URL, "SSEGEN_CUT_URL="+cut.URL, "SSEGEN_STALL_URL="+stall.URL)
+	t.Logf("through %d cut and %d silenced connections", cuts.Load(), stalls.Load())
 }
 
 // breaker proxies to target, passing a random 1 to 79 bytes of each

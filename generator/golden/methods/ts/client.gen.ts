@@ -20,7 +20,8 @@ function bookFlightCall(req: BookFlightRequest): rt.Call {
   return {
     method: "POST",
     path: `/flights`,
-    contentType: "application/json", body: req.body,
+    contentType: "application/json",
+    body: req.body,
   };
 }
 
@@ -40,7 +41,8 @@ function searchFlightsCall(req: SearchFlightsRequest): rt.Call {
   return {
     method: "QUERY",
     path: `/flights`,
-    contentType: "application/json", body: req.body,
+    contentType: "application/json",
+    body: req.body,
   };
 }
 

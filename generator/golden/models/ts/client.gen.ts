@@ -113,7 +113,8 @@ function echoBasketCall(req: EchoBasketRequest): rt.Call {
   return {
     method: "POST",
     path: `/baskets`,
-    contentType: "application/json", body: req.body,
+    contentType: "application/json",
+    body: req.body,
   };
 }
 
@@ -163,7 +164,8 @@ function echoNoteCall(req: EchoNoteRequest): rt.Call {
   return {
     method: "POST",
     path: `/notes`,
-    contentType: "text/plain", body: req.body,
+    contentType: "text/plain",
+    body: req.body,
   };
 }
 
@@ -176,7 +178,8 @@ function echoPetCall(req: EchoPetRequest): rt.Call {
   return {
     method: "POST",
     path: `/pets`,
-    contentType: "application/json", body: req.body,
+    contentType: "application/json",
+    body: req.body,
   };
 }
 
@@ -189,7 +192,8 @@ function echoRecordCall(req: EchoRecordRequest): rt.Call {
   return {
     method: "POST",
     path: `/records`,
-    contentType: "application/json", body: req.body,
+    contentType: "application/json",
+    body: req.body,
   };
 }
 
@@ -202,7 +206,8 @@ function echoShapeCall(req: EchoShapeRequest): rt.Call {
   return {
     method: "POST",
     path: `/shapes`,
-    contentType: "application/json", body: req.body,
+    contentType: "application/json",
+    body: req.body,
   };
 }
 
@@ -215,7 +220,8 @@ function echoTreeCall(req: EchoTreeRequest): rt.Call {
   return {
     method: "POST",
     path: `/trees`,
-    contentType: "application/json", body: req.body,
+    contentType: "application/json",
+    body: req.body,
   };
 }
 

@@ -54,11 +54,16 @@ function headerParamsCall(req: HeaderParamsRequest): rt.Call {
   rt.setHeader(headers, "X-Sizes", rt.headerParam({ name: "X-Sizes", style: "simple", explode: false }, req["X-Sizes"]));
   rt.setHeader(headers, "X-Point", rt.headerParam({ name: "X-Point", style: "simple", explode: true }, req["X-Point"]));
   rt.setHeader(headers, "X-Flag", rt.headerParam({ name: "X-Flag", style: "simple", explode: false }, req["X-Flag"]));
-  rt.setHeader(headers, "Cookie", rt.cookieHeader([["session", rt.headerParam({ name: "session", style: "form", explode: true }, req.session)], ["prefs", rt.headerParam({ name: "prefs", style: "form", explode: false }, req.prefs)]]));
+  rt.setHeader(headers, "Cookie", rt.cookieHeader([
+    ["session", rt.cookieParam({ name: "session", style: "form", explode: true }, req.session)],
+    ["prefs", rt.cookieParam({ name: "prefs", style: "form", explode: false }, req.prefs)],
+  ]));
   return {
     method: "GET",
     path: `/headers`,
-    query: [...rt.queryParam({ name: "want", style: "form", explode: true }, req.want)],
+    query: [
+      ...rt.queryParam({ name: "want", style: "form", explode: true }, req.want),
+    ],
     headers,
   };
 }
@@ -102,7 +107,21 @@ function queryParamsCall(req: QueryParamsRequest): rt.Call {
   return {
     method: "GET",
     path: `/query`,
-    query: [...rt.queryParam({ name: "q", style: "form", explode: true }, req.q), ...rt.queryParam({ name: "limit", style: "form", explode: true }, req.limit), ...rt.queryParam({ name: "ratio", style: "form", explode: true }, req.ratio), ...rt.queryParam({ name: "since", style: "form", explode: true }, req.since), ...rt.queryParam({ name: "color", style: "form", explode: true }, req.color), ...rt.queryParam({ name: "ids", style: "form", explode: true }, req.ids), ...rt.queryParam({ name: "csv", style: "form", explode: false }, req.csv), ...rt.queryParam({ name: "spaced", style: "spaceDelimited", explode: false }, req.spaced), ...rt.queryParam({ name: "piped", style: "pipeDelimited", explode: false }, req.piped), ...rt.queryParam({ name: "filter", style: "deepObject", explode: true }, req.filter), ...rt.queryParam({ name: "point", style: "form", explode: true }, req.point), ...rt.queryParam({ name: "meta", style: "deepObject", explode: true }, req.meta), ...rt.queryParam({ name: "flat", style: "form", explode: false }, req.flat)],
+    query: [
+      ...rt.queryParam({ name: "q", style: "form", explode: true }, req.q),
+      ...rt.queryParam({ name: "limit", style: "form", explode: true }, req.limit),
+      ...rt.queryParam({ name: "ratio", style: "form", explode: true }, req.ratio),
+      ...rt.queryParam({ name: "since", style: "form", explode: true }, req.since),
+      ...rt.queryParam({ name: "color", style: "form", explode: true }, req.color),
+      ...rt.queryParam({ name: "ids", style: "form", explode: true }, req.ids),
+      ...rt.queryParam({ name: "csv", style: "form", explode: false }, req.csv),
+      ...rt.queryParam({ name: "spaced", style: "spaceDelimited", explode: false }, req.spaced),
+      ...rt.queryParam({ name: "piped", style: "pipeDelimited", explode: false }, req.piped),
+      ...rt.queryParam({ name: "filter", style: "deepObject", explode: true }, req.filter),
+      ...rt.queryParam({ name: "point", style: "form", explode: true }, req.point),
+      ...rt.queryParam({ name: "meta", style: "deepObject", explode: true }, req.meta),
+      ...rt.queryParam({ name: "flat", style: "form", explode: false }, req.flat),
+    ],
   };
 }
 
@@ -115,7 +134,9 @@ function queryRawCall(req: QueryRawRequest): rt.Call {
   return {
     method: "GET",
     path: `/query?mode=raw`,
-    query: [...rt.queryParam({ name: "q", style: "form", explode: true }, req.q)],
+    query: [
+      ...rt.queryParam({ name: "q", style: "form", explode: true }, req.q),
+    ],
   };
 }
 

@@ -52,7 +52,9 @@ function getVideoContentCall(req: GetVideoContentRequest): rt.Call {
   return {
     method: "GET",
     path: `/videos/${rt.pathParam({ name: "video_id", style: "simple", explode: false }, req.video_id)}/content`,
-    query: [...rt.queryParam({ name: "variant", style: "form", explode: true }, req.variant)],
+    query: [
+      ...rt.queryParam({ name: "variant", style: "form", explode: true }, req.variant),
+    ],
   };
 }
 

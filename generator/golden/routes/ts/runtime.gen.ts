@@ -284,7 +284,8 @@ export class Runtime {
   send(call: Call, opts: CallOptions | undefined, extra?: Record<string, string>, signal?: AbortSignal): Promise<Response> {
     let url = this.baseUrl + call.path;
     if (call.query && call.query.length > 0) {
-      url += "?" + call.query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
+      // A path may carry a fixed query of its own ("/query?mode=raw").
+      url += (call.path.includes("?") ? "&" : "?") + call.query.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
     }
     const headers: Record<string, string> = { ...this.options.headers, ...call.headers, ...opts?.headers, ...extra };
     if (call.accept !== undefined) headers["Accept"] = call.accept;
@@ -422,11 +423,25 @@ export function setHeader(headers: Record<string, string>, name: string, value: 
   if (value !== undefined) headers[name] = value;
 }
 
-/** The Cookie header of cookie parameters, their values escaped; undefined
- * when none is set. Browsers do not let a page set it. */
+/** Serializes a cookie parameter (form style), each item escaped, as
+ * cookie values cannot hold spaces, commas or semicolons; undefined when
+ * v is. */
+export function cookieParam(p: ParamStyle, v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (Array.isArray(v)) return v.map((x) => encodeURIComponent(scalar(x))).join(",");
+  if (typeof v === "object" && !(v instanceof Date)) {
+    return entries(v)
+      .map(([k, x]) => `${k},${encodeURIComponent(x)}`)
+      .join(",");
+  }
+  return encodeURIComponent(scalar(v));
+}
+
+/** The Cookie header of cookie parameters; undefined when none is set.
+ * Browsers do not let a page set it. */
 export function cookieHeader(cookies: [string, string | undefined][]): string | undefined {
   const set = cookies.filter((c): c is [string, string] => c[1] !== undefined);
-  return set.length === 0 ? undefined : set.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("; ");
+  return set.length === 0 ? undefined : set.map(([k, v]) => `${k}=${v}`).join("; ");
 }
 
 /** Waits ms milliseconds, or rejects with the reason of signal once aborted. */

@@ -87,7 +87,8 @@ function createChatCompletionCall(req: CreateChatCompletionRequest): rt.Call {
   return {
     method: "POST",
     path: `/chat/completions`,
-    contentType: "application/json", body: req.body,
+    contentType: "application/json",
+    body: req.body,
   };
 }
 
@@ -144,7 +145,9 @@ function patchJobCall(req: PatchJobRequest): rt.Call {
   return {
     method: "PATCH",
     path: `/jobs`,
-    query: [...rt.queryParam({ name: "priority", style: "form", explode: true }, req.priority)],
+    query: [
+      ...rt.queryParam({ name: "priority", style: "form", explode: true }, req.priority),
+    ],
   };
 }
 
@@ -175,7 +178,8 @@ function runJobCall(req: RunJobRequest): rt.Call {
   return {
     method: "POST",
     path: `/jobs`,
-    contentType: "application/json", body: req.body,
+    contentType: "application/json",
+    body: req.body,
   };
 }
 
@@ -212,7 +216,8 @@ function replaceJobCall(req: ReplaceJobRequest): rt.Call {
   return {
     method: "PUT",
     path: `/jobs`,
-    contentType: "application/json", body: req.body,
+    contentType: "application/json",
+    body: req.body,
   };
 }
 
@@ -257,7 +262,9 @@ function watchJobCall(req: WatchJobRequest): rt.Call {
   return {
     method: "GET",
     path: `/jobs/${rt.pathParam({ name: "jobId", style: "simple", explode: false }, req.jobId)}/events`,
-    query: [...rt.queryParam({ name: "verbose", style: "form", explode: true }, req.verbose)],
+    query: [
+      ...rt.queryParam({ name: "verbose", style: "form", explode: true }, req.verbose),
+    ],
   };
 }
 

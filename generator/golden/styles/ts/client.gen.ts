@@ -56,7 +56,8 @@ function completeCall(req: CompleteRequest): rt.Call {
   return {
     method: "POST",
     path: `/completions`,
-    contentType: "application/json", body: req.body,
+    contentType: "application/json",
+    body: req.body,
   };
 }
 
@@ -92,7 +93,8 @@ function startConversationCall(req: StartConversationRequest): rt.Call {
     method: "POST",
     path: `/conversations`,
     headers,
-    contentType: "application/json", body: req.body,
+    contentType: "application/json",
+    body: req.body,
   };
 }
 
@@ -163,7 +165,8 @@ function generateStreamCall(req: GenerateStreamRequest): rt.Call {
   return {
     method: "POST",
     path: `/generate_stream`,
-    contentType: "application/json", body: req.body,
+    contentType: "application/json",
+    body: req.body,
   };
 }
 
@@ -227,7 +230,8 @@ function createResponseCall(req: CreateResponseRequest): rt.Call {
   return {
     method: "POST",
     path: `/responses`,
-    contentType: "application/json", body: req.body,
+    contentType: "application/json",
+    body: req.body,
   };
 }
 
@@ -255,7 +259,8 @@ function betaCreateResponseCall(req: BetaCreateResponseRequest): rt.Call {
   return {
     method: "POST",
     path: `/responses?beta=true`,
-    contentType: "application/json", body: req.body,
+    contentType: "application/json",
+    body: req.body,
   };
 }
 
@@ -303,7 +308,8 @@ function uploadCall(req: UploadRequest): rt.Call {
   return {
     method: "POST",
     path: `/uploads`,
-    events: req.body, encodeEvent: rt.eventEncoder({"chunk":"application/json","note":"text/plain"}),
+    events: req.body,
+    encodeEvent: rt.eventEncoder({"chunk":"application/json","note":"text/plain"}),
   };
 }
 
