@@ -313,8 +313,19 @@ export function isJSON(contentType: string): boolean {
   return type === "application/json" || type.endsWith("+json");
 }
 
-/** Decodes the body of res as contentType says: JSON, or text. */
+function isEventStream(contentType: string): boolean {
+  return /^text\/event-stream\s*(;|$)/i.test(contentType);
+}
+
+/** Decodes the body of res as contentType says: JSON, text, or, for an
+ * error answered as an event stream (as Hugging Face's TGI does), the JSON
+ * data of its first event. */
 export async function decodeBody(res: Response, contentType: string): Promise<unknown> {
+  if (isEventStream(contentType)) {
+    const parser = new EventParser();
+    const events = [...parser.push(new Uint8Array(await res.arrayBuffer())), ...parser.end()];
+    return JSON.parse(events[0]?.data ?? "null");
+  }
   const text = await res.text();
   return isJSON(contentType) ? JSON.parse(text) : text;
 }
@@ -575,8 +586,7 @@ export class EventStream<Event> implements AsyncIterable<Event> {
             continue;
           }
           if (res.status === 204) return;
-          const type = res.headers.get("Content-Type") ?? "";
-          if (res.status !== 200 || !/^text\/event-stream\s*(;|$)/i.test(type)) {
+          if (res.status !== 200 || !isEventStream(res.headers.get("Content-Type") ?? "")) {
             const failure = res.status === 200 ? await unexpected(res) : await this.spec.failure(res);
             if (!resumable || !retryable(res.status)) throw failure;
             wait = retryAfter(res);
