@@ -49,7 +49,7 @@ async function headerParamsFailure(res: globalThis.Response): Promise<globalThis
 }
 
 function headerParamsCall(req: HeaderParamsRequest): rt.Call {
-  const headers: Record<string, string> = {};
+  const headers: { [name: string]: string } = {};
   rt.setHeader(headers, "X-Request-ID", rt.headerParam({ name: "X-Request-ID", style: "simple", explode: false }, req["X-Request-ID"]));
   rt.setHeader(headers, "X-Sizes", rt.headerParam({ name: "X-Sizes", style: "simple", explode: false }, req["X-Sizes"]));
   rt.setHeader(headers, "X-Point", rt.headerParam({ name: "X-Point", style: "simple", explode: true }, req["X-Point"]));

@@ -87,7 +87,7 @@ export interface StartConversationRequest {
 }
 
 function startConversationCall(req: StartConversationRequest): rt.Call {
-  const headers: Record<string, string> = {};
+  const headers: { [name: string]: string } = {};
   rt.setHeader(headers, "Last-Event-ID", rt.headerParam({ name: "Last-Event-ID", style: "simple", explode: false }, req["Last-Event-ID"]));
   return {
     method: "POST",
