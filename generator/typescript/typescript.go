@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"text/template"
-	"unicode"
 
 	"github.com/ssegen/ssegen/generator/model"
 	"github.com/ssegen/ssegen/templates"
@@ -302,16 +301,14 @@ func (g *gen) expr(r *model.TypeRef, request bool) string {
 }
 
 func (g *gen) opView(op *model.Operation) *opView {
-	base := lowerFirst(op.Name)
+	base := model.LowerInitial(op.Name)
 	o := &opView{Doc: opDoc(op), Method: base, Base: base, HTTPMethod: op.Method}
-	var ok []*model.Response
 	for _, r := range op.Responses {
-		if r.Status == 0 || r.Status >= 400 {
+		if r.IsError() {
 			o.Errors = append(o.Errors, &failure{Status: r.Status, Type: g.bodyType(r), ContentType: r.ContentType})
-		} else {
-			ok = append(ok, r)
 		}
 	}
+	ok := op.Successes()
 	g.request(op, o)
 	if len(o.Errors) > 0 {
 		o.Failure = base + "Failure"
@@ -323,7 +320,7 @@ func (g *gen) opView(op *model.Operation) *opView {
 		o.Plain = base
 		if op.Stream != nil {
 			o.Plain = base + "Plain"
-			if allJSON(ok) {
+			if model.AllJSON(ok) {
 				o.Plain = base + "JSON"
 			}
 		}
@@ -340,19 +337,6 @@ func (g *gen) bodyType(r *model.Response) string {
 		return "undefined"
 	}
 	return g.expr(r.Type, false)
-}
-
-func allJSON(rs []*model.Response) bool {
-	for _, r := range rs {
-		if r.Type != nil && !isJSON(r.ContentType) {
-			return false
-		}
-	}
-	return true
-}
-
-func isJSON(contentType string) bool {
-	return contentType == "application/json" || strings.HasSuffix(contentType, "+json")
 }
 
 // request fills in the request type and the call's parts.
@@ -416,7 +400,7 @@ func (g *gen) request(op *model.Operation, o *opView) {
 			}
 			fd.Type = "AsyncIterable<" + name + ">"
 			o.Body = []string{"events: req." + k, "encodeEvent: rt.eventEncoder(" + literal(types) + ")"}
-			g.bodyEvents = append(g.bodyEvents, &typeDecl{Name: name, Doc: fmt.Sprintf("%s is an event of the request body of %s.", name, lowerFirst(op.Name)), Expr: orNever(members)})
+			g.bodyEvents = append(g.bodyEvents, &typeDecl{Name: name, Doc: fmt.Sprintf("%s is an event of the request body of %s.", name, model.LowerInitial(op.Name)), Expr: orNever(members)})
 		} else {
 			fd.Type = g.expr(b.Type, true)
 			o.Body = []string{"contentType: " + literal(b.ContentType), "body: req." + k}
@@ -498,7 +482,7 @@ func (g *gen) stream(op *model.Operation) *streamView {
 	for _, ev := range st.Events {
 		typ := g.expr(ev.Type, false)
 		data := "ev.data"
-		if isJSON(ev.ContentType) {
+		if model.IsJSON(ev.ContentType) {
 			data = "JSON.parse(ev.data) as " + typ
 		}
 		if ev == st.Error {
@@ -529,7 +513,7 @@ func (g *gen) stream(op *model.Operation) *streamView {
 			if ev == st.Error {
 				g.errorEvents = append(g.errorEvents, &typeDecl{
 					Name: s.ErrorType,
-					Doc:  fmt.Sprintf("%s is the %q event that ends the %s stream with an error: the stream rejects with it.", s.ErrorType, ev.Name, lowerFirst(op.Name)),
+					Doc:  fmt.Sprintf("%s is the %q event that ends the %s stream with an error: the stream rejects with it.", s.ErrorType, ev.Name, model.LowerInitial(op.Name)),
 					Expr: fmt.Sprintf("rt.EventError<%s, %s>", literal(ev.Name), g.expr(ev.Type, false)),
 				})
 			}
@@ -574,7 +558,7 @@ func rejects(o *opView) string {
 
 // opDoc is the doc comment of an operation's methods.
 func opDoc(op *model.Operation) string {
-	d := fmt.Sprintf("%s calls %s %s", lowerFirst(op.Name), op.Method, op.Path)
+	d := fmt.Sprintf("%s calls %s %s", model.LowerInitial(op.Name), op.Method, op.Path)
 	if op.Summary != "" {
 		d += ": " + op.Summary
 	} else {
@@ -661,21 +645,4 @@ func sortedKeys(m map[string]bool) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// lowerFirst returns name with its leading capital (or initialism) in
-// lower case: ListPets -> listPets, URLPath -> urlPath.
-func lowerFirst(name string) string {
-	r := []rune(name)
-	n := 0
-	for n < len(r) && unicode.IsUpper(r[n]) {
-		n++
-	}
-	if n > 1 && n < len(r) && unicode.IsLower(r[n]) {
-		n--
-	}
-	for i := 0; i < n; i++ {
-		r[i] = unicode.ToLower(r[i])
-	}
-	return string(r)
 }
