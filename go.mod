@@ -11,6 +11,11 @@ require (
 )
 
 require (
+	github.com/evanw/esbuild v0.28.2
+	golang.org/x/sys v0.5.0 // indirect
+)
+
+require (
 	github.com/chromedp/cdproto v0.159.0 // indirect
 	github.com/chromedp/chromedp v0.23.0
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect

@@ -5,6 +5,8 @@
 package main
 
 //go:generate go run github.com/ssegen/ssegen/cmd/ssegen generate --out petstoreapi --package petstoreapi petstore.yaml
+//go:generate go run github.com/ssegen/ssegen/cmd/ssegen generate --lang typescript --out web petstore.yaml
+//go:generate go run ./internal/bundle
 
 import (
 	"context"
@@ -24,8 +26,8 @@ import (
 	"github.com/ssegen/ssegen/runtime"
 )
 
-// page is the demo page: live events through EventSource, the import and
-// adoption streams through fetch.
+// page is the demo page: live events through EventSource, the pet list and
+// the import and adoption streams through the generated TypeScript client.
 //
 //go:embed index.html
 var page []byte
@@ -35,10 +37,22 @@ func servePage(w http.ResponseWriter, _ *http.Request) {
 	w.Write(page)
 }
 
+// script is the page's generated TypeScript client, bundled by
+// internal/bundle.
+//
+//go:embed web/petstore.js
+var script []byte
+
+func serveScript(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Write(script)
+}
+
 // newHandler serves the page at / and the API everywhere else.
 func newHandler(ps *petstore, opts ...runtime.Option) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", servePage)
+	mux.HandleFunc("GET /petstore.js", serveScript)
 	mux.Handle("/", petstoreapi.NewHandler(ps, opts...))
 	return mux
 }

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"flag"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -92,13 +94,14 @@ func harness(t *testing.T) string {
 }
 
 // TestTypeScript runs tsc --strict --noEmit over the TypeScript generated
-// for every golden spec and every corpus document ssegen can load, all in
-// one compilation.
+// for every golden spec and every corpus document ssegen can load, and the
+// petstore example's page module, all in one compilation.
 func TestTypeScript(t *testing.T) {
 	h := harness(t)
 	out := t.TempDir()
 	var dirs []string
-	for _, dir := range goldenSpecs(t) {
+	// The example page's module that uses its generated client, too.
+	for _, dir := range append(slices.Collect(maps.Values(goldenSpecs(t))), "../../examples/petstore/web") {
 		abs, err := filepath.Abs(dir)
 		if err != nil {
 			t.Fatal(err)
@@ -131,7 +134,7 @@ func TestTypeScript(t *testing.T) {
 		dirs = append(dirs, dir)
 		loaded++
 	}
-	t.Logf("type-checking %d golden and %d corpus clients", len(dirs)-loaded, loaded)
+	t.Logf("type-checking %d golden and example and %d corpus clients", len(dirs)-loaded, loaded)
 	var include []string
 	for _, d := range dirs {
 		include = append(include, `"`+filepath.ToSlash(d)+`/*.ts"`)
