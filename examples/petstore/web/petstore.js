@@ -387,6 +387,7 @@ var petstoreClient = (() => {
               lastErr = failure;
               continue;
             }
+            this.opts.onState?.("open");
             const parser = new EventParser(this.rt.options.maxEventSize, this.lastId);
             const reader = res.body.getReader();
             let dropped;
@@ -415,6 +416,7 @@ var petstoreClient = (() => {
               return;
             }
             lastErr = dropped ?? new Error("server ended the stream");
+            this.opts.onState?.("connecting");
           } finally {
             clearTimeout(timer);
             signal.removeEventListener("abort", onAbort);
@@ -423,6 +425,7 @@ var petstoreClient = (() => {
         }
       } finally {
         this.abort.abort(new DOMException("event stream closed", "AbortError"));
+        this.opts.onState?.("closed");
       }
     }
   };

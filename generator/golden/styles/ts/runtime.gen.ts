@@ -28,10 +28,16 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+/** Where a stream is: connecting (also between reconnections), open
+ * (the server answered with the stream), or closed for good. */
+export type StreamState = "connecting" | "open" | "closed";
+
 /** Options of one stream. */
 export interface StreamOptions extends CallOptions {
   /** The id of the last event read before, to resume a stream from it. */
   lastEventId?: string;
+  /** Called when the stream's state changes, as EventSource's readyState does. */
+  onState?: (state: StreamState) => void;
 }
 
 /** The answer of an undeclared status, or of a declared error status (then
@@ -593,6 +599,7 @@ export class EventStream<Event> implements AsyncIterable<Event> {
             lastErr = failure;
             continue;
           }
+          this.opts.onState?.("open");
           const parser = new EventParser(this.rt.options.maxEventSize, this.lastId);
           const reader = res.body!.getReader();
           let dropped: unknown;
@@ -621,6 +628,7 @@ export class EventStream<Event> implements AsyncIterable<Event> {
             return;
           }
           lastErr = dropped ?? new Error("server ended the stream");
+          this.opts.onState?.("connecting");
         } finally {
           clearTimeout(timer);
           signal.removeEventListener("abort", onAbort);
@@ -629,6 +637,7 @@ export class EventStream<Event> implements AsyncIterable<Event> {
       }
     } finally {
       this.abort.abort(new DOMException("event stream closed", "AbortError"));
+      this.opts.onState?.("closed");
     }
   }
 }
