@@ -62,13 +62,21 @@ func TestTypeScriptClient(t *testing.T) {
 	api := httptest.NewServer(mux)
 	defer api.Close()
 	var cuts, stalls atomic.Int32
-	cut := httptest.NewServer(breaker(t, api.URL, false, &cuts))
+	cut := httptest.NewServer(breaker(api.URL, false, &cuts))
 	defer cut.Close()
-	stall := httptest.NewServer(breaker(t, api.URL, true, &stalls))
+	stall := httptest.NewServer(breaker(api.URL, true, &stalls))
 	defer stall.Close()
 
+	// Answers the stream fails with before the server gets the request:
+	// retried, after Retry-After where there is one, and not retried.
+	flaky := httptest.NewServer(failFirst(api.URL, []int{http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusRequestTimeout}))
+	defer flaky.Close()
+	refused := httptest.NewServer(failFirst(api.URL, []int{http.StatusBadRequest, http.StatusBadRequest}))
+	defer refused.Close()
+
 	goldentest.RunNode(t, []string{"parser.test.ts", "streams.test.ts"},
-		"SSEGEN_URL="+api.URL, "SSEGEN_CUT_URL="+cut.URL, "SSEGEN_STALL_URL="+stall.URL)
+		"SSEGEN_URL="+api.URL, "SSEGEN_CUT_URL="+cut.URL, "SSEGEN_STALL_URL="+stall.URL,
+		"SSEGEN_FLAKY_URL="+flaky.URL, "SSEGEN_REFUSED_URL="+refused.URL)
 	t.Logf("through %d cut and %d silenced connections", cuts.Load(), stalls.Load())
 }
 
@@ -76,23 +84,10 @@ func TestTypeScriptClient(t *testing.T) {
 // answer's body, then cutting the connection, or, when stall is set,
 // sending nothing more until the client leaves. It counts the connections
 // it broke in n.
-func breaker(t *testing.T, target string, stall bool, n *atomic.Int32) http.Handler {
+func breaker(target string, stall bool, n *atomic.Int32) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req, err := http.NewRequestWithContext(r.Context(), r.Method, target+r.URL.RequestURI(), r.Body)
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		req.Header = r.Header.Clone()
-		resp, err := http.DefaultTransport.RoundTrip(req)
-		if err != nil {
-			panic(http.ErrAbortHandler)
-		}
+		resp := forward(w, r, target)
 		defer resp.Body.Close()
-		for k, v := range resp.Header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(resp.StatusCode)
 		io.CopyN(w, resp.Body, 1+rand.Int64N(79))
 		w.(http.Flusher).Flush()
 		n.Add(1)
@@ -102,4 +97,56 @@ func breaker(t *testing.T, target string, stall bool, n *atomic.Int32) http.Hand
 		}
 		panic(http.ErrAbortHandler)
 	})
+}
+
+// failFirst answers its first requests with the statuses given, the 429
+// with Retry-After: 1, then proxies to target. GET /count tells how many
+// requests it failed.
+func failFirst(target string, statuses []int) http.Handler {
+	var n atomic.Int32
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/count" {
+			fmt.Fprint(w, min(int(n.Load()), len(statuses)))
+			return
+		}
+		if i := int(n.Add(1)) - 1; i < len(statuses) {
+			if statuses[i] == http.StatusTooManyRequests {
+				w.Header().Set("Retry-After", "1")
+			}
+			http.Error(w, http.StatusText(statuses[i]), statuses[i])
+			return
+		}
+		resp := forward(w, r, target)
+		defer resp.Body.Close()
+		rc := http.NewResponseController(w)
+		buf := make([]byte, 4096)
+		for {
+			k, err := resp.Body.Read(buf)
+			w.Write(buf[:k])
+			rc.Flush()
+			if err != nil {
+				return
+			}
+		}
+	})
+}
+
+// forward sends r on to target and writes the answer's status and headers
+// to w, leaving its body to the caller; it cuts the client's connection
+// when target cannot be reached.
+func forward(w http.ResponseWriter, r *http.Request, target string) *http.Response {
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, target+r.URL.RequestURI(), r.Body)
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	req.Header = r.Header.Clone()
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	for k, v := range resp.Header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.StatusCode)
+	return resp
 }

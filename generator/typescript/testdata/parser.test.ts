@@ -2,7 +2,7 @@
 // whole and one byte at a time.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EventParser, EventTooLargeError, type RawEvent } from "../../golden/streams/ts/runtime.gen.js";
+import { EventParser, EventTooLargeError, reconnectDelay, type RawEvent } from "../../golden/streams/ts/runtime.gen.js";
 
 interface Parsed {
   events: RawEvent[];
@@ -60,4 +60,17 @@ test("maximum event size", () => {
     assert.throws(() => parse(enc("data: 123\ndata: 45\n\n"), split, 5), EventTooLargeError);
     assert.throws(() => parse(enc("data: " + "x".repeat(100)), split, 50), EventTooLargeError);
   }
+});
+
+test("reconnection delay: doubled per attempt, capped, jittered down to half, never below the hint nor above the cap", () => {
+  const low = () => 0;
+  const high = () => 0.999999;
+  assert.equal(reconnectDelay(1, 0, 1000, 30000, high), 1000);
+  assert.equal(reconnectDelay(1, 0, 1000, 30000, low), 500);
+  assert.equal(reconnectDelay(3, 0, 1000, 30000, high), 4000);
+  assert.equal(reconnectDelay(10, 0, 1000, 30000, high), 30000);
+  assert.equal(reconnectDelay(10, 0, 1000, 30000, low), 15000);
+  assert.equal(reconnectDelay(1, 2500, 1000, 30000, low), 2500);
+  assert.equal(reconnectDelay(2, 2500, 1000, 30000, low), 2500);
+  assert.equal(reconnectDelay(1, 60000, 1000, 30000, high), 30000);
 });

@@ -173,3 +173,15 @@ test("abort interrupts a backoff wait", async () => {
   }, /stop/);
   assert.ok(Date.now() - started < 30000);
 });
+
+test("408, 429 after its Retry-After, and 5xx are retried", async () => {
+  const started = Date.now();
+  assert.deepEqual(await readFeed(process.env.SSEGEN_FLAKY_URL!), feed);
+  assert.ok(Date.now() - started >= 900, "the 429's Retry-After: 1 was not waited for");
+  assert.equal(await (await fetch(`${process.env.SSEGEN_FLAKY_URL}/count`)).text(), "3");
+});
+
+test("another 4xx is not retried", async () => {
+  await assert.rejects(readFeed(process.env.SSEGEN_REFUSED_URL!), (err: unknown) => err instanceof ResponseError && err.status === 400);
+  assert.equal(await (await fetch(`${process.env.SSEGEN_REFUSED_URL}/count`)).text(), "1");
+});
