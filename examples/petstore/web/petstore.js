@@ -375,8 +375,8 @@ var petstoreClient = (() => {
               res = await this.rt.send(this.call, this.opts, extra, conn.signal);
             } catch (err) {
               if (signal.aborted) throw signal.reason;
-              if (!resumable) throw err;
               lastErr = conn.signal.aborted ? conn.signal.reason : err;
+              if (!resumable) throw lastErr;
               continue;
             }
             if (res.status === 204) return;

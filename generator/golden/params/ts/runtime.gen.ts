@@ -587,8 +587,8 @@ export class EventStream<Event> implements AsyncIterable<Event> {
             res = await this.rt.send(this.call, this.opts, extra, conn.signal);
           } catch (err) {
             if (signal.aborted) throw signal.reason;
-            if (!resumable) throw err;
-            lastErr = conn.signal.aborted ? conn.signal.reason : err;
+            lastErr = conn.signal.aborted ? conn.signal.reason : err; // silence: a SilenceError
+            if (!resumable) throw lastErr;
             continue;
           }
           if (res.status === 204) return;
