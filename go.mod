@@ -21,6 +21,8 @@ require (
 	golang.org/x/sys v0.42.0 // indirect
 )
 
+require github.com/evanw/esbuild v0.28.2
+
 require (
 	github.com/chromedp/cdproto v0.159.0 // indirect
 	github.com/chromedp/chromedp v0.23.0

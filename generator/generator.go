@@ -1,4 +1,5 @@
-// Package generator runs ssegen's pipeline, spec to model to Go, and puts
+// Package generator runs ssegen's pipeline, spec to model to Go or
+// TypeScript, and puts
 // the result on disk: Generate produces the files, Write replaces the
 // generated files of a directory with them atomically, and Check reports
 // how a directory differs from them. The ssegen command is a thin layer
@@ -18,6 +19,7 @@ import (
 	"github.com/ssegen/ssegen/generator/golang"
 	"github.com/ssegen/ssegen/generator/model"
 	"github.com/ssegen/ssegen/generator/spec"
+	"github.com/ssegen/ssegen/generator/typescript"
 )
 
 // Config says what to generate.
@@ -35,7 +37,17 @@ type Config struct {
 	Client bool
 	// Strict turns every warning into an error.
 	Strict bool
+	// Lang is the language of the output: LangGo (the default when empty)
+	// or LangTypeScript, a client only, for which Package and Client do not
+	// matter.
+	Lang string
 }
+
+// The languages Config.Lang can name.
+const (
+	LangGo         = "go"
+	LangTypeScript = "typescript"
+)
 
 // Generate loads the spec, builds its model and emits the Go files, sorted
 // by name. The diagnostics hold every problem found, warnings included;
@@ -64,13 +76,20 @@ func generate(cfg Config) (doc *spec.Document, files []golang.File, diags spec.D
 	if cfg.Spec == "" {
 		return nil, nil, nil, errors.New("no spec given")
 	}
+	if cfg.Lang != "" && cfg.Lang != LangGo && cfg.Lang != LangTypeScript {
+		return nil, nil, nil, fmt.Errorf("unknown language %q: want %s or %s", cfg.Lang, LangGo, LangTypeScript)
+	}
 	pkg := cfg.Package
-	if pkg == "" {
+	switch {
+	case cfg.Lang == LangTypeScript: // modules have no package name
+	case pkg == "":
 		if pkg, err = DefaultPackage(cfg.Out); err != nil {
 			return nil, nil, nil, err
 		}
-	} else if err := CheckPackageName(pkg); err != nil {
-		return nil, nil, nil, err
+	default:
+		if err := CheckPackageName(pkg); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 
 	doc, diags = spec.Load(cfg.Spec)
@@ -83,7 +102,15 @@ func generate(cfg Config) (doc *spec.Document, files []golang.File, diags spec.D
 	if api == nil || diags.HasErrors() {
 		return nil, nil, diags, nil
 	}
-	files, err = golang.Generate(api, golang.Config{Package: pkg, Client: cfg.Client})
+	if cfg.Lang == LangTypeScript {
+		var ts []typescript.File
+		ts, err = typescript.Generate(api)
+		for _, f := range ts {
+			files = append(files, golang.File{Name: f.Name, Content: f.Content})
+		}
+	} else {
+		files, err = golang.Generate(api, golang.Config{Package: pkg, Client: cfg.Client})
+	}
 	if err != nil {
 		// The model came from this spec, so whatever the emitter cannot
 		// write is a problem of the spec.

@@ -140,7 +140,7 @@ func TestGenerateRoundTrip(t *testing.T) {
 		t.Error("two runs of Generate gave different files")
 	}
 	for _, f := range files {
-		if !ownedBySsegen(f.Content) {
+		if !ownedBySsegen(f.Name, f.Content) {
 			t.Errorf("%s lacks the header", f.Name)
 		}
 		if !bytes.Contains(f.Content, []byte("\npackage petstoreapi\n")) {

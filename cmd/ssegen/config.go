@@ -24,15 +24,16 @@ const defaultConfigFile = "ssegen.yaml"
 // to the current directory. docs/ssegen.schema.json describes the file and
 // docs/config.md documents it; keep the three in step.
 type fileConfig struct {
-	Spec    string
-	Out     string
-	Package string
-	Client  *bool
-	Strict  *bool
+	Spec       string
+	Out        string
+	Package    string
+	Client     *bool
+	Strict     *bool
+	TypeScript string // directory of the TypeScript client, "" for none
 }
 
 // configKeys lists the keys a config file may have, in documentation order.
-var configKeys = []string{"spec", "out", "package", "client", "strict"}
+var configKeys = []string{"spec", "out", "package", "client", "strict", "typescript"}
 
 // loadConfig reads the config file at path. When path is "" it reads
 // ssegen.yaml from the current directory if there is one, and returns a
@@ -55,7 +56,7 @@ func loadConfig(path string) (*fileConfig, error) {
 	}
 	// Paths in the file are relative to the file.
 	base := filepath.Dir(path)
-	for _, p := range []*string{&cfg.Spec, &cfg.Out} {
+	for _, p := range []*string{&cfg.Spec, &cfg.Out, &cfg.TypeScript} {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(base, *p)
 		}
@@ -117,6 +118,8 @@ func parseConfig(path string, data []byte) (*fileConfig, error) {
 			cfg.Client, err = boolean(val)
 		case "strict":
 			cfg.Strict, err = boolean(val)
+		case "typescript":
+			cfg.TypeScript, err = str(val)
 		default:
 			errs = append(errs, errAt(key, "unknown key %q (known keys: %s)", key.Value, strings.Join(configKeys, ", ")))
 		}

@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	ssegen generate [--config ssegen.yaml] [--out DIR] [--package NAME] [--no-client] [--strict] [SPEC]
+//	ssegen generate [--config ssegen.yaml] [--out DIR] [--package NAME] [--no-client] [--lang go|typescript] [--strict] [SPEC]
 //	ssegen check    [same flags as generate] [SPEC]
 //	ssegen validate [--config ssegen.yaml] [--strict] [SPEC]
 //	ssegen export   [--out FILE] [--check] [--strict] SPEC
@@ -125,6 +125,7 @@ type options struct {
 	pkg      string
 	noClient bool
 	strict   bool
+	lang     string
 }
 
 func (o *options) addConfigFlags(cmd *cobra.Command) {
@@ -136,13 +137,16 @@ func (o *options) addOutputFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.out, "out", "", "directory of the generated files (default: the current directory)")
 	cmd.Flags().StringVar(&o.pkg, "package", "", "Go package name (default: the package already in the output directory, or its base name)")
 	cmd.Flags().BoolVar(&o.noClient, "no-client", false, "do not generate the client")
+	cmd.Flags().StringVar(&o.lang, "lang", generator.LangGo, "language of the output: go (server, client and models) or typescript (a client)")
 }
 
-// resolve merges the config file and the command line, which wins.
-func (o *options) resolve(cmd *cobra.Command, args []string) (generator.Config, error) {
+// resolve merges the config file and the command line, which wins, into
+// the outputs to generate: the Go code, and the TypeScript client when the
+// config file names its directory; with --lang, that language only.
+func (o *options) resolve(cmd *cobra.Command, args []string) ([]generator.Config, error) {
 	file, err := loadConfig(o.config)
 	if err != nil {
-		return generator.Config{}, &exitError{exitUsage, err}
+		return nil, &exitError{exitUsage, err}
 	}
 	cfg := generator.Config{
 		Spec:    file.Spec,
@@ -160,7 +164,7 @@ func (o *options) resolve(cmd *cobra.Command, args []string) (generator.Config, 
 	}
 	if flags.Changed("package") {
 		if err := generator.CheckPackageName(o.pkg); err != nil {
-			return cfg, &exitError{exitUsage, fmt.Errorf("--package: %w", err)}
+			return nil, &exitError{exitUsage, fmt.Errorf("--package: %w", err)}
 		}
 		cfg.Package = o.pkg
 	}
@@ -171,32 +175,64 @@ func (o *options) resolve(cmd *cobra.Command, args []string) (generator.Config, 
 		cfg.Strict = o.strict
 	}
 	if cfg.Spec == "" {
-		return cfg, usageError("no spec: pass the OpenAPI document as an argument or set spec in %s", defaultConfigFile)
+		return nil, usageError("no spec: pass the OpenAPI document as an argument or set spec in %s", defaultConfigFile)
 	}
+	ts := generator.Config{Spec: cfg.Spec, Out: file.TypeScript, Strict: cfg.Strict, Lang: generator.LangTypeScript}
 	if cfg.Out == "" {
 		cfg.Out = "."
 	}
-	return cfg, nil
+	switch lang := o.lang; {
+	case !flags.Changed("lang") && ts.Out == "":
+		return []generator.Config{cfg}, nil
+	case !flags.Changed("lang"):
+		return []generator.Config{cfg, ts}, nil
+	case lang == generator.LangGo:
+		return []generator.Config{cfg}, nil
+	case lang == generator.LangTypeScript:
+		if flags.Changed("out") || ts.Out == "" {
+			ts.Out = cfg.Out
+		}
+		return []generator.Config{ts}, nil
+	default:
+		return nil, usageError("--lang: unknown language %q: want %s or %s", lang, generator.LangGo, generator.LangTypeScript)
+	}
 }
 
-// generate resolves the settings and runs the pipeline, printing every
-// diagnostic, warnings too, on stderr.
-func (o *options) generate(cmd *cobra.Command, args []string, stderr io.Writer) (generator.Config, []golang.File, error) {
-	cfg, err := o.resolve(cmd, args)
+// output is the files generated for one Config.
+type output struct {
+	cfg   generator.Config
+	files []golang.File
+}
+
+// generate resolves the settings and runs the pipeline for every output,
+// printing every diagnostic, warnings too, on stderr.
+func (o *options) generate(cmd *cobra.Command, args []string, stderr io.Writer) ([]output, error) {
+	cfgs, err := o.resolve(cmd, args)
 	if err != nil {
-		return cfg, nil, err
+		return nil, err
 	}
-	files, diags, err := generator.Generate(cfg)
-	for _, d := range diags {
-		fmt.Fprintln(stderr, d)
+	var outs []output
+	for i, cfg := range cfgs {
+		files, diags, err := generator.Generate(cfg)
+		if i == 0 { // the same spec: its diagnostics once
+			for _, d := range diags {
+				fmt.Fprintln(stderr, d)
+			}
+		}
+		if err != nil {
+			return nil, &exitError{exitUsage, err}
+		}
+		if diags.HasErrors() {
+			if i > 0 { // problems only this language has
+				for _, d := range diags {
+					fmt.Fprintln(stderr, d)
+				}
+			}
+			return nil, &exitError{code: exitProblems}
+		}
+		outs = append(outs, output{cfg, files})
 	}
-	if err != nil {
-		return cfg, nil, &exitError{exitUsage, err}
-	}
-	if diags.HasErrors() {
-		return cfg, nil, &exitError{code: exitProblems}
-	}
-	return cfg, files, nil
+	return outs, nil
 }
 
 func generateCommand(stderr io.Writer) *cobra.Command {
@@ -209,12 +245,14 @@ directory. Only files that carry ssegen's "Code generated" header are
 replaced or removed; after an error, nothing has been written.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, files, err := o.generate(cmd, args, stderr)
+			outs, err := o.generate(cmd, args, stderr)
 			if err != nil {
 				return err
 			}
-			if err := generator.Write(cfg.Out, files); err != nil {
-				return &exitError{exitProblems, err}
+			for _, out := range outs {
+				if err := generator.Write(out.cfg.Out, out.files); err != nil {
+					return &exitError{exitProblems, err}
+				}
 			}
 			return nil
 		},
@@ -233,17 +271,23 @@ func checkCommand(stdout, stderr io.Writer) *cobra.Command {
 they differ it prints a unified diff and exits with status 1.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, files, err := o.generate(cmd, args, stderr)
+			outs, err := o.generate(cmd, args, stderr)
 			if err != nil {
 				return err
 			}
-			diff, err := generator.Check(cfg.Out, files)
-			if err != nil {
-				return &exitError{exitProblems, err}
+			var stale []string
+			for _, out := range outs {
+				diff, err := generator.Check(out.cfg.Out, out.files)
+				if err != nil {
+					return &exitError{exitProblems, err}
+				}
+				if len(diff) > 0 {
+					stdout.Write(diff)
+					stale = append(stale, out.cfg.Out)
+				}
 			}
-			if len(diff) > 0 {
-				stdout.Write(diff)
-				return &exitError{exitProblems, fmt.Errorf("%s is out of date; run ssegen generate", cfg.Out)}
+			if len(stale) > 0 {
+				return &exitError{exitProblems, fmt.Errorf("%s is out of date; run ssegen generate", strings.Join(stale, " and "))}
 			}
 			return nil
 		},
@@ -260,7 +304,7 @@ func validateCommand(stderr io.Writer) *cobra.Command {
 		Short: "Check an OpenAPI document and its annotations without writing anything",
 		Args:  cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, _, err := o.generate(cmd, args, stderr)
+			_, err := o.generate(cmd, args, stderr)
 			return err
 		},
 	}

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 
@@ -162,7 +164,7 @@ func TestBadConfig(t *testing.T) {
 		config string
 		want   string // stderr before the usage hint
 	}{
-		{"spec: api.yaml\noutput: x\n", `ssegen: ssegen.yaml:2:1: unknown key "output" (known keys: spec, out, package, client, strict)`},
+		{"spec: api.yaml\noutput: x\n", `ssegen: ssegen.yaml:2:1: unknown key "output" (known keys: spec, out, package, client, strict, typescript)`},
 		{"client: yes\n", `ssegen: ssegen.yaml:1:9: client: want true or false, got "yes"`},
 		{"strict: 1\n", `ssegen: ssegen.yaml:1:9: strict: want true or false, got 1`},
 		{"spec: [a, b]\n", `ssegen: ssegen.yaml:1:7: spec: want a non-empty string, got a list`},
@@ -171,10 +173,10 @@ func TestBadConfig(t *testing.T) {
 		{"out: ''\n", `ssegen: ssegen.yaml:1:6: out: want a non-empty string, got ""`},
 		{"spec: a.yaml\nspec: b.yaml\n", `ssegen: ssegen.yaml:2:1: duplicate key "spec" (first at line 1)`},
 		{"spec: a.yaml\nclient: yes\noutput: x\nspec: b.yaml\npackage: my-pkg\n", `ssegen: ssegen.yaml:2:9: client: want true or false, got "yes"
-ssegen: ssegen.yaml:3:1: unknown key "output" (known keys: spec, out, package, client, strict)
+ssegen: ssegen.yaml:3:1: unknown key "output" (known keys: spec, out, package, client, strict, typescript)
 ssegen: ssegen.yaml:4:1: duplicate key "spec" (first at line 1)
 ssegen: ssegen.yaml:5:10: package: invalid package name "my-pkg": want a Go identifier such as "mypkg"`},
-		{"- spec\n", `ssegen: ssegen.yaml:1:1: want a mapping of settings (spec, out, package, client, strict), got a list`},
+		{"- spec\n", `ssegen: ssegen.yaml:1:1: want a mapping of settings (spec, out, package, client, strict, typescript), got a list`},
 		{"spec: 'api.yaml\n", `ssegen: ssegen.yaml:2: found unexpected end of stream`},
 		{"spec: a.yaml\n---\nout: x\n", `ssegen: ssegen.yaml: want a single YAML document`},
 	}
@@ -211,6 +213,7 @@ func TestResolve(t *testing.T) {
 		config string // written to conf/ssegen.yaml when not empty
 		args   []string
 		want   generator.Config
+		also   []generator.Config // outputs after want
 	}{
 		{
 			name: "defaults",
@@ -240,6 +243,30 @@ func TestResolve(t *testing.T) {
 			args:   []string{"--config", "conf/ssegen.yaml"},
 			want:   generator.Config{Spec: "/specs/api.yaml", Out: "/gen", Client: true},
 		},
+		{
+			name:   "config file asking for TypeScript too",
+			config: "spec: api.yaml\nout: gen\ntypescript: web/api\nstrict: true\n",
+			args:   []string{"--config", "conf/ssegen.yaml"},
+			want:   generator.Config{Spec: "conf/api.yaml", Out: "conf/gen", Client: true, Strict: true},
+			also:   []generator.Config{{Spec: "conf/api.yaml", Out: "conf/web/api", Strict: true, Lang: generator.LangTypeScript}},
+		},
+		{
+			name:   "--lang go leaves the config file's TypeScript out",
+			config: "spec: api.yaml\ntypescript: web/api\n",
+			args:   []string{"--config", "conf/ssegen.yaml", "--lang", "go"},
+			want:   generator.Config{Spec: "conf/api.yaml", Out: ".", Client: true},
+		},
+		{
+			name:   "--lang typescript writes to the config file's TypeScript directory",
+			config: "spec: api.yaml\nout: gen\ntypescript: web/api\n",
+			args:   []string{"--config", "conf/ssegen.yaml", "--lang", "typescript"},
+			want:   generator.Config{Spec: "conf/api.yaml", Out: "conf/web/api", Lang: generator.LangTypeScript},
+		},
+		{
+			name: "--lang typescript with --out",
+			args: []string{"--lang", "typescript", "--out", "web", "api.yaml"},
+			want: generator.Config{Spec: "api.yaml", Out: "web", Lang: generator.LangTypeScript},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -259,8 +286,9 @@ func TestResolve(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
-				t.Errorf("resolve = %+v, want %+v", got, tt.want)
+			want := append([]generator.Config{tt.want}, tt.also...)
+			if !slices.Equal(got, want) {
+				t.Errorf("resolve = %+v, want %+v", got, want)
 			}
 		})
 	}
@@ -526,5 +554,56 @@ paths:
 				t.Errorf("output directory exists: %v", wrote)
 			}
 		})
+	}
+}
+
+// TestTypeScriptOutput checks generate and check with a config file asking
+// for both languages: Go and TypeScript go to their own directories, check
+// reports a stale TypeScript file, --lang picks one output, and a Go
+// generate into the TypeScript directory leaves the .ts files alone.
+func TestTypeScriptOutput(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"api.yaml":    watchSpec,
+		"ssegen.yaml": "spec: api.yaml\nout: watch\ntypescript: web/api\n",
+	})
+	if code, stdout, stderr := ssegen(t, dir, "generate"); code != 0 || stdout != "" || stderr != "" {
+		t.Fatalf("generate: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	ts := tree(t, filepath.Join(dir, "web", "api"))
+	if len(ts) != 2 || !strings.Contains(ts["client.gen.ts"], "export class Client {") || !strings.Contains(ts["runtime.gen.ts"], "export class EventParser {") {
+		t.Fatalf("TypeScript output: %v", slices.Sorted(maps.Keys(ts)))
+	}
+	if _, ok := tree(t, filepath.Join(dir, "watch"))["server.gen.go"]; !ok {
+		t.Fatal("no Go output next to the TypeScript")
+	}
+	if code, _, stderr := ssegen(t, dir, "check"); code != 0 {
+		t.Fatalf("check after generate: exit %d, stderr %q", code, stderr)
+	}
+
+	writeFiles(t, dir, map[string]string{"web/api/client.gen.ts": ts["client.gen.ts"] + "// edited\n"})
+	code, stdout, stderr := ssegen(t, dir, "check")
+	if code != 1 || !strings.Contains(stdout, "\n-// edited\n") || !strings.Contains(stderr, "web/api is out of date") {
+		t.Errorf("check after an edit: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if code, _, stderr := ssegen(t, dir, "check", "--lang", "go"); code != 0 {
+		t.Errorf("check --lang go looked at the TypeScript: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := ssegen(t, dir, "generate", "--lang", "typescript"); code != 0 {
+		t.Fatalf("generate --lang typescript: exit %d, stderr %q", code, stderr)
+	}
+	if got := tree(t, filepath.Join(dir, "web", "api")); got["client.gen.ts"] != ts["client.gen.ts"] {
+		t.Error("generate --lang typescript did not restore client.gen.ts")
+	}
+
+	if code, _, stderr := ssegen(t, dir, "generate", "--lang", "go", "--out", "web/api", "--package", "api"); code != 0 {
+		t.Fatalf("generate --lang go into the TypeScript directory: exit %d, stderr %q", code, stderr)
+	}
+	both := tree(t, filepath.Join(dir, "web", "api"))
+	if both["client.gen.ts"] != ts["client.gen.ts"] || both["server.gen.go"] == "" {
+		t.Errorf("Go and TypeScript output sharing a directory: %v", slices.Sorted(maps.Keys(both)))
+	}
+	if code, _, stderr := ssegen(t, dir, "generate", "--lang", "rust"); code != 2 || !strings.Contains(stderr, `unknown language "rust"`) {
+		t.Errorf("--lang rust: exit %d, stderr %q", code, stderr)
 	}
 }

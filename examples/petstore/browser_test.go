@@ -138,6 +138,7 @@ func serveAwkwardStream(w http.ResponseWriter, r *http.Request) {
 func TestBrowserReadEventStream(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", servePage)
+	mux.HandleFunc("GET /petstore.js", serveScript)
 	mux.HandleFunc("/awkward", serveAwkwardStream)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close) // after the browser's cleanup, which closes its connections
@@ -238,9 +239,8 @@ func (c *checker) equal(what string, got, want any) {
 	}
 }
 
-// logged is an event as the page's EventSource handlers logged it.
+// logged is an event as the page's watch stream logged it.
 type logged struct {
-	Via         string `json:"via"` // onmessage or addEventListener
 	Type        string `json:"type"`
 	Data        string `json:"data"`
 	LastEventID string `json:"lastEventId"`
@@ -270,9 +270,9 @@ func waitFor(t *testing.T, ctx context.Context, condition string) {
 }
 
 // TestBrowserPetstore opens the example's page in Chromium against a
-// petstore served by the test and checks what the page's EventSource and its
-// fetch stream reader receive, event by event, while the test changes the
-// store over HTTP and drops the watch connection.
+// petstore served by the test and checks what the page's generated client
+// receives from the watch, import and adoption streams, event by event,
+// while the test changes the store over HTTP and drops the watch connection.
 func TestBrowserPetstore(t *testing.T) {
 	srv := httptest.NewUnstartedServer(nil)
 	tap := &watchTap{
@@ -293,19 +293,15 @@ func TestBrowserPetstore(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, ctx, "petstore.events.readyState === EventSource.OPEN")
+	waitFor(t, ctx, `petstore.feed.state === 'open'`)
 	check.equal("Last-Event-ID of the first watch request", <-tap.lastEventIDs, "")
 	ep := epochOf(t, srv.URL) // the ids are the feed's: epoch-n
 	<-tap.lastEventIDs
 
-	// want lists the events the page's EventSource must log, in order.
+	// want lists the events the page's watch stream must log, in order.
 	var want []logged
 	expect := func(typ, data string) {
-		via := "addEventListener"
-		if typ == "message" {
-			via = "onmessage"
-		}
-		want = append(want, logged{via, typ, data, ep + strconv.Itoa(len(want)+1)})
+		want = append(want, logged{typ, data, ep + strconv.Itoa(len(want)+1)})
 	}
 	send := func(method, path string, body any) []byte {
 		resp, data := call(t, method, srv.URL+path, body)
@@ -346,19 +342,15 @@ func TestBrowserPetstore(t *testing.T) {
 	send("DELETE", fmt.Sprintf("/pets/%d", rex.ID), nil)
 	expect("deleted", jsonOf(t, petstoreapi.PetDeleted{ID: rex.ID}))
 	release()
-	waitFor(t, ctx, "petstore.events.readyState === EventSource.OPEN")
+	waitFor(t, ctx, `petstore.feed.state === 'open'`)
 	created("Tom", nil) // live again
 
-	// The import stream, read by the page with fetch; its pets reach the
-	// watch stream too.
-	readStream := func(method, path string, body any) []sseEvent {
-		return run[[]sseEvent](t, ctx, fmt.Sprintf(`(async () => {
-			const events = [];
-			await petstore.stream(%q, %q, %s, (e) => events.push(e));
-			return events;
-		})()`, method, path, jsonOf(t, body)))
+	// The import stream, read by the page through the generated client,
+	// which ends it at [DONE]; its pets reach the watch stream too.
+	readStream := func(js string, args ...any) []sseEvent {
+		return run[[]sseEvent](t, ctx, fmt.Sprintf(js, args...))
 	}
-	imported := readStream("POST", "/pets/import", []petstoreapi.NewPet{{Name: "Bolt", Tag: ptr("dog")}, {Name: "Éclair"}})
+	imported := readStream("petstore.importPets(%s)", jsonOf(t, []petstoreapi.NewPet{{Name: "Bolt", Tag: ptr("dog")}, {Name: "Éclair"}}))
 	var wantImport []sseEvent
 	var ids []int64
 	for i, np := range []petstoreapi.NewPet{{Name: "Bolt", Tag: ptr("dog")}, {Name: "Éclair"}} {
@@ -367,21 +359,20 @@ func TestBrowserPetstore(t *testing.T) {
 		wantImport = append(wantImport, sseEvent{"progress", jsonOf(t, petstoreapi.ImportProgress{Done: int32(i + 1), Total: 2, Pet: pet}), ""})
 		expect("message", jsonOf(t, pet))
 	}
-	wantImport = append(wantImport,
-		sseEvent{"result", jsonOf(t, petstoreapi.ImportResult{Imported: ids}), ""},
-		sseEvent{"message", "[DONE]", ""})
+	wantImport = append(wantImport, sseEvent{"result", jsonOf(t, petstoreapi.ImportResult{Imported: ids}), ""})
 	check.equal("number of import events", len(imported), len(wantImport))
 	for i := range min(len(imported), len(wantImport)) {
 		check.equal(fmt.Sprintf("import event %d", i), imported[i], wantImport[i])
 	}
 
-	// A failing import ends with its failed event and no [DONE].
-	failed := readStream("POST", "/pets/import", []petstoreapi.NewPet{{Name: " "}})
+	// A failing import ends with its failed event, which the generated
+	// client raises as an EventError.
+	failed := readStream("petstore.importPets(%s)", jsonOf(t, []petstoreapi.NewPet{{Name: " "}}))
 	check.equal("failed import", failed, []sseEvent{{"failed", jsonOf(t, importFailure(0)), ""}})
 
 	// The PUT stream: multi-line, non-ASCII text steps, then the pet.
 	owner := "Zoë Ångström"
-	adoption := readStream("PUT", fmt.Sprintf("/pets/%d/adoption", ids[1]), petstoreapi.Adoption{Owner: owner})
+	adoption := readStream("petstore.adopt(%d, %q)", ids[1], owner)
 	var wantAdoption []sseEvent
 	for _, step := range adoptionSteps("Éclair", owner) {
 		wantAdoption = append(wantAdoption, sseEvent{"step", step, ""})
@@ -394,13 +385,12 @@ func TestBrowserPetstore(t *testing.T) {
 		check.equal(fmt.Sprintf("adoption event %d", i), adoption[i], wantAdoption[i])
 	}
 
-	// Every event reached the page once, in order, through the right handler,
-	// with its data intact and its id as lastEventId.
+	// Every event reached the page once, in order, with its type, its data
+	// intact and its id.
 	waitFor(t, ctx, fmt.Sprintf("petstore.log.length >= %d", len(want)))
 	got := run[[]logged](t, ctx, "petstore.log")
-	check.equal("number of events the EventSource delivered", len(got), len(want))
+	check.equal("number of events the watch stream delivered", len(got), len(want))
 	for i := range min(len(got), len(want)) {
-		check.equal(fmt.Sprintf("event %d: handler", i+1), got[i].Via, want[i].Via)
 		check.equal(fmt.Sprintf("event %d: type", i+1), got[i].Type, want[i].Type)
 		check.equal(fmt.Sprintf("event %d: data", i+1), got[i].Data, want[i].Data)
 		check.equal(fmt.Sprintf("event %d: lastEventId", i+1), got[i].LastEventID, want[i].LastEventID)

@@ -8,6 +8,8 @@ package main
 
 //go:generate go run github.com/ssegen/ssegen/cmd/ssegen generate --out petstoreapi --package petstoreapi petstore.yaml
 //go:generate go run github.com/ssegen/ssegen/cmd/ssegen export --out openapi.json petstore.yaml
+//go:generate go run github.com/ssegen/ssegen/cmd/ssegen generate --lang typescript --out web petstore.yaml
+//go:generate go run ./internal/bundle
 
 import (
 	"context"
@@ -27,8 +29,8 @@ import (
 	"github.com/ssegen/ssegen/runtime"
 )
 
-// page is the demo page: live events through EventSource, the import and
-// adoption streams through fetch.
+// page is the demo page: live events through EventSource, the pet list and
+// the import and adoption streams through the generated TypeScript client.
 //
 //go:embed index.html
 var page []byte
@@ -51,12 +53,24 @@ func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
 	w.Write(openAPI)
 }
 
-// newHandler serves the page at /, the API's OpenAPI document at
-// /openapi.json, and the API everywhere else.
+// script is the page's generated TypeScript client, bundled by
+// internal/bundle.
+//
+//go:embed web/petstore.js
+var script []byte
+
+func serveScript(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Write(script)
+}
+
+// newHandler serves the page at / and its script at /petstore.js, the
+// API's OpenAPI document at /openapi.json, and the API everywhere else.
 func newHandler(ps *petstore, opts ...runtime.Option) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", servePage)
 	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
+	mux.HandleFunc("GET /petstore.js", serveScript)
 	mux.Handle("/", petstoreapi.NewHandler(ps, opts...))
 	return mux
 }

@@ -100,12 +100,12 @@ func (g *gen) clientNames(op *model.Operation) *clientNames {
 		cn.plain = op.Name
 	case jsonOrStream(op): // both calls
 		cn.plain = op.Name + "Plain"
-		if allJSON(successes(op)) {
+		if model.AllJSON(op.Successes()) {
 			cn.plain = op.Name + "JSON"
 		}
 	}
 	for _, r := range op.Responses {
-		if isError(r) {
+		if r.IsError() {
 			cn.errors = unexported(op.Name) + "Error"
 		}
 	}
@@ -124,20 +124,6 @@ func (g *gen) clientNames(op *model.Operation) *clientNames {
 	return cn
 }
 
-// allJSON tells whether every response with a body is JSON.
-func allJSON(rs []*model.Response) bool {
-	for _, r := range rs {
-		if r.Type != nil && !isJSON(r.ContentType) {
-			return false
-		}
-	}
-	return true
-}
-
-func isJSON(contentType string) bool {
-	return contentType == "application/json" || strings.HasSuffix(contentType, "+json")
-}
-
 // callDoc documents method, which calls op: what it calls, extra
 // paragraphs, and the errors it returns for answers.
 func callDoc(op *model.Operation, n *opNames, method string, extra ...string) string {
@@ -147,7 +133,7 @@ func callDoc(op *model.Operation, n *opNames, method string, extra ...string) st
 		switch {
 		case r.Status == 0:
 			fallback = "any other status as " + article(n.statuses[r])
-		case isError(r):
+		case r.IsError():
 			errs = append(errs, fmt.Sprintf("a %d answer as %s", r.Status, article(n.statuses[r])))
 		}
 	}
@@ -351,7 +337,7 @@ func (g *gen) decodeHeader(h *model.Param, target *jen.Statement) jen.Code {
 
 // plainCall renders the method that calls op and decodes its answer.
 func (g *gen) plainCall(f *jen.File, op *model.Operation, n *opNames, cn *clientNames) error {
-	ok := successes(op)
+	ok := op.Successes()
 	// The result: nothing for an operation whose success carries nothing,
 	// the one success response, or the sealed response interface.
 	var result jen.Code
@@ -439,7 +425,7 @@ func (g *gen) errorDecoder(f *jen.File, op *model.Operation, n *opNames, cn *cli
 	var cases []statusCase
 	var fallback []jen.Code
 	for _, r := range op.Responses {
-		if !isError(r) {
+		if !r.IsError() {
 			continue
 		}
 		for _, h := range r.Headers {
@@ -466,7 +452,7 @@ func (g *gen) errorDecoder(f *jen.File, op *model.Operation, n *opNames, cn *cli
 	)
 	f.Line()
 	for _, r := range op.Responses {
-		if !isError(r) {
+		if !r.IsError() {
 			continue
 		}
 		name := n.statuses[r]

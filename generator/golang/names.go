@@ -313,22 +313,7 @@ func streamOnly(op *model.Operation) bool {
 // has a stream field): the handler chooses from the request, and the
 // client offers a call for each.
 func jsonOrStream(op *model.Operation) bool {
-	return op.Stream != nil && len(successes(op)) > 0
-}
-
-// isError tells the responses the client returns as errors: 4xx, 5xx and
-// default.
-func isError(r *model.Response) bool { return r.Status == 0 || r.Status >= 400 }
-
-// successes returns op's plain responses that are not errors.
-func successes(op *model.Operation) []*model.Response {
-	var out []*model.Response
-	for _, r := range op.Responses {
-		if !isError(r) {
-			out = append(out, r)
-		}
-	}
-	return out
+	return op.Stream != nil && len(op.Successes()) > 0
 }
 
 // opNames names the Go declarations of op and its route.

@@ -177,7 +177,7 @@ func nilable(t *model.TypeRef) bool {
 // successNames are the types of op's success responses.
 func (g *gen) successNames(op *model.Operation, n *opNames) []string {
 	var names []string
-	for _, r := range successes(op) {
+	for _, r := range op.Successes() {
 		names = append(names, n.statuses[r])
 	}
 	return names

@@ -333,18 +333,7 @@ func durationExpr(d time.Duration) jen.Code {
 // unexported returns name with its leading capital (or initialism) in
 // lower case, escaped when it is a Go keyword: ID -> id, URLPath -> urlPath.
 func unexported(name string) string {
-	r := []rune(name)
-	n := 0
-	for n < len(r) && unicode.IsUpper(r[n]) {
-		n++
-	}
-	if n > 1 && n < len(r) && unicode.IsLower(r[n]) {
-		n-- // URLPath: keep the P of Path
-	}
-	for i := 0; i < n; i++ {
-		r[i] = unicode.ToLower(r[i])
-	}
-	s := string(r)
+	s := model.LowerInitial(name)
 	if token.IsKeyword(s) || s == "" {
 		s += "_"
 	}

@@ -145,3 +145,21 @@ func (ns namespace) claim(name string) string {
 		}
 	}
 }
+
+// LowerInitial returns name with its leading capital, or initialism, in
+// lower case, the way names of unexported things start: ListPets gives
+// listPets, URLPath urlPath, ID id.
+func LowerInitial(name string) string {
+	r := []rune(name)
+	n := 0
+	for n < len(r) && unicode.IsUpper(r[n]) {
+		n++
+	}
+	if n > 1 && n < len(r) && unicode.IsLower(r[n]) {
+		n-- // URLPath: keep the P of Path
+	}
+	for i := 0; i < n; i++ {
+		r[i] = unicode.ToLower(r[i])
+	}
+	return string(r)
+}

@@ -1,0 +1,13 @@
+package methods_test
+
+import (
+	"testing"
+
+	"github.com/ssegen/ssegen/generator/golden/internal/goldentest"
+)
+
+// TestTypeScriptClient runs methods.test.ts, the generated TypeScript client
+// against this package's server.
+func TestTypeScriptClient(t *testing.T) {
+	goldentest.RunNode(t, []string{"methods.test.ts"}, "SSEGEN_URL="+newServer(t).URL)
+}

@@ -1,0 +1,648 @@
+// Package typescript writes a typed TypeScript client for an API model by
+// rendering the text/template files of the templates package:
+// runtime.gen.ts, the event stream reader and HTTP plumbing every client
+// shares, and client.gen.ts, the API's types and one Client method per
+// operation. The Go emitter and this one read the same model, so both
+// sides of a stream agree on every name and type.
+package typescript
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"github.com/ssegen/ssegen/generator/model"
+	"github.com/ssegen/ssegen/templates"
+)
+
+// File is one generated TypeScript source file.
+type File struct {
+	Name    string // base name, e.g. client.gen.ts
+	Content []byte
+}
+
+var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
+	"doc":  doc,
+	"join": strings.Join,
+	"hasDefault": func(fs []*failure) bool {
+		for _, f := range fs {
+			if f.Status == 0 {
+				return true
+			}
+		}
+		return false
+	},
+	"streamDoc": streamDoc,
+	"plainDoc":  plainDoc,
+}).ParseFS(templates.FS, "*.tmpl"))
+
+// Generate returns the TypeScript files for api, sorted by name. The
+// output depends only on api: the same input gives the same bytes.
+func Generate(api *model.API) ([]File, error) {
+	v, err := newView(api)
+	if err != nil {
+		return nil, err
+	}
+	var files []File
+	for _, f := range []struct{ name, tmpl string }{
+		{"client.gen.ts", "client.ts.tmpl"},
+		{"runtime.gen.ts", "runtime.ts.tmpl"},
+	} {
+		var buf bytes.Buffer
+		if err := tmpl.ExecuteTemplate(&buf, f.tmpl, v); err != nil {
+			return nil, fmt.Errorf("render %s: %w", f.name, err)
+		}
+		files = append(files, File{Name: f.name, Content: buf.Bytes()})
+	}
+	return files, nil
+}
+
+// view is what client.ts.tmpl renders.
+type view struct {
+	Title string
+	Types []*typeDecl
+	Ops   []*opView
+}
+
+// typeDecl is one exported type: an interface when Fields or Index are
+// set, else an alias of Expr.
+type typeDecl struct {
+	Doc       string
+	Name      string
+	Interface bool
+	Fields    []*fieldDecl
+	Index     string // type of additional properties, "" when closed
+	Expr      string
+}
+
+type fieldDecl struct {
+	Doc      string
+	Key      string // property name, quoted when not an identifier
+	Type     string
+	Optional bool
+	ReadOnly bool
+}
+
+// opView is one operation: the request type, the function building its
+// HTTP call, and the plain call, the stream, or both.
+type opView struct {
+	Doc        string
+	Method     string // Client method: the stream when there is one
+	Plain      string // Client method resolving to the body; "" for a stream only
+	Base       string // lowerCamel prefix of the module-level helpers
+	Request    string // request type name; "" when the operation takes nothing
+	ReqFields  []*fieldDecl
+	ReqOpt     bool // every request field is optional
+	HTTPMethod string
+	Path       string // template literal body
+	Query      []string
+	Headers    []string
+	Cookies    []string
+	Body       []string // the call's body properties
+	Accept     string
+	Result     string
+	Successes  []*success
+	AnySuccess bool // no success declared: any 2xx resolves
+	Failure    string
+	ErrorType  string
+	Errors     []*failure
+	Stream     *streamView
+}
+
+type success struct {
+	Status int
+	Decode string // expression of the resolved value; "" for none
+}
+
+type failure struct {
+	Status      int // 0: default
+	Type        string
+	ContentType string // "" for no body
+}
+
+type streamView struct {
+	Event       string
+	Members     []string
+	Cases       []*eventCase
+	Unknown     string // discriminant of undeclared events; "" when AnyName
+	Fallback    *eventCase
+	ErrorType   string
+	Resumable   bool
+	End         string // JS string literal, "" when none
+	EndOptional bool
+	HeartbeatMs int64
+}
+
+type eventCase struct {
+	Name   string // JS string literal of the event type
+	Decode string
+	Throw  bool
+}
+
+type gen struct {
+	types map[string]*model.Type
+	names map[string]bool
+	// Types declared for operations, after the schemas'.
+	bodyEvents  []*typeDecl
+	errorEvents []*typeDecl
+}
+
+func newView(api *model.API) (*view, error) {
+	g := &gen{types: map[string]*model.Type{}, names: map[string]bool{"Client": true}}
+	v := &view{Title: api.Title}
+	if api.Version != "" {
+		v.Title += " " + api.Version
+	}
+	for _, t := range api.Types {
+		if t.Name == "Client" {
+			return nil, fmt.Errorf("schema type Client collides with the generated Client; rename the schema")
+		}
+		g.types[t.Name] = t
+		g.names[t.Name] = true
+	}
+	for _, t := range api.Types {
+		v.Types = append(v.Types, g.typeDecl(t))
+	}
+	methods := map[string]bool{"constructor": true, "rt": true}
+	for _, op := range api.Operations {
+		o := g.opView(op)
+		names := []string{o.Plain}
+		if o.Stream != nil {
+			names = append(names, o.Method)
+		}
+		for _, m := range names {
+			if m != "" && methods[m] {
+				return nil, fmt.Errorf("operation %s needs the client method %s, which is taken; rename it", op.ID, m)
+			}
+			methods[m] = true
+		}
+		v.Ops = append(v.Ops, o)
+	}
+	v.Types = append(append(v.Types, g.bodyEvents...), g.errorEvents...)
+	return v, nil
+}
+
+// declare returns name, or name with a number, unused so far.
+func (g *gen) declare(name string) string {
+	n := name
+	for i := 2; g.names[n]; i++ {
+		n = name + strconv.Itoa(i)
+	}
+	g.names[n] = true
+	return n
+}
+
+func (g *gen) typeDecl(t *model.Type) *typeDecl {
+	d := &typeDecl{Doc: t.Doc, Name: t.Name}
+	switch t.Kind {
+	case model.Struct:
+		d.Interface = true
+		index := map[string]bool{}
+		for _, f := range t.Fields {
+			fd := g.field(f, false)
+			d.Fields = append(d.Fields, fd)
+			addUnion(index, fd.Type)
+			if fd.Optional {
+				index["undefined"] = true
+			}
+		}
+		if t.Additional != nil {
+			addUnion(index, g.expr(t.Additional, false))
+			d.Index = strings.Join(sortedKeys(index), " | ")
+		}
+	case model.Enum:
+		var lits []string
+		for _, v := range t.Values {
+			lits = append(lits, literal(v.Value))
+		}
+		d.Expr = strings.Join(lits, " | ")
+		if d.Expr == "" {
+			d.Expr = "never"
+		}
+	case model.Union:
+		var vs []string
+		for _, v := range t.Variants {
+			e := g.expr(v.Type, false)
+			if t.Discriminator != "" && len(v.Tags) > 0 {
+				var tags []string
+				for _, tag := range v.Tags {
+					tags = append(tags, literal(tag))
+				}
+				e = fmt.Sprintf("(%s & { %s: %s })", e, propKey(t.Discriminator), strings.Join(tags, " | "))
+			}
+			vs = append(vs, e)
+		}
+		d.Expr = strings.Join(vs, " | ")
+		if d.Expr == "" {
+			d.Expr = "never"
+		}
+	default:
+		d.Expr = g.expr(t.Underlying, false)
+	}
+	return d
+}
+
+// field declares a struct property; in a request, read-only ones are left
+// out by the caller's Omit.
+func (g *gen) field(f *model.Field, request bool) *fieldDecl {
+	t := f.Type
+	if t.Kind == model.Pointer {
+		t = t.Elem
+	}
+	typ := g.expr(t, request)
+	if f.Nullable {
+		typ += " | null"
+	}
+	return &fieldDecl{Doc: f.Doc, Key: propKey(f.JSONName), Type: typ, Optional: !f.Required, ReadOnly: f.ReadOnly}
+}
+
+// expr is the TypeScript type of r. In a request, an object type with
+// read-only properties is written without them.
+func (g *gen) expr(r *model.TypeRef, request bool) string {
+	switch r.Kind {
+	case model.Ref:
+		if t := g.types[r.Name]; request && t != nil && t.Kind == model.Struct {
+			var ro []string
+			for _, f := range t.Fields {
+				if f.ReadOnly {
+					ro = append(ro, literal(f.JSONName))
+				}
+			}
+			if len(ro) > 0 {
+				return fmt.Sprintf("Omit<%s, %s>", r.Name, strings.Join(ro, " | "))
+			}
+		}
+		return r.Name
+	case model.Slice:
+		e := g.expr(r.Elem, request)
+		if !identifier.MatchString(e) {
+			e = "(" + e + ")"
+		}
+		return e + "[]"
+	case model.Map:
+		return "{ [key: string]: " + g.expr(r.Elem, request) + " }"
+	case model.Pointer:
+		return g.expr(r.Elem, request) + " | null"
+	}
+	switch r.Name {
+	case "string", "[]byte", "time.Time":
+		return "string"
+	case "bool":
+		return "boolean"
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64", "float32", "float64":
+		return "number"
+	}
+	return "unknown"
+}
+
+func (g *gen) opView(op *model.Operation) *opView {
+	base := model.LowerInitial(op.Name)
+	o := &opView{Doc: opDoc(op), Method: base, Base: base, HTTPMethod: op.Method}
+	for _, r := range op.Responses {
+		if r.IsError() {
+			o.Errors = append(o.Errors, &failure{Status: r.Status, Type: g.bodyType(r), ContentType: r.ContentType})
+		}
+	}
+	ok := op.Successes()
+	g.request(op, o)
+	if len(o.Errors) > 0 {
+		o.Failure = base + "Failure"
+		o.ErrorType = g.declare(op.Name + "Error")
+	} else {
+		o.Failure = "rt.unexpected"
+	}
+	if op.Stream == nil || len(ok) > 0 {
+		o.Plain = base
+		if op.Stream != nil {
+			o.Plain = base + "Plain"
+			if model.AllJSON(ok) {
+				o.Plain = base + "JSON"
+			}
+		}
+		g.plain(o, ok)
+	}
+	if op.Stream != nil {
+		o.Stream = g.stream(op)
+	}
+	return o
+}
+
+func (g *gen) bodyType(r *model.Response) string {
+	if r.Type == nil {
+		return "undefined"
+	}
+	return g.expr(r.Type, false)
+}
+
+// request fills in the request type and the call's parts.
+func (g *gen) request(op *model.Operation, o *opView) {
+	used := map[string]bool{}
+	key := func(p *model.Param) string {
+		k := p.WireName
+		if used[k] {
+			k = string(p.In) + p.Name
+		}
+		used[k] = true
+		return k
+	}
+	path := op.Path
+	if i := strings.IndexByte(path, '#'); i >= 0 {
+		path = path[:i]
+	}
+	path = strings.ReplaceAll(path, "`", "\\`")
+	path = strings.ReplaceAll(path, "${", "\\${")
+	o.ReqOpt = true
+	for _, p := range op.Params {
+		k := key(p)
+		t := p.Type
+		if t.Kind == model.Pointer {
+			t = t.Elem
+		}
+		o.ReqFields = append(o.ReqFields, &fieldDecl{Doc: p.Doc, Key: propKey(k), Type: g.expr(t, true), Optional: !p.Required && p.In != model.InPath})
+		if p.Required || p.In == model.InPath {
+			o.ReqOpt = false
+		}
+		style := fmt.Sprintf("{ name: %s, style: %s, explode: %t }", literal(p.WireName), literal(p.Style), p.Explode)
+		value := "req" + access(k)
+		switch p.In {
+		case model.InPath:
+			path = strings.ReplaceAll(path, "{"+p.WireName+"}", "${rt.pathParam("+style+", "+value+")}")
+		case model.InQuery:
+			o.Query = append(o.Query, "...rt.queryParam("+style+", "+value+")")
+		case model.InHeader:
+			o.Headers = append(o.Headers, fmt.Sprintf("rt.setHeader(headers, %s, rt.headerParam(%s, %s));", literal(p.WireName), style, value))
+		case model.InCookie:
+			o.Cookies = append(o.Cookies, fmt.Sprintf("[%s, rt.cookieParam(%s, %s)]", literal(p.WireName), style, value))
+		}
+	}
+	o.Path = path
+	if b := op.Body; b != nil {
+		k := "body"
+		if used[k] {
+			k = "requestBody"
+		}
+		if b.Required {
+			o.ReqOpt = false
+		}
+		fd := &fieldDecl{Doc: b.Doc, Key: k, Optional: !b.Required}
+		if b.Stream != nil {
+			name := g.declare(op.Name + "BodyEvent")
+			types := map[string]string{}
+			var members []string
+			for _, ev := range b.Stream.Events {
+				members = append(members, fmt.Sprintf("rt.BodyEvent<%s, %s>", literal(ev.Name), g.expr(ev.Type, true)))
+				types[ev.Name] = ev.ContentType
+			}
+			fd.Type = "AsyncIterable<" + name + ">"
+			o.Body = []string{"events: req." + k, "encodeEvent: rt.eventEncoder(" + literal(types) + ")"}
+			g.bodyEvents = append(g.bodyEvents, &typeDecl{Name: name, Doc: fmt.Sprintf("%s is an event of the request body of %s.", name, model.LowerInitial(op.Name)), Expr: orNever(members)})
+		} else {
+			fd.Type = g.expr(b.Type, true)
+			o.Body = []string{"contentType: " + literal(b.ContentType), "body: req." + k}
+		}
+		o.ReqFields = append(o.ReqFields, fd)
+	}
+	if len(o.ReqFields) > 0 {
+		o.Request = g.declare(op.Name + "Request")
+	}
+}
+
+// plain fills in the call that resolves to the success body.
+func (g *gen) plain(o *opView, ok []*model.Response) {
+	var accept, results []string
+	seen := map[string]bool{}
+	for _, r := range ok {
+		s := &success{Status: r.Status}
+		if r.Type != nil {
+			typ := g.expr(r.Type, false)
+			s.Decode = fmt.Sprintf("(await rt.decodeBody(res, %s)) as %s", literal(r.ContentType), typ)
+			if !contains(accept, r.ContentType) {
+				accept = append(accept, r.ContentType)
+			}
+			if !seen[typ] {
+				seen[typ] = true
+				results = append(results, typ)
+			}
+		} else if !seen["undefined"] {
+			seen["undefined"] = true
+			results = append(results, "undefined")
+		}
+		o.Successes = append(o.Successes, s)
+	}
+	o.AnySuccess = len(ok) == 0
+	o.Accept = strings.Join(accept, ", ")
+	switch {
+	case len(results) == 0 || len(results) == 1 && results[0] == "undefined":
+		o.Result = "void"
+	default:
+		o.Result = strings.Join(results, " | ")
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// stream describes the events of op's stream and how they are read.
+func (g *gen) stream(op *model.Operation) *streamView {
+	st := op.Stream
+	s := &streamView{
+		Event:       g.declare(op.Name + "Event"),
+		Resumable:   st.Resume,
+		EndOptional: st.EndOptional,
+	}
+	if !st.AnyName {
+		// A stream described without x-event-stream says nothing of
+		// heartbeats; its server may well be silent for long.
+		s.HeartbeatMs = st.Heartbeat.Milliseconds()
+	}
+	if st.HasEnd {
+		s.End = literal(st.End)
+	}
+	declared := map[string]bool{}
+	for _, ev := range st.Events {
+		declared[ev.Name] = true
+	}
+	if !st.AnyName {
+		s.Unknown = "unknown"
+		for declared[s.Unknown] {
+			s.Unknown += "_"
+		}
+	}
+	for _, ev := range st.Events {
+		typ := g.expr(ev.Type, false)
+		data := "ev.data"
+		if model.IsJSON(ev.ContentType) {
+			data = "JSON.parse(ev.data) as " + typ
+		}
+		if ev == st.Error {
+			s.ErrorType = g.declare(op.Name + "ErrorEvent")
+			s.Cases = append(s.Cases, &eventCase{Name: literal(ev.Name), Throw: true, Decode: fmt.Sprintf("new rt.EventError(%s, %s, ev.id)", literal(ev.Name), data)})
+			continue
+		}
+		anyName := st.AnyName && ev.Name == "message"
+		typeField := ""
+		if anyName {
+			typeField = " type: string;"
+		}
+		s.Members = append(s.Members, fmt.Sprintf("{ event: %s;%s id: string; data: %s }", literal(ev.Name), typeField, typ))
+		c := &eventCase{Name: literal(ev.Name), Decode: fmt.Sprintf("{ event: %s, id: ev.id, data: %s }", literal(ev.Name), data)}
+		if anyName {
+			c.Decode = fmt.Sprintf("{ event: \"message\", type: ev.type, id: ev.id, data: %s }", data)
+			s.Fallback = c
+			continue
+		}
+		s.Cases = append(s.Cases, c)
+	}
+	if s.Unknown != "" {
+		s.Members = append(s.Members, fmt.Sprintf("{ event: %s; type: string; id: string; data: string }", literal(s.Unknown)))
+		s.Fallback = &eventCase{Decode: fmt.Sprintf("{ event: %s, type: ev.type, id: ev.id, data: ev.data }", literal(s.Unknown))}
+	}
+	if s.ErrorType != "" {
+		for _, ev := range st.Events {
+			if ev == st.Error {
+				g.errorEvents = append(g.errorEvents, &typeDecl{
+					Name: s.ErrorType,
+					Doc:  fmt.Sprintf("%s is the %q event that ends the %s stream with an error: the stream rejects with it.", s.ErrorType, ev.Name, model.LowerInitial(op.Name)),
+					Expr: fmt.Sprintf("rt.EventError<%s, %s>", literal(ev.Name), g.expr(ev.Type, false)),
+				})
+			}
+		}
+	}
+	return s
+}
+
+// streamDoc documents the method of a stream.
+func streamDoc(o *opView) string {
+	d := o.Doc + "\n\nIts events are " + o.Stream.Event + "."
+	if o.Stream.Resumable {
+		d += " It resumes from the last event id when the connection drops."
+	}
+	if o.Stream.End != "" {
+		d += " It ends after the message " + o.Stream.End + "."
+	}
+	if o.Stream.ErrorType != "" {
+		d += " It rejects with " + o.Stream.ErrorType + " when the server reports an error."
+	}
+	if o.Plain != "" {
+		d += "\n\n" + o.Method + " asks for the event stream; " + o.Plain + " asks for the answer without a stream."
+	}
+	return d + rejects(o)
+}
+
+// plainDoc documents the method resolving to the success body.
+func plainDoc(o *opView) string {
+	d := o.Doc
+	if o.Stream != nil {
+		d += "\n\n" + o.Plain + " asks for the answer without a stream (Accept: " + o.Accept + "); " + o.Method + " asks for the event stream."
+	}
+	return d + rejects(o)
+}
+
+func rejects(o *opView) string {
+	if o.ErrorType != "" {
+		return "\n\nIt rejects with " + o.ErrorType + " for a declared error answer, and with an rt.ResponseError of the body text for another status."
+	}
+	return "\n\nIt rejects with an rt.ResponseError of the body text for an undeclared status."
+}
+
+// opDoc is the doc comment of an operation's methods.
+func opDoc(op *model.Operation) string {
+	d := fmt.Sprintf("%s calls %s %s", model.LowerInitial(op.Name), op.Method, op.Path)
+	if op.Summary != "" {
+		d += ": " + op.Summary
+	} else {
+		d += "."
+	}
+	if op.Doc != "" {
+		d += "\n\n" + op.Doc
+	}
+	return d
+}
+
+// doc renders text as a JSDoc comment indented by indent; nothing when
+// text is empty.
+func doc(text, indent string) string {
+	text = strings.TrimSpace(strings.ReplaceAll(text, "*/", "*\\/"))
+	if text == "" {
+		return ""
+	}
+	lines := strings.Split(text, "\n")
+	if len(lines) == 1 {
+		return indent + "/** " + lines[0] + " */\n"
+	}
+	var b strings.Builder
+	b.WriteString(indent + "/**\n")
+	for _, l := range lines {
+		l = strings.TrimRight(l, " \t\r")
+		if l == "" {
+			b.WriteString(indent + " *\n")
+		} else {
+			b.WriteString(indent + " * " + l + "\n")
+		}
+	}
+	b.WriteString(indent + " */\n")
+	return b.String()
+}
+
+var identifier = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
+
+// propKey is a property name as written in a type or object literal.
+func propKey(name string) string {
+	if identifier.MatchString(name) {
+		return name
+	}
+	return literal(name)
+}
+
+// access is the property access of name: .name or ["name"].
+func access(name string) string {
+	if identifier.MatchString(name) {
+		return "." + name
+	}
+	return "[" + literal(name) + "]"
+}
+
+// literal writes v, a string, number, bool or map of strings, as a
+// JavaScript literal: JSON is one. The only value JSON cannot write, an
+// infinite number, stands as the type number.
+func literal(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "number"
+	}
+	return string(b)
+}
+
+func orNever(members []string) string {
+	if len(members) == 0 {
+		return "never"
+	}
+	return strings.Join(members, " | ")
+}
+
+// addUnion adds the members of the union type expr to set.
+func addUnion(set map[string]bool, expr string) {
+	for _, m := range strings.Split(expr, " | ") {
+		set[m] = true
+	}
+}
+
+func sortedKeys(m map[string]bool) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
