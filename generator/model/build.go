@@ -573,6 +573,7 @@ func (b *builder) fields(t *Type, s *openapi3.Schema) {
 		if ps != nil {
 			f.Doc = b.fieldDoc(p.schema)
 			f.ReadOnly = ps.ReadOnly
+			f.WriteOnly = ps.WriteOnly
 		}
 		if (!p.required || null || b.building[ref.Name]) && b.needsPointer(ref) {
 			f.Type = pointerTo(ref)

@@ -59,13 +59,14 @@ type Type struct {
 
 // Field is one property of a Struct.
 type Field struct {
-	Name     string   // Go identifier
-	JSONName string   // property name on the wire
-	Doc      string   // description
-	Type     *TypeRef // Optional fields that must stay distinguishable from zero are Pointer refs
-	Required bool     // listed in the schema's required
-	Nullable bool     // null is an allowed value
-	ReadOnly bool     // sent in responses only, so required only there
+	Name      string   // Go identifier
+	JSONName  string   // property name on the wire
+	Doc       string   // description
+	Type      *TypeRef // Optional fields that must stay distinguishable from zero are Pointer refs
+	Required  bool     // listed in the schema's required
+	Nullable  bool     // null is an allowed value
+	ReadOnly  bool     // sent in responses only, so required only there
+	WriteOnly bool     // sent in requests only, so required only there
 }
 
 // EnumValue is one allowed value of an Enum.

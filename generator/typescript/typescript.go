@@ -91,27 +91,37 @@ type fieldDecl struct {
 // opView is one operation: the request type, the function building its
 // HTTP call, and the plain call, the stream, or both.
 type opView struct {
-	Doc        string
-	Method     string // Client method: the stream when there is one
-	Plain      string // Client method resolving to the body; "" for a stream only
-	Base       string // lowerCamel prefix of the module-level helpers
-	Request    string // request type name; "" when the operation takes nothing
-	ReqFields  []*fieldDecl
-	ReqOpt     bool // every request field is optional
-	HTTPMethod string
-	Path       string // template literal body
-	Query      []string
-	Headers    []string
-	Cookies    []string
-	Body       []string // the call's body properties
-	Accept     string
-	Result     string
-	Successes  []*success
-	AnySuccess bool // no success declared: any 2xx resolves
-	Failure    string
-	ErrorType  string
-	Errors     []*failure
-	Stream     *streamView
+	Doc           string
+	Method        string // Client method: the stream when there is one
+	Plain         string // Client method resolving to the body; "" for a stream only
+	Base          string // lowerCamel prefix of the module-level helpers
+	Request       string // request type name; "" when the operation takes nothing
+	ReqFields     []*fieldDecl
+	ReqOpt        bool // every request field is optional
+	HTTPMethod    string
+	Path          string // template literal body
+	Query         []string
+	Headers       []string
+	Cookies       []string
+	Body          []string // the call's body properties
+	Accept        string
+	Result        string
+	Successes     []*success
+	AnySuccess    bool // no success declared: any 2xx resolves
+	Failure       string
+	ErrorType     string
+	Errors        []*failure
+	Stream        *streamView
+	StreamHeaders *headersView // nil when the stream declares no response headers
+}
+
+// headersView is the type of a stream's response headers and the function
+// that reads them.
+type headersView struct {
+	Type   string
+	Func   string
+	Fields []*fieldDecl
+	Reads  []string // one property of the object the function returns
 }
 
 type success struct {
@@ -204,7 +214,7 @@ func (g *gen) typeDecl(t *model.Type) *typeDecl {
 		d.Interface = true
 		index := map[string]bool{}
 		for _, f := range t.Fields {
-			fd := g.field(f, false)
+			fd := g.field(f)
 			d.Fields = append(d.Fields, fd)
 			addUnion(index, fd.Type)
 			if fd.Optional {
@@ -212,7 +222,7 @@ func (g *gen) typeDecl(t *model.Type) *typeDecl {
 			}
 		}
 		if t.Additional != nil {
-			addUnion(index, g.expr(t.Additional, false))
+			addUnion(index, g.expr(t.Additional, declared))
 			d.Index = strings.Join(sortedKeys(index), " | ")
 		}
 	case model.Enum:
@@ -227,7 +237,7 @@ func (g *gen) typeDecl(t *model.Type) *typeDecl {
 	case model.Union:
 		var vs []string
 		for _, v := range t.Variants {
-			e := g.expr(v.Type, false)
+			e := g.expr(v.Type, declared)
 			if t.Discriminator != "" && len(v.Tags) > 0 {
 				var tags []string
 				for _, tag := range v.Tags {
@@ -242,52 +252,62 @@ func (g *gen) typeDecl(t *model.Type) *typeDecl {
 			d.Expr = "never"
 		}
 	default:
-		d.Expr = g.expr(t.Underlying, false)
+		d.Expr = g.expr(t.Underlying, declared)
 	}
 	return d
 }
 
-// field declares a struct property; in a request, read-only ones are left
-// out by the caller's Omit.
-func (g *gen) field(f *model.Field, request bool) *fieldDecl {
+// field declares a struct property; a request leaves out read-only ones
+// and a response write-only ones, by expr's rt.Without.
+func (g *gen) field(f *model.Field) *fieldDecl {
 	t := f.Type
 	if t.Kind == model.Pointer {
 		t = t.Elem
 	}
-	typ := g.expr(t, request)
+	typ := g.expr(t, declared)
 	if f.Nullable {
 		typ += " | null"
 	}
 	return &fieldDecl{Doc: f.Doc, Key: propKey(f.JSONName), Type: typ, Optional: !f.Required, ReadOnly: f.ReadOnly}
 }
 
-// expr is the TypeScript type of r. In a request, an object type with
-// read-only properties is written without them.
-func (g *gen) expr(r *model.TypeRef, request bool) string {
+// use is where a type appears, which decides the properties it has.
+type use int
+
+const (
+	declared use = iota // in a type declaration: every property
+	sent                // in what the client sends: no read-only properties
+	received            // in what the server answers: no write-only properties
+)
+
+// expr is the TypeScript type of r. An object type sent is written
+// without its read-only properties, and one received without its
+// write-only ones; only at the top: a nested object has them all.
+func (g *gen) expr(r *model.TypeRef, u use) string {
 	switch r.Kind {
 	case model.Ref:
-		if t := g.types[r.Name]; request && t != nil && t.Kind == model.Struct {
-			var ro []string
+		if t := g.types[r.Name]; u != declared && t != nil && t.Kind == model.Struct {
+			var omit []string
 			for _, f := range t.Fields {
-				if f.ReadOnly {
-					ro = append(ro, literal(f.JSONName))
+				if u == sent && f.ReadOnly || u == received && f.WriteOnly {
+					omit = append(omit, literal(f.JSONName))
 				}
 			}
-			if len(ro) > 0 {
-				return fmt.Sprintf("Omit<%s, %s>", r.Name, strings.Join(ro, " | "))
+			if len(omit) > 0 {
+				return fmt.Sprintf("rt.Without<%s, %s>", r.Name, strings.Join(omit, " | "))
 			}
 		}
 		return r.Name
 	case model.Slice:
-		e := g.expr(r.Elem, request)
+		e := g.expr(r.Elem, u)
 		if !identifier.MatchString(e) {
 			e = "(" + e + ")"
 		}
 		return e + "[]"
 	case model.Map:
-		return "{ [key: string]: " + g.expr(r.Elem, request) + " }"
+		return "{ [key: string]: " + g.expr(r.Elem, u) + " }"
 	case model.Pointer:
-		return g.expr(r.Elem, request) + " | null"
+		return g.expr(r.Elem, u) + " | null"
 	}
 	switch r.Name {
 	case "string", "[]byte", "time.Time":
@@ -328,6 +348,7 @@ func (g *gen) opView(op *model.Operation) *opView {
 	}
 	if op.Stream != nil {
 		o.Stream = g.stream(op)
+		o.StreamHeaders = g.streamHeaders(op)
 	}
 	return o
 }
@@ -336,7 +357,7 @@ func (g *gen) bodyType(r *model.Response) string {
 	if r.Type == nil {
 		return "undefined"
 	}
-	return g.expr(r.Type, false)
+	return g.expr(r.Type, received)
 }
 
 // request fills in the request type and the call's parts.
@@ -363,12 +384,16 @@ func (g *gen) request(op *model.Operation, o *opView) {
 		if t.Kind == model.Pointer {
 			t = t.Elem
 		}
-		o.ReqFields = append(o.ReqFields, &fieldDecl{Doc: p.Doc, Key: propKey(k), Type: g.expr(t, true), Optional: !p.Required && p.In != model.InPath})
+		o.ReqFields = append(o.ReqFields, &fieldDecl{Doc: p.Doc, Key: propKey(k), Type: g.expr(t, sent), Optional: !p.Required && p.In != model.InPath})
 		if p.Required || p.In == model.InPath {
 			o.ReqOpt = false
 		}
 		style := fmt.Sprintf("{ name: %s, style: %s, explode: %t }", literal(p.WireName), literal(p.Style), p.Explode)
 		value := "req" + access(k)
+		if p.JSON {
+			// Sent as JSON text, escaped like a string; undefined stays so.
+			value = "JSON.stringify(" + value + ")"
+		}
 		switch p.In {
 		case model.InPath:
 			path = strings.ReplaceAll(path, "{"+p.WireName+"}", "${rt.pathParam("+style+", "+value+")}")
@@ -395,14 +420,14 @@ func (g *gen) request(op *model.Operation, o *opView) {
 			types := map[string]string{}
 			var members []string
 			for _, ev := range b.Stream.Events {
-				members = append(members, fmt.Sprintf("rt.BodyEvent<%s, %s>", literal(ev.Name), g.expr(ev.Type, true)))
+				members = append(members, fmt.Sprintf("rt.BodyEvent<%s, %s>", literal(ev.Name), g.expr(ev.Type, sent)))
 				types[ev.Name] = ev.ContentType
 			}
 			fd.Type = "AsyncIterable<" + name + ">"
 			o.Body = []string{"events: req." + k, "encodeEvent: rt.eventEncoder(" + literal(types) + ")"}
 			g.bodyEvents = append(g.bodyEvents, &typeDecl{Name: name, Doc: fmt.Sprintf("%s is an event of the request body of %s.", name, model.LowerInitial(op.Name)), Expr: orNever(members)})
 		} else {
-			fd.Type = g.expr(b.Type, true)
+			fd.Type = g.expr(b.Type, sent)
 			o.Body = []string{"contentType: " + literal(b.ContentType), "body: req." + k}
 		}
 		o.ReqFields = append(o.ReqFields, fd)
@@ -419,7 +444,7 @@ func (g *gen) plain(o *opView, ok []*model.Response) {
 	for _, r := range ok {
 		s := &success{Status: r.Status}
 		if r.Type != nil {
-			typ := g.expr(r.Type, false)
+			typ := g.expr(r.Type, received)
 			s.Decode = fmt.Sprintf("(await rt.decodeBody(res, %s)) as %s", literal(r.ContentType), typ)
 			if !contains(accept, r.ContentType) {
 				accept = append(accept, r.ContentType)
@@ -480,7 +505,7 @@ func (g *gen) stream(op *model.Operation) *streamView {
 		}
 	}
 	for _, ev := range st.Events {
-		typ := g.expr(ev.Type, false)
+		typ := g.expr(ev.Type, received)
 		data := "ev.data"
 		if model.IsJSON(ev.ContentType) {
 			data = "JSON.parse(ev.data) as " + typ
@@ -514,12 +539,74 @@ func (g *gen) stream(op *model.Operation) *streamView {
 				g.errorEvents = append(g.errorEvents, &typeDecl{
 					Name: s.ErrorType,
 					Doc:  fmt.Sprintf("%s is the %q event that ends the %s stream with an error: the stream rejects with it.", s.ErrorType, ev.Name, model.LowerInitial(op.Name)),
-					Expr: fmt.Sprintf("rt.EventError<%s, %s>", literal(ev.Name), g.expr(ev.Type, false)),
+					Expr: fmt.Sprintf("rt.EventError<%s, %s>", literal(ev.Name), g.expr(ev.Type, received)),
 				})
 			}
 		}
 	}
 	return s
+}
+
+// streamHeaders describes the response headers a stream declares.
+func (g *gen) streamHeaders(op *model.Operation) *headersView {
+	if len(op.Stream.Headers) == 0 {
+		return nil
+	}
+	h := &headersView{Type: g.declare(op.Name + "StreamHeaders"), Func: model.LowerInitial(op.Name) + "StreamHeaders"}
+	for _, p := range op.Stream.Headers {
+		t := p.Type
+		if t.Kind == model.Pointer {
+			t = t.Elem
+		}
+		typ := g.expr(t, received)
+		key := propKey(p.WireName)
+		h.Fields = append(h.Fields, &fieldDecl{Doc: p.Doc, Key: key, Type: typ, Optional: !p.Required})
+		shape := `"json"`
+		if !p.JSON {
+			shape = g.shape(t, p.Explode)
+		}
+		required := ""
+		if p.Required {
+			required = ", true"
+		} else {
+			typ += " | undefined"
+		}
+		h.Reads = append(h.Reads, fmt.Sprintf("%s: rt.responseHeader(h, %s, %s%s) as %s,", key, literal(p.WireName), shape, required, typ))
+	}
+	return h
+}
+
+// shape is the rt.HeaderShape that reads a header of type r.
+func (g *gen) shape(r *model.TypeRef, explode bool) string {
+	switch r.Kind {
+	case model.Pointer:
+		return g.shape(r.Elem, explode)
+	case model.Slice:
+		return "{ items: " + g.shape(r.Elem, explode) + " }"
+	case model.Ref:
+		t := g.types[r.Name]
+		switch {
+		case t == nil:
+		case t.Kind == model.Named:
+			return g.shape(t.Underlying, explode)
+		case t.Kind == model.Enum && len(t.Values) > 0:
+			return g.shape(&model.TypeRef{Kind: model.Builtin, Name: fmt.Sprintf("%T", t.Values[0].Value)}, explode)
+		case t.Kind == model.Struct:
+			var props []string
+			for _, f := range t.Fields {
+				props = append(props, propKey(f.JSONName)+": "+g.shape(f.Type, explode))
+			}
+			return fmt.Sprintf("{ props: { %s }, explode: %t }", strings.Join(props, ", "), explode)
+		}
+		return `"string"`
+	}
+	switch g.expr(r, declared) {
+	case "number":
+		return `"number"`
+	case "boolean":
+		return `"boolean"`
+	}
+	return `"string"`
 }
 
 // streamDoc documents the method of a stream.

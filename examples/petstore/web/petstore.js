@@ -320,6 +320,7 @@ var petstoreClient = (() => {
       __publicField(this, "abort", new AbortController());
       __publicField(this, "started");
       __publicField(this, "lastId");
+      __publicField(this, "openedWith");
       this.lastId = opts.lastEventId ?? "";
       const outer = opts.signal;
       if (outer) {
@@ -330,6 +331,11 @@ var petstoreClient = (() => {
     /** The id of the last event received, from which a later stream can resume. */
     get lastEventId() {
       return this.lastId;
+    }
+    /** The headers of the response that opened the stream, or of its latest
+     * reconnection; undefined until the stream opens. */
+    get headers() {
+      return this.openedWith;
     }
     /** Ends the stream and its connection. */
     close() {
@@ -387,6 +393,7 @@ var petstoreClient = (() => {
               lastErr = failure;
               continue;
             }
+            this.openedWith = res.headers;
             this.opts.onState?.("open");
             const parser = new EventParser(this.rt.options.maxEventSize, this.lastId);
             const reader = res.body.getReader();

@@ -272,6 +272,10 @@ type Pet struct {
 	N2fa *bool `json:"2fa,omitempty"`
 	// Initialisms.
 	HTTPURL *string `json:"HTTPURL,omitempty"`
+	// Set by the server.
+	Registered *string `json:"registered,omitempty"`
+	// Sent by the client only.
+	Password *string `json:"password,omitempty"`
 }
 
 // Validate reports the first value in v that its schema does not allow:
@@ -297,6 +301,9 @@ func (v Pet) Validate() error {
 		if err := v.Owner.Validate(); err != nil {
 			return runtime.At("owner", err)
 		}
+	}
+	if err := runtime.Check(v.Registered, runtime.Format("date")); err != nil {
+		return runtime.At("registered", err)
 	}
 	return nil
 }

@@ -251,6 +251,10 @@ export interface Call {
   accept?: string;
 }
 
+/** T without the properties K. Unlike Omit, it keeps the other properties
+ * of a type with an index signature, and their modifiers. */
+export type Without<T, K extends PropertyKey> = { [P in keyof T as P extends K ? never : P]: T[P] };
+
 /** What a Client knows of one stream. */
 export interface StreamSpec<Event> {
   /** Reconnect, with Last-Event-ID, when the connection drops or the body ends. */
@@ -461,6 +465,67 @@ export function cookieHeader(cookies: [string, string | undefined][]): string | 
   return set.length === 0 ? undefined : set.map(([k, v]) => `${k}=${v}`).join("; ");
 }
 
+/** How a response header's value is read: a scalar, JSON text, a list of
+ * items, or an object of simple style, as k,v,k,v or exploded as k=v,k=v. */
+export type HeaderShape =
+  | "string"
+  | "number"
+  | "boolean"
+  | "json"
+  | { items: HeaderShape }
+  | { props: Record<string, HeaderShape>; explode: boolean };
+
+/** Reads response header name of h by shape; undefined when it is absent
+ * and not required. It throws when the value does not read. */
+export function responseHeader(h: Headers, name: string, shape: HeaderShape, required = false): unknown {
+  const v = h.get(name);
+  if (v === null) {
+    if (required) throw new Error(`response header "${name}" is required`);
+    return undefined;
+  }
+  try {
+    return readHeader(v, shape);
+  } catch (err) {
+    throw new Error(`response header "${name}": ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
+function readHeader(v: string, shape: HeaderShape): unknown {
+  switch (shape) {
+    case "string":
+      return v;
+    case "json":
+      return JSON.parse(v);
+    case "number": {
+      const n = v.trim() === "" ? NaN : Number(v);
+      if (Number.isNaN(n)) throw new Error(`${JSON.stringify(v)} is not a number`);
+      return n;
+    }
+    case "boolean":
+      if (v !== "true" && v !== "false") throw new Error(`${JSON.stringify(v)} is not true or false`);
+      return v === "true";
+  }
+  if ("items" in shape) return v === "" ? [] : v.split(",").map((x) => readHeader(x.trim(), shape.items));
+  const out: Record<string, unknown> = {};
+  const parts = v.split(",").map((x) => x.trim());
+  const pairs: [string, string][] = [];
+  if (shape.explode) {
+    for (const part of parts) {
+      const eq = part.indexOf("=");
+      if (eq < 0) throw new Error(`${JSON.stringify(part)} is not a key=value pair`);
+      pairs.push([part.slice(0, eq), part.slice(eq + 1)]);
+    }
+  } else {
+    if (parts.length % 2 !== 0) throw new Error(`${JSON.stringify(v)} is not a list of key,value pairs`);
+    for (let i = 0; i < parts.length; i += 2) pairs.push([parts[i]!, parts[i + 1]!]);
+  }
+  for (const [k, x] of pairs) {
+    const propShape = shape.props[k];
+    if (propShape !== undefined) out[k] = readHeader(x, propShape);
+  }
+  return out;
+}
+
 /** Waits ms milliseconds, or rejects with the reason of signal once aborted. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -521,6 +586,7 @@ export class EventStream<Event> implements AsyncIterable<Event> {
   private readonly abort = new AbortController();
   private started: AsyncGenerator<Event, void, undefined> | undefined;
   private lastId: string;
+  private openedWith: Headers | undefined;
 
   constructor(
     private readonly rt: Runtime,
@@ -539,6 +605,12 @@ export class EventStream<Event> implements AsyncIterable<Event> {
   /** The id of the last event received, from which a later stream can resume. */
   get lastEventId(): string {
     return this.lastId;
+  }
+
+  /** The headers of the response that opened the stream, or of its latest
+   * reconnection; undefined until the stream opens. */
+  get headers(): Headers | undefined {
+    return this.openedWith;
   }
 
   /** Ends the stream and its connection. */
@@ -599,6 +671,7 @@ export class EventStream<Event> implements AsyncIterable<Event> {
             lastErr = failure;
             continue;
           }
+          this.openedWith = res.headers;
           this.opts.onState?.("open");
           const parser = new EventParser(this.rt.options.maxEventSize, this.lastId);
           const reader = res.body!.getReader();

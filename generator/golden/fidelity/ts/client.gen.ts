@@ -244,14 +244,14 @@ export interface SubscribeRequest {
 function subscribeCall(req: SubscribeRequest): rt.Call {
   const headers: { [name: string]: string } = {};
   rt.setHeader(headers, "Last-Event-ID", rt.headerParam({ name: "Last-Event-ID", style: "simple", explode: false }, req["Last-Event-ID"]));
-  rt.setHeader(headers, "X-Positions", rt.headerParam({ name: "X-Positions", style: "simple", explode: false }, req["X-Positions"]));
-  rt.setHeader(headers, "X-Cursor", rt.headerParam({ name: "X-Cursor", style: "simple", explode: false }, req["X-Cursor"]));
+  rt.setHeader(headers, "X-Positions", rt.headerParam({ name: "X-Positions", style: "simple", explode: false }, JSON.stringify(req["X-Positions"])));
+  rt.setHeader(headers, "X-Cursor", rt.headerParam({ name: "X-Cursor", style: "simple", explode: false }, JSON.stringify(req["X-Cursor"])));
   return {
     method: "GET",
     path: `/hub/${rt.pathParam({ name: "topic", style: "simple", explode: false }, req.topic)}/events`,
     query: [
       ...rt.queryParam({ name: "last_event_id", style: "form", explode: true }, req.last_event_id),
-      ...rt.queryParam({ name: "filter", style: "form", explode: true }, req.filter),
+      ...rt.queryParam({ name: "filter", style: "form", explode: true }, JSON.stringify(req.filter)),
     ],
     headers,
   };
@@ -280,6 +280,31 @@ const subscribeStream: rt.StreamSpec<SubscribeEvent> = {
   failure: rt.unexpected,
 };
 
+/** SubscribeStreamHeaders are the response headers of the subscribe stream. */
+export interface SubscribeStreamHeaders {
+  "X-Partitions": number;
+  /** Where each partition starts. */
+  "X-Positions"?: Position[];
+  /** The ID of the event the stream resumed after. */
+  "X-Resumed-From"?: string;
+}
+
+/**
+ * Reads the response headers of stream, a subscribe stream: those of
+ * the response that opened it, or of its latest reconnection. It throws
+ * before the stream has opened (before its first event, or onState's
+ * "open"), and when a header is missing or does not read.
+ */
+export function subscribeStreamHeaders(stream: rt.EventStream<SubscribeEvent>): SubscribeStreamHeaders {
+  const h = stream.headers;
+  if (h === undefined) throw new Error("subscribe: the stream has not opened yet");
+  return {
+    "X-Partitions": rt.responseHeader(h, "X-Partitions", "number", true) as number,
+    "X-Positions": rt.responseHeader(h, "X-Positions", "json") as Position[] | undefined,
+    "X-Resumed-From": rt.responseHeader(h, "X-Resumed-From", "string") as string | undefined,
+  };
+}
+
 /** LookUpRequest is what lookUp sends. */
 export interface LookUpRequest {
   at: Position;
@@ -289,11 +314,11 @@ export interface LookUpRequest {
 function lookUpCall(req: LookUpRequest): rt.Call {
   const headers: { [name: string]: string } = {};
   rt.setHeader(headers, "Cookie", rt.cookieHeader([
-    ["session", rt.cookieParam({ name: "session", style: "form", explode: true }, req.session)],
+    ["session", rt.cookieParam({ name: "session", style: "form", explode: true }, JSON.stringify(req.session))],
   ]));
   return {
     method: "GET",
-    path: `/positions/${rt.pathParam({ name: "at", style: "simple", explode: false }, req.at)}`,
+    path: `/positions/${rt.pathParam({ name: "at", style: "simple", explode: false }, JSON.stringify(req.at))}`,
     headers,
   };
 }

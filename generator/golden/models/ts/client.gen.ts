@@ -69,6 +69,10 @@ export interface Pet {
   "2fa"?: boolean;
   /** Initialisms. */
   HTTPURL?: string;
+  /** Set by the server. */
+  readonly registered?: string;
+  /** Sent by the client only. */
+  password?: string;
 }
 
 /** Inline object, named from its context. */
@@ -106,7 +110,7 @@ export type Value = string | number | Named | Circle;
 
 /** EchoBasketRequest is what echoBasket sends. */
 export interface EchoBasketRequest {
-  body: Omit<Basket, "created">;
+  body: rt.Without<Basket, "created">;
 }
 
 function echoBasketCall(req: EchoBasketRequest): rt.Call {
@@ -129,7 +133,7 @@ function feedCall(): rt.Call {
 export type FeedEvent =
   | { event: "inline"; id: string; data: FeedInlineEvent }
   | { event: "model"; id: string; data: ModelID }
-  | { event: "pet"; id: string; data: Pet }
+  | { event: "pet"; id: string; data: rt.Without<Pet, "password"> }
   | { event: "shape"; id: string; data: Shape }
   | { event: "value"; id: string; data: Value }
   | { event: "unknown"; type: string; id: string; data: string };
@@ -144,7 +148,7 @@ const feedStream: rt.StreamSpec<FeedEvent> = {
       case "model":
         return { event: "model", id: ev.id, data: JSON.parse(ev.data) as ModelID };
       case "pet":
-        return { event: "pet", id: ev.id, data: JSON.parse(ev.data) as Pet };
+        return { event: "pet", id: ev.id, data: JSON.parse(ev.data) as rt.Without<Pet, "password"> };
       case "shape":
         return { event: "shape", id: ev.id, data: JSON.parse(ev.data) as Shape };
       case "value":
@@ -171,7 +175,7 @@ function echoNoteCall(req: EchoNoteRequest): rt.Call {
 
 /** EchoPetRequest is what echoPet sends. */
 export interface EchoPetRequest {
-  body: Pet;
+  body: rt.Without<Pet, "registered">;
 }
 
 function echoPetCall(req: EchoPetRequest): rt.Call {
@@ -278,11 +282,11 @@ export class Client {
    *
    * It rejects with an rt.ResponseError of the body text for an undeclared status.
    */
-  async echoPet(req: EchoPetRequest, opts?: rt.CallOptions): Promise<Pet> {
+  async echoPet(req: EchoPetRequest, opts?: rt.CallOptions): Promise<rt.Without<Pet, "password">> {
     const res = await this.rt.send({ ...echoPetCall(req), accept: "application/json" }, opts);
     switch (res.status) {
       case 200:
-        return (await rt.decodeBody(res, "application/json")) as Pet;
+        return (await rt.decodeBody(res, "application/json")) as rt.Without<Pet, "password">;
     }
     throw await rt.unexpected(res);
   }
