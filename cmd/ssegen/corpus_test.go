@@ -30,22 +30,13 @@ var corpusFailures = map[string]string{
 	"langgraph.json": `langgraph.json:5112:29: $ref "#/components/schemas/Interrupt" does not resolve: #/components/schemas has no "Interrupt" (#/components/responses has one)`,
 }
 
-// exportChanges are the corpus documents whose export generates a
-// different Go API, each with why: raising a 3.0 document to 3.2 changes
-// how some of its words read (docs/cli.md#export).
-var exportChanges = map[string]string{
-	// nullable: true beside a $ref, which 3.0 ignores and 3.2 applies: a
-	// required response_format becomes a pointer.
-	"openai-3.0-manual_spec.yaml": "nullable beside a $ref",
-}
-
 // TestCorpus runs ssegen generate over the real-world OpenAPI documents in
 // ../shared/corpus, next to the checkout: each one it can load must
 // generate code that compiles and passes go vet, the same bytes every
-// time, the same Go API from its export when it has event streams
-// (except exportChanges), and a NewHandler that registers its routes
-// without a panic; each one in corpusFailures must fail with its error,
-// exit code 1, and nothing written. The ssegen binary is built without the race detector, which
+// time, the same Go API from its export when it has event streams, and a
+// NewHandler that registers its routes without a panic; each one in
+// corpusFailures must fail with its error, exit code 1, and nothing
+// written. The ssegen binary is built without the race detector, which
 // would make the largest documents take minutes.
 func TestCorpus(t *testing.T) {
 	if testing.Short() {
@@ -57,11 +48,9 @@ func TestCorpus(t *testing.T) {
 	}
 	corpus := filepath.Join(root, "..", "shared", "corpus")
 	docs := corpusDocuments(t, corpus)
-	for _, list := range []map[string]string{corpusFailures, exportChanges} {
-		for name := range list {
-			if !slices.Contains(docs, filepath.Join(corpus, name)) {
-				t.Errorf("%s is listed but not in %s", name, corpus)
-			}
+	for name := range corpusFailures {
+		if !slices.Contains(docs, filepath.Join(corpus, name)) {
+			t.Errorf("%s is listed but not in %s", name, corpus)
 		}
 	}
 	goCmd, err := exec.LookPath("go")
@@ -185,11 +174,8 @@ func exportRoundTrip(t *testing.T, bin, mod, doc, pkg string, want map[string]st
 			differ = append(differ, file)
 		}
 	}
-	switch why, expected := exportChanges[filepath.Base(doc)]; {
-	case len(differ) > 0 && !expected:
+	if len(differ) > 0 {
 		t.Errorf("the export generates a different Go API in %v", differ)
-	case len(differ) == 0 && expected:
-		t.Errorf("the export generates the same Go API: remove the exportChanges entry (%s)", why)
 	}
 }
 

@@ -109,6 +109,9 @@ func (x *exporter) errorf(n *yaml.Node, format string, args ...any) {
 // root document.
 func (x *exporter) rewrite(root *yaml.Node) {
 	if _, v := yamlnode.Entry(root, "openapi"); v != nil && !strings.HasPrefix(v.Value, "3.2.") {
+		if strings.HasPrefix(v.Value, "3.0.") {
+			raise30(root, 0)
+		}
 		v.Value, v.Tag, v.Style = Version, "!!str", 0
 	}
 	_, paths := yamlnode.Entry(root, "paths")

@@ -90,9 +90,8 @@ var invalidExports = map[string]struct {
 	why           string
 	originalValid bool
 }{
-	"constraints":   {"a pattern with a lookahead, which Go cannot run", false},
-	"constraints30": {"3.0's boolean exclusiveMaximum, not translated", true},
-	"messy":         {"Swagger 2's in: formData, kept as written", false},
+	"constraints": {"a pattern with a lookahead, which Go cannot run", false},
+	"messy":       {"Swagger 2's in: formData, kept as written", false},
 }
 
 // TestValid loads every exported document with kin-openapi, as any other
@@ -208,6 +207,54 @@ func TestItemSchemaValidates(t *testing.T) {
 		}
 		if err := item.Validate(v); (err == nil) != tc.valid {
 			t.Errorf("%s: valid %v, want %v: %v", tc.event, err == nil, tc.valid, err)
+		}
+	}
+}
+
+// TestRaise30 exports a 3.0 document that uses the keywords 3.1 redefined:
+// they come out meaning in 3.2 what they meant in 3.0, and data that
+// merely looks like them is left alone.
+func TestRaise30(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "api.yaml")
+	src := `openapi: 3.0.3
+info: {title: Raise, version: "1"}
+paths: {}
+components:
+  schemas:
+    Score:
+      type: object
+      properties:
+        above: {type: number, minimum: 0, exclusiveMinimum: true}
+        upTo: {type: number, maximum: 10, exclusiveMaximum: false}
+        note: {type: string, nullable: true}
+        plain: {type: string, nullable: false}
+        ref: {$ref: '#/components/schemas/Tag', nullable: true}
+        loose: {allOf: [{$ref: '#/components/schemas/Tag'}], nullable: true}
+        nullable: {type: boolean, example: {nullable: true}}
+        deep:
+          type: array
+          items: {type: integer, maximum: 3, exclusiveMaximum: true, nullable: true}
+      x-sample: {type: string, nullable: true}
+    Tag: {type: string}
+`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := string(mustRead(t, exportTo(t, path, ".yaml")))
+	for _, want := range []string{
+		"openapi: 3.2.0",
+		"above: {type: number, exclusiveMinimum: 0}",
+		"upTo: {type: number, maximum: 10}",
+		"note: {type: [string, 'null']}",
+		"plain: {type: string}",
+		"ref: {$ref: '#/components/schemas/Tag'}",
+		"loose: {allOf: [{$ref: '#/components/schemas/Tag'}], nullable: true}",
+		"nullable: {type: boolean, example: {nullable: true}}",
+		"items: {type: [integer, 'null'], exclusiveMaximum: 3}",
+		"x-sample: {type: string, nullable: true}",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the export lacks %q:\n%s", want, out)
 		}
 	}
 }
