@@ -112,16 +112,6 @@ func receive(t *testing.T, sub runtime.Subscription, ids []string, from, n int) 
 	}
 }
 
-func subscribe(t *testing.T, bus runtime.Bus, topic, lastID string) runtime.Subscription {
-	t.Helper()
-	sub, err := bus.Subscribe(ctx(t), topic, lastID)
-	if err != nil {
-		t.Fatalf("Subscribe(%q, %q): %v", topic, lastID, err)
-	}
-	t.Cleanup(func() { sub.Close() })
-	return sub
-}
-
 // streamInfo returns the state of the stream opts name.
 func streamInfo(t *testing.T, js jetstream.JetStream, name string) *jetstream.StreamInfo {
 	t.Helper()
@@ -145,7 +135,7 @@ func TestInstancesShareFeeds(t *testing.T) {
 	const subscribers = 50
 	subs := make([]runtime.Subscription, subscribers)
 	for i := range subs {
-		subs[i] = subscribe(t, b, "pets", "")
+		subs[i] = bustest.Subscribe(t, b, "pets", "")
 	}
 	ids := publish(t, a, "pets", 0, 10)
 	for _, sub := range subs {
@@ -155,10 +145,10 @@ func TestInstancesShareFeeds(t *testing.T) {
 		t.Errorf("%d subscribers on one instance use %d consumers, want 1", subscribers, n)
 	}
 	// Resuming on a after an id b delivered, and on b after a's.
-	receive(t, subscribe(t, a, "pets", ids[3]), ids, 4, 6)
+	receive(t, bustest.Subscribe(t, a, "pets", ids[3]), ids, 4, 6)
 	more := publish(t, a, "pets", 10, 12)
 	ids = append(ids, more...)
-	receive(t, subscribe(t, b, "pets", ids[9]), ids, 10, 2)
+	receive(t, bustest.Subscribe(t, b, "pets", ids[9]), ids, 10, 2)
 }
 
 // A restart of nats-server with file storage keeps ids valid: subscribers
@@ -170,7 +160,7 @@ func TestRestartKeepsIDs(t *testing.T) {
 	js := connect(t, srv)
 	bus := newBus(t, js, opts...)
 	ids := publish(t, bus, "t", 0, 5)
-	sub := subscribe(t, bus, "t", ids[1])
+	sub := bustest.Subscribe(t, bus, "t", ids[1])
 	receive(t, sub, ids, 2, 3)
 
 	srv.Restart()
@@ -180,13 +170,13 @@ func TestRestartKeepsIDs(t *testing.T) {
 	}
 	waitConnected(t, js)
 	ids = append(ids, publish(t, bus, "t", 5, 8)...)
-	again := subscribe(t, bus, "t", ids[4])
+	again := bustest.Subscribe(t, bus, "t", ids[4])
 	if id, gap := again.Gap(); gap {
 		t.Fatalf("resuming after a restart: gap (%s)", id)
 	}
 	receive(t, again, ids, 5, 3)
 	// An id from before the restart is still valid, replayed from the store.
-	receive(t, subscribe(t, bus, "t", ids[0]), ids, 1, 7)
+	receive(t, bustest.Subscribe(t, bus, "t", ids[0]), ids, 1, 7)
 }
 
 // waitUntil waits up to 10s for cond to return nil, failing t with its
@@ -228,7 +218,7 @@ func TestRecreatedStreamGivesGap(t *testing.T) {
 	name, opts := uniqueStream()
 	bus := newBus(t, js, opts...)
 	old := publish(t, bus, "t", 0, 3)
-	live := subscribe(t, bus, "t", old[0])
+	live := bustest.Subscribe(t, bus, "t", old[0])
 	receive(t, live, old, 1, 2)
 
 	if err := js.DeleteStream(ctx(t), name); err != nil {
@@ -239,12 +229,12 @@ func TestRecreatedStreamGivesGap(t *testing.T) {
 	}
 	ids := publish(t, bus, "t", 0, 5) // makes the stream again
 	for _, id := range old {
-		sub := subscribe(t, bus, "t", id)
+		sub := bustest.Subscribe(t, bus, "t", id)
 		if _, gap := sub.Gap(); !gap {
 			t.Fatalf("id %s of the deleted stream resumed without a gap", id)
 		}
 	}
-	receive(t, subscribe(t, bus, "t", ids[0]), ids, 1, 4)
+	receive(t, bustest.Subscribe(t, bus, "t", ids[0]), ids, 1, 4)
 }
 
 // Retention comes from the options: the stream is made with them, and an
@@ -266,12 +256,12 @@ func TestRetention(t *testing.T) {
 		}
 		return nil
 	})
-	sub := subscribe(t, bus, "t", ids[0])
+	sub := bustest.Subscribe(t, bus, "t", ids[0])
 	if _, gap := sub.Gap(); !gap {
 		t.Fatal("resuming after aged out events: no gap")
 	}
 	// The last id has no successor to lose: it resumes.
-	if id, gap := subscribe(t, bus, "t", ids[2]).Gap(); gap {
+	if id, gap := bustest.Subscribe(t, bus, "t", ids[2]).Gap(); gap {
 		t.Fatalf("resuming after the last event: gap (%s)", id)
 	}
 
@@ -317,7 +307,7 @@ func TestTopicNames(t *testing.T) {
 	topics := []string{"orders.a b", "orders.a.b", "orders.*", "orders.>", "orders..", ""}
 	subs := make([]runtime.Subscription, len(topics))
 	for i, topic := range topics {
-		subs[i] = subscribe(t, bus, topic, "")
+		subs[i] = bustest.Subscribe(t, bus, topic, "")
 	}
 	for i, topic := range topics {
 		ids := publish(t, bus, topic, i, i+1)
@@ -360,20 +350,20 @@ func TestReplayOvertakenByRetention(t *testing.T) {
 	_, opts := uniqueStream()
 	bus := newBus(t, connect(t, srv), append(opts, natsbus.WithMaxMsgs(10))...)
 	ids := publish(t, bus, "t", 0, 10)
-	sub := subscribe(t, bus, "t", ids[0])              // no other subscriber: replayed from the stream
+	sub := bustest.Subscribe(t, bus, "t", ids[0])      // no other subscriber: replayed from the stream
 	ids = append(ids, publish(t, bus, "t", 10, 15)...) // events 0 to 4 leave the stream
 	receive(t, sub, ids, 1, 1)                         // fetched while subscribing
 	if got, err := sub.Next(ctx(t), nil); !errors.Is(err, runtime.ErrSlowSubscriber) {
 		t.Fatalf("Next after the stream dropped the next events = %d events, %v; want ErrSlowSubscriber", len(got), err)
 	}
-	again := subscribe(t, bus, "t", ids[1])
+	again := bustest.Subscribe(t, bus, "t", ids[1])
 	if _, gap := again.Gap(); !gap {
 		t.Fatal("resuming after the overtaken replay: no gap")
 	}
 
 	// The same when the other topics' events push out all of this one's.
 	ids = publish(t, bus, "v", 0, 10)
-	sub = subscribe(t, bus, "v", ids[0])
+	sub = bustest.Subscribe(t, bus, "v", ids[0])
 	publish(t, bus, "w", 0, 10)
 	receive(t, sub, ids, 1, 1)
 	if got, err := sub.Next(ctx(t), nil); !errors.Is(err, runtime.ErrSlowSubscriber) {

@@ -95,7 +95,9 @@ func publish(t *testing.T, bus runtime.Bus, topic string, from, to int) []string
 	return ids
 }
 
-func subscribe(t *testing.T, bus runtime.Bus, topic, lastID string) runtime.Subscription {
+// Subscribe subscribes to topic after lastID, failing t when it cannot, and
+// closes the subscription when t ends.
+func Subscribe(t *testing.T, bus runtime.Bus, topic, lastID string) runtime.Subscription {
 	t.Helper()
 	sub, err := bus.Subscribe(ctx(t), topic, lastID)
 	if err != nil {
@@ -178,13 +180,13 @@ func testReplayAfterAnyID(t *testing.T, newBus NewBus) {
 		seen[id] = true
 	}
 	for i := range n {
-		sub := subscribe(t, bus, "t", ids[i])
+		sub := Subscribe(t, bus, "t", ids[i])
 		checkNoGap(t, sub)
 		got := receive(t, sub, n-1-i)
 		checkEvents(t, got, ids, i+1, n)
 	}
 	// Replay, then live, with nothing in between lost or repeated.
-	sub := subscribe(t, bus, "t", ids[n/2])
+	sub := Subscribe(t, bus, "t", ids[n/2])
 	ids = append(ids, publish(t, bus, "t", n, n+5)...)
 	checkEvents(t, receive(t, sub, n+5-n/2-1), ids, n/2+1, n+5)
 	expectQuiet(t, sub)
@@ -193,7 +195,7 @@ func testReplayAfterAnyID(t *testing.T, newBus NewBus) {
 func testNewClientGetsLiveOnly(t *testing.T, newBus NewBus) {
 	bus := newBus(t, lim)
 	ids := publish(t, bus, "t", 0, 3)
-	sub := subscribe(t, bus, "t", "")
+	sub := Subscribe(t, bus, "t", "")
 	checkNoGap(t, sub)
 	expectQuiet(t, sub)
 	ids = append(ids, publish(t, bus, "t", 3, 6)...)
@@ -202,7 +204,7 @@ func testNewClientGetsLiveOnly(t *testing.T, newBus NewBus) {
 
 func testTopicsAreSeparate(t *testing.T, newBus NewBus) {
 	bus := newBus(t, lim)
-	a, b := subscribe(t, bus, "a", ""), subscribe(t, bus, "b.1", "")
+	a, b := Subscribe(t, bus, "a", ""), Subscribe(t, bus, "b.1", "")
 	idsA := publish(t, bus, "a", 0, 4)
 	idsB := publish(t, bus, "b.1", 0, 2)
 	checkEvents(t, receive(t, a, 4), idsA, 0, 4)
@@ -211,7 +213,7 @@ func testTopicsAreSeparate(t *testing.T, newBus NewBus) {
 	expectQuiet(t, b)
 	// An id of one topic resumes another where it stands in the bus's
 	// order: whatever it delivers are events of its own topic.
-	c := subscribe(t, bus, "b.1", idsA[0])
+	c := Subscribe(t, bus, "b.1", idsA[0])
 	if _, gap := c.Gap(); !gap {
 		got, err := c.Next(ctx(t), nil)
 		if err != nil {
@@ -227,7 +229,7 @@ func testTopicsAreSeparate(t *testing.T, newBus NewBus) {
 
 func testSharedFrame(t *testing.T, newBus NewBus) {
 	bus := newBus(t, lim)
-	subs := []runtime.Subscription{subscribe(t, bus, "t", ""), subscribe(t, bus, "t", ""), subscribe(t, bus, "t", "")}
+	subs := []runtime.Subscription{Subscribe(t, bus, "t", ""), Subscribe(t, bus, "t", ""), Subscribe(t, bus, "t", "")}
 	m := runtime.Message{Name: "changed", ContentType: "text/plain", Data: []byte("two\nlines")}
 	id, err := bus.Publish(ctx(t), "t", m)
 	if err != nil {
@@ -252,7 +254,7 @@ func testSharedFrame(t *testing.T, newBus NewBus) {
 
 func testInvalidEvent(t *testing.T, newBus NewBus) {
 	bus := newBus(t, lim)
-	sub := subscribe(t, bus, "t", "")
+	sub := Subscribe(t, bus, "t", "")
 	for _, m := range []runtime.Message{
 		{Name: "a\nb", Data: []byte("1")},
 		{Name: "a", Data: []byte{0xff}},
@@ -270,7 +272,7 @@ func testGapTrimmedHistory(t *testing.T, newBus NewBus) {
 	bus := newBus(t, lim)
 	n := lim.History + Slack + 10
 	ids := publish(t, bus, "t", 0, n)
-	sub := subscribe(t, bus, "t", ids[0])
+	sub := Subscribe(t, bus, "t", ids[0])
 	resume, gap := sub.Gap()
 	if !gap {
 		t.Fatalf("resuming after event 0 of %d with a history of %d: no gap", n, lim.History)
@@ -279,11 +281,11 @@ func testGapTrimmedHistory(t *testing.T, newBus NewBus) {
 	ids = append(ids, publish(t, bus, "t", n, n+2)...)
 	checkEvents(t, receive(t, sub, 2), ids, n, n+2)
 	// The gap's id resumes exactly there.
-	again := subscribe(t, bus, "t", resume)
+	again := Subscribe(t, bus, "t", resume)
 	checkNoGap(t, again)
 	checkEvents(t, receive(t, again, 2), ids, n, n+2)
 	// The recent history is still there.
-	recent := subscribe(t, bus, "t", ids[n-lim.History+1])
+	recent := Subscribe(t, bus, "t", ids[n-lim.History+1])
 	checkNoGap(t, recent)
 	checkEvents(t, receive(t, recent, lim.History), ids, n-lim.History+2, n+2)
 }
@@ -292,7 +294,7 @@ func testGapUnknownID(t *testing.T, newBus NewBus) {
 	bus := newBus(t, lim)
 	ids := publish(t, bus, "t", 0, 3)
 	for _, id := range []string{"x", "0", "-1", ids[2] + "0", ids[2] + "x", "a-b-c", "\x00"} {
-		sub := subscribe(t, bus, "t", id)
+		sub := Subscribe(t, bus, "t", id)
 		resume, gap := sub.Gap()
 		if !gap {
 			t.Fatalf("Subscribe after unknown id %q: no gap", id)
@@ -303,19 +305,19 @@ func testGapUnknownID(t *testing.T, newBus NewBus) {
 		if got[0].ID != more[0] {
 			t.Fatalf("after a gap got %s, want the live %s", got[0].ID, more[0])
 		}
-		again := subscribe(t, bus, "t", resume)
+		again := Subscribe(t, bus, "t", resume)
 		checkNoGap(t, again)
 		if got := receive(t, again, 1); got[0].ID != more[0] {
 			t.Fatalf("resuming after the gap's id %s got %s, want %s", resume, got[0].ID, more[0])
 		}
 	}
 	// An empty topic has a gap id too.
-	sub := subscribe(t, bus, "empty", "unknown")
+	sub := Subscribe(t, bus, "empty", "unknown")
 	resume, gap := sub.Gap()
 	if !gap || resume == "" {
 		t.Fatalf("Gap() on an empty topic = %q, %v; want an id and true", resume, gap)
 	}
-	checkNoGap(t, subscribe(t, bus, "empty", resume))
+	checkNoGap(t, Subscribe(t, bus, "empty", resume))
 }
 
 func testGapOtherEpoch(t *testing.T, newBus NewBus) {
@@ -324,7 +326,7 @@ func testGapOtherEpoch(t *testing.T, newBus NewBus) {
 	bus := newBus(t, lim)
 	publish(t, bus, "t", 0, 5) // ids that may look alike
 	for _, id := range ids {
-		if _, gap := subscribe(t, bus, "t", id).Gap(); !gap {
+		if _, gap := Subscribe(t, bus, "t", id).Gap(); !gap {
 			t.Fatalf("an id %q of another store resumed without a gap", id)
 		}
 	}
@@ -333,7 +335,7 @@ func testGapOtherEpoch(t *testing.T, newBus NewBus) {
 func testConcurrentPublishers(t *testing.T, newBus NewBus) {
 	bus := newBus(t, Limits{History: 1000, Queue: 1000})
 	const publishers, each = 8, 100
-	subs := []runtime.Subscription{subscribe(t, bus, "t", ""), subscribe(t, bus, "t", "")}
+	subs := []runtime.Subscription{Subscribe(t, bus, "t", ""), Subscribe(t, bus, "t", "")}
 	var wg sync.WaitGroup
 	errs := make(chan error, publishers)
 	for p := range publishers {
@@ -370,7 +372,7 @@ func testConcurrentPublishers(t *testing.T, newBus NewBus) {
 		}
 	}
 	// A late subscriber replays in the same order.
-	late := subscribe(t, bus, "t", order[99])
+	late := Subscribe(t, bus, "t", order[99])
 	for j, e := range receive(t, late, len(order)-100) {
 		if e.ID != order[100+j] {
 			t.Fatalf("replay event %d is %s, live subscribers got %s", j, e.ID, order[100+j])
@@ -382,8 +384,8 @@ func testSlowSubscriberCutOff(t *testing.T, newBus NewBus) {
 	l := Limits{History: 200, Queue: 8}
 	bus := newBus(t, l)
 	before := publish(t, bus, "t", 0, 1)
-	slow := subscribe(t, bus, "t", before[0])
-	fast := []runtime.Subscription{subscribe(t, bus, "t", before[0]), subscribe(t, bus, "t", before[0])}
+	slow := Subscribe(t, bus, "t", before[0])
+	fast := []runtime.Subscription{Subscribe(t, bus, "t", before[0]), Subscribe(t, bus, "t", before[0])}
 	n := 4 * l.Queue
 	// The fast subscribers read as the events come, in rounds of half their
 	// queue; the slow one does not read at all, and no Publish waits for it.
@@ -407,14 +409,14 @@ func testSlowSubscriberCutOff(t *testing.T, newBus NewBus) {
 		}
 	}
 	// It resumes from history with the last id it had.
-	again := subscribe(t, bus, "t", before[0])
+	again := Subscribe(t, bus, "t", before[0])
 	checkNoGap(t, again)
 	checkEvents(t, receive(t, again, n), ids, 1, n+1)
 }
 
 func testNextEndsWithContext(t *testing.T, newBus NewBus) {
 	bus := newBus(t, lim)
-	sub := subscribe(t, bus, "t", "")
+	sub := Subscribe(t, bus, "t", "")
 	c, cancel := context.WithCancelCause(t.Context())
 	cause := errors.New("client left")
 	time.AfterFunc(10*time.Millisecond, func() { cancel(cause) })
@@ -425,7 +427,7 @@ func testNextEndsWithContext(t *testing.T, newBus NewBus) {
 
 func testCloseEndsNext(t *testing.T, newBus NewBus) {
 	bus := newBus(t, lim)
-	sub := subscribe(t, bus, "t", "")
+	sub := Subscribe(t, bus, "t", "")
 	done := make(chan error)
 	go func() {
 		_, err := sub.Next(ctx(t), nil)
