@@ -20,15 +20,21 @@ func openNATSBus(ctx context.Context, url string) (*natsbus.Bus, func(), error) 
 	if err != nil {
 		return nil, nil, fmt.Errorf("connecting to NATS at %s: %w", url, err)
 	}
-	js, err := jetstream.New(nc)
-	if err == nil {
-		var bus *natsbus.Bus
-		bus, err = natsbus.New(ctx, js, natsbus.WithStream("PETSTORE"), natsbus.WithSubjectPrefix("petstore"),
-			natsbus.WithHub(runtime.WithHistory(historySize), runtime.WithSubscriberQueue(watcherLag)))
-		if err == nil {
-			return bus, func() { bus.Close(); nc.Close() }, nil
-		}
+	bus, err := newNATSBus(ctx, nc)
+	if err != nil {
+		nc.Close()
+		return nil, nil, fmt.Errorf("JetStream at %s: %w", url, err)
 	}
-	nc.Close()
-	return nil, nil, fmt.Errorf("JetStream at %s: %w", url, err)
+	return bus, func() { bus.Close(); nc.Close() }, nil
+}
+
+// newNATSBus returns the watch feed's bus on nc's JetStream, creating its
+// stream if need be.
+func newNATSBus(ctx context.Context, nc *nats.Conn) (*natsbus.Bus, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, err
+	}
+	return natsbus.New(ctx, js, natsbus.WithStream("PETSTORE"), natsbus.WithSubjectPrefix("petstore"),
+		natsbus.WithHub(runtime.WithHistory(historySize), runtime.WithSubscriberQueue(watcherLag)))
 }
