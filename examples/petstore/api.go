@@ -12,9 +12,10 @@ import (
 )
 
 const (
-	// historySize is how many changes the in-memory feed keeps for watchers
+	// historySize is how many changes each petstore keeps for watchers
 	// that reconnect. One that missed more gets a reset event and reloads
-	// the list.
+	// the list, unless the feed is in JetStream (-nats), which replays the
+	// older changes it still holds.
 	historySize = 1000
 	// watcherLag is how many changes may wait for one watch stream before
 	// it is cut off (it reconnects and catches up from the history).
@@ -228,9 +229,9 @@ func (p *petstore) AdoptPet(ctx context.Context, req *petstoreapi.AdoptPetReques
 		pet.Status, pet.Owner = petstoreapi.PetStatusAdopted, &owner
 		return true
 	})
-	switch {
+	switch { // someone may have been quicker while we narrated
 	case err != nil:
-		return err // someone was quicker while we narrated
+		return err
 	case !ok:
 		return stream.SendStep(fmt.Sprintf("Sorry: %s left the store in the meantime.", pet.Name))
 	case *adopted.Owner != owner:
