@@ -29,7 +29,6 @@ const resetReason = "missed events are no longer available: reload the list"
 // store, whose changes watchers follow on a feed.
 type petstore struct {
 	store *store
-	feed  *petstoreapi.WatchPetsFeed
 	// pause is the time between the steps of an import or an adoption, so
 	// that people can follow them in the page; 0 in tests.
 	pause time.Duration
@@ -39,8 +38,7 @@ var _ petstoreapi.Handler = (*petstore)(nil)
 
 // newPetstore returns a petstore whose watch feed is on bus.
 func newPetstore(bus runtime.Bus, pause time.Duration) *petstore {
-	feed := petstoreapi.NewWatchPetsFeed(bus)
-	return &petstore{store: newStore(feed), feed: feed, pause: pause}
+	return &petstore{store: newStore(petstoreapi.NewWatchPetsFeed(bus)), pause: pause}
 }
 
 // newMemoryBus returns the bus of a single petstore process.
@@ -143,7 +141,7 @@ func (p *petstore) PostNotice(ctx context.Context, req *petstoreapi.PostNoticeRe
 // WatchPets follows the feed: the changes the client missed (after its
 // Last-Event-ID), then every change as it happens.
 func (p *petstore) WatchPets(_ context.Context, _ *petstoreapi.WatchPetsRequest, stream *petstoreapi.WatchPetsStream) error {
-	return stream.Follow(p.feed, petstoreapi.Reset{Reason: resetReason})
+	return stream.Follow(p.store.feed, petstoreapi.Reset{Reason: resetReason})
 }
 
 // importFailure is the data of the failed event for the pet at index i.
