@@ -71,7 +71,7 @@ func postLargePet(tb testing.TB, baseURL string, n int64, chunked bool) (status 
 // (without the limit it allocated some 200 MiB), whether the request says
 // its length or is chunked. A body just under the limit is still read.
 func TestLargeBody(t *testing.T) {
-	srv, _ := startPetstore(t)
+	srv := startPetstore(t)
 	const limit = runtime.DefaultMaxBodySize
 	for _, chunked := range []bool{false, true} {
 		status, detail, allocated := postLargePet(t, srv.URL, 50<<20, chunked)
@@ -110,7 +110,7 @@ func BenchmarkLargeBody(b *testing.B) {
 		{"unlimited/chunked", 0, true},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			srv, _ := startPetstore(b, runtime.WithMaxBodySize(bc.limit))
+			srv := startPetstore(b, runtime.WithMaxBodySize(bc.limit))
 			var total uint64
 			for b.Loop() {
 				_, _, allocated := postLargePet(b, srv.URL, 50<<20, bc.chunked)

@@ -14,7 +14,7 @@ import (
 // TestClient drives every operation of the petstore, and every event of its
 // streams, through the generated client against the real implementation.
 func TestClient(t *testing.T) {
-	srv, _ := startPetstore(t)
+	srv := startPetstore(t)
 	ep := epochOf(t, srv.URL)
 	c := petstoreapi.NewClient(srv.URL, runtime.WithHTTPClient(srv.Client()))
 	ctx := context.Background()

@@ -34,14 +34,13 @@ func TestMain(m *testing.M) {
 }
 
 // startPetstore serves a fresh petstore on a loopback port for one test.
-func startPetstore(t testing.TB, opts ...runtime.Option) (*httptest.Server, *petstore) {
+func startPetstore(t testing.TB, opts ...runtime.Option) *httptest.Server {
 	t.Helper()
-	ps := newPetstore(newMemoryBus(), 0)
 	srv := httptest.NewUnstartedServer(nil)
-	srv.Config.Handler = newHandler(ps, append(opts, runtime.EndOnShutdown(srv.Config))...)
+	srv.Config.Handler = newHandler(newPetstore(newMemoryBus(), 0), append(opts, runtime.EndOnShutdown(srv.Config))...)
 	srv.Start()
 	t.Cleanup(srv.Close)
-	return srv, ps
+	return srv
 }
 
 // call sends a JSON request and returns the response with its body read.
@@ -107,7 +106,7 @@ func createPet(t *testing.T, baseURL, name string, tag *string) petstoreapi.Pet 
 func ptr[T any](v T) *T { return &v }
 
 func TestCRUD(t *testing.T) {
-	srv, _ := startPetstore(t)
+	srv := startPetstore(t)
 
 	rex := createPet(t, srv.URL, "Rex", ptr("dog"))
 	want := petstoreapi.Pet{ID: rex.ID, Name: "Rex", Tag: ptr("dog"), Status: petstoreapi.PetStatusAvailable}
@@ -272,7 +271,7 @@ func (s *stream) wantEvent(typ, id string, data any) {
 }
 
 func TestWatchResume(t *testing.T) {
-	srv, _ := startPetstore(t)
+	srv := startPetstore(t)
 	ep := epochOf(t, srv.URL)
 	watch := openStream(t, "GET", srv.URL+"/pets/events", nil, "")
 	if got := watch.resp.Header.Get("X-Event-Data-Mimetype"); got != "application/json" {
@@ -315,7 +314,7 @@ func TestWatchResume(t *testing.T) {
 }
 
 func TestWatchHistoryTooShort(t *testing.T) {
-	srv, _ := startPetstore(t)
+	srv := startPetstore(t)
 	ep := epochOf(t, srv.URL)
 	for i := range historySize + 2 {
 		call(t, "POST", srv.URL+"/notices", petstoreapi.Notice{Text: strconv.Itoa(i)})
@@ -331,7 +330,7 @@ func TestWatchHistoryTooShort(t *testing.T) {
 }
 
 func TestImport(t *testing.T) {
-	srv, _ := startPetstore(t)
+	srv := startPetstore(t)
 	ep := epochOf(t, srv.URL)
 	watch := openStream(t, "GET", srv.URL+"/pets/events", nil, "")
 
@@ -376,7 +375,7 @@ func TestImport(t *testing.T) {
 }
 
 func TestAdopt(t *testing.T) {
-	srv, _ := startPetstore(t)
+	srv := startPetstore(t)
 	rex := createPet(t, srv.URL, "Rex", nil)
 	url := srv.URL + "/pets/" + strconv.FormatInt(rex.ID, 10) + "/adoption"
 	owner := "Zoë Ångström"
@@ -440,7 +439,7 @@ func TestServe(t *testing.T) {
 // tools: a valid document in which the watch stream's events, and its
 // Last-Event-ID header, are visible without ssegen's annotation.
 func TestOpenAPIDocument(t *testing.T) {
-	srv, _ := startPetstore(t)
+	srv := startPetstore(t)
 	resp, body := call(t, "GET", srv.URL+"/openapi.json", nil)
 	wantStatus(t, resp, body, http.StatusOK, "application/json")
 	if !bytes.Equal(body, openAPI) || resp.Header.Get("Access-Control-Allow-Origin") != "*" {
