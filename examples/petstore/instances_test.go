@@ -16,7 +16,6 @@ import (
 
 	"github.com/ssegen/ssegen/examples/petstore/petstoreapi"
 	"github.com/ssegen/ssegen/internal/natstest"
-	"github.com/ssegen/ssegen/runtime"
 )
 
 // instanceEnv makes the test binary run the petstore's main instead of the
@@ -193,20 +192,9 @@ func openWhenReady(t *testing.T, inst, lastID string) *stream {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		req, err := http.NewRequest("GET", inst+"/pets/events", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Accept", "text/event-stream")
-		req.Header.Set("Last-Event-ID", lastID)
-		resp, err := http.DefaultClient.Do(req)
-		if err == nil && resp.StatusCode == http.StatusOK {
-			s := &stream{t: t, resp: resp, events: runtime.NewReader(resp.Body), cancel: func() { resp.Body.Close() }}
-			t.Cleanup(s.close)
-			return s
-		}
+		s, err := tryStream(t, "GET", inst+"/pets/events", nil, lastID)
 		if err == nil {
-			resp.Body.Close()
+			return s
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("watching %s after the restart of nats-server: %v", inst, err)

@@ -192,6 +192,17 @@ type stream struct {
 // not empty, is sent as Last-Event-ID.
 func openStream(t *testing.T, method, url string, body any, lastEventID string) *stream {
 	t.Helper()
+	s, err := tryStream(t, method, url, body, lastEventID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// tryStream is openStream returning the error, or why the answer is not an
+// event stream, instead of failing the test.
+func tryStream(t *testing.T, method, url string, body any, lastEventID string) (*stream, error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	req := newRequest(t, ctx, method, url, body)
 	req.Header.Set("Accept", "text/event-stream")
@@ -201,15 +212,17 @@ func openStream(t *testing.T, method, url string, body any, lastEventID string) 
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		cancel()
-		t.Fatal(err)
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/event-stream" {
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		cancel()
+		return nil, fmt.Errorf("%s %s: %d %s %q, want 200 text/event-stream", method, url, resp.StatusCode, resp.Header.Get("Content-Type"), data)
 	}
 	s := &stream{t: t, resp: resp, events: runtime.NewReader(resp.Body), cancel: cancel}
 	t.Cleanup(s.close)
-	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/event-stream" {
-		data, _ := io.ReadAll(resp.Body)
-		t.Fatalf("%s %s: %d %s %q, want 200 text/event-stream", method, url, resp.StatusCode, resp.Header.Get("Content-Type"), data)
-	}
-	return s
+	return s, nil
 }
 
 func (s *stream) close() {
