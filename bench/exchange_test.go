@@ -68,19 +68,27 @@ func TestIdleExchange(t *testing.T) {
 	}
 }
 
-// TestFanOutExchange runs a short session of every fan-out contender: every
-// subscriber must receive every event of every round, exactly once (collect
-// fails otherwise).
+// TestFanOutExchange runs a short session of every fan-out contender (see
+// checkFanOutSession).
 func TestFanOutExchange(t *testing.T) {
 	clients := startClientProcess(t)
+	for _, c := range append(fanouts, ssegenStalled) {
+		checkFanOutSession(t, c, clients)
+	}
+}
+
+// checkFanOutSession runs a session of c with a few subscribers: every
+// subscriber must receive every event of every round, exactly once (collect
+// fails otherwise).
+func checkFanOutSession(t *testing.T, c fanout, clients *clientProcess) {
+	t.Helper()
 	const subscribers = 20
-	for _, c := range append(fanouts, fanout{"ssegen+stalled", fanouts[0].start}) {
-		var r fanoutResult
-		if err := fanoutSession(c, subscribers, clients, &r); err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		if want := int64(*fanoutRounds * *fanoutEvents * subscribers); r.deliveries != want || len(r.latencies) != *fanoutRounds**fanoutEvents {
-			t.Errorf("%s: %d deliveries and %d latencies, want %d and %d", c.name, r.deliveries, len(r.latencies), want, *fanoutRounds**fanoutEvents)
-		}
+	var r fanoutResult
+	if err := fanoutSession(c, subscribers, clients, &r); err != nil {
+		t.Fatalf("%s: %v", c.name, err)
+	}
+	events := *fanoutRounds * *fanoutEvents
+	if want := int64(events * subscribers); r.deliveries != want || len(r.latencies) != events {
+		t.Errorf("%s: %d deliveries and %d latencies, want %d and %d", c.name, r.deliveries, len(r.latencies), want, events)
 	}
 }

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"testing"
@@ -21,18 +20,8 @@ import (
 // with two instances of a service behind a load balancer.
 func natsFanout(tb testing.TB, srv *natstest.Server) fanout {
 	publishBus, followBus := natsInstance(tb, srv), natsInstance(tb, srv)
-	return fanout{"ssegen-nats", func() (http.Handler, func(string) error, func()) {
-		opts := runtime.NewOptions()
-		cfg := &runtime.StreamConfig{DataContentType: "application/json"}
-		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			runtime.Serve(w, r, opts, cfg, func(s *runtime.Stream) error {
-				return s.Follow(followBus, "quotes", func(string) error { return errors.New("unexpected gap") })
-			})
-		})
-		publish := func(typ string) error {
-			_, err := publishBus.Publish(context.Background(), "quotes", runtime.Message{Name: typ, ContentType: "application/json", Data: sampleJSON})
-			return err
-		}
+	return fanout{name: "ssegen-nats", start: func() (http.Handler, func(string) error, func()) {
+		h, publish := busFanout(publishBus, followBus)
 		return h, publish, func() {}
 	}}
 }
@@ -65,23 +54,14 @@ func natsInstance(tb testing.TB, srv *natstest.Server) runtime.Bus {
 // second. Run it with -benchtime 1x.
 func BenchmarkFanOutInstances(b *testing.B) {
 	srv := natstest.Start(b)
-	contenders := []fanout{fanouts[0], natsFanout(b, srv)}
+	contenders := []fanout{ssegenFanout, natsFanout(b, srv)}
 	for _, n := range fanoutCounts(b) {
 		b.Run(fmt.Sprintf("subscribers=%d", n), func(b *testing.B) { runFanOut(b, n, contenders) })
 	}
 }
 
 // TestFanOutInstancesExchange runs a short session of the ssegen-nats
-// contender: every subscriber must receive every event of every round,
-// exactly once (collect fails otherwise).
+// contender (see checkFanOutSession).
 func TestFanOutInstancesExchange(t *testing.T) {
-	clients := startClientProcess(t)
-	const subscribers = 20
-	var r fanoutResult
-	if err := fanoutSession(natsFanout(t, natstest.Start(t)), subscribers, clients, &r); err != nil {
-		t.Fatal(err)
-	}
-	if want := int64(*fanoutRounds * *fanoutEvents * subscribers); r.deliveries != want {
-		t.Errorf("%d deliveries, want %d", r.deliveries, want)
-	}
+	checkFanOutSession(t, natsFanout(t, natstest.Start(t)), startClientProcess(t))
 }

@@ -34,32 +34,47 @@ var (
 // fanout is a contender of the fan-out scenario: start returns a server
 // whose every stream receives each published event, and publish sends an
 // event of type typ with the sample data (already encoded) to all of them.
+// With stall, each session also opens a subscriber that never reads.
 type fanout struct {
 	name  string
 	start func() (h http.Handler, publish func(typ string) error, stop func())
+	stall bool
 }
 
 // warmupType is the type of the events that open the streams before a
 // session is measured; subscribers do not count them as the round's.
 const warmupType = "warmup"
 
-var fanouts = []fanout{
-	{"ssegen", func() (http.Handler, func(string) error, func()) {
-		bus := runtime.NewMemoryBus()
-		opts := runtime.NewOptions()
-		cfg := &runtime.StreamConfig{DataContentType: "application/json"}
-		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			runtime.Serve(w, r, opts, cfg, func(s *runtime.Stream) error {
-				return s.Follow(bus, "quotes", func(string) error { return errors.New("unexpected gap") })
-			})
+var ssegenFanout = fanout{name: "ssegen", start: func() (http.Handler, func(string) error, func()) {
+	bus := runtime.NewMemoryBus()
+	h, publish := busFanout(bus, bus)
+	return h, publish, func() {}
+}}
+
+// ssegenStalled is ssegen with one more subscriber, which never reads.
+var ssegenStalled = fanout{name: "ssegen+stalled", start: ssegenFanout.start, stall: true}
+
+// busFanout is ssegen's fan-out on runtime buses: its streams follow the
+// topic on followBus, and publish publishes to it on publishBus (the same
+// bus in one instance, two instances' buses on one broker).
+func busFanout(publishBus, followBus runtime.Bus) (h http.Handler, publish func(typ string) error) {
+	opts := runtime.NewOptions()
+	cfg := &runtime.StreamConfig{DataContentType: "application/json"}
+	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		runtime.Serve(w, r, opts, cfg, func(s *runtime.Stream) error {
+			return s.Follow(followBus, "quotes", func(string) error { return errors.New("unexpected gap") })
 		})
-		publish := func(typ string) error {
-			_, err := bus.Publish(context.Background(), "quotes", runtime.Message{Name: typ, ContentType: "application/json", Data: sampleJSON})
-			return err
-		}
-		return h, publish, func() {}
-	}},
-	{"go-sse", func() (http.Handler, func(string) error, func()) {
+	})
+	publish = func(typ string) error {
+		_, err := publishBus.Publish(context.Background(), "quotes", runtime.Message{Name: typ, ContentType: "application/json", Data: sampleJSON})
+		return err
+	}
+	return h, publish
+}
+
+var fanouts = []fanout{
+	ssegenFanout,
+	{name: "go-sse", start: func() (http.Handler, func(string) error, func()) {
 		srv := &gosse.Server{} // the default provider, Joe
 		publish := func(typ string) error {
 			m := &gosse.Message{Type: gosse.Type(typ)}
@@ -68,7 +83,7 @@ var fanouts = []fanout{
 		}
 		return srv, publish, func() { _ = srv.Shutdown(context.Background()) }
 	}},
-	{"r3labs", func() (http.Handler, func(string) error, func()) {
+	{name: "r3labs", start: func() (http.Handler, func(string) error, func()) {
 		srv := r3sse.New()
 		srv.AutoReplay = false
 		srv.CreateStream("quotes")
@@ -110,7 +125,7 @@ func BenchmarkFanOut(b *testing.B) {
 		b.Run(fmt.Sprintf("subscribers=%d", n), func(b *testing.B) {
 			contenders := slices.Clone(fanouts)
 			if n <= *fanoutStallUpTo {
-				contenders = append(contenders, fanout{"ssegen+stalled", fanouts[0].start})
+				contenders = append(contenders, ssegenStalled)
 			}
 			runFanOut(b, n, contenders)
 		})
@@ -183,9 +198,8 @@ func fanoutSession(c fanout, n int, clients *clientProcess, r *fanoutResult) err
 	if _, err := clients.do(fmt.Sprintf("fanout %s %d", addr, n)); err != nil {
 		return err
 	}
-	stalled := strings.HasSuffix(c.name, "+stalled")
 	readers := n
-	if stalled {
+	if c.stall {
 		if _, err := clients.do("stall " + addr); err != nil {
 			return err
 		}
@@ -215,15 +229,14 @@ func fanoutSession(c fanout, n int, clients *clientProcess, r *fanoutResult) err
 	if _, err := clients.do("mark"); err != nil {
 		return err
 	}
-	rounds := *fanoutRounds
-	if stalled {
+	if c.stall {
 		for range *fanoutStallFill / *fanoutEvents {
 			if _, _, err := fanoutRound(publish, clients); err != nil {
 				return err
 			}
 		}
 	}
-	for range rounds {
+	for range *fanoutRounds {
 		cpu0, _ := processCPU()
 		sent, recv, err := fanoutRound(publish, clients)
 		if err != nil {
