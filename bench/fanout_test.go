@@ -184,14 +184,11 @@ func fanoutSession(c fanout, n int, clients *clientProcess, r *fanoutResult) err
 	h, publish, stop := c.start()
 	defer stop()
 	var active counter
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, stopServer, err := startServer(active.wrap(h))
 	if err != nil {
 		return err
 	}
-	srv := newIdleServer(active.wrap(h))
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
-	addr := ln.Addr().String()
+	defer stopServer()
 	defer clients.close()
 
 	before := memory()

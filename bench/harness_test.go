@@ -101,9 +101,19 @@ func setSSEHeaders(w http.ResponseWriter) {
 // serve runs h on a real net/http server on loopback until the test ends.
 func serve(tb testing.TB, h http.Handler) (addr string) {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, stop, err := startServer(h)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	tb.Cleanup(stop)
+	return addr
+}
+
+// startServer runs h on a real net/http server on loopback until stop.
+func startServer(h http.Handler) (addr string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan struct{})
@@ -111,11 +121,10 @@ func serve(tb testing.TB, h http.Handler) (addr string) {
 		defer close(done)
 		_ = srv.Serve(ln)
 	}()
-	tb.Cleanup(func() {
+	return ln.Addr().String(), func() {
 		_ = srv.Close()
 		<-done
-	})
-	return ln.Addr().String()
+	}, nil
 }
 
 // consume is the client of the stream scenarios, run in the client

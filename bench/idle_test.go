@@ -4,8 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -86,16 +84,14 @@ func measureIdle(im impl, n int, clients *clientProcess, profile string) (idleMe
 	h, stop := im.idle()
 	defer stop()
 	var active counter
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, stopServer, err := startServer(active.wrap(h))
 	if err != nil {
 		return idleMeasurement{}, err
 	}
-	srv := newIdleServer(active.wrap(h))
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
+	defer stopServer()
 
 	before := memory()
-	if err := clients.open(ln.Addr().String(), n); err != nil {
+	if err := clients.open(addr, n); err != nil {
 		return idleMeasurement{}, err
 	}
 	if err := waitFor(func() bool { return active.n.Load() == int64(n) }); err != nil {
@@ -119,10 +115,6 @@ func measureIdle(im impl, n int, clients *clientProcess, profile string) (idleMe
 		stack:      float64(after.stack-before.stack) / float64(n),
 		goroutines: float64(after.goroutines-before.goroutines) / float64(n),
 	}, nil
-}
-
-func newIdleServer(h http.Handler) *http.Server {
-	return &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 }
 
 type memorySnapshot struct{ heap, stack, goroutines int64 }
