@@ -1,10 +1,11 @@
 package natsbus
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ssegen/ssegen/runtime"
 )
 
 // eventID is the id of an event: the epoch of the stream that stores it and
@@ -44,9 +45,9 @@ func parseID(s string) (id eventID, ok bool) {
 
 // subject returns the NATS subject of topic under prefix. Topics are
 // free-form (a path parameter's value can be anything), subjects are not:
-// each dot-separated token of the topic keeps letters, digits, '-' and '_'
-// and escapes every other byte as %XX, and an empty token is written "%", so
-// that distinct topics never share a subject and every topic has one.
+// each dot-separated token of the topic is escaped as runtime.TopicValue
+// escapes a value, and an empty token is written "%", so that distinct
+// topics never share a subject and every topic has one.
 func subject(prefix, topic string) string {
 	var b strings.Builder
 	b.Grow(len(prefix) + 1 + len(topic))
@@ -55,15 +56,8 @@ func subject(prefix, topic string) string {
 		b.WriteByte('.')
 		if token == "" {
 			b.WriteByte('%')
-			continue
-		}
-		for i := 0; i < len(token); i++ {
-			c := token[i]
-			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' {
-				b.WriteByte(c)
-			} else {
-				fmt.Fprintf(&b, "%%%02X", c)
-			}
+		} else {
+			b.WriteString(runtime.TopicValue(token))
 		}
 	}
 	return b.String()
