@@ -61,7 +61,6 @@ func (t *topic) start(ctx context.Context) error {
 	b := t.bus
 	info, err := b.streamInfo(ctx)
 	if err != nil {
-		t.startErr = err
 		return err
 	}
 	t.epoch = epochOf(info.Created)
@@ -77,15 +76,13 @@ func (t *topic) start(ctx context.Context) error {
 		InactiveThreshold: time.Minute,
 	})
 	if err != nil {
-		t.startErr = fmt.Errorf("natsbus: consumer of %s: %w", t.name, err)
-		return t.startErr
+		return fmt.Errorf("natsbus: consumer of %s: %w", t.name, err)
 	}
 	cc, err := c.Consume(t.receive, jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 		t.stop(fmt.Errorf("natsbus: consumer of %s: %w", t.name, err))
 	}))
 	if err != nil {
-		t.startErr = fmt.Errorf("natsbus: consumer of %s: %w", t.name, err)
-		return t.startErr
+		return fmt.Errorf("natsbus: consumer of %s: %w", t.name, err)
 	}
 	t.mu.Lock()
 	t.cc, t.consumer = cc, c.CachedInfo().Name
