@@ -51,7 +51,6 @@ func (s *Stream) Follow(bus Bus, topic string, gap func(resumeID string) error) 
 			err = s.sendFrames(events)
 		}
 		if err != nil {
-			clear(events)
 			return s.followEnded(err)
 		}
 	}
