@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -346,5 +347,31 @@ func TestReplayOvertakenByRetention(t *testing.T) {
 	receive(t, sub, ids, 1, 1)
 	if got, err := sub.Next(ctx(t), nil); !errors.Is(err, runtime.ErrSlowSubscriber) {
 		t.Fatalf("Next after the stream dropped the topic's events = %d events, %v; want ErrSlowSubscriber", len(got), err)
+	}
+}
+
+// A replay that meets an event that cannot be sent (stored by another
+// publisher than a Bus) hands over the events it read before it, and fails
+// at the next call: the client resumes with the last of them rather than
+// being replayed them again at each reconnection.
+func TestReplayStopsBeforeInvalidEvent(t *testing.T) {
+	noLeaks(t)
+	srv := natstest.Start(t)
+	js := connect(t, srv)
+	name, opts := uniqueStream()
+	bus := newBus(t, js, opts...)
+	ids := bustest.Publish(t, bus, "t", 0, 3)
+	topicSubject := strings.TrimSuffix(streamInfo(t, js, name).Config.Subjects[0], ">") + "t"
+	if _, err := js.Publish(ctx(t), topicSubject, []byte{0xff}); err != nil {
+		t.Fatal(err)
+	}
+	sub := bustest.Subscribe(t, bus, "t", ids[0]) // no other subscriber: replayed from the stream
+	got, err := sub.Next(ctx(t), nil)
+	if err != nil || len(got) != 2 || got[0].ID != ids[1] || got[1].ID != ids[2] {
+		t.Fatalf("Next = %d events, %v; want events 1 and 2, no error", len(got), err)
+	}
+	var fe *runtime.FieldError
+	if got, err := sub.Next(ctx(t), nil); !errors.As(err, &fe) {
+		t.Fatalf("Next at the invalid event = %d events, %v; want a *runtime.FieldError", len(got), err)
 	}
 }

@@ -286,27 +286,28 @@ func (s *subscription) Next(ctx context.Context, dst []*runtime.FeedEvent) ([]*r
 }
 
 // replay appends the next events up to until, read from the stream. An
-// error after some events is left for the next call, which meets it again.
+// error after some events (reading the stream, or a stored event that
+// cannot be sent) is left for the next call, which meets it again.
 func (s *subscription) replay(ctx context.Context, dst []*runtime.FeedEvent) ([]*runtime.FeedEvent, error) {
 	start := len(dst)
 	for n := 0; n < replayBatch && s.pos < s.until; n++ {
 		msg, err := s.nextReplayed(ctx)
+		var e *runtime.FeedEvent
+		if err == nil && msg != nil && msg.Sequence <= s.until {
+			e, err = s.topic.event(msg.Sequence, msg.Header, msg.Data)
+		}
 		if err != nil {
 			if len(dst) > start {
 				return dst, nil
 			}
 			return dst, err
 		}
-		if msg == nil || msg.Sequence > s.until {
+		if e == nil { // none left up to until
 			s.pos = s.until
 			break
 		}
-		e, err := s.topic.event(msg.Sequence, msg.Header, msg.Data)
-		if err != nil {
-			return dst, err
-		}
 		dst = append(dst, e)
-		s.pos = msg.Sequence
+		s.pos = e.Seq
 	}
 	if len(dst) == start {
 		return s.Next(ctx, dst)
