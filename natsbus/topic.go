@@ -170,16 +170,14 @@ func (t *topic) subscribe(ctx context.Context, lastEventID string) (*subscriptio
 			t.leave(nil) // the topic may have no other subscriber
 			return nil, err
 		}
-		if gap {
+		if gap { // live events only
 			hs.Close()
 			s.gap = true
 			hs, from = t.hub.Subscribe(t.hub.Last())
+			after = from
 		}
 	}
 	s.hs, s.pos, s.until = hs, after, from
-	if s.gap {
-		s.pos = from
-	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.stopErr != nil {
