@@ -27,6 +27,8 @@ func (id eventID) String() string {
 }
 
 // parseID parses an id made by String; ok is false for anything else.
+// Sequence 0 is the position before the stream's first event: the gap id
+// of a stream that holds none yet.
 func parseID(s string) (id eventID, ok bool) {
 	epoch, seq, found := strings.Cut(s, "-")
 	if !found {
@@ -37,7 +39,7 @@ func parseID(s string) (id eventID, ok bool) {
 		return eventID{}, false
 	}
 	n, err := strconv.ParseUint(seq, 10, 64)
-	if err != nil || n == 0 {
+	if err != nil {
 		return eventID{}, false
 	}
 	return eventID{epoch: e, seq: n}, true

@@ -51,6 +51,7 @@ func Run(t *testing.T, newBus NewBus) {
 		{"InvalidEvent", testInvalidEvent},
 		{"GapTrimmedHistory", testGapTrimmedHistory},
 		{"GapUnknownID", testGapUnknownID},
+		{"GapEmptyBus", testGapEmptyBus},
 		{"GapOtherEpoch", testGapOtherEpoch},
 		{"ConcurrentPublishers", testConcurrentPublishers},
 		{"SlowSubscriberCutOff", testSlowSubscriberCutOff},
@@ -321,6 +322,20 @@ func testGapUnknownID(t *testing.T, newBus NewBus) {
 		t.Fatalf("Gap() on an empty topic = %q, %v; want an id and true", resume, gap)
 	}
 	checkNoGap(t, Subscribe(t, bus, "empty", resume))
+}
+
+// testGapEmptyBus checks the gap id of a bus that holds no event yet: it
+// resumes, without a gap, at the first event.
+func testGapEmptyBus(t *testing.T, newBus NewBus) {
+	bus := newBus(t, lim)
+	resume, gap := Subscribe(t, bus, "t", "unknown").Gap()
+	if !gap || resume == "" {
+		t.Fatalf("Gap() on an empty bus = %q, %v; want an id and true", resume, gap)
+	}
+	again := Subscribe(t, bus, "t", resume)
+	checkNoGap(t, again)
+	ids := Publish(t, bus, "t", 0, 1)
+	checkEvents(t, Receive(t, again, 1), ids, 0, 1)
 }
 
 func testGapOtherEpoch(t *testing.T, newBus NewBus) {
