@@ -22,14 +22,7 @@ func TestMemoryBusHistoryAge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recent := func() runtime.Subscription {
-		sub, err := bus.Subscribe(t.Context(), "t", old)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { sub.Close() })
-		return sub
-	}
+	recent := func() runtime.Subscription { return bustest.Subscribe(t, bus, "t", old) }
 	if _, gap := recent().Gap(); gap {
 		t.Fatal("a fresh event left the history")
 	}
