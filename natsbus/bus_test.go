@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -373,5 +376,41 @@ func TestReplayStopsBeforeInvalidEvent(t *testing.T) {
 	var fe *runtime.FieldError
 	if got, err := sub.Next(ctx(t), nil); !errors.As(err, &fe) {
 		t.Fatalf("Next at the invalid event = %d events, %v; want a *runtime.FieldError", len(got), err)
+	}
+}
+
+// A client that goes away while Follow subscribes ends Follow with nil, as
+// when it goes away later: its request's context is done before the
+// subscription, which needs a replay from the stream, is made.
+func TestFollowClientGoneWhileSubscribing(t *testing.T) {
+	noLeaks(t)
+	srv := natstest.Start(t)
+	_, opts := uniqueStream()
+	bus := newBus(t, connect(t, srv), opts...)
+	ids := bustest.Publish(t, bus, "t", 0, 2)
+	o := runtime.NewOptions(runtime.WithLogger(slog.New(slog.DiscardHandler)))
+	followed := make(chan error, 1)
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gone, cancel := context.WithCancel(r.Context())
+		cancel()
+		runtime.Serve(w, r.WithContext(gone), o, &runtime.StreamConfig{}, func(s *runtime.Stream) error {
+			err := s.Follow(bus, "t", func(string) error { return errors.New("unexpected gap") })
+			followed <- err
+			return err
+		})
+	}))
+	defer web.Close()
+	req, err := http.NewRequestWithContext(ctx(t), "GET", web.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Last-Event-ID", ids[0]) // no subscriber yet: replayed from the stream
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := <-followed; err != nil {
+		t.Fatalf("Follow for a client gone while subscribing = %v, want nil", err)
 	}
 }
