@@ -85,6 +85,7 @@ func NewHub(base uint64, opts ...HubOption) *Hub {
 // wakes the subscribers. Events must come in Seq order: Publish returns an
 // error for an e.Seq not above the last one.
 func (h *Hub) Publish(e *FeedEvent) error {
+	now := h.now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if e.Seq <= h.last {
@@ -93,19 +94,28 @@ func (h *Hub) Publish(e *FeedEvent) error {
 	h.last = e.Seq
 	h.events = append(h.events, e)
 	if h.cfg.age > 0 {
-		h.at = append(h.at, time.Now())
+		h.at = append(h.at, now)
 	}
-	h.trim()
+	h.trim(now)
 	close(h.wake)
 	h.wake = make(chan struct{})
 	return nil
 }
 
-// trim drops the events beyond the bounds; h.mu is held.
-func (h *Hub) trim() {
+// now returns the time that ages the history: without an age limit, the
+// zero time, which nothing reads.
+func (h *Hub) now() time.Time {
+	if h.cfg.age > 0 {
+		return time.Now()
+	}
+	return time.Time{}
+}
+
+// trim drops the events beyond the bounds at now; h.mu is held.
+func (h *Hub) trim(now time.Time) {
 	n := max(len(h.events)-h.cfg.history, 0)
 	if h.cfg.age > 0 {
-		cutoff := time.Now().Add(-h.cfg.age)
+		cutoff := now.Add(-h.cfg.age)
 		for n < len(h.at) && h.at[n].Before(cutoff) {
 			n++
 		}
@@ -126,8 +136,9 @@ func (h *Hub) trim() {
 // trimmed them): a bus then reports a gap or replays the events up to from
 // from its store.
 func (h *Hub) Subscribe(after uint64) (sub *HubSubscription, from uint64) {
+	now := h.now()
 	h.mu.Lock()
-	h.trim()
+	h.trim(now)
 	from = max(after, h.base)
 	s := &HubSubscription{hub: h, pos: from, joined: h.last, closed: make(chan struct{})}
 	h.mu.Unlock()
