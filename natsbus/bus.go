@@ -236,8 +236,8 @@ func (b *Bus) follow(ctx context.Context, name string) (*topic, error) {
 		t = &topic{bus: b, name: name, subject: subject(b.cfg.prefix, name), ready: make(chan struct{}), subs: make(map[*subscription]struct{})}
 		b.topics[name] = t
 		b.mu.Unlock()
-		if err := t.start(ctx); err != nil {
-			t.stop(err)
+		if t.startErr = t.start(ctx); t.startErr != nil {
+			t.stop(t.startErr)
 		}
 		close(t.ready)
 	} else {

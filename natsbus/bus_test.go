@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -79,33 +83,11 @@ func ctx(t *testing.T) context.Context {
 	return ctx
 }
 
-func publish(t *testing.T, bus runtime.Bus, topic string, from, to int) []string {
-	t.Helper()
-	var ids []string
-	for i := from; i < to; i++ {
-		id, err := bus.Publish(ctx(t), topic, runtime.Message{Name: "n", Data: []byte(strconv.Itoa(i))})
-		if err != nil {
-			t.Fatalf("Publish %d: %v", i, err)
-		}
-		ids = append(ids, id)
-	}
-	return ids
-}
-
-// receive reads n events from sub and checks they are ids[from:from+n].
+// receive reads n events from sub and checks they are ids[from:from+n],
+// published by bustest.Publish.
 func receive(t *testing.T, sub runtime.Subscription, ids []string, from, n int) {
 	t.Helper()
-	var got []*runtime.FeedEvent
-	for len(got) < n {
-		var err error
-		if got, err = sub.Next(ctx(t), got); err != nil {
-			t.Fatalf("Next after %d of %d events: %v", len(got), n, err)
-		}
-	}
-	if len(got) != n {
-		t.Fatalf("got %d events, want %d", len(got), n)
-	}
-	for k, e := range got {
+	for k, e := range bustest.Receive(t, sub, n) {
 		if e.ID != ids[from+k] || string(e.Data) != strconv.Itoa(from+k) {
 			t.Fatalf("event %d = %s %q, want %s %q", from+k, e.ID, e.Data, ids[from+k], strconv.Itoa(from+k))
 		}
@@ -137,7 +119,7 @@ func TestInstancesShareFeeds(t *testing.T) {
 	for i := range subs {
 		subs[i] = bustest.Subscribe(t, b, "pets", "")
 	}
-	ids := publish(t, a, "pets", 0, 10)
+	ids := bustest.Publish(t, a, "pets", 0, 10)
 	for _, sub := range subs {
 		receive(t, sub, ids, 0, 10)
 	}
@@ -146,7 +128,7 @@ func TestInstancesShareFeeds(t *testing.T) {
 	}
 	// Resuming on a after an id b delivered, and on b after a's.
 	receive(t, bustest.Subscribe(t, a, "pets", ids[3]), ids, 4, 6)
-	more := publish(t, a, "pets", 10, 12)
+	more := bustest.Publish(t, a, "pets", 10, 12)
 	ids = append(ids, more...)
 	receive(t, bustest.Subscribe(t, b, "pets", ids[9]), ids, 10, 2)
 }
@@ -159,7 +141,7 @@ func TestRestartKeepsIDs(t *testing.T) {
 	_, opts := uniqueStream()
 	js := connect(t, srv)
 	bus := newBus(t, js, opts...)
-	ids := publish(t, bus, "t", 0, 5)
+	ids := bustest.Publish(t, bus, "t", 0, 5)
 	sub := bustest.Subscribe(t, bus, "t", ids[1])
 	receive(t, sub, ids, 2, 3)
 
@@ -169,7 +151,7 @@ func TestRestartKeepsIDs(t *testing.T) {
 		t.Fatal("Next after a restart of nats-server: no error")
 	}
 	waitConnected(t, js)
-	ids = append(ids, publish(t, bus, "t", 5, 8)...)
+	ids = append(ids, bustest.Publish(t, bus, "t", 5, 8)...)
 	again := bustest.Subscribe(t, bus, "t", ids[4])
 	if id, gap := again.Gap(); gap {
 		t.Fatalf("resuming after a restart: gap (%s)", id)
@@ -217,7 +199,7 @@ func TestRecreatedStreamGivesGap(t *testing.T) {
 	js := connect(t, srv)
 	name, opts := uniqueStream()
 	bus := newBus(t, js, opts...)
-	old := publish(t, bus, "t", 0, 3)
+	old := bustest.Publish(t, bus, "t", 0, 3)
 	live := bustest.Subscribe(t, bus, "t", old[0])
 	receive(t, live, old, 1, 2)
 
@@ -227,7 +209,7 @@ func TestRecreatedStreamGivesGap(t *testing.T) {
 	if _, err := live.Next(ctx(t), nil); err == nil {
 		t.Fatal("Next after the stream was deleted: no error")
 	}
-	ids := publish(t, bus, "t", 0, 5) // makes the stream again
+	ids := bustest.Publish(t, bus, "t", 0, 5) // makes the stream again
 	for _, id := range old {
 		sub := bustest.Subscribe(t, bus, "t", id)
 		if _, gap := sub.Gap(); !gap {
@@ -249,7 +231,7 @@ func TestRetention(t *testing.T) {
 	if cfg.MaxAge != time.Second || cfg.MaxMsgs != 100 || cfg.MaxBytes != 1<<20 || cfg.Storage != jetstream.FileStorage {
 		t.Fatalf("stream config: max age %v, msgs %d, bytes %d, storage %v", cfg.MaxAge, cfg.MaxMsgs, cfg.MaxBytes, cfg.Storage)
 	}
-	ids := publish(t, bus, "t", 0, 3)
+	ids := bustest.Publish(t, bus, "t", 0, 3)
 	waitUntil(t, func() error {
 		if n := streamInfo(t, js, name).State.Msgs; n > 0 {
 			return fmt.Errorf("%d events older than the max age still in the stream", n)
@@ -281,7 +263,7 @@ func TestAbandonedSubscribeLeavesNoConsumer(t *testing.T) {
 	name, opts := uniqueStream()
 	js := connect(t, srv)
 	bus := newBus(t, js, opts...)
-	ids := publish(t, bus, "t", 0, 3)
+	ids := bustest.Publish(t, bus, "t", 0, 3)
 	for i := range 40 {
 		c, cancel := context.WithTimeout(t.Context(), time.Duration(i%10)*200*time.Microsecond)
 		sub, err := bus.Subscribe(c, "t", ids[0]) // replayed from the stream
@@ -310,7 +292,7 @@ func TestTopicNames(t *testing.T) {
 		subs[i] = bustest.Subscribe(t, bus, topic, "")
 	}
 	for i, topic := range topics {
-		ids := publish(t, bus, topic, i, i+1)
+		ids := bustest.Publish(t, bus, topic, i, i+1)
 		padded := append(make([]string, i), ids...)
 		receive(t, subs[i], padded, i, 1)
 	}
@@ -349,10 +331,10 @@ func TestReplayOvertakenByRetention(t *testing.T) {
 	srv := natstest.Start(t)
 	_, opts := uniqueStream()
 	bus := newBus(t, connect(t, srv), append(opts, natsbus.WithMaxMsgs(10))...)
-	ids := publish(t, bus, "t", 0, 10)
-	sub := bustest.Subscribe(t, bus, "t", ids[0])      // no other subscriber: replayed from the stream
-	ids = append(ids, publish(t, bus, "t", 10, 15)...) // events 0 to 4 leave the stream
-	receive(t, sub, ids, 1, 1)                         // fetched while subscribing
+	ids := bustest.Publish(t, bus, "t", 0, 10)
+	sub := bustest.Subscribe(t, bus, "t", ids[0])              // no other subscriber: replayed from the stream
+	ids = append(ids, bustest.Publish(t, bus, "t", 10, 15)...) // events 0 to 4 leave the stream
+	receive(t, sub, ids, 1, 1)                                 // fetched while subscribing
 	if got, err := sub.Next(ctx(t), nil); !errors.Is(err, runtime.ErrSlowSubscriber) {
 		t.Fatalf("Next after the stream dropped the next events = %d events, %v; want ErrSlowSubscriber", len(got), err)
 	}
@@ -362,11 +344,73 @@ func TestReplayOvertakenByRetention(t *testing.T) {
 	}
 
 	// The same when the other topics' events push out all of this one's.
-	ids = publish(t, bus, "v", 0, 10)
+	ids = bustest.Publish(t, bus, "v", 0, 10)
 	sub = bustest.Subscribe(t, bus, "v", ids[0])
-	publish(t, bus, "w", 0, 10)
+	bustest.Publish(t, bus, "w", 0, 10)
 	receive(t, sub, ids, 1, 1)
 	if got, err := sub.Next(ctx(t), nil); !errors.Is(err, runtime.ErrSlowSubscriber) {
 		t.Fatalf("Next after the stream dropped the topic's events = %d events, %v; want ErrSlowSubscriber", len(got), err)
+	}
+}
+
+// A replay that meets an event that cannot be sent (stored by another
+// publisher than a Bus) hands over the events it read before it, and fails
+// at the next call: the client resumes with the last of them rather than
+// being replayed them again at each reconnection.
+func TestReplayStopsBeforeInvalidEvent(t *testing.T) {
+	noLeaks(t)
+	srv := natstest.Start(t)
+	js := connect(t, srv)
+	name, opts := uniqueStream()
+	bus := newBus(t, js, opts...)
+	ids := bustest.Publish(t, bus, "t", 0, 3)
+	topicSubject := strings.TrimSuffix(streamInfo(t, js, name).Config.Subjects[0], ">") + "t"
+	if _, err := js.Publish(ctx(t), topicSubject, []byte{0xff}); err != nil {
+		t.Fatal(err)
+	}
+	sub := bustest.Subscribe(t, bus, "t", ids[0]) // no other subscriber: replayed from the stream
+	got, err := sub.Next(ctx(t), nil)
+	if err != nil || len(got) != 2 || got[0].ID != ids[1] || got[1].ID != ids[2] {
+		t.Fatalf("Next = %d events, %v; want events 1 and 2, no error", len(got), err)
+	}
+	var fe *runtime.FieldError
+	if got, err := sub.Next(ctx(t), nil); !errors.As(err, &fe) {
+		t.Fatalf("Next at the invalid event = %d events, %v; want a *runtime.FieldError", len(got), err)
+	}
+}
+
+// A client that goes away while Follow subscribes ends Follow with nil, as
+// when it goes away later: its request's context is done before the
+// subscription, which needs a replay from the stream, is made.
+func TestFollowClientGoneWhileSubscribing(t *testing.T) {
+	noLeaks(t)
+	srv := natstest.Start(t)
+	_, opts := uniqueStream()
+	bus := newBus(t, connect(t, srv), opts...)
+	ids := bustest.Publish(t, bus, "t", 0, 2)
+	o := runtime.NewOptions(runtime.WithLogger(slog.New(slog.DiscardHandler)))
+	followed := make(chan error, 1)
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gone, cancel := context.WithCancel(r.Context())
+		cancel()
+		runtime.Serve(w, r.WithContext(gone), o, &runtime.StreamConfig{}, func(s *runtime.Stream) error {
+			err := s.Follow(bus, "t", func(string) error { return errors.New("unexpected gap") })
+			followed <- err
+			return err
+		})
+	}))
+	defer web.Close()
+	req, err := http.NewRequestWithContext(ctx(t), "GET", web.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Last-Event-ID", ids[0]) // no subscriber yet: replayed from the stream
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := <-followed; err != nil {
+		t.Fatalf("Follow for a client gone while subscribing = %v, want nil", err)
 	}
 }

@@ -1,10 +1,11 @@
 package natsbus
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ssegen/ssegen/runtime"
 )
 
 // eventID is the id of an event: the epoch of the stream that stores it and
@@ -26,6 +27,8 @@ func (id eventID) String() string {
 }
 
 // parseID parses an id made by String; ok is false for anything else.
+// Sequence 0 is the position before the stream's first event: the gap id
+// of a stream that holds none yet.
 func parseID(s string) (id eventID, ok bool) {
 	epoch, seq, found := strings.Cut(s, "-")
 	if !found {
@@ -36,7 +39,7 @@ func parseID(s string) (id eventID, ok bool) {
 		return eventID{}, false
 	}
 	n, err := strconv.ParseUint(seq, 10, 64)
-	if err != nil || n == 0 {
+	if err != nil {
 		return eventID{}, false
 	}
 	return eventID{epoch: e, seq: n}, true
@@ -44,9 +47,9 @@ func parseID(s string) (id eventID, ok bool) {
 
 // subject returns the NATS subject of topic under prefix. Topics are
 // free-form (a path parameter's value can be anything), subjects are not:
-// each dot-separated token of the topic keeps letters, digits, '-' and '_'
-// and escapes every other byte as %XX, and an empty token is written "%", so
-// that distinct topics never share a subject and every topic has one.
+// each dot-separated token of the topic is escaped as runtime.TopicValue
+// escapes a value, and an empty token is written "%", so that distinct
+// topics never share a subject and every topic has one.
 func subject(prefix, topic string) string {
 	var b strings.Builder
 	b.Grow(len(prefix) + 1 + len(topic))
@@ -55,15 +58,8 @@ func subject(prefix, topic string) string {
 		b.WriteByte('.')
 		if token == "" {
 			b.WriteByte('%')
-			continue
-		}
-		for i := 0; i < len(token); i++ {
-			c := token[i]
-			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' {
-				b.WriteByte(c)
-			} else {
-				fmt.Fprintf(&b, "%%%02X", c)
-			}
+		} else {
+			b.WriteString(runtime.TopicValue(token))
 		}
 	}
 	return b.String()

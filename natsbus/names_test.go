@@ -8,12 +8,13 @@ import (
 
 func TestEventIDRoundTrip(t *testing.T) {
 	created := time.Date(2026, 12, 3, 5, 4, 34, 123456789, time.UTC)
-	id := eventID{epoch: epochOf(created), seq: 42}
-	got, ok := parseID(id.String())
-	if !ok || got != id {
-		t.Fatalf("parseID(%q) = %v, %v; want %v", id.String(), got, ok, id)
+	for _, id := range []eventID{{epoch: epochOf(created), seq: 42}, {epoch: epochOf(created), seq: 0}} {
+		got, ok := parseID(id.String())
+		if !ok || got != id {
+			t.Fatalf("parseID(%q) = %v, %v; want %v", id.String(), got, ok, id)
+		}
 	}
-	for _, bad := range []string{"", "42", "-42", "abc-", "abc-0", "abc-x", "abc-1-2", "!-1", "abc--1", "0-1"} {
+	for _, bad := range []string{"", "42", "-42", "abc-", "abc-x", "abc-1-2", "!-1", "abc--1", "0-1"} {
 		if id, ok := parseID(bad); ok {
 			t.Errorf("parseID(%q) = %v, want not ok", bad, id)
 		}

@@ -61,7 +61,6 @@ func (t *topic) start(ctx context.Context) error {
 	b := t.bus
 	info, err := b.streamInfo(ctx)
 	if err != nil {
-		t.startErr = err
 		return err
 	}
 	t.epoch = epochOf(info.Created)
@@ -77,15 +76,13 @@ func (t *topic) start(ctx context.Context) error {
 		InactiveThreshold: time.Minute,
 	})
 	if err != nil {
-		t.startErr = fmt.Errorf("natsbus: consumer of %s: %w", t.name, err)
-		return t.startErr
+		return fmt.Errorf("natsbus: consumer of %s: %w", t.name, err)
 	}
 	cc, err := c.Consume(t.receive, jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 		t.stop(fmt.Errorf("natsbus: consumer of %s: %w", t.name, err))
 	}))
 	if err != nil {
-		t.startErr = fmt.Errorf("natsbus: consumer of %s: %w", t.name, err)
-		return t.startErr
+		return fmt.Errorf("natsbus: consumer of %s: %w", t.name, err)
 	}
 	t.mu.Lock()
 	t.cc, t.consumer = cc, c.CachedInfo().Name
@@ -173,16 +170,14 @@ func (t *topic) subscribe(ctx context.Context, lastEventID string) (*subscriptio
 			t.leave(nil) // the topic may have no other subscriber
 			return nil, err
 		}
-		if gap {
+		if gap { // live events only
 			hs.Close()
 			s.gap = true
 			hs, from = t.hub.Subscribe(t.hub.Last())
+			after = from
 		}
 	}
 	s.hs, s.pos, s.until = hs, after, from
-	if s.gap {
-		s.pos = from
-	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.stopErr != nil {
@@ -289,27 +284,28 @@ func (s *subscription) Next(ctx context.Context, dst []*runtime.FeedEvent) ([]*r
 }
 
 // replay appends the next events up to until, read from the stream. An
-// error after some events is left for the next call, which meets it again.
+// error after some events (reading the stream, or a stored event that
+// cannot be sent) is left for the next call, which meets it again.
 func (s *subscription) replay(ctx context.Context, dst []*runtime.FeedEvent) ([]*runtime.FeedEvent, error) {
 	start := len(dst)
 	for n := 0; n < replayBatch && s.pos < s.until; n++ {
 		msg, err := s.nextReplayed(ctx)
+		var e *runtime.FeedEvent
+		if err == nil && msg != nil && msg.Sequence <= s.until {
+			e, err = s.topic.event(msg.Sequence, msg.Header, msg.Data)
+		}
 		if err != nil {
 			if len(dst) > start {
 				return dst, nil
 			}
 			return dst, err
 		}
-		if msg == nil || msg.Sequence > s.until {
+		if e == nil { // none left up to until
 			s.pos = s.until
 			break
 		}
-		e, err := s.topic.event(msg.Sequence, msg.Header, msg.Data)
-		if err != nil {
-			return dst, err
-		}
 		dst = append(dst, e)
-		s.pos = msg.Sequence
+		s.pos = e.Seq
 	}
 	if len(dst) == start {
 		return s.Next(ctx, dst)

@@ -34,7 +34,7 @@ func (s *Stream) Follow(bus Bus, topic string, gap func(resumeID string) error) 
 	ctx := s.Context()
 	sub, err := bus.Subscribe(ctx, topic, s.LastEventID())
 	if err != nil {
-		return err
+		return s.followEnded(err)
 	}
 	defer sub.Close()
 	if id, missed := sub.Gap(); missed {
@@ -51,7 +51,6 @@ func (s *Stream) Follow(bus Bus, topic string, gap func(resumeID string) error) 
 			err = s.sendFrames(events)
 		}
 		if err != nil {
-			clear(events)
 			return s.followEnded(err)
 		}
 	}

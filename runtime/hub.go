@@ -64,7 +64,8 @@ type Hub struct {
 	cfg hubConfig
 
 	mu sync.RWMutex
-	// events is the history, in Seq order; at[i] is when events[i] joined.
+	// events is the history, in Seq order. With an age limit, at[i] is
+	// when events[i] joined; without one, nothing reads the clock.
 	events []*FeedEvent
 	at     []time.Time
 	// base is the Seq after which the hub holds every event of its topic
@@ -84,7 +85,7 @@ func NewHub(base uint64, opts ...HubOption) *Hub {
 // wakes the subscribers. Events must come in Seq order: Publish returns an
 // error for an e.Seq not above the last one.
 func (h *Hub) Publish(e *FeedEvent) error {
-	now := time.Now()
+	now := h.now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if e.Seq <= h.last {
@@ -92,14 +93,25 @@ func (h *Hub) Publish(e *FeedEvent) error {
 	}
 	h.last = e.Seq
 	h.events = append(h.events, e)
-	h.at = append(h.at, now)
+	if h.cfg.age > 0 {
+		h.at = append(h.at, now)
+	}
 	h.trim(now)
 	close(h.wake)
 	h.wake = make(chan struct{})
 	return nil
 }
 
-// trim drops the events beyond the bounds; h.mu is held.
+// now returns the time that ages the history: without an age limit, the
+// zero time, which nothing reads.
+func (h *Hub) now() time.Time {
+	if h.cfg.age > 0 {
+		return time.Now()
+	}
+	return time.Time{}
+}
+
+// trim drops the events beyond the bounds at now; h.mu is held.
 func (h *Hub) trim(now time.Time) {
 	n := max(len(h.events)-h.cfg.history, 0)
 	if h.cfg.age > 0 {
@@ -107,13 +119,14 @@ func (h *Hub) trim(now time.Time) {
 		for n < len(h.at) && h.at[n].Before(cutoff) {
 			n++
 		}
+		h.at = h.at[n:]
 	}
 	if n == 0 {
 		return
 	}
 	h.base = h.events[n-1].Seq
 	clear(h.events[:n]) // the array outlives the slice until append moves it
-	h.events, h.at = h.events[n:], h.at[n:]
+	h.events = h.events[n:]
 }
 
 // Subscribe returns a subscription to the events after the one with Seq
@@ -123,7 +136,7 @@ func (h *Hub) trim(now time.Time) {
 // trimmed them): a bus then reports a gap or replays the events up to from
 // from its store.
 func (h *Hub) Subscribe(after uint64) (sub *HubSubscription, from uint64) {
-	now := time.Now()
+	now := h.now()
 	h.mu.Lock()
 	h.trim(now)
 	from = max(after, h.base)

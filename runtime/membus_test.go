@@ -22,14 +22,7 @@ func TestMemoryBusHistoryAge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	recent := func() runtime.Subscription {
-		sub, err := bus.Subscribe(t.Context(), "t", old)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { sub.Close() })
-		return sub
-	}
+	recent := func() runtime.Subscription { return bustest.Subscribe(t, bus, "t", old) }
 	if _, gap := recent().Gap(); gap {
 		t.Fatal("a fresh event left the history")
 	}
@@ -46,5 +39,32 @@ func TestMemoryBusHistoryAge(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	if _, gap := recent().Gap(); !gap {
 		t.Fatal("resuming after an event older than the history's age: no gap")
+	}
+}
+
+// BenchmarkMemoryBusPublish measures publishing on a topic whose history
+// is full, so that each event also trims one: the cost per event that no
+// subscriber count changes.
+func BenchmarkMemoryBusPublish(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		opts []runtime.HubOption
+	}{
+		{"history", nil},
+		{"history+age", []runtime.HubOption{runtime.WithHistoryAge(time.Hour)}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			bus := runtime.NewMemoryBus(bc.opts...)
+			m := runtime.Message{Name: "quote", ContentType: "application/json", Data: []byte(`{"price":42}`)}
+			for range runtime.DefaultHistory {
+				bus.Publish(b.Context(), "t", m)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := bus.Publish(b.Context(), "t", m); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

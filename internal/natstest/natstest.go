@@ -36,7 +36,7 @@ type Server struct {
 	storeDir string
 	port     int
 	httpPort int
-	log      bytes.Buffer // the server's output, shown when a test fails
+	log      bytes.Buffer // the server's output, read once it exited
 
 	mu  sync.Mutex
 	cmd *exec.Cmd
@@ -78,9 +78,7 @@ func Start(t testing.TB) *Server {
 	t.Cleanup(func() {
 		s.Stop()
 		if t.Failed() {
-			s.mu.Lock()
 			t.Logf("nats-server output:\n%s", s.log.String())
-			s.mu.Unlock()
 		}
 	})
 	s.start()
@@ -122,8 +120,9 @@ func (s *Server) start() {
 		"-a", "127.0.0.1", "-p", strconv.Itoa(s.port),
 		"-m", strconv.Itoa(s.httpPort),
 		"-js", "-sd", s.storeDir)
-	cmd.Stdout = &lockedWriter{mu: &s.mu, w: &s.log}
-	cmd.Stderr = cmd.Stdout
+	// Written by one goroutine of cmd's, which Wait (in Stop) waits for.
+	cmd.Stdout = &s.log
+	cmd.Stderr = &s.log
 	if err := cmd.Start(); err != nil {
 		s.t.Fatalf("starting nats-server: %v", err)
 	}
@@ -147,18 +146,6 @@ func (s *Server) start() {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// lockedWriter lets the process's output be read while it runs.
-type lockedWriter struct {
-	mu *sync.Mutex
-	w  *bytes.Buffer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }
 
 // freePort returns a loopback TCP port nothing listens on now.

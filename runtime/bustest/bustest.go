@@ -51,6 +51,7 @@ func Run(t *testing.T, newBus NewBus) {
 		{"InvalidEvent", testInvalidEvent},
 		{"GapTrimmedHistory", testGapTrimmedHistory},
 		{"GapUnknownID", testGapUnknownID},
+		{"GapEmptyBus", testGapEmptyBus},
 		{"GapOtherEpoch", testGapOtherEpoch},
 		{"ConcurrentPublishers", testConcurrentPublishers},
 		{"SlowSubscriberCutOff", testSlowSubscriberCutOff},
@@ -79,7 +80,9 @@ func message(i int) runtime.Message {
 	return runtime.Message{Name: "n" + strconv.Itoa(i%3), ContentType: "application/json", Data: []byte(strconv.Itoa(i))}
 }
 
-func publish(t *testing.T, bus runtime.Bus, topic string, from, to int) []string {
+// Publish publishes events from to to-1 of the suite on topic, failing t
+// when it cannot, and returns their ids. Event i has data i in decimal.
+func Publish(t *testing.T, bus runtime.Bus, topic string, from, to int) []string {
 	t.Helper()
 	var ids []string
 	for i := from; i < to; i++ {
@@ -107,8 +110,9 @@ func Subscribe(t *testing.T, bus runtime.Bus, topic, lastID string) runtime.Subs
 	return sub
 }
 
-// receive reads n events from sub.
-func receive(t *testing.T, sub runtime.Subscription, n int) []*runtime.FeedEvent {
+// Receive reads n events from sub, failing t when Next fails or delivers
+// more.
+func Receive(t *testing.T, sub runtime.Subscription, n int) []*runtime.FeedEvent {
 	t.Helper()
 	var got []*runtime.FeedEvent
 	for len(got) < n {
@@ -171,7 +175,7 @@ func checkNoGap(t *testing.T, sub runtime.Subscription) {
 func testReplayAfterAnyID(t *testing.T, newBus NewBus) {
 	bus := newBus(t, lim)
 	const n = 20
-	ids := publish(t, bus, "t", 0, n)
+	ids := Publish(t, bus, "t", 0, n)
 	seen := map[string]bool{}
 	for _, id := range ids {
 		if seen[id] {
@@ -182,33 +186,33 @@ func testReplayAfterAnyID(t *testing.T, newBus NewBus) {
 	for i := range n {
 		sub := Subscribe(t, bus, "t", ids[i])
 		checkNoGap(t, sub)
-		got := receive(t, sub, n-1-i)
+		got := Receive(t, sub, n-1-i)
 		checkEvents(t, got, ids, i+1, n)
 	}
 	// Replay, then live, with nothing in between lost or repeated.
 	sub := Subscribe(t, bus, "t", ids[n/2])
-	ids = append(ids, publish(t, bus, "t", n, n+5)...)
-	checkEvents(t, receive(t, sub, n+5-n/2-1), ids, n/2+1, n+5)
+	ids = append(ids, Publish(t, bus, "t", n, n+5)...)
+	checkEvents(t, Receive(t, sub, n+5-n/2-1), ids, n/2+1, n+5)
 	expectQuiet(t, sub)
 }
 
 func testNewClientGetsLiveOnly(t *testing.T, newBus NewBus) {
 	bus := newBus(t, lim)
-	ids := publish(t, bus, "t", 0, 3)
+	ids := Publish(t, bus, "t", 0, 3)
 	sub := Subscribe(t, bus, "t", "")
 	checkNoGap(t, sub)
 	expectQuiet(t, sub)
-	ids = append(ids, publish(t, bus, "t", 3, 6)...)
-	checkEvents(t, receive(t, sub, 3), ids, 3, 6)
+	ids = append(ids, Publish(t, bus, "t", 3, 6)...)
+	checkEvents(t, Receive(t, sub, 3), ids, 3, 6)
 }
 
 func testTopicsAreSeparate(t *testing.T, newBus NewBus) {
 	bus := newBus(t, lim)
 	a, b := Subscribe(t, bus, "a", ""), Subscribe(t, bus, "b.1", "")
-	idsA := publish(t, bus, "a", 0, 4)
-	idsB := publish(t, bus, "b.1", 0, 2)
-	checkEvents(t, receive(t, a, 4), idsA, 0, 4)
-	checkEvents(t, receive(t, b, 2), idsB, 0, 2)
+	idsA := Publish(t, bus, "a", 0, 4)
+	idsB := Publish(t, bus, "b.1", 0, 2)
+	checkEvents(t, Receive(t, a, 4), idsA, 0, 4)
+	checkEvents(t, Receive(t, b, 2), idsB, 0, 2)
 	expectQuiet(t, a)
 	expectQuiet(t, b)
 	// An id of one topic resumes another where it stands in the bus's
@@ -241,7 +245,7 @@ func testSharedFrame(t *testing.T, newBus NewBus) {
 	}
 	var frame []byte
 	for i, sub := range subs {
-		e := receive(t, sub, 1)[0]
+		e := Receive(t, sub, 1)[0]
 		if string(e.Frame) != string(want) {
 			t.Fatalf("subscriber %d got frame %q, want %q", i, e.Frame, want)
 		}
@@ -271,28 +275,28 @@ func testInvalidEvent(t *testing.T, newBus NewBus) {
 func testGapTrimmedHistory(t *testing.T, newBus NewBus) {
 	bus := newBus(t, lim)
 	n := lim.History + Slack + 10
-	ids := publish(t, bus, "t", 0, n)
+	ids := Publish(t, bus, "t", 0, n)
 	sub := Subscribe(t, bus, "t", ids[0])
 	resume, gap := sub.Gap()
 	if !gap {
 		t.Fatalf("resuming after event 0 of %d with a history of %d: no gap", n, lim.History)
 	}
 	expectQuiet(t, sub) // after a gap, live events only
-	ids = append(ids, publish(t, bus, "t", n, n+2)...)
-	checkEvents(t, receive(t, sub, 2), ids, n, n+2)
+	ids = append(ids, Publish(t, bus, "t", n, n+2)...)
+	checkEvents(t, Receive(t, sub, 2), ids, n, n+2)
 	// The gap's id resumes exactly there.
 	again := Subscribe(t, bus, "t", resume)
 	checkNoGap(t, again)
-	checkEvents(t, receive(t, again, 2), ids, n, n+2)
+	checkEvents(t, Receive(t, again, 2), ids, n, n+2)
 	// The recent history is still there.
 	recent := Subscribe(t, bus, "t", ids[n-lim.History+1])
 	checkNoGap(t, recent)
-	checkEvents(t, receive(t, recent, lim.History), ids, n-lim.History+2, n+2)
+	checkEvents(t, Receive(t, recent, lim.History), ids, n-lim.History+2, n+2)
 }
 
 func testGapUnknownID(t *testing.T, newBus NewBus) {
 	bus := newBus(t, lim)
-	ids := publish(t, bus, "t", 0, 3)
+	ids := Publish(t, bus, "t", 0, 3)
 	for _, id := range []string{"x", "0", "-1", ids[2] + "0", ids[2] + "x", "a-b-c", "\x00"} {
 		sub := Subscribe(t, bus, "t", id)
 		resume, gap := sub.Gap()
@@ -300,14 +304,14 @@ func testGapUnknownID(t *testing.T, newBus NewBus) {
 			t.Fatalf("Subscribe after unknown id %q: no gap", id)
 		}
 		expectQuiet(t, sub)
-		more := publish(t, bus, "t", 0, 1)
-		got := receive(t, sub, 1)
+		more := Publish(t, bus, "t", 0, 1)
+		got := Receive(t, sub, 1)
 		if got[0].ID != more[0] {
 			t.Fatalf("after a gap got %s, want the live %s", got[0].ID, more[0])
 		}
 		again := Subscribe(t, bus, "t", resume)
 		checkNoGap(t, again)
-		if got := receive(t, again, 1); got[0].ID != more[0] {
+		if got := Receive(t, again, 1); got[0].ID != more[0] {
 			t.Fatalf("resuming after the gap's id %s got %s, want %s", resume, got[0].ID, more[0])
 		}
 	}
@@ -320,11 +324,25 @@ func testGapUnknownID(t *testing.T, newBus NewBus) {
 	checkNoGap(t, Subscribe(t, bus, "empty", resume))
 }
 
+// testGapEmptyBus checks the gap id of a bus that holds no event yet: it
+// resumes, without a gap, at the first event.
+func testGapEmptyBus(t *testing.T, newBus NewBus) {
+	bus := newBus(t, lim)
+	resume, gap := Subscribe(t, bus, "t", "unknown").Gap()
+	if !gap || resume == "" {
+		t.Fatalf("Gap() on an empty bus = %q, %v; want an id and true", resume, gap)
+	}
+	again := Subscribe(t, bus, "t", resume)
+	checkNoGap(t, again)
+	ids := Publish(t, bus, "t", 0, 1)
+	checkEvents(t, Receive(t, again, 1), ids, 0, 1)
+}
+
 func testGapOtherEpoch(t *testing.T, newBus NewBus) {
 	old := newBus(t, lim)
-	ids := publish(t, old, "t", 0, 3)
+	ids := Publish(t, old, "t", 0, 3)
 	bus := newBus(t, lim)
-	publish(t, bus, "t", 0, 5) // ids that may look alike
+	Publish(t, bus, "t", 0, 5) // ids that may look alike
 	for _, id := range ids {
 		if _, gap := Subscribe(t, bus, "t", id).Gap(); !gap {
 			t.Fatalf("an id %q of another store resumed without a gap", id)
@@ -356,7 +374,7 @@ func testConcurrentPublishers(t *testing.T, newBus NewBus) {
 	}
 	var order []string
 	for k, sub := range subs {
-		got := receive(t, sub, publishers*each)
+		got := Receive(t, sub, publishers*each)
 		next := make([]int, publishers)
 		for j, e := range got {
 			v, _ := strconv.Atoi(string(e.Data))
@@ -373,7 +391,7 @@ func testConcurrentPublishers(t *testing.T, newBus NewBus) {
 	}
 	// A late subscriber replays in the same order.
 	late := Subscribe(t, bus, "t", order[99])
-	for j, e := range receive(t, late, len(order)-100) {
+	for j, e := range Receive(t, late, len(order)-100) {
 		if e.ID != order[100+j] {
 			t.Fatalf("replay event %d is %s, live subscribers got %s", j, e.ID, order[100+j])
 		}
@@ -383,7 +401,7 @@ func testConcurrentPublishers(t *testing.T, newBus NewBus) {
 func testSlowSubscriberCutOff(t *testing.T, newBus NewBus) {
 	l := Limits{History: 200, Queue: 8}
 	bus := newBus(t, l)
-	before := publish(t, bus, "t", 0, 1)
+	before := Publish(t, bus, "t", 0, 1)
 	slow := Subscribe(t, bus, "t", before[0])
 	fast := []runtime.Subscription{Subscribe(t, bus, "t", before[0]), Subscribe(t, bus, "t", before[0])}
 	n := 4 * l.Queue
@@ -393,9 +411,9 @@ func testSlowSubscriberCutOff(t *testing.T, newBus NewBus) {
 	got := make([][]*runtime.FeedEvent, len(fast))
 	for len(ids) <= n {
 		to := min(len(ids)+l.Queue/2, n+1)
-		ids = append(ids, publish(t, bus, "t", len(ids), to)...)
+		ids = append(ids, Publish(t, bus, "t", len(ids), to)...)
 		for k, sub := range fast {
-			got[k] = append(got[k], receive(t, sub, to-1-len(got[k]))...)
+			got[k] = append(got[k], Receive(t, sub, to-1-len(got[k]))...)
 		}
 	}
 	for k := range fast {
@@ -411,7 +429,7 @@ func testSlowSubscriberCutOff(t *testing.T, newBus NewBus) {
 	// It resumes from history with the last id it had.
 	again := Subscribe(t, bus, "t", before[0])
 	checkNoGap(t, again)
-	checkEvents(t, receive(t, again, n), ids, 1, n+1)
+	checkEvents(t, Receive(t, again, n), ids, 1, n+1)
 }
 
 func testNextEndsWithContext(t *testing.T, newBus NewBus) {
@@ -443,7 +461,7 @@ func testCloseEndsNext(t *testing.T, newBus NewBus) {
 	if err := sub.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)
 	}
-	publish(t, bus, "t", 0, 1)
+	Publish(t, bus, "t", 0, 1)
 	if got, err := sub.Next(ctx(t), nil); err == nil || len(got) != 0 {
 		t.Fatalf("Next after Close = %d events, %v; want an error", len(got), err)
 	}
