@@ -30,14 +30,17 @@ func holdsNull(t reflect.Type) bool {
 
 // checkerOf returns the JSONChecker of values of t: its own, or that of
 // its items or map values wrapped by Items or Values; nil when there is
-// none.
+// none. A pointer's is that of what it points to: the pointer type has the
+// methods of its element too, but its zero value is nil, on which they
+// cannot be called.
 func checkerOf(t reflect.Type) JSONChecker {
+	if t.Kind() == reflect.Pointer {
+		return checkerOf(t.Elem())
+	}
 	if t.Implements(jsonCheckerType) {
 		return reflect.Zero(t).Interface().(JSONChecker)
 	}
 	switch t.Kind() {
-	case reflect.Pointer:
-		return checkerOf(t.Elem())
 	case reflect.Slice:
 		if c := checkerOf(t.Elem()); c != nil {
 			return Items(c)

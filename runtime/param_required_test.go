@@ -126,6 +126,19 @@ func TestBodyRequired(t *testing.T) {
 	}
 }
 
+// A body whose Go type is a pointer to a model, as a nullable body is, is
+// checked as the model is: its checker is the model's, not a method called
+// on a nil pointer, which panicked.
+func TestBodyRequiredPointer(t *testing.T) {
+	r := httptest.NewRequest("POST", "/", strings.NewReader(`{"note":null}`))
+	p := NewParams(r)
+	var got *order
+	Body(p, NewOptions(), "application/json", &got)
+	if err := p.Err(); err == nil || err.Error() != `request body property "id" is required` {
+		t.Errorf("pointer body without its required property: %v", err)
+	}
+}
+
 // FuzzCheckJSON checks that any text, JSON or not, is read without panic.
 func FuzzCheckJSON(f *testing.F) {
 	f.Add(`{"id":"1","note":null,"lines":[{"sku":"a"}],"tags":{"a":{"name":"x"}}}`)
