@@ -311,12 +311,8 @@ func Map[M ~map[string]T, T any](p *Params, spec Param, dst *M, parse func(strin
 // error when required) or malformed.
 func (p *Params) Object(spec Param, names ...string) (props map[string]string, ok bool) {
 	props, ok, err := p.object(spec, names)
-	if pe, isProperty := err.(*PathError); isProperty {
-		p.fail(spec, pe.Path, pe.Err)
-		return nil, false
-	}
 	if err != nil {
-		p.fail(spec, "", err)
+		p.failAt(spec, err)
 		return nil, false
 	}
 	if ok && len(names) > 0 {
