@@ -227,21 +227,33 @@ func fieldOf(t reflect.Type, name string) (reflect.Type, string, bool) {
 	var foldedName string
 	for i := range t.NumField() {
 		f := t.Field(i)
-		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		tag, ok := jsonName(f)
 		switch {
-		case tag == "-" || !f.IsExported():
+		case !ok:
 			continue
-		case tag == "":
-			tag = f.Name
-		}
-		if tag == name {
+		case tag == name:
 			return f.Type, tag, true
-		}
-		if folded == nil && strings.EqualFold(tag, name) {
+		case folded == nil && strings.EqualFold(tag, name):
 			folded, foldedName = f.Type, tag
 		}
 	}
 	return folded, foldedName, folded != nil
+}
+
+// jsonName returns the name of the struct field f in JSON, as
+// encoding/json names it; ok is false for a field it leaves out.
+func jsonName(f reflect.StructField) (name string, ok bool) {
+	if !f.IsExported() {
+		return "", false
+	}
+	name, _, _ = strings.Cut(f.Tag.Get("json"), ",")
+	switch name {
+	case "-":
+		return "", false
+	case "":
+		return f.Name, true
+	}
+	return name, true
 }
 
 // kindAt names the JSON type of the value that starts with b, as
