@@ -68,25 +68,11 @@ func validateAll(v reflect.Value) error {
 	if v.Type().Implements(validatorType) {
 		return v.Interface().(interface{ Validate() error }).Validate()
 	}
-	switch v.Kind() {
-	case reflect.Slice:
-		if !validates(v.Type().Elem()) {
-			return nil
-		}
-		for i := range v.Len() {
-			if err := validateAll(v.Index(i)); err != nil {
-				return At("["+strconv.Itoa(i)+"]", err)
-			}
-		}
-	case reflect.Map:
-		if !validates(v.Type().Elem()) {
-			return nil
-		}
-		for _, k := range sortedKeys(v) {
-			if err := validateAll(v.MapIndex(k)); err != nil {
-				return At("["+strconv.Quote(k.String())+"]", err)
-			}
-		}
+	switch {
+	case v.Kind() == reflect.Slice && validates(v.Type().Elem()):
+		return eachItem(v, validateAll)
+	case v.Kind() == reflect.Map && validates(v.Type().Elem()):
+		return eachValue(v, validateAll)
 	}
 	return nil
 }
@@ -195,7 +181,7 @@ func (c *jsonCheck) locate(i int, t reflect.Type, names []string, got string, wa
 			}
 			var p string
 			if p, found = c.locate(j, t.Elem(), names, got, want); found {
-				path = "[" + strconv.Itoa(n) + "]" + p
+				path = itemPath(n) + p
 			}
 			j = c.space(c.skip(j))
 		}
@@ -206,7 +192,7 @@ func (c *jsonCheck) locate(i int, t reflect.Type, names []string, got string, wa
 			}
 			if t.Kind() == reflect.Map {
 				if p, ok := c.locate(at, t.Elem(), names, got, want); ok {
-					path, found = "["+strconv.Quote(string(name))+"]"+p, true
+					path, found = keyPath(string(name))+p, true
 				}
 			} else if f, field, ok := fieldOf(t, string(name)); ok && len(names) > 0 && names[0] == field {
 				if p, ok := c.locate(at, f, names[1:], got, want); ok {

@@ -238,12 +238,7 @@ func EachItem(rules ...Rule) Rule {
 		if v.Kind() != reflect.Slice || v.Type().Elem().Kind() == reflect.Uint8 {
 			return nil
 		}
-		for i := range v.Len() {
-			if err := check(v.Index(i), rules); err != nil {
-				return At("["+strconv.Itoa(i)+"]", err)
-			}
-		}
-		return nil
+		return eachItem(v, func(item reflect.Value) error { return check(item, rules) })
 	}}
 }
 
@@ -254,18 +249,31 @@ func EachValue(rules ...Rule) Rule {
 		if v.Kind() != reflect.Map || v.Type().Key().Kind() != reflect.String {
 			return nil
 		}
-		for _, k := range sortedKeys(v) {
-			if err := check(v.MapIndex(k), rules); err != nil {
-				return At("["+strconv.Quote(k.String())+"]", err)
-			}
-		}
-		return nil
+		return eachValue(v, func(value reflect.Value) error { return check(value, rules) })
 	}}
 }
 
-// sortedKeys returns the keys of the map v, which are strings, in order.
-func sortedKeys(v reflect.Value) []reflect.Value {
+// eachItem calls fn with each item of the slice v and returns the first
+// error, at the item's path.
+func eachItem(v reflect.Value, fn func(reflect.Value) error) error {
+	for i := range v.Len() {
+		if err := fn(v.Index(i)); err != nil {
+			return At(itemPath(i), err)
+		}
+	}
+	return nil
+}
+
+// eachValue calls fn with each value of the map v, whose keys are strings,
+// in the order of its keys, and returns the first error, at the value's
+// path.
+func eachValue(v reflect.Value, fn func(reflect.Value) error) error {
 	keys := v.MapKeys()
 	slices.SortFunc(keys, func(a, b reflect.Value) int { return cmp.Compare(a.String(), b.String()) })
-	return keys
+	for _, k := range keys {
+		if err := fn(v.MapIndex(k)); err != nil {
+			return At(keyPath(k.String()), err)
+		}
+	}
+	return nil
 }
