@@ -64,10 +64,10 @@ func number(v reflect.Value) (float64, bool) {
 
 // numberRule is a rule on numbers: ok reports whether n satisfies it,
 // and want says what it requires.
-func numberRule(ok func(n float64) bool, want string) Rule {
+func numberRule(ok func(n float64) bool, want func() string) Rule {
 	return Rule{func(v reflect.Value) error {
 		if n, isNum := number(v); isNum && !ok(n) {
-			return fmt.Errorf("must be %s", want)
+			return fmt.Errorf("must be %s", want())
 		}
 		return nil
 	}}
@@ -78,22 +78,22 @@ func formatNumber(n float64) string { return strconv.FormatFloat(n, 'g', -1, 64)
 
 // Minimum requires a number of at least min.
 func Minimum(min float64) Rule {
-	return numberRule(func(n float64) bool { return n >= min }, "at least "+formatNumber(min))
+	return numberRule(func(n float64) bool { return n >= min }, func() string { return "at least " + formatNumber(min) })
 }
 
 // ExclusiveMinimum requires a number greater than min.
 func ExclusiveMinimum(min float64) Rule {
-	return numberRule(func(n float64) bool { return n > min }, "greater than "+formatNumber(min))
+	return numberRule(func(n float64) bool { return n > min }, func() string { return "greater than " + formatNumber(min) })
 }
 
 // Maximum requires a number of at most max.
 func Maximum(max float64) Rule {
-	return numberRule(func(n float64) bool { return n <= max }, "at most "+formatNumber(max))
+	return numberRule(func(n float64) bool { return n <= max }, func() string { return "at most " + formatNumber(max) })
 }
 
 // ExclusiveMaximum requires a number less than max.
 func ExclusiveMaximum(max float64) Rule {
-	return numberRule(func(n float64) bool { return n < max }, "less than "+formatNumber(max))
+	return numberRule(func(n float64) bool { return n < max }, func() string { return "less than " + formatNumber(max) })
 }
 
 // MultipleOf requires a number that divides by m (m > 0) into an
@@ -102,7 +102,7 @@ func MultipleOf(m float64) Rule {
 	return numberRule(func(n float64) bool {
 		q := n / m
 		return math.Abs(q-math.Round(q)) <= 1e-9*math.Max(1, math.Abs(q))
-	}, "a multiple of "+formatNumber(m))
+	}, func() string { return "a multiple of " + formatNumber(m) })
 }
 
 // lengthRule is a rule on the length of strings in characters (Unicode
