@@ -106,16 +106,14 @@ func MultipleOf(m float64) Rule {
 }
 
 // lengthRule is a rule on the length of strings in characters (Unicode
-// code points, as JSON Schema counts them), of arrays in items or of
-// objects in properties.
+// code points, as JSON Schema counts them) or of arrays in items.
 func lengthRule(kind reflect.Kind, ok func(n int) bool, want func() string) Rule {
 	return Rule{func(v reflect.Value) error {
 		n := -1
 		switch {
 		case kind == reflect.String && v.Kind() == reflect.String:
 			n = utf8.RuneCountInString(v.String())
-		case kind == reflect.Slice && v.Kind() == reflect.Slice && v.Type().Elem().Kind() != reflect.Uint8, // []byte is a string on the wire
-			kind == reflect.Map && v.Kind() == reflect.Map:
+		case kind == reflect.Slice && v.Kind() == reflect.Slice && v.Type().Elem().Kind() != reflect.Uint8: // []byte is a string on the wire
 			n = v.Len()
 		}
 		if n >= 0 && !ok(n) {
@@ -154,20 +152,26 @@ func MaxItems(n int) Rule {
 }
 
 // MinProperties requires an object of at least n properties.
-func MinProperties(n int) Rule {
-	return lengthRule(reflect.Map, func(l int) bool { return l >= n }, func() string { return "have at least " + count(n, "property", "properties") })
-}
+func MinProperties(n int) Rule { return propertiesRule(n, -1) }
 
 // MaxProperties requires an object of at most n properties.
-func MaxProperties(n int) Rule {
-	return lengthRule(reflect.Map, func(l int) bool { return l <= n }, func() string { return "have at most " + count(n, "property", "properties") })
+func MaxProperties(n int) Rule { return propertiesRule(0, n) }
+
+// propertiesRule is the rule on the number of an object's properties
+// (a map's entries) of propertyCount.
+func propertiesRule(min, max int) Rule {
+	return Rule{func(v reflect.Value) error {
+		if v.Kind() != reflect.Map {
+			return nil
+		}
+		return propertyCount(v.Len(), min, max)
+	}}
 }
 
-// patterns holds the regular expressions of Pattern, compiled once.
-var patterns sync.Map // string -> *regexp.Regexp
-
 // propertyCount reports an error when an object of n properties has
-// fewer than min or, unless max is negative, more than max.
+// fewer than min or, unless max is negative, more than max: for
+// MinProperties and MaxProperties of a map, and for JSONValue's of a
+// struct, whose properties only its JSON can count.
 func propertyCount(n, min, max int) error {
 	switch {
 	case n < min:
@@ -177,6 +181,9 @@ func propertyCount(n, min, max int) error {
 	}
 	return nil
 }
+
+// patterns holds the regular expressions of Pattern, compiled once.
+var patterns sync.Map // string -> *regexp.Regexp
 
 // Pattern requires a string that the Go regular expression expr matches
 // (anywhere, as in JSON Schema, unless it is anchored). It panics, when
