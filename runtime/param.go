@@ -125,15 +125,11 @@ func (e *ParamError) Error() string {
 	} else {
 		fmt.Fprintf(&b, "%s parameter %q", e.In, e.Name)
 	}
-	// A leading index is an item of an array: item [1] property "name".
+	// Leading indexes are an item of an array: item [1] property "name".
 	property := e.Property
-	if strings.HasPrefix(property, "[") && !strings.HasPrefix(property, "[\"") {
-		end := strings.IndexByte(property, ']') + 1
-		for end < len(property) && strings.HasPrefix(property[end:], "[") && !strings.HasPrefix(property[end:], "[\"") {
-			end += strings.IndexByte(property[end:], ']') + 1
-		}
-		b.WriteString(" item " + property[:end])
-		property = strings.TrimPrefix(property[end:], ".")
+	if n := indexesIn(property); n > 0 {
+		b.WriteString(" item " + property[:n])
+		property = strings.TrimPrefix(property[n:], ".")
 	}
 	if property != "" {
 		fmt.Fprintf(&b, " property %q", property)
@@ -148,6 +144,20 @@ func (e *ParamError) Error() string {
 }
 
 func (e *ParamError) Unwrap() error { return e.Err }
+
+// indexesIn returns the length of the array indexes, such as [1][0], that
+// path starts with (see itemPath).
+func indexesIn(path string) int {
+	n := 0
+	for strings.HasPrefix(path[n:], "[") {
+		end := strings.IndexByte(path[n:], ']')
+		if end < 2 || strings.Trim(path[n+1:n+end], "0123456789") != "" {
+			break
+		}
+		n += end + 1
+	}
+	return n
+}
 
 // Params decodes the parameters of one request. Decoding functions
 // (Scalar, Array, ...) record every problem; Failed answers them all at
