@@ -67,7 +67,7 @@ func decodeBody(p *Params, o *Options, contentType string, required bool, dst an
 	}
 	if c := checkerOf(target); c != nil && isJSON {
 		if err := checkJSON(data, c); err != nil {
-			p.errs = append(p.errs, err)
+			p.failAt(spec, err)
 			return false
 		}
 	}
