@@ -10,7 +10,8 @@ import (
 
 // The checks of a decoded request body that do not depend on its type
 // having methods of its own: the models at any depth of an array or map
-// body, null, and decoding errors said in the API's terms.
+// body, null, and decoding errors said in the API's terms. Parameters sent
+// as JSON and union variants share the first (see checkDecoded).
 
 var (
 	validatorType   = reflect.TypeFor[interface{ Validate() error }]()
