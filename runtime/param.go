@@ -325,18 +325,6 @@ func (p *Params) Object(spec Param, names ...string) (props map[string]string, o
 		p.failAt(spec, err)
 		return nil, false
 	}
-	if ok && len(names) > 0 {
-		found := false
-		for _, n := range names {
-			if _, has := props[n]; has {
-				found = true
-				break
-			}
-		}
-		// Exploded form objects spread over the whole query: the object is
-		// there when one of its properties is.
-		ok = found || (spec.in != InQuery || spec.style != StyleForm || !spec.explode)
-	}
 	if !ok {
 		return nil, p.missing(spec)
 	}
@@ -552,7 +540,8 @@ func (p *Params) queryValues() url.Values {
 }
 
 // object returns the raw properties of an object parameter; of an exploded
-// form one in the query, those of names only, when given.
+// form one in the query, those of names only, when given: such an object
+// spreads over the whole query, and is there when one of its properties is.
 func (p *Params) object(spec Param, names []string) (map[string]string, bool, error) {
 	if spec.in == InQuery && (spec.style == StyleDeepObject || spec.style == StyleForm && spec.explode) {
 		props := map[string]string{}
