@@ -208,8 +208,8 @@ func (p *Params) fail(spec Param, property string, err error) {
 }
 
 // failAt records err at the place it names: a *ParamError of the same
-// location as it is (a codec that knows the field, such as a form), or the
-// path of a *PathError.
+// location as it is (that of the JSON check of a body, which a form codec
+// returns too), or the path of a *PathError.
 func (p *Params) failAt(spec Param, err error) {
 	var pe *PathError
 	var located *ParamError
