@@ -145,8 +145,8 @@ func FormatList[T any](items []T, format func(T) string) string {
 // JSON, checked as a JSON body of T is (see Body).
 func ParseJSON[T any](s string) (T, error) {
 	var v T
-	if err := json.Unmarshal([]byte(s), &v); err == nil {
-		return v, checkDecoded([]byte(s), &v)
+	if data := []byte(s); json.Unmarshal(data, &v) == nil {
+		return v, checkDecoded(data, &v)
 	}
 	quoted, _ := json.Marshal(s) // cannot fail for a string
 	if err := json.Unmarshal(quoted, &v); err != nil {
