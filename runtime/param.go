@@ -340,7 +340,7 @@ func Field[T any](p *Params, spec Param, props map[string]string, name string, d
 		return
 	}
 	v, err := parse(s)
-	if err == nil {
+	if err == nil && len(spec.rules) > 0 { // v as an any costs an allocation
 		err = Check(v, spec.rules...)
 	}
 	if err != nil {
