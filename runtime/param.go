@@ -224,8 +224,9 @@ func (p *Params) failAt(spec Param, err error) {
 }
 
 // checked reports whether v satisfies the rules of spec, recording the
-// first it breaks.
-func (p *Params) checked(spec Param, v any) bool {
+// first it breaks. It is generic so that v becomes an any, which costs an
+// allocation, only when there are rules.
+func checked[T any](p *Params, spec Param, v T) bool {
 	if len(spec.rules) == 0 {
 		return true
 	}
@@ -256,7 +257,7 @@ func Scalar[T any](p *Params, spec Param, dst *T, parse func(string) (T, error))
 		p.fail(spec, "", err)
 		return
 	}
-	if p.checked(spec, v) {
+	if checked(p, spec, v) {
 		*dst = v
 	}
 }
@@ -287,7 +288,7 @@ func Array[S ~[]T, T any](p *Params, spec Param, dst *S, parse func(string) (T, 
 		}
 		out = append(out, v)
 	}
-	if p.checked(spec, out) {
+	if checked(p, spec, out) {
 		*dst = out
 	}
 }
@@ -310,7 +311,7 @@ func Map[M ~map[string]T, T any](p *Params, spec Param, dst *M, parse func(strin
 		}
 		out[k] = v
 	}
-	if p.checked(spec, out) {
+	if checked(p, spec, out) {
 		*dst = out
 	}
 }
