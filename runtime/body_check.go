@@ -10,7 +10,8 @@ import (
 
 // The checks of a decoded request body that do not depend on its type
 // having methods of its own: the models at any depth of an array or map
-// body, null, and decoding errors said in the API's terms.
+// body, null, and decoding errors said in the API's terms. Parameters sent
+// as JSON and union variants share the first (see checkDecoded).
 
 var (
 	validatorType   = reflect.TypeFor[interface{ Validate() error }]()
@@ -30,14 +31,17 @@ func holdsNull(t reflect.Type) bool {
 
 // checkerOf returns the JSONChecker of values of t: its own, or that of
 // its items or map values wrapped by Items or Values; nil when there is
-// none.
+// none. A pointer's is that of what it points to: the pointer type has the
+// methods of its element too, but its zero value is nil, on which they
+// cannot be called.
 func checkerOf(t reflect.Type) JSONChecker {
+	if t.Kind() == reflect.Pointer {
+		return checkerOf(t.Elem())
+	}
 	if t.Implements(jsonCheckerType) {
 		return reflect.Zero(t).Interface().(JSONChecker)
 	}
 	switch t.Kind() {
-	case reflect.Pointer:
-		return checkerOf(t.Elem())
 	case reflect.Slice:
 		if c := checkerOf(t.Elem()); c != nil {
 			return Items(c)
@@ -65,25 +69,11 @@ func validateAll(v reflect.Value) error {
 	if v.Type().Implements(validatorType) {
 		return v.Interface().(interface{ Validate() error }).Validate()
 	}
-	switch v.Kind() {
-	case reflect.Slice:
-		if !validates(v.Type().Elem()) {
-			return nil
-		}
-		for i := range v.Len() {
-			if err := validateAll(v.Index(i)); err != nil {
-				return At("["+strconv.Itoa(i)+"]", err)
-			}
-		}
-	case reflect.Map:
-		if !validates(v.Type().Elem()) {
-			return nil
-		}
-		for _, k := range sortedKeys(v) {
-			if err := validateAll(v.MapIndex(k)); err != nil {
-				return At("["+strconv.Quote(k.String())+"]", err)
-			}
-		}
+	switch {
+	case v.Kind() == reflect.Slice && validates(v.Type().Elem()):
+		return eachItem(v, validateAll)
+	case v.Kind() == reflect.Map && validates(v.Type().Elem()):
+		return eachValue(v, validateAll)
 	}
 	return nil
 }
@@ -192,7 +182,7 @@ func (c *jsonCheck) locate(i int, t reflect.Type, names []string, got string, wa
 			}
 			var p string
 			if p, found = c.locate(j, t.Elem(), names, got, want); found {
-				path = "[" + strconv.Itoa(n) + "]" + p
+				path = itemPath(n) + p
 			}
 			j = c.space(c.skip(j))
 		}
@@ -203,7 +193,7 @@ func (c *jsonCheck) locate(i int, t reflect.Type, names []string, got string, wa
 			}
 			if t.Kind() == reflect.Map {
 				if p, ok := c.locate(at, t.Elem(), names, got, want); ok {
-					path, found = "["+strconv.Quote(string(name))+"]"+p, true
+					path, found = keyPath(string(name))+p, true
 				}
 			} else if f, field, ok := fieldOf(t, string(name)); ok && len(names) > 0 && names[0] == field {
 				if p, ok := c.locate(at, f, names[1:], got, want); ok {
@@ -224,21 +214,33 @@ func fieldOf(t reflect.Type, name string) (reflect.Type, string, bool) {
 	var foldedName string
 	for i := range t.NumField() {
 		f := t.Field(i)
-		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		tag, ok := jsonName(f)
 		switch {
-		case tag == "-" || !f.IsExported():
+		case !ok:
 			continue
-		case tag == "":
-			tag = f.Name
-		}
-		if tag == name {
+		case tag == name:
 			return f.Type, tag, true
-		}
-		if folded == nil && strings.EqualFold(tag, name) {
+		case folded == nil && strings.EqualFold(tag, name):
 			folded, foldedName = f.Type, tag
 		}
 	}
 	return folded, foldedName, folded != nil
+}
+
+// jsonName returns the name of the struct field f in JSON, as
+// encoding/json names it; ok is false for a field it leaves out.
+func jsonName(f reflect.StructField) (name string, ok bool) {
+	if !f.IsExported() {
+		return "", false
+	}
+	name, _, _ = strings.Cut(f.Tag.Get("json"), ",")
+	switch name {
+	case "-":
+		return "", false
+	case "":
+		return f.Name, true
+	}
+	return name, true
 }
 
 // kindAt names the JSON type of the value that starts with b, as

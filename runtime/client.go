@@ -185,8 +185,10 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, args *Args
 		if err != nil {
 			return nil, fmt.Errorf("runtime: %s %s: encode request body as %s: %w", method, path, contentType, err)
 		}
-		if b, ok := multipartBoundary(data); ok && mediaType(contentType) == "multipart/form-data" {
-			contentType = mime.FormatMediaType("multipart/form-data", map[string]string{"boundary": b})
+		if mediaType(contentType) == "multipart/form-data" {
+			if b, ok := multipartBoundary(data); ok {
+				contentType = mime.FormatMediaType("multipart/form-data", map[string]string{"boundary": b})
+			}
 		}
 		r = bytes.NewReader(data)
 	}

@@ -216,9 +216,7 @@ func (s *EventStream[T]) next() (Event, error) {
 		if d, ok := s.reader.Retry(); ok {
 			s.retry = d
 		}
-		if cause := context.Cause(s.connCtx); errors.Is(cause, ErrReadTimeout) {
-			err = cause
-		}
+		err = s.connErr(err)
 		s.drop()
 		if s.ctx.Err() != nil {
 			return Event{}, context.Cause(s.ctx)
@@ -229,11 +227,10 @@ func (s *EventStream[T]) next() (Event, error) {
 			}
 			return Event{}, io.EOF
 		}
-		if errors.Is(err, ErrEventTooLarge) || errors.Is(err, ErrReadTimeout) {
-			if !s.cfg.Resumable || errors.Is(err, ErrEventTooLarge) {
-				return Event{}, err // says what it is already
-			}
-		} else if !s.cfg.Resumable {
+		switch {
+		case errors.Is(err, ErrEventTooLarge), errors.Is(err, ErrReadTimeout) && !s.cfg.Resumable:
+			return Event{}, err // says what it is already
+		case !s.cfg.Resumable:
 			return Event{}, fmt.Errorf("runtime: event stream: %w", err)
 		}
 		if err == io.EOF {
@@ -286,9 +283,10 @@ func (s *EventStream[T]) wait(d time.Duration) error {
 func (s *EventStream[T]) connect() (retry bool, err error) {
 	s.connCtx, s.connCancel = context.WithCancelCause(s.ctx)
 	var silence *time.Timer
-	if d := s.readTimeout(); d > 0 {
-		cause := fmt.Errorf("%w: nothing received for %v", ErrReadTimeout, d)
-		silence = time.AfterFunc(d, func() { s.connCancel(cause) })
+	timeout := s.readTimeout()
+	if timeout > 0 {
+		cause := fmt.Errorf("%w: nothing received for %v", ErrReadTimeout, timeout)
+		silence = time.AfterFunc(timeout, func() { s.connCancel(cause) })
 	}
 	defer func() {
 		if s.reader == nil { // no connection came of it
@@ -314,10 +312,7 @@ func (s *EventStream[T]) connect() (retry bool, err error) {
 		if s.ctx.Err() != nil {
 			return false, context.Cause(s.ctx)
 		}
-		if cause := context.Cause(s.connCtx); errors.Is(cause, ErrReadTimeout) {
-			err = cause
-		}
-		return true, err
+		return true, s.connErr(err)
 	}
 	switch {
 	case resp.StatusCode == http.StatusNoContent:
@@ -335,7 +330,7 @@ func (s *EventStream[T]) connect() (retry bool, err error) {
 	}
 	body := resp.Body
 	if silence != nil {
-		body = &watchedBody{ReadCloser: body, silence: silence, timeout: s.readTimeout()}
+		body = &watchedBody{ReadCloser: body, silence: silence, timeout: timeout}
 	}
 	s.mu.Lock()
 	closed := s.ctx.Err() != nil
@@ -349,6 +344,15 @@ func (s *EventStream[T]) connect() (retry bool, err error) {
 	}
 	s.reader = NewReader(body, append(s.client.readerOptions, withLastEventID(s.lastID))...)
 	return false, nil
+}
+
+// connErr returns why the connection failed: its read timeout when that
+// is what cut it off (the error of the read it broke says less), else err.
+func (s *EventStream[T]) connErr(err error) error {
+	if cause := context.Cause(s.connCtx); errors.Is(cause, ErrReadTimeout) {
+		return cause
+	}
+	return err
 }
 
 // readTimeout is the stream's read timeout, 0 for none.

@@ -125,15 +125,11 @@ func (e *ParamError) Error() string {
 	} else {
 		fmt.Fprintf(&b, "%s parameter %q", e.In, e.Name)
 	}
-	// A leading index is an item of an array: item [1] property "name".
+	// Leading indexes are an item of an array: item [1] property "name".
 	property := e.Property
-	if strings.HasPrefix(property, "[") && !strings.HasPrefix(property, "[\"") {
-		end := strings.IndexByte(property, ']') + 1
-		for end < len(property) && strings.HasPrefix(property[end:], "[") && !strings.HasPrefix(property[end:], "[\"") {
-			end += strings.IndexByte(property[end:], ']') + 1
-		}
-		b.WriteString(" item " + property[:end])
-		property = strings.TrimPrefix(property[end:], ".")
+	if n := indexesIn(property); n > 0 {
+		b.WriteString(" item " + property[:n])
+		property = strings.TrimPrefix(property[n:], ".")
 	}
 	if property != "" {
 		fmt.Fprintf(&b, " property %q", property)
@@ -148,6 +144,20 @@ func (e *ParamError) Error() string {
 }
 
 func (e *ParamError) Unwrap() error { return e.Err }
+
+// indexesIn returns the length of the array indexes, such as [1][0], that
+// path starts with (see itemPath).
+func indexesIn(path string) int {
+	n := 0
+	for strings.HasPrefix(path[n:], "[") {
+		end := strings.IndexByte(path[n:], ']')
+		if end < 2 || strings.Trim(path[n+1:n+end], "0123456789") != "" {
+			break
+		}
+		n += end + 1
+	}
+	return n
+}
 
 // Params decodes the parameters of one request. Decoding functions
 // (Scalar, Array, ...) record every problem; Failed answers them all at
@@ -198,8 +208,8 @@ func (p *Params) fail(spec Param, property string, err error) {
 }
 
 // failAt records err at the place it names: a *ParamError of the same
-// location as it is (a codec that knows the field, such as a form), or the
-// path of a *PathError.
+// location as it is (that of the JSON check of a body, which a form codec
+// returns too), or the path of a *PathError.
 func (p *Params) failAt(spec Param, err error) {
 	var pe *PathError
 	var located *ParamError
@@ -214,8 +224,9 @@ func (p *Params) failAt(spec Param, err error) {
 }
 
 // checked reports whether v satisfies the rules of spec, recording the
-// first it breaks.
-func (p *Params) checked(spec Param, v any) bool {
+// first it breaks. It is generic so that v becomes an any, which costs an
+// allocation, only when there are rules.
+func checked[T any](p *Params, spec Param, v T) bool {
 	if len(spec.rules) == 0 {
 		return true
 	}
@@ -246,7 +257,7 @@ func Scalar[T any](p *Params, spec Param, dst *T, parse func(string) (T, error))
 		p.fail(spec, "", err)
 		return
 	}
-	if p.checked(spec, v) {
+	if checked(p, spec, v) {
 		*dst = v
 	}
 }
@@ -277,7 +288,7 @@ func Array[S ~[]T, T any](p *Params, spec Param, dst *S, parse func(string) (T, 
 		}
 		out = append(out, v)
 	}
-	if p.checked(spec, out) {
+	if checked(p, spec, out) {
 		*dst = out
 	}
 }
@@ -300,7 +311,7 @@ func Map[M ~map[string]T, T any](p *Params, spec Param, dst *M, parse func(strin
 		}
 		out[k] = v
 	}
-	if p.checked(spec, out) {
+	if checked(p, spec, out) {
 		*dst = out
 	}
 }
@@ -311,25 +322,9 @@ func Map[M ~map[string]T, T any](p *Params, spec Param, dst *M, parse func(strin
 // error when required) or malformed.
 func (p *Params) Object(spec Param, names ...string) (props map[string]string, ok bool) {
 	props, ok, err := p.object(spec, names)
-	if pe, isProperty := err.(*PathError); isProperty {
-		p.fail(spec, pe.Path, pe.Err)
-		return nil, false
-	}
 	if err != nil {
-		p.fail(spec, "", err)
+		p.failAt(spec, err)
 		return nil, false
-	}
-	if ok && len(names) > 0 {
-		found := false
-		for _, n := range names {
-			if _, has := props[n]; has {
-				found = true
-				break
-			}
-		}
-		// Exploded form objects spread over the whole query: the object is
-		// there when one of its properties is.
-		ok = found || (spec.in != InQuery || spec.style != StyleForm || !spec.explode)
 	}
 	if !ok {
 		return nil, p.missing(spec)
@@ -346,7 +341,7 @@ func Field[T any](p *Params, spec Param, props map[string]string, name string, d
 		return
 	}
 	v, err := parse(s)
-	if err == nil {
+	if err == nil && len(spec.rules) > 0 { // v as an any costs an allocation
 		err = Check(v, spec.rules...)
 	}
 	if err != nil {
@@ -546,7 +541,8 @@ func (p *Params) queryValues() url.Values {
 }
 
 // object returns the raw properties of an object parameter; of an exploded
-// form one in the query, those of names only, when given.
+// form one in the query, those of names only, when given: such an object
+// spreads over the whole query, and is there when one of its properties is.
 func (p *Params) object(spec Param, names []string) (map[string]string, bool, error) {
 	if spec.in == InQuery && (spec.style == StyleDeepObject || spec.style == StyleForm && spec.explode) {
 		props := map[string]string{}

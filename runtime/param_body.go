@@ -9,6 +9,7 @@ import (
 	"math"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -66,7 +67,7 @@ func decodeBody(p *Params, o *Options, contentType string, required bool, dst an
 	}
 	if c := checkerOf(target); c != nil && isJSON {
 		if err := checkJSON(data, c); err != nil {
-			p.errs = append(p.errs, err)
+			p.failAt(spec, err)
 			return false
 		}
 	}
@@ -206,6 +207,11 @@ func At(path string, err error) error {
 	}
 	return &PathError{Path: path + pe.Path, Err: pe.Err}
 }
+
+// itemPath and keyPath are the paths of an array's item and of a map's
+// value in a PathError (and a ParamError's Property), as At joins them.
+func itemPath(i int) string   { return "[" + strconv.Itoa(i) + "]" }
+func keyPath(k string) string { return "[" + strconv.Quote(k) + "]" }
 
 // ErrNotImplemented is what an operation's handler returns when it does not
 // implement it; it is answered with 501 Not Implemented.

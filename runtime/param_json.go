@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -124,10 +125,7 @@ func match(data []byte, variants []Variant, first bool) (matched []int, errs []e
 		dec.DisallowUnknownFields()
 		err := dec.Decode(v.Target)
 		if err == nil {
-			err = checkRequired(data, v.Target)
-		}
-		if err == nil {
-			_, err = validate(v.Target)
+			err = checkDecoded(data, v.Target)
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("not %s: %w", v.Name, err))
@@ -141,15 +139,15 @@ func match(data []byte, variants []Variant, first bool) (matched []int, errs []e
 	return matched, errs
 }
 
-// checkRequired checks that data, the JSON text of target, has the
-// properties target requires at any depth, when it is a JSONChecker.
-func checkRequired(data []byte, target any) error {
-	c, ok := target.(JSONChecker)
-	if !ok {
-		return nil
+// checkDecoded checks target, decoded from the JSON text data, as Body
+// checks a JSON body: data for the properties target requires at any
+// depth, through its items and map values (see checkerOf), and then every
+// Validate method (see validateAll).
+func checkDecoded(data []byte, target any) error {
+	if c := checkerOf(reflect.TypeOf(target)); c != nil {
+		if perr, ok := checkJSON(data, c).(*ParamError); ok {
+			return fmt.Errorf("property %q %w", perr.Property, perr.Err)
+		}
 	}
-	if perr, ok := checkJSON(data, c).(*ParamError); ok {
-		return fmt.Errorf("property %q %w", perr.Property, perr.Err)
-	}
-	return nil
+	return validateAll(reflect.ValueOf(target))
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"strconv"
 	"strings"
 )
 
@@ -388,9 +387,9 @@ func (c *jsonCheck) fail(err error) {
 	for _, s := range c.path {
 		switch {
 		case s.index >= 0:
-			b.WriteString("[" + strconv.Itoa(s.index) + "]")
+			b.WriteString(itemPath(s.index))
 		case s.key:
-			b.WriteString("[" + strconv.Quote(string(s.name)) + "]")
+			b.WriteString(keyPath(string(s.name)))
 		default:
 			if b.Len() > 0 {
 				b.WriteByte('.')

@@ -126,6 +126,19 @@ func TestBodyRequired(t *testing.T) {
 	}
 }
 
+// A body whose Go type is a pointer to a model, as a nullable body is, is
+// checked as the model is: its checker is the model's, not a method called
+// on a nil pointer, which panicked.
+func TestBodyRequiredPointer(t *testing.T) {
+	r := httptest.NewRequest("POST", "/", strings.NewReader(`{"note":null}`))
+	p := NewParams(r)
+	var got *order
+	Body(p, NewOptions(), "application/json", &got)
+	if err := p.Err(); err == nil || err.Error() != `request body property "id" is required` {
+		t.Errorf("pointer body without its required property: %v", err)
+	}
+}
+
 // FuzzCheckJSON checks that any text, JSON or not, is read without panic.
 func FuzzCheckJSON(f *testing.F) {
 	f.Add(`{"id":"1","note":null,"lines":[{"sku":"a"}],"tags":{"a":{"name":"x"}}}`)
@@ -183,5 +196,28 @@ func TestAt(t *testing.T) {
 	}
 	if got := err.Error(); got != `lines[2].basket["x"].kind: bad` {
 		t.Errorf("Error() = %q", got)
+	}
+}
+
+// A parameter sent as JSON, or a union's variant, that is an array or a
+// map of models is checked as a body of that type is: each item and map
+// value for its required properties and by its Validate method.
+func TestParseJSONChecksItems(t *testing.T) {
+	if _, err := ParseJSON[[]line](`[{"sku":"a"},{"qty":1}]`); err == nil || !strings.Contains(err.Error(), `"[1].sku" is required`) {
+		t.Errorf("array item without its required property: %v", err)
+	}
+	if _, err := ParseJSON[map[string]tag](`{"a":{}}`); err == nil || !strings.Contains(err.Error(), `"[\"a\"].name" is required`) {
+		t.Errorf("map value without its required property: %v", err)
+	}
+	if _, err := ParseJSON[[]color](`["red","blue"]`); err == nil || err.Error() != "[1]: not red" {
+		t.Errorf("array item its type refuses: %v", err)
+	}
+	if v, err := ParseJSON[[]line](`[{"sku":"a","qty":2}]`); err != nil || len(v) != 1 || v[0].Qty != 2 {
+		t.Errorf("valid array: %v, %v", v, err)
+	}
+	var lines []line
+	var s string
+	if i, err := UnmarshalOneOf("U", []byte(`[{"qty":1}]`), Variant{"Lines", &lines}, Variant{"S", &s}); err == nil || !strings.Contains(err.Error(), `not Lines: property "[0].sku" is required`) {
+		t.Errorf("UnmarshalOneOf of an array item without its required property: %d, %v", i, err)
 	}
 }

@@ -142,14 +142,11 @@ func FormatList[T any](items []T, format func(T) string) string {
 // ParseJSON parses s as the JSON value it spells (a number, true, false,
 // null, an object or an array), or else as a JSON string: the text form
 // of a union of scalars, of a free-form value, and of parameters sent as
-// JSON, whose objects must have their required properties.
+// JSON, checked as a JSON body of T is (see Body).
 func ParseJSON[T any](s string) (T, error) {
 	var v T
-	if err := json.Unmarshal([]byte(s), &v); err == nil {
-		if err := checkRequired([]byte(s), &v); err != nil {
-			return v, err
-		}
-		return validate(v)
+	if data := []byte(s); json.Unmarshal(data, &v) == nil {
+		return v, checkDecoded(data, &v)
 	}
 	quoted, _ := json.Marshal(s) // cannot fail for a string
 	if err := json.Unmarshal(quoted, &v); err != nil {

@@ -64,10 +64,10 @@ func number(v reflect.Value) (float64, bool) {
 
 // numberRule is a rule on numbers: ok reports whether n satisfies it,
 // and want says what it requires.
-func numberRule(ok func(n float64) bool, want string) Rule {
+func numberRule(ok func(n float64) bool, want func() string) Rule {
 	return Rule{func(v reflect.Value) error {
 		if n, isNum := number(v); isNum && !ok(n) {
-			return fmt.Errorf("must be %s", want)
+			return fmt.Errorf("must be %s", want())
 		}
 		return nil
 	}}
@@ -78,22 +78,22 @@ func formatNumber(n float64) string { return strconv.FormatFloat(n, 'g', -1, 64)
 
 // Minimum requires a number of at least min.
 func Minimum(min float64) Rule {
-	return numberRule(func(n float64) bool { return n >= min }, "at least "+formatNumber(min))
+	return numberRule(func(n float64) bool { return n >= min }, func() string { return "at least " + formatNumber(min) })
 }
 
 // ExclusiveMinimum requires a number greater than min.
 func ExclusiveMinimum(min float64) Rule {
-	return numberRule(func(n float64) bool { return n > min }, "greater than "+formatNumber(min))
+	return numberRule(func(n float64) bool { return n > min }, func() string { return "greater than " + formatNumber(min) })
 }
 
 // Maximum requires a number of at most max.
 func Maximum(max float64) Rule {
-	return numberRule(func(n float64) bool { return n <= max }, "at most "+formatNumber(max))
+	return numberRule(func(n float64) bool { return n <= max }, func() string { return "at most " + formatNumber(max) })
 }
 
 // ExclusiveMaximum requires a number less than max.
 func ExclusiveMaximum(max float64) Rule {
-	return numberRule(func(n float64) bool { return n < max }, "less than "+formatNumber(max))
+	return numberRule(func(n float64) bool { return n < max }, func() string { return "less than " + formatNumber(max) })
 }
 
 // MultipleOf requires a number that divides by m (m > 0) into an
@@ -102,20 +102,18 @@ func MultipleOf(m float64) Rule {
 	return numberRule(func(n float64) bool {
 		q := n / m
 		return math.Abs(q-math.Round(q)) <= 1e-9*math.Max(1, math.Abs(q))
-	}, "a multiple of "+formatNumber(m))
+	}, func() string { return "a multiple of " + formatNumber(m) })
 }
 
 // lengthRule is a rule on the length of strings in characters (Unicode
-// code points, as JSON Schema counts them), of arrays in items or of
-// objects in properties.
+// code points, as JSON Schema counts them) or of arrays in items.
 func lengthRule(kind reflect.Kind, ok func(n int) bool, want func() string) Rule {
 	return Rule{func(v reflect.Value) error {
 		n := -1
 		switch {
 		case kind == reflect.String && v.Kind() == reflect.String:
 			n = utf8.RuneCountInString(v.String())
-		case kind == reflect.Slice && v.Kind() == reflect.Slice && v.Type().Elem().Kind() != reflect.Uint8, // []byte is a string on the wire
-			kind == reflect.Map && v.Kind() == reflect.Map:
+		case kind == reflect.Slice && v.Kind() == reflect.Slice && v.Type().Elem().Kind() != reflect.Uint8: // []byte is a string on the wire
 			n = v.Len()
 		}
 		if n >= 0 && !ok(n) {
@@ -154,20 +152,26 @@ func MaxItems(n int) Rule {
 }
 
 // MinProperties requires an object of at least n properties.
-func MinProperties(n int) Rule {
-	return lengthRule(reflect.Map, func(l int) bool { return l >= n }, func() string { return "have at least " + count(n, "property", "properties") })
-}
+func MinProperties(n int) Rule { return propertiesRule(n, -1) }
 
 // MaxProperties requires an object of at most n properties.
-func MaxProperties(n int) Rule {
-	return lengthRule(reflect.Map, func(l int) bool { return l <= n }, func() string { return "have at most " + count(n, "property", "properties") })
+func MaxProperties(n int) Rule { return propertiesRule(0, n) }
+
+// propertiesRule is the rule on the number of an object's properties
+// (a map's entries) of propertyCount.
+func propertiesRule(min, max int) Rule {
+	return Rule{func(v reflect.Value) error {
+		if v.Kind() != reflect.Map {
+			return nil
+		}
+		return propertyCount(v.Len(), min, max)
+	}}
 }
 
-// patterns holds the regular expressions of Pattern, compiled once.
-var patterns sync.Map // string -> *regexp.Regexp
-
 // propertyCount reports an error when an object of n properties has
-// fewer than min or, unless max is negative, more than max.
+// fewer than min or, unless max is negative, more than max: for
+// MinProperties and MaxProperties of a map, and for JSONValue's of a
+// struct, whose properties only its JSON can count.
 func propertyCount(n, min, max int) error {
 	switch {
 	case n < min:
@@ -177,6 +181,9 @@ func propertyCount(n, min, max int) error {
 	}
 	return nil
 }
+
+// patterns holds the regular expressions of Pattern, compiled once.
+var patterns sync.Map // string -> *regexp.Regexp
 
 // Pattern requires a string that the Go regular expression expr matches
 // (anywhere, as in JSON Schema, unless it is anchored). It panics, when
@@ -238,12 +245,7 @@ func EachItem(rules ...Rule) Rule {
 		if v.Kind() != reflect.Slice || v.Type().Elem().Kind() == reflect.Uint8 {
 			return nil
 		}
-		for i := range v.Len() {
-			if err := check(v.Index(i), rules); err != nil {
-				return At("["+strconv.Itoa(i)+"]", err)
-			}
-		}
-		return nil
+		return eachItem(v, func(item reflect.Value) error { return check(item, rules) })
 	}}
 }
 
@@ -254,18 +256,31 @@ func EachValue(rules ...Rule) Rule {
 		if v.Kind() != reflect.Map || v.Type().Key().Kind() != reflect.String {
 			return nil
 		}
-		for _, k := range sortedKeys(v) {
-			if err := check(v.MapIndex(k), rules); err != nil {
-				return At("["+strconv.Quote(k.String())+"]", err)
-			}
-		}
-		return nil
+		return eachValue(v, func(value reflect.Value) error { return check(value, rules) })
 	}}
 }
 
-// sortedKeys returns the keys of the map v, which are strings, in order.
-func sortedKeys(v reflect.Value) []reflect.Value {
+// eachItem calls fn with each item of the slice v and returns the first
+// error, at the item's path.
+func eachItem(v reflect.Value, fn func(reflect.Value) error) error {
+	for i := range v.Len() {
+		if err := fn(v.Index(i)); err != nil {
+			return At(itemPath(i), err)
+		}
+	}
+	return nil
+}
+
+// eachValue calls fn with each value of the map v, whose keys are strings,
+// in the order of its keys, and returns the first error, at the value's
+// path.
+func eachValue(v reflect.Value, fn func(reflect.Value) error) error {
 	keys := v.MapKeys()
 	slices.SortFunc(keys, func(a, b reflect.Value) int { return cmp.Compare(a.String(), b.String()) })
-	return keys
+	for _, k := range keys {
+		if err := fn(v.MapIndex(k)); err != nil {
+			return At(keyPath(k.String()), err)
+		}
+	}
+	return nil
 }
