@@ -76,12 +76,7 @@ func (s *Stream) sendFrames(events []*FeedEvent) error {
 	for _, e := range events {
 		*buf = append(*buf, e.Frame...)
 	}
-	s.queued++
-	if s.batch > 0 {
-		s.mu.Unlock()
-		return nil
-	}
-	return s.flush(s.queued)
+	return s.sendQueued()
 }
 
 // TopicValue returns s as it can stand in a word of a topic: letters,

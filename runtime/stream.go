@@ -356,6 +356,12 @@ func (s *Stream) Send(e *Event) error {
 	}
 	buf := s.enqueue()
 	*buf = appendEvent(*buf, e, multiline)
+	return s.sendQueued()
+}
+
+// sendQueued counts what the caller queued and flushes it, unless a Batch
+// is running; it is called with s.mu held, and releases it.
+func (s *Stream) sendQueued() error {
 	s.queued++
 	if s.batch > 0 {
 		s.mu.Unlock()
