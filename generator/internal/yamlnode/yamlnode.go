@@ -1,5 +1,7 @@
 // Package yamlnode reads YAML node trees, the form in which spec.Load
-// locates everything in a document and export edits it.
+// locates everything in a document and export edits it, and tells the
+// keys of an OpenAPI document that hold names or data from keywords, for
+// the walks of both.
 package yamlnode
 
 import "go.yaml.in/yaml/v4"
@@ -35,3 +37,24 @@ func Value(n *yaml.Node, key string) *yaml.Node {
 	_, v := Entry(n, key)
 	return v
 }
+
+// literalKeys hold values, not OpenAPI objects, so a "$ref" inside them is
+// data. They are names, though, when they are property names of a schema.
+var literalKeys = map[string]bool{"example": true, "default": true, "enum": true, "const": true, "value": true}
+
+// Literal reports whether the value of key is data rather than objects of
+// the document, where key is a keyword (see NameMap).
+func Literal(key string) bool { return literalKeys[key] }
+
+// nameMaps are keys whose value maps names (user-chosen, or "default" for
+// responses) to objects, so that a name is never read as a keyword.
+var nameMaps = map[string]bool{
+	"properties": true, "patternProperties": true, "$defs": true, "definitions": true, "dependentSchemas": true,
+	"paths": true, "webhooks": true, "callbacks": true, "responses": true, "content": true, "encoding": true,
+	"schemas": true, "parameters": true, "examples": true, "requestBodies": true, "headers": true,
+	"securitySchemes": true, "links": true, "pathItems": true,
+}
+
+// NameMap reports whether the value of key maps names to objects: the
+// keys of that mapping are names, never keywords.
+func NameMap(key string) bool { return nameMaps[key] }
