@@ -110,7 +110,7 @@ func (x *exporter) errorf(n *yaml.Node, format string, args ...any) {
 func (x *exporter) rewrite(root *yaml.Node) {
 	if _, v := yamlnode.Entry(root, "openapi"); v != nil && !strings.HasPrefix(v.Value, "3.2.") {
 		if strings.HasPrefix(v.Value, "3.0.") {
-			raise30(root, 0)
+			raise30(root, "", 0)
 		}
 		v.Value, v.Tag, v.Style = Version, "!!str", 0
 	}

@@ -258,3 +258,47 @@ components:
 		}
 	}
 }
+
+// TestRaise30Names exports a 3.0 document whose schemas sit under names
+// that are also keywords raise30 leaves alone as data: a default response,
+// a header and a component named like an extension or a literal keyword.
+// A name is never a keyword: each schema comes out in its 3.2 form, while
+// an extension of the responses stays as written.
+func TestRaise30Names(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "api.yaml")
+	src := `openapi: 3.0.3
+info: {title: Raise, version: "1"}
+paths:
+  /a:
+    get:
+      responses:
+        default:
+          description: An error.
+          headers:
+            x-rate-limit:
+              schema: {type: integer, nullable: true}
+          content:
+            application/json:
+              schema: {type: string, nullable: true}
+        x-sample: {type: string, nullable: true}
+components:
+  schemas:
+    enum: {type: number, maximum: 3, exclusiveMaximum: true}
+    example: {type: boolean, nullable: true}
+`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := string(mustRead(t, exportTo(t, path, ".yaml")))
+	for _, want := range []string{
+		"schema: {type: [integer, 'null']}",
+		"schema: {type: [string, 'null']}",
+		"x-sample: {type: string, nullable: true}",
+		"enum: {type: number, exclusiveMaximum: 3}",
+		"example: {type: [boolean, 'null']}",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the export lacks %q:\n%s", want, out)
+		}
+	}
+}
