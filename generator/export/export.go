@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -161,7 +162,7 @@ func (x *exporter) stream(p, method string, item *openapi3.PathItem, op *openapi
 	remove(media, "schema")
 	set(media, "itemSchema", itemSchema(st, ann))
 	set(media, extensionKey, leftover(ann))
-	if st.Resume && !declaresLastEventID(item, op) {
+	if st.Resume && !spec.DeclaresLastEventID(item, op) {
 		params := yamlnode.Value(opNode, "parameters")
 		if params == nil {
 			params = &yaml.Node{Kind: yaml.SequenceNode}
@@ -172,16 +173,10 @@ func (x *exporter) stream(p, method string, item *openapi3.PathItem, op *openapi
 }
 
 // mediaType returns the text/event-stream media type node of the response
-// the stream is served as, the one model.Build picks: 200, or else the
-// other 2xx response that declares an event stream. It adds what is
-// missing, and reports a response it cannot change in place.
+// the stream is served as (spec.StreamStatus). It adds what is missing,
+// and reports a response it cannot change in place.
 func (x *exporter) mediaType(p, method string, op *openapi3.Operation, opNode *yaml.Node) *yaml.Node {
-	status := "200"
-	if op.Responses == nil || op.Responses.Status(200) == nil {
-		if s, mt := spec.StreamResponse(op); mt != nil {
-			status = fmt.Sprint(s)
-		}
-	}
+	status := strconv.Itoa(spec.StreamStatus(op))
 	responses := yamlnode.Value(opNode, "responses")
 	if responses == nil {
 		responses = &yaml.Node{Kind: yaml.MappingNode}
@@ -215,19 +210,6 @@ func (x *exporter) mediaType(p, method string, op *openapi3.Operation, opNode *y
 	media := &yaml.Node{Kind: yaml.MappingNode}
 	set(content, "text/event-stream", media)
 	return media
-}
-
-// declaresLastEventID reports whether the operation or its path declares
-// the Last-Event-ID header already.
-func declaresLastEventID(item *openapi3.PathItem, op *openapi3.Operation) bool {
-	for _, list := range []openapi3.Parameters{item.Parameters, op.Parameters} {
-		if slices.ContainsFunc(list, func(p *openapi3.ParameterRef) bool {
-			return p != nil && p.Value != nil && p.Value.In == openapi3.ParameterInHeader && strings.EqualFold(p.Value.Name, "Last-Event-ID")
-		}) {
-			return true
-		}
-	}
-	return false
 }
 
 func lastEventIDParam() *yaml.Node {

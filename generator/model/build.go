@@ -865,7 +865,7 @@ func (b *builder) operation(p, method string, item *openapi3.PathItem, op *opena
 	}
 	if st := b.doc.Streams[op]; st != nil {
 		o.Stream = b.stream(st, o.Name)
-		o.Stream.Status = streamStatus(op)
+		o.Stream.Status = spec.StreamStatus(op)
 		if st.Resume {
 			// The stream hands the handler the client's Last-Event-ID
 			// itself; a declared header says only that it resumes. One
@@ -1309,16 +1309,4 @@ func feed(st *spec.EventStream, o *Operation) *Feed {
 		}
 	}
 	return f
-}
-
-// streamStatus is 200, unless the operation declares text/event-stream
-// only on another 2xx response.
-func streamStatus(op *openapi3.Operation) int {
-	if op.Responses == nil || op.Responses.Status(200) != nil {
-		return 200
-	}
-	if status, mt := spec.StreamResponse(op); mt != nil {
-		return status
-	}
-	return 200
 }

@@ -56,7 +56,7 @@ func (s *sources) inferStreams(doc *Document) {
 				description = *d
 			}
 			st := s.inferStream(where, pos, mt, declaredEnd(op, description, mt))
-			st.Resume = hasLastEventIDParam(item, op)
+			st.Resume = DeclaresLastEventID(item, op)
 			doc.Streams[op] = st
 		}
 	}
@@ -88,6 +88,19 @@ func StreamResponse(op *openapi3.Operation) (status int, mt *openapi3.MediaType)
 	return 0, nil
 }
 
+// StreamStatus is the status an operation's event stream is served with:
+// 200, unless the operation declares text/event-stream only on another 2xx
+// response.
+func StreamStatus(op *openapi3.Operation) int {
+	if op.Responses == nil || op.Responses.Status(200) != nil {
+		return 200
+	}
+	if status, mt := StreamResponse(op); mt != nil {
+		return status
+	}
+	return 200
+}
+
 // EventStreamContent returns the text/event-stream entry of a content map,
 // nil when it has none. Unlike Content.Get it does not fall back to
 // wildcards such as */*: only a declared event stream is one.
@@ -100,9 +113,9 @@ func EventStreamContent(c openapi3.Content) *openapi3.MediaType {
 	return nil
 }
 
-// hasLastEventIDParam reports whether the operation declares the
-// Last-Event-ID header: an API that reads it resumes streams.
-func hasLastEventIDParam(item *openapi3.PathItem, op *openapi3.Operation) bool {
+// DeclaresLastEventID reports whether the operation or its Path Item
+// declares the Last-Event-ID header: an API that reads it resumes streams.
+func DeclaresLastEventID(item *openapi3.PathItem, op *openapi3.Operation) bool {
 	for _, list := range []openapi3.Parameters{item.Parameters, op.Parameters} {
 		for _, p := range list {
 			if p != nil && p.Value != nil && p.Value.In == openapi3.ParameterInHeader && strings.EqualFold(p.Value.Name, "Last-Event-ID") {
