@@ -1027,8 +1027,7 @@ func (b *builder) paramSchema(in ParamIn, schema *openapi3.SchemaRef, content op
 		if mt == nil {
 			return nil, false
 		}
-		base := spec.MediaType(ct)
-		return mt.Schema, base == "application/json" || strings.HasSuffix(base, "+json")
+		return mt.Schema, IsJSON(spec.MediaType(ct))
 	}
 	return schema, in == InHeader && schema.Value != nil && !b.styleable(schema.Value)
 }
@@ -1113,7 +1112,7 @@ func pickContent(c openapi3.Content) (string, *openapi3.MediaType) {
 func (b *builder) contentType(ct string, mt *openapi3.MediaType, ctx string) *TypeRef {
 	base := spec.MediaType(ct)
 	switch {
-	case base == "application/json" || strings.HasSuffix(base, "+json"):
+	case IsJSON(base):
 		return b.typeOf(mt.Schema, ctx)
 	case base == "text/event-stream" && mt.Schema != nil && mt.Schema.Value != nil && schemaType(mt.Schema.Value) != "string":
 		return b.typeOf(mt.Schema, ctx) // the data of its one event
