@@ -336,7 +336,8 @@ func (s *sources) envelope(where string, st *EventStream, sr *openapi3.SchemaRef
 		}
 		names, open := eventNames(props["event"])
 		data := props["data"]
-		if tagged := taggedBranches(data); open && len(tagged) > 0 {
+		tagged := taggedBranches(data)
+		if open && len(tagged) > 0 {
 			// A plain string event whose data's discriminator names the
 			// events (Anthropic): one event per tag, as an enum would say.
 			names, open = slices.Sorted(maps.Keys(tagged)), false
@@ -349,7 +350,7 @@ func (s *sources) envelope(where string, st *EventStream, sr *openapi3.SchemaRef
 			}
 		}
 		for _, name := range names {
-			ev := dataEvent(pos, data, name)
+			ev := dataEvent(pos, data, tagged[name])
 			if prev, dup := st.Events[name]; dup && !sameSchema(prev.Schema, ev.Schema) {
 				s.warnf(pos, "%s: event %q is described twice; the first description is used", where, name)
 				continue
@@ -411,12 +412,12 @@ func sentinel(sr *openapi3.SchemaRef) (string, bool) {
 	return "", false
 }
 
-// dataEvent describes the event named name whose data property is data.
-// Data that names its media type (contentMediaType, contentSchema) is
-// decoded as that; a string is text; any other schema is JSON. When the
-// data is a oneOf whose discriminator maps the event's name, the event
-// carries that branch.
-func dataEvent(pos Position, data *openapi3.SchemaRef, name string) *EventSpec {
+// dataEvent describes an event whose data property is data. Data that
+// names its media type (contentMediaType, contentSchema) is decoded as
+// that; a string is text; any other schema is JSON. When the data is a
+// oneOf whose discriminator selects tagged for the event's name (see
+// taggedBranches), the event carries that branch.
+func dataEvent(pos Position, data, tagged *openapi3.SchemaRef) *EventSpec {
 	if data == nil || data.Value == nil {
 		return &EventSpec{Pos: pos, Schema: openapi3.NewStringSchema().NewRef(), ContentType: "text/plain"}
 	}
@@ -432,8 +433,8 @@ func dataEvent(pos Position, data *openapi3.SchemaRef, name string) *EventSpec {
 		}
 		return &EventSpec{Pos: pos, Schema: schema, ContentType: ct, Description: d.Description}
 	}
-	if b := taggedBranches(data)[name]; b != nil {
-		return payload(pos, b)
+	if tagged != nil {
+		return payload(pos, tagged)
 	}
 	return payload(pos, data)
 }
