@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -267,7 +266,7 @@ func mediaTypes32(t *openapi3.T) map[*openapi3.Origin]field32 {
 					continue
 				}
 				f := field32{Position{File: l.File, Line: l.Line, Col: l.Column}, name}
-				if prev, seen := found[mt.Origin]; !seen || before(f.pos, prev.pos) {
+				if prev, seen := found[mt.Origin]; !seen || f.pos.compare(prev.pos) < 0 {
 					found[mt.Origin] = f
 				}
 			}
@@ -308,16 +307,12 @@ type field32 struct {
 	name string
 }
 
-func before(a, b Position) bool {
-	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col)) < 0
-}
-
 // warnMediaType32 warns, once for the whole document, at the first 3.2
 // field of its media types.
 func (s *sources) warnMediaType32(version string, found map[*openapi3.Origin]field32) {
 	var first *field32
 	for _, f := range found {
-		if first == nil || before(f.pos, first.pos) {
+		if first == nil || f.pos.compare(first.pos) < 0 {
 			first = &f
 		}
 	}
