@@ -16,6 +16,8 @@ import (
 	"go.yaml.in/yaml/v4"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/ssegen/ssegen/generator/internal/yamlnode"
 )
 
 // extensionKey is the operation extension ssegen reads.
@@ -441,14 +443,8 @@ func nodeValue(n *yaml.Node, depth int) (any, error) {
 		}
 		return s, nil
 	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!null":
-			return nil, nil
-		case "!!bool", "!!int", "!!float":
-			var v any
-			if err := n.Decode(&v); err == nil {
-				return v, nil
-			}
+		if v, err := yamlnode.Scalar(n); err == nil {
+			return v, nil
 		}
 		return n.Value, nil
 	}

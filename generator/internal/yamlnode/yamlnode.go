@@ -38,6 +38,24 @@ func Value(n *yaml.Node, key string) *yaml.Node {
 	return v
 }
 
+// Scalar returns the value a YAML reader resolves the scalar n to: nil, a
+// bool, a number (an int, or a float64 as JSON's are), or else the string
+// n holds. spec reads annotations and export writes JSON by it, so that
+// both see the same values.
+func Scalar(n *yaml.Node) (any, error) {
+	switch n.ShortTag() {
+	case "!!null":
+		return nil, nil
+	case "!!bool", "!!int", "!!float":
+		var v any
+		if err := n.Decode(&v); err != nil {
+			return nil, err
+		}
+		return v, nil
+	}
+	return n.Value, nil
+}
+
 // literalKeys hold values, not OpenAPI objects, so a "$ref" inside them is
 // data. They are names, though, when they are property names of a schema.
 var literalKeys = map[string]bool{"example": true, "default": true, "enum": true, "const": true, "value": true}
