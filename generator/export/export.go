@@ -109,13 +109,13 @@ func (x *exporter) errorf(n *yaml.Node, format string, args ...any) {
 // rewrite raises the version and rewrites every annotated operation of the
 // root document.
 func (x *exporter) rewrite(root *yaml.Node) {
-	if _, v := yamlnode.Entry(root, "openapi"); v != nil && !strings.HasPrefix(v.Value, "3.2.") {
+	if v := yamlnode.Value(root, "openapi"); v != nil && !strings.HasPrefix(v.Value, "3.2.") {
 		if strings.HasPrefix(v.Value, "3.0.") {
 			raise30(root, "", 0)
 		}
 		v.Value, v.Tag, v.Style = Version, "!!str", 0
 	}
-	_, paths := yamlnode.Entry(root, "paths")
+	paths := yamlnode.Value(root, "paths")
 	if paths == nil || paths.Kind != yaml.MappingNode {
 		return
 	}
@@ -126,7 +126,7 @@ func (x *exporter) rewrite(root *yaml.Node) {
 		if kin == nil {
 			continue
 		}
-		if _, ref := yamlnode.Entry(item, "$ref"); ref != nil {
+		if ref := yamlnode.Value(item, "$ref"); ref != nil {
 			for method, op := range kin.Operations() {
 				if _, ok := op.Extensions[extensionKey]; ok {
 					x.errorf(ref, "%s %s: its %s is in %s, which export does not rewrite; move the path item into %s", method, p, extensionKey, ref.Value, filepath.Base(x.doc.Path))
@@ -187,7 +187,7 @@ func (x *exporter) mediaType(p, method string, op *openapi3.Operation, opNode *y
 		resp = mapping("description", str("The event stream."))
 		set(responses, status, resp)
 	}
-	if _, ref := yamlnode.Entry(resp, "$ref"); ref != nil {
+	if ref := yamlnode.Value(resp, "$ref"); ref != nil {
 		x.errorf(ref, "%s %s: the %s response of the stream is a $ref, which export would have to change for every operation that shares it; write the response in the operation", method, p, status)
 		return nil
 	}
@@ -201,7 +201,7 @@ func (x *exporter) mediaType(p, method string, op *openapi3.Operation, opNode *y
 			continue
 		}
 		media := yamlnode.ResolveAlias(content.Content[i+1])
-		if _, ref := yamlnode.Entry(media, "$ref"); ref != nil || media.Kind != yaml.MappingNode {
+		if ref := yamlnode.Value(media, "$ref"); ref != nil || media.Kind != yaml.MappingNode {
 			x.errorf(content.Content[i], "%s %s: the text/event-stream media type of the stream is not written in place; write it in the operation", method, p)
 			return nil
 		}

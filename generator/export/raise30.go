@@ -56,24 +56,24 @@ func raise30(n *yaml.Node, parentKey string, depth int) {
 // raiseSchema rewrites the 3.0 keywords of mapping n, when it holds them.
 func raiseSchema(n *yaml.Node) {
 	for _, bound := range []string{"Maximum", "Minimum"} {
-		_, ex := yamlnode.Entry(n, "exclusive"+bound)
+		ex := yamlnode.Value(n, "exclusive"+bound)
 		if ex == nil || ex.Kind != yaml.ScalarNode || ex.Tag != "!!bool" {
 			continue
 		}
 		limit := "m" + bound[1:]
-		if _, v := yamlnode.Entry(n, limit); v != nil && ex.Value == "true" {
+		if v := yamlnode.Value(n, limit); v != nil && ex.Value == "true" {
 			set(n, "exclusive"+bound, v)
 			remove(n, limit)
 		} else {
 			remove(n, "exclusive"+bound)
 		}
 	}
-	_, null := yamlnode.Entry(n, "nullable")
+	null := yamlnode.Value(n, "nullable")
 	if null == nil || null.Kind != yaml.ScalarNode || null.Tag != "!!bool" {
 		return
 	}
-	_, typ := yamlnode.Entry(n, "type")
-	switch _, ref := yamlnode.Entry(n, "$ref"); {
+	typ := yamlnode.Value(n, "type")
+	switch ref := yamlnode.Value(n, "$ref"); {
 	case ref != nil:
 		remove(n, "nullable")
 	case typ != nil && typ.Kind == yaml.ScalarNode:

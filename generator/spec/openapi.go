@@ -28,7 +28,7 @@ func (s *sources) checkVersion(root *file) bool {
 		s.errorf(root.pos(k), "Swagger 2.0 documents are not supported; convert the document to OpenAPI 3.0 or 3.1")
 		return false
 	}
-	_, v := entry(root.root, "openapi")
+	v := value(root.root, "openapi")
 	switch {
 	case v == nil:
 		s.errorf(root.pos(root.root), `not an OpenAPI document: missing the "openapi" version field`)
