@@ -1287,19 +1287,13 @@ func feed(st *spec.EventStream, o *Operation) *Feed {
 			f.Gap = ev
 		}
 	}
-	rest := st.Topic
-	for rest != "" {
-		text, after, found := strings.Cut(rest, "{")
-		if text != "" {
-			f.Parts = append(f.Parts, TopicPart{Text: text})
+	for piece, param := range spec.TopicParts(st.Topic) {
+		if !param {
+			f.Parts = append(f.Parts, TopicPart{Text: piece})
+			continue
 		}
-		if !found {
-			break
-		}
-		name, tail, _ := strings.Cut(after, "}")
-		rest = tail
 		for _, p := range o.Params {
-			if p.In == InPath && p.WireName == name {
+			if p.In == InPath && p.WireName == piece {
 				f.Parts = append(f.Parts, TopicPart{Param: p})
 				if !slices.Contains(f.Params, p) {
 					f.Params = append(f.Params, p)

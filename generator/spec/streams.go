@@ -3,6 +3,7 @@ package spec
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 	"maps"
 	"net/url"
 	"path/filepath"
@@ -140,14 +141,29 @@ func (s *sources) checkTopic(a *annotation, shared openapi3.Parameters, op *open
 // order.
 func TopicParams(topic string) []string {
 	var names []string
-	for {
-		_, rest, ok := strings.Cut(topic, "{")
-		if !ok {
-			return names
+	for piece, param := range TopicParts(topic) {
+		if param {
+			names = append(names, piece)
 		}
-		name, after, _ := strings.Cut(rest, "}")
-		names = append(names, name)
-		topic = after
+	}
+	return names
+}
+
+// TopicParts yields the pieces of a topic in order: each run of text, with
+// param false, and the name of each {param} placeholder, with param true.
+func TopicParts(topic string) iter.Seq2[string, bool] {
+	return func(yield func(piece string, param bool) bool) {
+		for topic != "" {
+			text, after, found := strings.Cut(topic, "{")
+			if text != "" && !yield(text, false) || !found {
+				return
+			}
+			name, rest, _ := strings.Cut(after, "}")
+			if !yield(name, true) {
+				return
+			}
+			topic = rest
+		}
 	}
 }
 
