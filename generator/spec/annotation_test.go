@@ -75,8 +75,8 @@ gap: reset`), "  /events:\n    get:\n", `  /shops/{shop}/pets/{petId}/events:
 	if st.Topic != "shops.{shop}.pets.{petId}" || st.Gap != "reset" || !st.Resume {
 		t.Errorf("Topic, Gap, Resume = %q, %q, %v; want the topic, \"reset\", true", st.Topic, st.Gap, st.Resume)
 	}
-	if got := TopicParams(st.Topic); !slices.Equal(got, []string{"shop", "petId"}) {
-		t.Errorf("TopicParams = %q", got)
+	if got := topicParams(st.Topic); !slices.Equal(got, []string{"shop", "petId"}) {
+		t.Errorf("topicParams = %q", got)
 	}
 }
 

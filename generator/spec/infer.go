@@ -41,7 +41,7 @@ func (s *sources) inferStreams(doc *Document) {
 			if doc.Streams[op] != nil {
 				continue
 			}
-			status, mt := StreamResponse(op)
+			status, mt := streamResponse(op)
 			if mt == nil {
 				continue
 			}
@@ -71,10 +71,10 @@ func eventStreamBody(op *openapi3.Operation) *openapi3.MediaType {
 	return EventStreamContent(op.RequestBody.Value.Content)
 }
 
-// StreamResponse returns the success response of op that is an event
+// streamResponse returns the success response of op that is an event
 // stream: the 200 response's text/event-stream content, or else that of the
 // first other 2xx status that has one; mt is nil when there is none.
-func StreamResponse(op *openapi3.Operation) (status int, mt *openapi3.MediaType) {
+func streamResponse(op *openapi3.Operation) (status int, mt *openapi3.MediaType) {
 	if op.Responses == nil {
 		return 0, nil
 	}
@@ -95,7 +95,7 @@ func StreamStatus(op *openapi3.Operation) int {
 	if op.Responses == nil || op.Responses.Status(200) != nil {
 		return 200
 	}
-	if status, mt := StreamResponse(op); mt != nil {
+	if status, mt := streamResponse(op); mt != nil {
 		return status
 	}
 	return 200

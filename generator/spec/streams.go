@@ -123,7 +123,7 @@ func (s *sources) checkTopic(a *annotation, shared openapi3.Parameters, op *open
 			}
 		}
 	}
-	for _, name := range TopicParams(a.stream.Topic) {
+	for _, name := range topicParams(a.stream.Topic) {
 		p := pathParams[name]
 		if p == nil {
 			s.errorf(a.file.pos(a.topic), "%s.topic: {%s} is not a path parameter of the operation; path parameters: %s", extensionKey, name, quotedKeys(pathParams))
@@ -137,9 +137,9 @@ func (s *sources) checkTopic(a *annotation, shared openapi3.Parameters, op *open
 	}
 }
 
-// TopicParams returns the names of the {param} placeholders of a topic, in
+// topicParams returns the names of the {param} placeholders of a topic, in
 // order.
-func TopicParams(topic string) []string {
+func topicParams(topic string) []string {
 	var names []string
 	for piece, param := range TopicParts(topic) {
 		if param {
