@@ -57,6 +57,9 @@ func (s *sources) inferStreams(doc *Document) {
 			}
 			st := s.inferStream(where, pos, mt, declaredEnd(op, description, mt))
 			st.Resume = DeclaresLastEventID(item, op)
+			if st.Topic != "" {
+				s.checkTopic(pos, where, st.Topic, item.Parameters, op)
+			}
 			doc.Streams[op] = st
 		}
 	}

@@ -268,3 +268,43 @@ paths:
 		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestExportedStreamTopic checks the topic of an exported stream as an
+// annotation's is checked: each {param} must be a path parameter of the
+// operation, or the generated code would leave it out of the topic.
+func TestExportedStreamTopic(t *testing.T) {
+	doc := `openapi: 3.2.0
+info: {title: T, version: '1'}
+paths:
+  /shops/{shop}/events:
+    parameters:
+      - {name: shop, in: path, required: true, schema: {type: string}}
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream:
+              itemSchema:
+                oneOf:
+                  - properties: {event: {const: tick}, data: {type: string}}
+                  - properties: {event: {const: reset}, data: {type: string}}
+              x-event-stream: {topic: 'shops.{shop}.orders.{orderId}', gap: reset}
+`
+	dir := t.TempDir()
+	path := filepath.Join(dir, "api.yaml")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, diags := Load(path)
+	var got []string
+	for _, d := range diags {
+		got = append(got, strings.ReplaceAll(d.String(), dir+string(filepath.Separator), ""))
+	}
+	want := []string{
+		`api.yaml:12:13: GET /shops/{shop}/events: the 200 text/event-stream response: x-event-stream.topic: {orderId} is not a path parameter of the operation; path parameters: "shop"`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

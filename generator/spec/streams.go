@@ -75,7 +75,9 @@ func (s *sources) resolveStreams(doc *Document, root *file, annotations []*annot
 		s.checkEventTypes(a)
 		describeTextEvents(a.stream)
 		s.checkStreamResponse(a, op)
-		s.checkTopic(a, item.Parameters, op)
+		if a.topic != nil {
+			s.checkTopic(a.file.pos(a.topic), "", a.stream.Topic, item.Parameters, op)
+		}
 		doc.Streams[op] = a.stream
 	}
 }
@@ -109,11 +111,13 @@ func describeTextEvents(st *EventStream) {
 	}
 }
 
-// checkTopic checks that each {param} of the topic is a path parameter of
-// the operation (declared on it or on its Path Item) with a scalar value.
-func (s *sources) checkTopic(a *annotation, shared openapi3.Parameters, op *openapi3.Operation) {
-	if a.topic == nil {
-		return
+// checkTopic checks that each {param} of topic, written at at, is a path
+// parameter of the operation (declared on it or on its Path Item) with a
+// scalar value. where, when not empty, names the stream, whose topic is
+// not in an annotation of the operation.
+func (s *sources) checkTopic(at Position, where, topic string, shared openapi3.Parameters, op *openapi3.Operation) {
+	if where != "" {
+		where += ": "
 	}
 	pathParams := map[string]*openapi3.Parameter{}
 	for _, ps := range []openapi3.Parameters{shared, op.Parameters} {
@@ -123,15 +127,15 @@ func (s *sources) checkTopic(a *annotation, shared openapi3.Parameters, op *open
 			}
 		}
 	}
-	for _, name := range topicParams(a.stream.Topic) {
+	for _, name := range topicParams(topic) {
 		p := pathParams[name]
 		if p == nil {
-			s.errorf(a.file.pos(a.topic), "%s.topic: {%s} is not a path parameter of the operation; path parameters: %s", extensionKey, name, quotedKeys(pathParams))
+			s.errorf(at, "%s%s.topic: {%s} is not a path parameter of the operation; path parameters: %s", where, extensionKey, name, quotedKeys(pathParams))
 			continue
 		}
 		if p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.Type != nil {
 			if t := p.Schema.Value.Type; t.Is("array") || t.Is("object") {
-				s.errorf(a.file.pos(a.topic), "%s.topic: {%s} is a path parameter of type %s; a topic takes strings, numbers and booleans", extensionKey, name, t.Slice()[0])
+				s.errorf(at, "%s%s.topic: {%s} is a path parameter of type %s; a topic takes strings, numbers and booleans", where, extensionKey, name, t.Slice()[0])
 			}
 		}
 	}
