@@ -56,7 +56,7 @@ func (s *sources) inferStreams(doc *Document) {
 				description = *d
 			}
 			st := s.inferStream(where, pos, mt, declaredEnd(op, description, mt))
-			st.Resume = DeclaresLastEventID(item, op)
+			st.Resume = st.Resume || DeclaresLastEventID(item, op) // a topic resumes already
 			if st.Topic != "" {
 				s.checkTopic(pos, where, st.Topic, item.Parameters, op)
 			}

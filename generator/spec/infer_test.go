@@ -308,3 +308,37 @@ paths:
 		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestExportedTopicResumes reads an exported stream with a topic from a
+// document that does not declare the Last-Event-ID header: a topic
+// implies resume, as in the annotation.
+func TestExportedTopicResumes(t *testing.T) {
+	doc := `openapi: 3.2.0
+info: {title: T, version: '1'}
+paths:
+  /events:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream:
+              itemSchema:
+                oneOf:
+                  - properties: {event: {const: tick}, data: {type: string}}
+                  - properties: {event: {const: reset}, data: {type: string}}
+              x-event-stream: {topic: ticks, gap: reset}
+`
+	path := filepath.Join(t.TempDir(), "api.yaml")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, diags := Load(path)
+	if len(diags) > 0 {
+		t.Fatalf("diagnostics: %v", diags)
+	}
+	st := d.Streams[d.OpenAPI.Paths.Value("/events").Get]
+	if st.Topic != "ticks" || st.Gap != "reset" || !st.Resume {
+		t.Errorf("Topic, Gap, Resume = %q, %q, %v; want \"ticks\", \"reset\", true", st.Topic, st.Gap, st.Resume)
+	}
+}
