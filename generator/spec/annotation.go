@@ -32,6 +32,9 @@ const DefaultHeartbeat = 15 * time.Second
 //go:embed x-event-stream.schema.json
 var Schema []byte
 
+// topicSyntax says what a topic is, for the errors about one that is not.
+const topicSyntax = `dot-separated words of letters, digits, _ and -, in which {param} stands for a path parameter, such as "orders.{orderId}"`
+
 // annotationSchema is Schema compiled; every annotation is validated
 // against it before its meaning is checked.
 var annotationSchema = func() *jsonschema.Schema {
@@ -387,7 +390,7 @@ func (s *sources) schemaViolation(a *annotation, e *jsonschema.ValidationError, 
 		case "contentType":
 			s.errorf(at, "%s: %q is not supported; use application/json, a +json media type or text/plain", name, k.Got)
 		case "topic":
-			s.errorf(at, "%s: %q is not a topic: dot-separated words of letters, digits, _ and -, in which {param} stands for a path parameter, such as \"orders.{orderId}\"", name, k.Got)
+			s.errorf(at, "%s: %q is not a topic: %s", name, k.Got, topicSyntax)
 		default:
 			s.errorf(at, "%s: %s", name, k.LocalizedString(printer))
 		}

@@ -215,11 +215,15 @@ func (s *sources) exported(where string, pos Position, st *EventStream, rest any
 		return
 	}
 	st.HeartbeatPromised = true // the annotation's heartbeat, default included
-	if topic, ok := m["topic"].(string); ok {
+	if v, ok := m["topic"]; ok {
+		topic, _ := v.(string)
 		gap, _ := m["gap"].(string)
-		if st.Events[gap] == nil {
+		switch {
+		case annotationSchema.Properties["topic"].Validate(topic) != nil:
+			s.errorf(pos, "%s: %s.topic: %q is not a topic: %s", where, extensionKey, fmt.Sprint(v), topicSyntax)
+		case st.Events[gap] == nil:
 			s.errorf(pos, "%s: %s.gap: %q is not an event of the item schema, and a topic needs one; declared: %s", where, extensionKey, gap, quotedKeys(st.Events))
-		} else {
+		default:
 			st.Topic, st.Gap, st.Resume = topic, gap, true
 		}
 	}
@@ -230,6 +234,9 @@ func (s *sources) exported(where string, pos Position, st *EventStream, rest any
 		} else {
 			st.Error = name
 		}
+	}
+	if st.Gap != "" && st.Gap == st.Error {
+		s.errorf(pos, "%s: %s.gap: %q is also the error event; a gap is not an error, declare an event of its own", where, extensionKey, st.Gap)
 	}
 	for key, d := range map[string]*time.Duration{"heartbeat": &st.Heartbeat, "retry": &st.Retry} {
 		v, ok := m[key]

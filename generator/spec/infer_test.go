@@ -342,3 +342,52 @@ paths:
 		t.Errorf("Topic, Gap, Resume = %q, %q, %v; want \"ticks\", \"reset\", true", st.Topic, st.Gap, st.Resume)
 	}
 }
+
+// TestExportedFeedErrors checks the topic and gap of an exported stream as
+// the annotation's are checked: a topic has the annotation's syntax, and
+// the gap event is not the error event.
+func TestExportedFeedErrors(t *testing.T) {
+	doc := `openapi: 3.2.0
+info: {title: T, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream:
+              itemSchema:
+                oneOf:
+                  - properties: {event: {const: reset}, data: {type: string}}
+              x-event-stream: {topic: 'ticks of a', gap: reset}
+  /b:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream:
+              itemSchema:
+                oneOf:
+                  - properties: {event: {const: failed}, data: {type: string}}
+              x-event-stream: {topic: ticks, gap: failed, error: failed}
+`
+	dir := t.TempDir()
+	path := filepath.Join(dir, "api.yaml")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, diags := Load(path)
+	var got []string
+	for _, d := range diags {
+		got = append(got, strings.ReplaceAll(d.String(), dir+string(filepath.Separator), ""))
+	}
+	want := []string{
+		`api.yaml:10:13: GET /a: the 200 text/event-stream response: x-event-stream.topic: "ticks of a" is not a topic: dot-separated words of letters, digits, _ and -, in which {param} stands for a path parameter, such as "orders.{orderId}"`,
+		`api.yaml:21:13: GET /b: the 200 text/event-stream response: x-event-stream.gap: "failed" is also the error event; a gap is not an error, declare an event of its own`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
