@@ -249,24 +249,11 @@ paths:
                   - properties: {event: {const: tick}, data: {type: string}}
               x-event-stream: {error: failed, heartbeat: often, retry: 1500us}
 `
-	dir := t.TempDir()
-	path := filepath.Join(dir, "api.yaml")
-	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, diags := Load(path)
-	var got []string
-	for _, d := range diags {
-		got = append(got, strings.ReplaceAll(d.String(), dir+string(filepath.Separator), ""))
-	}
-	want := []string{
+	wantDiagnostics(t, doc,
 		`api.yaml:10:13: GET /events: the 200 text/event-stream response: x-event-stream.error: failed is not an event of the item schema; declared: "tick"`,
 		`api.yaml:10:13: GET /events: the 200 text/event-stream response: x-event-stream.heartbeat: often is not a Go duration such as "15s"`,
 		`api.yaml:10:13: GET /events: the 200 text/event-stream response: x-event-stream.retry: 1500us is not a whole number of milliseconds, the unit SSE sends it in`,
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	)
 }
 
 // TestExportedStreamTopic checks the topic of an exported stream as an
@@ -291,22 +278,9 @@ paths:
                   - properties: {event: {const: reset}, data: {type: string}}
               x-event-stream: {topic: 'shops.{shop}.orders.{orderId}', gap: reset}
 `
-	dir := t.TempDir()
-	path := filepath.Join(dir, "api.yaml")
-	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	_, diags := Load(path)
-	var got []string
-	for _, d := range diags {
-		got = append(got, strings.ReplaceAll(d.String(), dir+string(filepath.Separator), ""))
-	}
-	want := []string{
+	wantDiagnostics(t, doc,
 		`api.yaml:12:13: GET /shops/{shop}/events: the 200 text/event-stream response: x-event-stream.topic: {orderId} is not a path parameter of the operation; path parameters: "shop"`,
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	)
 }
 
 // TestExportedTopicResumes reads an exported stream with a topic from a
@@ -373,6 +347,16 @@ paths:
                   - properties: {event: {const: failed}, data: {type: string}}
               x-event-stream: {topic: ticks, gap: failed, error: failed}
 `
+	wantDiagnostics(t, doc,
+		`api.yaml:10:13: GET /a: the 200 text/event-stream response: x-event-stream.topic: "ticks of a" is not a topic: dot-separated words of letters, digits, _ and -, in which {param} stands for a path parameter, such as "orders.{orderId}"`,
+		`api.yaml:21:13: GET /b: the 200 text/event-stream response: x-event-stream.gap: "failed" is also the error event; a gap is not an error, declare an event of its own`,
+	)
+}
+
+// wantDiagnostics loads doc, written as api.yaml, and checks that its
+// diagnostics, without the directory, are want.
+func wantDiagnostics(t *testing.T, doc string, want ...string) {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "api.yaml")
 	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
@@ -382,10 +366,6 @@ paths:
 	var got []string
 	for _, d := range diags {
 		got = append(got, strings.ReplaceAll(d.String(), dir+string(filepath.Separator), ""))
-	}
-	want := []string{
-		`api.yaml:10:13: GET /a: the 200 text/event-stream response: x-event-stream.topic: "ticks of a" is not a topic: dot-separated words of letters, digits, _ and -, in which {param} stands for a path parameter, such as "orders.{orderId}"`,
-		`api.yaml:21:13: GET /b: the 200 text/event-stream response: x-event-stream.gap: "failed" is also the error event; a gap is not an error, declare an event of its own`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
