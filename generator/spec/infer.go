@@ -249,6 +249,9 @@ func (s *sources) exported(where string, pos Position, st *EventStream, rest any
 		case err != nil:
 			s.errorf(pos, "%s: %s.%s: %v is not a Go duration such as \"15s\"", where, extensionKey, key, v)
 			continue
+		case parsed < 0:
+			s.errorf(pos, "%s: %s.%s: %q must not be negative", where, extensionKey, key, text)
+			continue
 		case key == "retry" && parsed%time.Millisecond != 0:
 			s.errorf(pos, "%s: %s.retry: %v is not a whole number of milliseconds, the unit SSE sends it in", where, extensionKey, v)
 			continue

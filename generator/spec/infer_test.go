@@ -353,6 +353,30 @@ paths:
 	)
 }
 
+// TestExportedNegativeDurations refuses a negative heartbeat or retry on an
+// exported stream, as the annotation does.
+func TestExportedNegativeDurations(t *testing.T) {
+	doc := `openapi: 3.2.0
+info: {title: T, version: '1'}
+paths:
+  /events:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream:
+              itemSchema:
+                oneOf:
+                  - properties: {event: {const: tick}, data: {type: string}}
+              x-event-stream: {heartbeat: -5s, retry: -1s}
+`
+	wantDiagnostics(t, doc,
+		`api.yaml:10:13: GET /events: the 200 text/event-stream response: x-event-stream.heartbeat: "-5s" must not be negative`,
+		`api.yaml:10:13: GET /events: the 200 text/event-stream response: x-event-stream.retry: "-1s" must not be negative`,
+	)
+}
+
 // wantDiagnostics loads doc, written as api.yaml, and checks that its
 // diagnostics, without the directory, are want.
 func wantDiagnostics(t *testing.T, doc string, want ...string) {
