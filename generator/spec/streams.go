@@ -172,15 +172,16 @@ func TopicParts(topic string) iter.Seq2[string, bool] {
 }
 
 // checkStreamResponse checks a text/event-stream schema declared on the
-// stream's 200 response against the events. It agrees when it describes
-// the raw stream (a string, or an SSE envelope with data/event/id/retry
-// properties), is the only event's schema, or is a oneOf/anyOf of exactly
-// the events' schemas.
+// response the stream is served as (StreamStatus) against the events. It
+// agrees when it describes the raw stream (a string, or an SSE envelope
+// with data/event/id/retry properties), is the only event's schema, or is
+// a oneOf/anyOf of exactly the events' schemas.
 func (s *sources) checkStreamResponse(a *annotation, op *openapi3.Operation) {
 	if op.Responses == nil {
 		return
 	}
-	resp := op.Responses.Status(200)
+	status := StreamStatus(op)
+	resp := op.Responses.Status(status)
 	if resp == nil || resp.Value == nil {
 		return
 	}
@@ -197,7 +198,7 @@ func (s *sources) checkStreamResponse(a *annotation, op *openapi3.Operation) {
 			pos = Position{File: l.File, Line: l.Line, Col: l.Column}
 		}
 	}
-	s.errorf(pos, "the text/event-stream schema of the 200 response contradicts %s at %s: it must be the schema of the only event, or a oneOf of exactly the events' schemas (or omit it: the stream is implied)", extensionKey, a.stream.Pos)
+	s.errorf(pos, "the text/event-stream schema of the %d response contradicts %s at %s: it must be the schema of the only event, or a oneOf of exactly the events' schemas (or omit it: the stream is implied)", status, extensionKey, a.stream.Pos)
 }
 
 // brokenRef reports whether sr is an object whose $ref is broken, which
