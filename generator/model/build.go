@@ -134,11 +134,11 @@ func (b *builder) report(sev spec.Severity, o *openapi3.Origin, at []string, for
 	pos, _ := spec.OriginPosition(o)
 	if o != nil && len(at) > 0 {
 		if l, ok := o.Fields.Lookup(at[0]); ok {
-			pos = spec.Position{File: l.File, Line: l.Line, Col: l.Column}
+			pos = spec.PositionOf(l)
 		}
 		for _, l := range o.Sequences[at[0]] {
 			if len(at) > 1 && l.Name == at[1] {
-				pos = spec.Position{File: l.File, Line: l.Line, Col: l.Column}
+				pos = spec.PositionOf(l)
 				break
 			}
 		}

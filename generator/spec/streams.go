@@ -195,7 +195,7 @@ func (s *sources) checkStreamResponse(a *annotation, op *openapi3.Operation) {
 	pos := a.stream.Pos
 	if mt.Origin != nil {
 		if l, ok := mt.Origin.Fields.Lookup("schema"); ok {
-			pos = Position{File: l.File, Line: l.Line, Col: l.Column}
+			pos = PositionOf(l)
 		}
 	}
 	s.errorf(pos, "the text/event-stream schema of the %d response contradicts %s at %s: it must be the schema of the only event, or a oneOf of exactly the events' schemas (or omit it: the stream is implied)", status, extensionKey, a.stream.Pos)
