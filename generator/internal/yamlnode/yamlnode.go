@@ -24,12 +24,21 @@ func Entry(n *yaml.Node, key string) (k, v *yaml.Node) {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil, nil
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i], ResolveAlias(n.Content[i+1])
-		}
+	if i := Index(n, key); i >= 0 {
+		return n.Content[i], ResolveAlias(n.Content[i+1])
 	}
 	return nil, nil
+}
+
+// Index returns where the first entry of key is in the Content of mapping
+// n, the index of its key node, or -1 when n has none.
+func Index(n *yaml.Node, key string) int {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return i
+		}
+	}
+	return -1
 }
 
 // Value returns the value node of key in mapping n, or nil.
