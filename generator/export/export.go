@@ -134,15 +134,14 @@ func (x *exporter) rewrite(root *yaml.Node) {
 			}
 			continue
 		}
-		for j := 0; j+1 < len(item.Content); j += 2 {
-			method := strings.ToUpper(item.Content[j].Value)
-			opNode := yamlnode.ResolveAlias(item.Content[j+1])
-			ann := yamlnode.Value(opNode, extensionKey)
+		for _, o := range yamlnode.Operations(item) {
+			method := strings.ToUpper(o.Method)
+			ann := yamlnode.Value(o.Node, extensionKey)
 			op := kin.GetOperation(method)
 			if ann == nil || op == nil || x.doc.Streams[op] == nil {
 				continue
 			}
-			x.stream(p, method, kin, op, opNode, ann)
+			x.stream(p, method, kin, op, o.Node, ann)
 		}
 	}
 }

@@ -52,9 +52,6 @@ var annotationSchema = func() *jsonschema.Schema {
 // streamMethods are the methods an event stream may answer.
 var streamMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
 
-// operationMethods are the Path Item keys that hold operations.
-var operationMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace", "query"}
-
 // annotation is one x-event-stream found in the node trees, before the
 // schemas it names are resolved.
 type annotation struct {
@@ -98,41 +95,17 @@ func (s *sources) findAnnotations(root *file) []*annotation {
 		if item == nil || item.Kind != yaml.MappingNode {
 			continue
 		}
-		for _, op := range operationNodes(item) {
-			k, v := entry(op.node, extensionKey)
+		for _, op := range yamlnode.Operations(item) {
+			k, v := entry(op.Node, extensionKey)
 			if k == nil {
 				continue
 			}
-			a := &annotation{path: pathKey, method: strings.ToUpper(op.method), file: f, key: k, node: v}
+			a := &annotation{path: pathKey, method: strings.ToUpper(op.Method), file: f, key: k, node: v}
 			s.parseAnnotation(a)
 			out = append(out, a)
 		}
 	}
 	return out
-}
-
-// methodNode is an operation of a Path Item node.
-type methodNode struct {
-	method string
-	node   *yaml.Node
-}
-
-// operationNodes returns the operations of a Path Item node: those under
-// its method keys, then those of OpenAPI 3.2's additionalOperations, where
-// an annotation is an error rather than something to ignore.
-func operationNodes(item *yaml.Node) []methodNode {
-	var ops []methodNode
-	for j := 0; j+1 < len(item.Content); j += 2 {
-		if method := item.Content[j].Value; slices.Contains(operationMethods, method) {
-			ops = append(ops, methodNode{method, item.Content[j+1]})
-		}
-	}
-	if more := value(item, "additionalOperations"); more != nil && more.Kind == yaml.MappingNode {
-		for j := 0; j+1 < len(more.Content); j += 2 {
-			ops = append(ops, methodNode{more.Content[j].Value, more.Content[j+1]})
-		}
-	}
-	return ops
 }
 
 // parseAnnotation validates a.node against the schema, then checks what the

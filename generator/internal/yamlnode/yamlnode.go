@@ -1,10 +1,14 @@
 // Package yamlnode reads YAML node trees, the form in which spec.Load
-// locates everything in a document and export edits it, and tells the
-// keys of an OpenAPI document that hold names or data from keywords, for
-// the walks of both.
+// locates everything in a document and export edits it, and knows what
+// the walks of both need of OpenAPI: the operations of a Path Item, and
+// the keys that hold names or data rather than keywords.
 package yamlnode
 
-import "go.yaml.in/yaml/v4"
+import (
+	"slices"
+
+	"go.yaml.in/yaml/v4"
+)
 
 // MaxDepth bounds every walk over a node tree, so that a pathological
 // document (deep nesting, alias loops) yields an error, not a crash.
@@ -63,6 +67,37 @@ func Scalar(n *yaml.Node) (any, error) {
 		return v, nil
 	}
 	return n.Value, nil
+}
+
+// operationMethods are the Path Item keys that hold operations.
+var operationMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace", "query"}
+
+// Operation is an operation of a Path Item node.
+type Operation struct {
+	Method string // as written: "get", or an additionalOperations key
+	Node   *yaml.Node
+}
+
+// Operations returns the operations of the Path Item node item: those
+// under its method keys, then those of OpenAPI 3.2's
+// additionalOperations.
+func Operations(item *yaml.Node) []Operation {
+	var ops []Operation
+	item = ResolveAlias(item)
+	if item == nil {
+		return nil
+	}
+	for j := 0; j+1 < len(item.Content); j += 2 {
+		if method := item.Content[j].Value; slices.Contains(operationMethods, method) {
+			ops = append(ops, Operation{method, ResolveAlias(item.Content[j+1])})
+		}
+	}
+	if more := Value(item, "additionalOperations"); more != nil && more.Kind == yaml.MappingNode {
+		for j := 0; j+1 < len(more.Content); j += 2 {
+			ops = append(ops, Operation{more.Content[j].Value, ResolveAlias(more.Content[j+1])})
+		}
+	}
+	return ops
 }
 
 // literalKeys hold values, not OpenAPI objects, so a "$ref" inside them is
