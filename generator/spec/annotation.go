@@ -95,6 +95,8 @@ func (s *sources) findAnnotations(root *file) []*annotation {
 		if item == nil || item.Kind != yaml.MappingNode {
 			continue
 		}
+		// additionalOperations too: an annotation there is an error
+		// (parseAnnotation), not something to ignore.
 		for _, op := range yamlnode.Operations(item) {
 			k, v := entry(op.Node, extensionKey)
 			if k == nil {
