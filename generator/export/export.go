@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -108,13 +109,13 @@ func (x *exporter) errorf(n *yaml.Node, format string, args ...any) {
 // rewrite raises the version and rewrites every annotated operation of the
 // root document.
 func (x *exporter) rewrite(root *yaml.Node) {
-	if _, v := yamlnode.Entry(root, "openapi"); v != nil && !strings.HasPrefix(v.Value, "3.2.") {
+	if v := yamlnode.Value(root, "openapi"); v != nil && !strings.HasPrefix(v.Value, "3.2.") {
 		if strings.HasPrefix(v.Value, "3.0.") {
-			raise30(root, 0)
+			raise30(root, "", 0)
 		}
 		v.Value, v.Tag, v.Style = Version, "!!str", 0
 	}
-	_, paths := yamlnode.Entry(root, "paths")
+	paths := yamlnode.Value(root, "paths")
 	if paths == nil || paths.Kind != yaml.MappingNode {
 		return
 	}
@@ -125,7 +126,7 @@ func (x *exporter) rewrite(root *yaml.Node) {
 		if kin == nil {
 			continue
 		}
-		if _, ref := yamlnode.Entry(item, "$ref"); ref != nil {
+		if ref := yamlnode.Value(item, "$ref"); ref != nil {
 			for method, op := range kin.Operations() {
 				if _, ok := op.Extensions[extensionKey]; ok {
 					x.errorf(ref, "%s %s: its %s is in %s, which export does not rewrite; move the path item into %s", method, p, extensionKey, ref.Value, filepath.Base(x.doc.Path))
@@ -133,15 +134,14 @@ func (x *exporter) rewrite(root *yaml.Node) {
 			}
 			continue
 		}
-		for j := 0; j+1 < len(item.Content); j += 2 {
-			method := strings.ToUpper(item.Content[j].Value)
-			opNode := yamlnode.ResolveAlias(item.Content[j+1])
-			ann := yamlnode.Value(opNode, extensionKey)
+		for _, o := range yamlnode.Operations(item) {
+			method := strings.ToUpper(o.Method)
+			ann := yamlnode.Value(o.Node, extensionKey)
 			op := kin.GetOperation(method)
 			if ann == nil || op == nil || x.doc.Streams[op] == nil {
 				continue
 			}
-			x.stream(p, method, kin, op, opNode, ann)
+			x.stream(p, method, kin, op, o.Node, ann)
 		}
 	}
 }
@@ -161,7 +161,7 @@ func (x *exporter) stream(p, method string, item *openapi3.PathItem, op *openapi
 	remove(media, "schema")
 	set(media, "itemSchema", itemSchema(st, ann))
 	set(media, extensionKey, leftover(ann))
-	if st.Resume && !declaresLastEventID(item, op) {
+	if st.Resume && !spec.DeclaresLastEventID(item, op) {
 		params := yamlnode.Value(opNode, "parameters")
 		if params == nil {
 			params = &yaml.Node{Kind: yaml.SequenceNode}
@@ -172,16 +172,10 @@ func (x *exporter) stream(p, method string, item *openapi3.PathItem, op *openapi
 }
 
 // mediaType returns the text/event-stream media type node of the response
-// the stream is served as, the one model.Build picks: 200, or else the
-// other 2xx response that declares an event stream. It adds what is
-// missing, and reports a response it cannot change in place.
+// the stream is served as (spec.StreamStatus). It adds what is missing,
+// and reports a response it cannot change in place.
 func (x *exporter) mediaType(p, method string, op *openapi3.Operation, opNode *yaml.Node) *yaml.Node {
-	status := "200"
-	if op.Responses == nil || op.Responses.Status(200) == nil {
-		if s, mt := spec.StreamResponse(op); mt != nil {
-			status = fmt.Sprint(s)
-		}
-	}
+	status := strconv.Itoa(spec.StreamStatus(op))
 	responses := yamlnode.Value(opNode, "responses")
 	if responses == nil {
 		responses = &yaml.Node{Kind: yaml.MappingNode}
@@ -192,7 +186,7 @@ func (x *exporter) mediaType(p, method string, op *openapi3.Operation, opNode *y
 		resp = mapping("description", str("The event stream."))
 		set(responses, status, resp)
 	}
-	if _, ref := yamlnode.Entry(resp, "$ref"); ref != nil {
+	if ref := yamlnode.Value(resp, "$ref"); ref != nil {
 		x.errorf(ref, "%s %s: the %s response of the stream is a $ref, which export would have to change for every operation that shares it; write the response in the operation", method, p, status)
 		return nil
 	}
@@ -206,7 +200,7 @@ func (x *exporter) mediaType(p, method string, op *openapi3.Operation, opNode *y
 			continue
 		}
 		media := yamlnode.ResolveAlias(content.Content[i+1])
-		if _, ref := yamlnode.Entry(media, "$ref"); ref != nil || media.Kind != yaml.MappingNode {
+		if ref := yamlnode.Value(media, "$ref"); ref != nil || media.Kind != yaml.MappingNode {
 			x.errorf(content.Content[i], "%s %s: the text/event-stream media type of the stream is not written in place; write it in the operation", method, p)
 			return nil
 		}
@@ -215,19 +209,6 @@ func (x *exporter) mediaType(p, method string, op *openapi3.Operation, opNode *y
 	media := &yaml.Node{Kind: yaml.MappingNode}
 	set(content, "text/event-stream", media)
 	return media
-}
-
-// declaresLastEventID reports whether the operation or its path declares
-// the Last-Event-ID header already.
-func declaresLastEventID(item *openapi3.PathItem, op *openapi3.Operation) bool {
-	for _, list := range []openapi3.Parameters{item.Parameters, op.Parameters} {
-		if slices.ContainsFunc(list, func(p *openapi3.ParameterRef) bool {
-			return p != nil && p.Value != nil && p.Value.In == openapi3.ParameterInHeader && strings.EqualFold(p.Value.Name, "Last-Event-ID")
-		}) {
-			return true
-		}
-	}
-	return false
 }
 
 func lastEventIDParam() *yaml.Node {

@@ -215,8 +215,7 @@ func TestItemSchemaValidates(t *testing.T) {
 // they come out meaning in 3.2 what they meant in 3.0, and data that
 // merely looks like them is left alone.
 func TestRaise30(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "api.yaml")
-	src := `openapi: 3.0.3
+	wantInExport(t, `openapi: 3.0.3
 info: {title: Raise, version: "1"}
 paths: {}
 components:
@@ -236,12 +235,7 @@ components:
           items: {type: integer, maximum: 3, exclusiveMaximum: true, nullable: true}
       x-sample: {type: string, nullable: true}
     Tag: {type: string}
-`
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out := string(mustRead(t, exportTo(t, path, ".yaml")))
-	for _, want := range []string{
+`,
 		"openapi: 3.2.0",
 		"above: {type: number, exclusiveMinimum: 0}",
 		"upTo: {type: number, maximum: 10}",
@@ -252,9 +246,55 @@ components:
 		"nullable: {type: boolean, example: {nullable: true}}",
 		"items: {type: [integer, 'null'], exclusiveMaximum: 3}",
 		"x-sample: {type: string, nullable: true}",
-	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("the export lacks %q:\n%s", want, out)
+	)
+}
+
+// TestRaise30Names exports a 3.0 document whose schemas sit under names
+// that are also keywords raise30 leaves alone as data: a default response,
+// a header and a component named like an extension or a literal keyword.
+// A name is never a keyword: each schema comes out in its 3.2 form, while
+// an extension of the responses stays as written.
+func TestRaise30Names(t *testing.T) {
+	wantInExport(t, `openapi: 3.0.3
+info: {title: Raise, version: "1"}
+paths:
+  /a:
+    get:
+      responses:
+        default:
+          description: An error.
+          headers:
+            x-rate-limit:
+              schema: {type: integer, nullable: true}
+          content:
+            application/json:
+              schema: {type: string, nullable: true}
+        x-sample: {type: string, nullable: true}
+components:
+  schemas:
+    enum: {type: number, maximum: 3, exclusiveMaximum: true}
+    example: {type: boolean, nullable: true}
+`,
+		"schema: {type: [integer, 'null']}",
+		"schema: {type: [string, 'null']}",
+		"x-sample: {type: string, nullable: true}",
+		"enum: {type: number, exclusiveMaximum: 3}",
+		"example: {type: [boolean, 'null']}",
+	)
+}
+
+// wantInExport exports src, a YAML document, as YAML and checks that the
+// export holds each of want.
+func wantInExport(t *testing.T, src string, want ...string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "api.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := string(mustRead(t, exportTo(t, path, ".yaml")))
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("the export lacks %q:\n%s", w, out)
 		}
 	}
 }

@@ -23,7 +23,7 @@ func itemSchema(st *spec.EventStream, ann *yaml.Node) *yaml.Node {
 			continue
 		}
 		b := mapping("title", str(name))
-		d := data(ev, yamlnode.Value(yamlnode.ResolveAlias(events.Content[i+1]), "schema"))
+		d := data(ev, yamlnode.Value(events.Content[i+1], "schema"))
 		if name == "message" && st.End != nil {
 			// The sentinel is a message too: only the end branch may match it.
 			set(d, "not", mapping("const", str(*st.End)))

@@ -85,30 +85,31 @@ func writeJSON(b *bytes.Buffer, n *yaml.Node, depth int) error {
 // writeScalar writes a scalar as the JSON value a YAML reader resolves it
 // to. A number keeps its text when that is already JSON.
 func writeScalar(b *bytes.Buffer, n *yaml.Node) error {
-	switch n.ShortTag() {
-	case "!!null":
+	v, err := yamlnode.Scalar(n)
+	if err != nil {
+		return fmt.Errorf("line %d: %v", n.Line, err)
+	}
+	switch v := v.(type) {
+	case nil:
 		b.WriteString("null")
 		return nil
-	case "!!bool", "!!int", "!!float":
-		var v any
-		if err := n.Decode(&v); err != nil {
-			return fmt.Errorf("line %d: %v", n.Line, err)
-		}
-		if f, ok := v.(float64); ok && (math.IsInf(f, 0) || math.IsNaN(f)) {
+	case string:
+		writeString(b, v)
+		return nil
+	case float64:
+		if math.IsInf(v, 0) || math.IsNaN(v) {
 			return fmt.Errorf("line %d: %s has no JSON form", n.Line, n.Value)
 		}
-		if _, isBool := v.(bool); !isBool && json.Valid([]byte(n.Value)) {
-			b.WriteString(n.Value)
-			return nil
-		}
-		out, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Errorf("line %d: %v", n.Line, err)
-		}
-		b.Write(out)
+	}
+	if _, isBool := v.(bool); !isBool && json.Valid([]byte(n.Value)) {
+		b.WriteString(n.Value)
 		return nil
 	}
-	writeString(b, n.Value)
+	out, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("line %d: %v", n.Line, err)
+	}
+	b.Write(out)
 	return nil
 }
 

@@ -10,11 +10,9 @@ import (
 
 // set replaces the value of key in mapping n, or appends the entry.
 func set(n *yaml.Node, key string, v *yaml.Node) {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			n.Content[i+1] = v
-			return
-		}
+	if i := yamlnode.Index(n, key); i >= 0 {
+		n.Content[i+1] = v
+		return
 	}
 	n.Content = append(n.Content, str(key), v)
 }
@@ -33,11 +31,8 @@ func insertBefore(n *yaml.Node, key string, v *yaml.Node, after ...string) {
 
 // remove deletes key from mapping n.
 func remove(n *yaml.Node, key string) {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			n.Content = slices.Delete(n.Content, i, i+2)
-			return
-		}
+	if i := yamlnode.Index(n, key); i >= 0 {
+		n.Content = slices.Delete(n.Content, i, i+2)
 	}
 }
 

@@ -18,28 +18,36 @@ import (
 //     is kept as written (3.0 gives it no meaning there; ssegen reads it).
 //
 // Example values, defaults, enums and extensions are data, not schemas,
-// and are left alone.
-func raise30(n *yaml.Node, depth int) {
+// and are left alone; under a key whose value maps names to objects
+// (responses, headers, schemas...), a name such as default or
+// x-rate-limit is walked like any other.
+func raise30(n *yaml.Node, parentKey string, depth int) {
+	names := yamlnode.NameMap(parentKey)
+	if names {
+		n = yamlnode.ResolveAlias(n) // a schema's properties: *common
+	}
 	if n == nil || depth > yamlnode.MaxDepth {
 		return
 	}
 	switch n.Kind {
 	case yaml.SequenceNode:
 		for _, c := range n.Content {
-			raise30(c, depth+1)
+			raise30(c, "", depth+1)
 		}
 	case yaml.MappingNode:
-		raiseSchema(n)
+		if !names {
+			raiseSchema(n)
+		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			switch key := n.Content[i].Value; {
-			case key == "properties" || key == "patternProperties":
-				// Property names, whatever they are, name schemas.
-				for _, c := range yamlnode.ResolveAlias(n.Content[i+1]).Content {
-					raise30(c, depth+2)
-				}
-			case key == "example" || key == "examples" || key == "default" || key == "enum" || strings.HasPrefix(key, "x-"):
+			case strings.HasPrefix(key, "x-") && (!names || parentKey == "paths" || parentKey == "responses"):
+				// An extension: the Paths and Responses objects have them
+				// beside their names, which never start with x-.
+			case names:
+				raise30(n.Content[i+1], "", depth+1)
+			case yamlnode.Literal(key) || key == "examples":
 			default:
-				raise30(n.Content[i+1], depth+1)
+				raise30(n.Content[i+1], key, depth+1)
 			}
 		}
 	}
@@ -48,24 +56,24 @@ func raise30(n *yaml.Node, depth int) {
 // raiseSchema rewrites the 3.0 keywords of mapping n, when it holds them.
 func raiseSchema(n *yaml.Node) {
 	for _, bound := range []string{"Maximum", "Minimum"} {
-		_, ex := yamlnode.Entry(n, "exclusive"+bound)
+		ex := yamlnode.Value(n, "exclusive"+bound)
 		if ex == nil || ex.Kind != yaml.ScalarNode || ex.Tag != "!!bool" {
 			continue
 		}
 		limit := "m" + bound[1:]
-		if _, v := yamlnode.Entry(n, limit); v != nil && ex.Value == "true" {
+		if v := yamlnode.Value(n, limit); v != nil && ex.Value == "true" {
 			set(n, "exclusive"+bound, v)
 			remove(n, limit)
 		} else {
 			remove(n, "exclusive"+bound)
 		}
 	}
-	_, null := yamlnode.Entry(n, "nullable")
+	null := yamlnode.Value(n, "nullable")
 	if null == nil || null.Kind != yaml.ScalarNode || null.Tag != "!!bool" {
 		return
 	}
-	_, typ := yamlnode.Entry(n, "type")
-	switch _, ref := yamlnode.Entry(n, "$ref"); {
+	typ := yamlnode.Value(n, "type")
+	switch ref := yamlnode.Value(n, "$ref"); {
 	case ref != nil:
 		remove(n, "nullable")
 	case typ != nil && typ.Kind == yaml.ScalarNode:

@@ -134,11 +134,11 @@ func (b *builder) report(sev spec.Severity, o *openapi3.Origin, at []string, for
 	pos, _ := spec.OriginPosition(o)
 	if o != nil && len(at) > 0 {
 		if l, ok := o.Fields.Lookup(at[0]); ok {
-			pos = spec.Position{File: l.File, Line: l.Line, Col: l.Column}
+			pos = spec.PositionOf(l)
 		}
 		for _, l := range o.Sequences[at[0]] {
 			if len(at) > 1 && l.Name == at[1] {
-				pos = spec.Position{File: l.File, Line: l.Line, Col: l.Column}
+				pos = spec.PositionOf(l)
 				break
 			}
 		}
@@ -865,7 +865,7 @@ func (b *builder) operation(p, method string, item *openapi3.PathItem, op *opena
 	}
 	if st := b.doc.Streams[op]; st != nil {
 		o.Stream = b.stream(st, o.Name)
-		o.Stream.Status = streamStatus(op)
+		o.Stream.Status = spec.StreamStatus(op)
 		if st.Resume {
 			// The stream hands the handler the client's Last-Event-ID
 			// itself; a declared header says only that it resumes. One
@@ -1027,8 +1027,7 @@ func (b *builder) paramSchema(in ParamIn, schema *openapi3.SchemaRef, content op
 		if mt == nil {
 			return nil, false
 		}
-		base := spec.MediaType(ct)
-		return mt.Schema, base == "application/json" || strings.HasSuffix(base, "+json")
+		return mt.Schema, IsJSON(spec.MediaType(ct))
 	}
 	return schema, in == InHeader && schema.Value != nil && !b.styleable(schema.Value)
 }
@@ -1113,7 +1112,7 @@ func pickContent(c openapi3.Content) (string, *openapi3.MediaType) {
 func (b *builder) contentType(ct string, mt *openapi3.MediaType, ctx string) *TypeRef {
 	base := spec.MediaType(ct)
 	switch {
-	case base == "application/json" || strings.HasSuffix(base, "+json"):
+	case IsJSON(base):
 		return b.typeOf(mt.Schema, ctx)
 	case base == "text/event-stream" && mt.Schema != nil && mt.Schema.Value != nil && schemaType(mt.Schema.Value) != "string":
 		return b.typeOf(mt.Schema, ctx) // the data of its one event
@@ -1288,19 +1287,13 @@ func feed(st *spec.EventStream, o *Operation) *Feed {
 			f.Gap = ev
 		}
 	}
-	rest := st.Topic
-	for rest != "" {
-		text, after, found := strings.Cut(rest, "{")
-		if text != "" {
-			f.Parts = append(f.Parts, TopicPart{Text: text})
+	for piece, param := range spec.TopicParts(st.Topic) {
+		if !param {
+			f.Parts = append(f.Parts, TopicPart{Text: piece})
+			continue
 		}
-		if !found {
-			break
-		}
-		name, tail, _ := strings.Cut(after, "}")
-		rest = tail
 		for _, p := range o.Params {
-			if p.In == InPath && p.WireName == name {
+			if p.In == InPath && p.WireName == piece {
 				f.Parts = append(f.Parts, TopicPart{Param: p})
 				if !slices.Contains(f.Params, p) {
 					f.Params = append(f.Params, p)
@@ -1309,16 +1302,4 @@ func feed(st *spec.EventStream, o *Operation) *Feed {
 		}
 	}
 	return f
-}
-
-// streamStatus is 200, unless the operation declares text/event-stream
-// only on another 2xx response.
-func streamStatus(op *openapi3.Operation) int {
-	if op.Responses == nil || op.Responses.Status(200) != nil {
-		return 200
-	}
-	if status, mt := spec.StreamResponse(op); mt != nil {
-		return status
-	}
-	return 200
 }

@@ -17,7 +17,8 @@ func (op *Operation) Successes() []*Response {
 	return out
 }
 
-// IsJSON tells JSON media types, application/json and the +json ones.
+// IsJSON tells JSON media types, application/json and the +json ones,
+// written without parameters (see spec.MediaType).
 func IsJSON(contentType string) bool {
 	return contentType == "application/json" || strings.HasSuffix(contentType, "+json")
 }

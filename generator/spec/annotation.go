@@ -16,6 +16,8 @@ import (
 	"go.yaml.in/yaml/v4"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/ssegen/ssegen/generator/internal/yamlnode"
 )
 
 // extensionKey is the operation extension ssegen reads.
@@ -29,6 +31,9 @@ const DefaultHeartbeat = 15 * time.Second
 //
 //go:embed x-event-stream.schema.json
 var Schema []byte
+
+// topicSyntax says what a topic is, for the errors about one that is not.
+const topicSyntax = `dot-separated words of letters, digits, _ and -, in which {param} stands for a path parameter, such as "orders.{orderId}"`
 
 // annotationSchema is Schema compiled; every annotation is validated
 // against it before its meaning is checked.
@@ -46,9 +51,6 @@ var annotationSchema = func() *jsonschema.Schema {
 
 // streamMethods are the methods an event stream may answer.
 var streamMethods = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
-
-// operationMethods are the Path Item keys that hold operations.
-var operationMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace", "query"}
 
 // annotation is one x-event-stream found in the node trees, before the
 // schemas it names are resolved.
@@ -93,41 +95,19 @@ func (s *sources) findAnnotations(root *file) []*annotation {
 		if item == nil || item.Kind != yaml.MappingNode {
 			continue
 		}
-		for _, op := range operationNodes(item) {
-			k, v := entry(op.node, extensionKey)
+		// additionalOperations too: an annotation there is an error
+		// (parseAnnotation), not something to ignore.
+		for _, op := range yamlnode.Operations(item) {
+			k, v := entry(op.Node, extensionKey)
 			if k == nil {
 				continue
 			}
-			a := &annotation{path: pathKey, method: strings.ToUpper(op.method), file: f, key: k, node: v}
+			a := &annotation{path: pathKey, method: strings.ToUpper(op.Method), file: f, key: k, node: v}
 			s.parseAnnotation(a)
 			out = append(out, a)
 		}
 	}
 	return out
-}
-
-// methodNode is an operation of a Path Item node.
-type methodNode struct {
-	method string
-	node   *yaml.Node
-}
-
-// operationNodes returns the operations of a Path Item node: those under
-// its method keys, then those of OpenAPI 3.2's additionalOperations, where
-// an annotation is an error rather than something to ignore.
-func operationNodes(item *yaml.Node) []methodNode {
-	var ops []methodNode
-	for j := 0; j+1 < len(item.Content); j += 2 {
-		if method := item.Content[j].Value; slices.Contains(operationMethods, method) {
-			ops = append(ops, methodNode{method, item.Content[j+1]})
-		}
-	}
-	if more := value(item, "additionalOperations"); more != nil && more.Kind == yaml.MappingNode {
-		for j := 0; j+1 < len(more.Content); j += 2 {
-			ops = append(ops, methodNode{more.Content[j].Value, more.Content[j+1]})
-		}
-	}
-	return ops
 }
 
 // parseAnnotation validates a.node against the schema, then checks what the
@@ -385,7 +365,7 @@ func (s *sources) schemaViolation(a *annotation, e *jsonschema.ValidationError, 
 		case "contentType":
 			s.errorf(at, "%s: %q is not supported; use application/json, a +json media type or text/plain", name, k.Got)
 		case "topic":
-			s.errorf(at, "%s: %q is not a topic: dot-separated words of letters, digits, _ and -, in which {param} stands for a path parameter, such as \"orders.{orderId}\"", name, k.Got)
+			s.errorf(at, "%s: %q is not a topic: %s", name, k.Got, topicSyntax)
 		default:
 			s.errorf(at, "%s: %s", name, k.LocalizedString(printer))
 		}
@@ -441,14 +421,8 @@ func nodeValue(n *yaml.Node, depth int) (any, error) {
 		}
 		return s, nil
 	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!null":
-			return nil, nil
-		case "!!bool", "!!int", "!!float":
-			var v any
-			if err := n.Decode(&v); err == nil {
-				return v, nil
-			}
+		if v, err := yamlnode.Scalar(n); err == nil {
+			return v, nil
 		}
 		return n.Value, nil
 	}

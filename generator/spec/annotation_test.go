@@ -75,7 +75,29 @@ gap: reset`), "  /events:\n    get:\n", `  /shops/{shop}/pets/{petId}/events:
 	if st.Topic != "shops.{shop}.pets.{petId}" || st.Gap != "reset" || !st.Resume {
 		t.Errorf("Topic, Gap, Resume = %q, %q, %v; want the topic, \"reset\", true", st.Topic, st.Gap, st.Resume)
 	}
-	if got := TopicParams(st.Topic); !slices.Equal(got, []string{"shop", "petId"}) {
-		t.Errorf("TopicParams = %q", got)
+	if got := topicParams(st.Topic); !slices.Equal(got, []string{"shop", "petId"}) {
+		t.Errorf("topicParams = %q", got)
+	}
+}
+
+// TestTopicParts splits topics into text and placeholders, the pieces the
+// generated code joins into the topic of a stream.
+func TestTopicParts(t *testing.T) {
+	for topic, want := range map[string][]string{
+		"orders":                  {"orders"},
+		"orders.{orderId}":        {"orders.", "{orderId}"},
+		"{shop}.pets.{petId}.log": {"{shop}", ".pets.", "{petId}", ".log"},
+		"a{b}{c}":                 {"a", "{b}", "{c}"},
+	} {
+		var got []string
+		for piece, param := range TopicParts(topic) {
+			if param {
+				piece = "{" + piece + "}"
+			}
+			got = append(got, piece)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("TopicParts(%q) = %q, want %q", topic, got, want)
+		}
 	}
 }

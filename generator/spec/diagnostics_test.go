@@ -197,6 +197,19 @@ paths:
 			want: []string{`api.yaml:18:15: the text/event-stream schema of the 200 response contradicts x-event-stream at api.yaml:9:7: it must be the schema of the only event, or a oneOf of exactly the events' schemas (or omit it: the stream is implied)`},
 		},
 		{
+			name: "text/event-stream schema of another 2xx response contradicts the events",
+			files: map[string]string{"api.yaml": strings.Replace(withStream(`events:
+  message: {schema: {$ref: '#/components/schemas/Pet'}}
+  note: {schema: {$ref: '#/components/schemas/Note'}}`), "        '200':\n          description: Events\n", `        '201':
+          description: Events
+          content:
+            text/event-stream:
+              schema:
+                $ref: '#/components/schemas/Pet'
+`, 1)},
+			want: []string{`api.yaml:18:15: the text/event-stream schema of the 201 response contradicts x-event-stream at api.yaml:9:7: it must be the schema of the only event, or a oneOf of exactly the events' schemas (or omit it: the stream is implied)`},
+		},
+		{
 			name: "topic without gap",
 			files: map[string]string{"api.yaml": withStream(`events:
   message: {schema: {$ref: '#/components/schemas/Pet'}}

@@ -41,7 +41,7 @@ func (s *sources) inferStreams(doc *Document) {
 			if doc.Streams[op] != nil {
 				continue
 			}
-			status, mt := StreamResponse(op)
+			status, mt := streamResponse(op)
 			if mt == nil {
 				continue
 			}
@@ -56,7 +56,10 @@ func (s *sources) inferStreams(doc *Document) {
 				description = *d
 			}
 			st := s.inferStream(where, pos, mt, declaredEnd(op, description, mt))
-			st.Resume = hasLastEventIDParam(item, op)
+			st.Resume = st.Resume || DeclaresLastEventID(item, op) // a topic resumes already
+			if st.Topic != "" {
+				s.checkTopic(pos, where, st.Topic, item.Parameters, op)
+			}
 			doc.Streams[op] = st
 		}
 	}
@@ -71,10 +74,10 @@ func eventStreamBody(op *openapi3.Operation) *openapi3.MediaType {
 	return EventStreamContent(op.RequestBody.Value.Content)
 }
 
-// StreamResponse returns the success response of op that is an event
+// streamResponse returns the success response of op that is an event
 // stream: the 200 response's text/event-stream content, or else that of the
 // first other 2xx status that has one; mt is nil when there is none.
-func StreamResponse(op *openapi3.Operation) (status int, mt *openapi3.MediaType) {
+func streamResponse(op *openapi3.Operation) (status int, mt *openapi3.MediaType) {
 	if op.Responses == nil {
 		return 0, nil
 	}
@@ -86,6 +89,19 @@ func StreamResponse(op *openapi3.Operation) (status int, mt *openapi3.MediaType)
 		}
 	}
 	return 0, nil
+}
+
+// StreamStatus is the status an operation's event stream is served with:
+// 200, unless the operation declares text/event-stream only on another 2xx
+// response.
+func StreamStatus(op *openapi3.Operation) int {
+	if op.Responses == nil || op.Responses.Status(200) != nil {
+		return 200
+	}
+	if status, mt := streamResponse(op); mt != nil {
+		return status
+	}
+	return 200
 }
 
 // EventStreamContent returns the text/event-stream entry of a content map,
@@ -100,9 +116,9 @@ func EventStreamContent(c openapi3.Content) *openapi3.MediaType {
 	return nil
 }
 
-// hasLastEventIDParam reports whether the operation declares the
-// Last-Event-ID header: an API that reads it resumes streams.
-func hasLastEventIDParam(item *openapi3.PathItem, op *openapi3.Operation) bool {
+// DeclaresLastEventID reports whether the operation or its Path Item
+// declares the Last-Event-ID header: an API that reads it resumes streams.
+func DeclaresLastEventID(item *openapi3.PathItem, op *openapi3.Operation) bool {
 	for _, list := range []openapi3.Parameters{item.Parameters, op.Parameters} {
 		for _, p := range list {
 			if p != nil && p.Value != nil && p.Value.In == openapi3.ParameterInHeader && strings.EqualFold(p.Value.Name, "Last-Event-ID") {
@@ -199,11 +215,15 @@ func (s *sources) exported(where string, pos Position, st *EventStream, rest any
 		return
 	}
 	st.HeartbeatPromised = true // the annotation's heartbeat, default included
-	if topic, ok := m["topic"].(string); ok {
+	if v, ok := m["topic"]; ok {
+		topic, _ := v.(string)
 		gap, _ := m["gap"].(string)
-		if st.Events[gap] == nil {
+		switch {
+		case annotationSchema.Properties["topic"].Validate(topic) != nil:
+			s.errorf(pos, "%s: %s.topic: %q is not a topic: %s", where, extensionKey, fmt.Sprint(v), topicSyntax)
+		case st.Events[gap] == nil:
 			s.errorf(pos, "%s: %s.gap: %q is not an event of the item schema, and a topic needs one; declared: %s", where, extensionKey, gap, quotedKeys(st.Events))
-		} else {
+		default:
 			st.Topic, st.Gap, st.Resume = topic, gap, true
 		}
 	}
@@ -215,6 +235,9 @@ func (s *sources) exported(where string, pos Position, st *EventStream, rest any
 			st.Error = name
 		}
 	}
+	if st.Gap != "" && st.Gap == st.Error {
+		s.errorf(pos, "%s: %s.gap: %q is also the error event; a gap is not an error, declare an event of its own", where, extensionKey, st.Gap)
+	}
 	for key, d := range map[string]*time.Duration{"heartbeat": &st.Heartbeat, "retry": &st.Retry} {
 		v, ok := m[key]
 		if !ok {
@@ -225,6 +248,9 @@ func (s *sources) exported(where string, pos Position, st *EventStream, rest any
 		switch {
 		case err != nil:
 			s.errorf(pos, "%s: %s.%s: %v is not a Go duration such as \"15s\"", where, extensionKey, key, v)
+			continue
+		case parsed < 0:
+			s.errorf(pos, "%s: %s.%s: %q must not be negative", where, extensionKey, key, text)
 			continue
 		case key == "retry" && parsed%time.Millisecond != 0:
 			s.errorf(pos, "%s: %s.retry: %v is not a whole number of milliseconds, the unit SSE sends it in", where, extensionKey, v)
@@ -323,7 +349,8 @@ func (s *sources) envelope(where string, st *EventStream, sr *openapi3.SchemaRef
 		}
 		names, open := eventNames(props["event"])
 		data := props["data"]
-		if tagged := taggedBranches(data); open && len(tagged) > 0 {
+		tagged := taggedBranches(data)
+		if open && len(tagged) > 0 {
 			// A plain string event whose data's discriminator names the
 			// events (Anthropic): one event per tag, as an enum would say.
 			names, open = slices.Sorted(maps.Keys(tagged)), false
@@ -336,7 +363,7 @@ func (s *sources) envelope(where string, st *EventStream, sr *openapi3.SchemaRef
 			}
 		}
 		for _, name := range names {
-			ev := dataEvent(pos, data, name)
+			ev := dataEvent(pos, data, tagged[name])
 			if prev, dup := st.Events[name]; dup && !sameSchema(prev.Schema, ev.Schema) {
 				s.warnf(pos, "%s: event %q is described twice; the first description is used", where, name)
 				continue
@@ -398,12 +425,12 @@ func sentinel(sr *openapi3.SchemaRef) (string, bool) {
 	return "", false
 }
 
-// dataEvent describes the event named name whose data property is data.
-// Data that names its media type (contentMediaType, contentSchema) is
-// decoded as that; a string is text; any other schema is JSON. When the
-// data is a oneOf whose discriminator maps the event's name, the event
-// carries that branch.
-func dataEvent(pos Position, data *openapi3.SchemaRef, name string) *EventSpec {
+// dataEvent describes an event whose data property is data. Data that
+// names its media type (contentMediaType, contentSchema) is decoded as
+// that; a string is text; any other schema is JSON. When the data is a
+// oneOf whose discriminator selects tagged for the event's name (see
+// taggedBranches), the event carries that branch.
+func dataEvent(pos Position, data, tagged *openapi3.SchemaRef) *EventSpec {
 	if data == nil || data.Value == nil {
 		return &EventSpec{Pos: pos, Schema: openapi3.NewStringSchema().NewRef(), ContentType: "text/plain"}
 	}
@@ -419,8 +446,8 @@ func dataEvent(pos Position, data *openapi3.SchemaRef, name string) *EventSpec {
 		}
 		return &EventSpec{Pos: pos, Schema: schema, ContentType: ct, Description: d.Description}
 	}
-	if b := taggedBranches(data)[name]; b != nil {
-		return payload(pos, b)
+	if tagged != nil {
+		return payload(pos, tagged)
 	}
 	return payload(pos, data)
 }

@@ -249,22 +249,93 @@ paths:
                   - properties: {event: {const: tick}, data: {type: string}}
               x-event-stream: {error: failed, heartbeat: often, retry: 1500us}
 `
+	wantDiagnostics(t, doc,
+		`api.yaml:10:13: GET /events: the 200 text/event-stream response: x-event-stream.error: failed is not an event of the item schema; declared: "tick"`,
+		`api.yaml:10:13: GET /events: the 200 text/event-stream response: x-event-stream.heartbeat: often is not a Go duration such as "15s"`,
+		`api.yaml:10:13: GET /events: the 200 text/event-stream response: x-event-stream.retry: 1500us is not a whole number of milliseconds, the unit SSE sends it in`,
+	)
+}
+
+// exportedFeed is a 3.2 document with a stream as ssegen export writes a
+// feed's, on GET /shops/{shop}/events; %s is the x-event-stream object of
+// its text/event-stream media type, which is at line 12, column 13.
+const exportedFeed = `openapi: 3.2.0
+info: {title: T, version: '1'}
+paths:
+  /shops/{shop}/events:
+    parameters:
+      - {name: shop, in: path, required: true, schema: {type: string}}
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            text/event-stream:
+              x-event-stream: %s
+              itemSchema:
+                oneOf:
+                  - properties: {event: {const: tick}, data: {type: string}}
+                  - properties: {event: {const: reset}, data: {type: string}}
+                  - properties: {event: {const: failed}, data: {type: string}}
+`
+
+// TestExportedStreamTopic checks the topic of an exported stream as an
+// annotation's is checked: each {param} must be a path parameter of the
+// operation, or the generated code would leave it out of the topic.
+func TestExportedStreamTopic(t *testing.T) {
+	wantDiagnostics(t, fmt.Sprintf(exportedFeed, "{topic: 'shops.{shop}.orders.{orderId}', gap: reset}"),
+		`api.yaml:12:13: GET /shops/{shop}/events: the 200 text/event-stream response: x-event-stream.topic: {orderId} is not a path parameter of the operation; path parameters: "shop"`,
+	)
+}
+
+// TestExportedTopicResumes reads an exported stream with a topic from a
+// document that does not declare the Last-Event-ID header: a topic
+// implies resume, as in the annotation.
+func TestExportedTopicResumes(t *testing.T) {
+	d := wantDiagnostics(t, fmt.Sprintf(exportedFeed, "{topic: 'shops.{shop}', gap: reset}"))
+	st := d.Streams[d.OpenAPI.Paths.Value("/shops/{shop}/events").Get]
+	if st.Topic != "shops.{shop}" || st.Gap != "reset" || !st.Resume {
+		t.Errorf("Topic, Gap, Resume = %q, %q, %v; want \"shops.{shop}\", \"reset\", true", st.Topic, st.Gap, st.Resume)
+	}
+}
+
+// TestExportedFeedErrors checks the topic and gap of an exported stream as
+// the annotation's are checked: a topic has the annotation's syntax, and
+// the gap event is not the error event.
+func TestExportedFeedErrors(t *testing.T) {
+	wantDiagnostics(t, fmt.Sprintf(exportedFeed, "{topic: 'ticks of a', gap: reset}"),
+		`api.yaml:12:13: GET /shops/{shop}/events: the 200 text/event-stream response: x-event-stream.topic: "ticks of a" is not a topic: dot-separated words of letters, digits, _ and -, in which {param} stands for a path parameter, such as "orders.{orderId}"`,
+	)
+	wantDiagnostics(t, fmt.Sprintf(exportedFeed, "{topic: ticks, gap: failed, error: failed}"),
+		`api.yaml:12:13: GET /shops/{shop}/events: the 200 text/event-stream response: x-event-stream.gap: "failed" is also the error event; a gap is not an error, declare an event of its own`,
+	)
+}
+
+// TestExportedNegativeDurations refuses a negative heartbeat or retry on an
+// exported stream, as the annotation does.
+func TestExportedNegativeDurations(t *testing.T) {
+	wantDiagnostics(t, fmt.Sprintf(exportedFeed, "{heartbeat: -5s, retry: -1s}"),
+		`api.yaml:12:13: GET /shops/{shop}/events: the 200 text/event-stream response: x-event-stream.heartbeat: "-5s" must not be negative`,
+		`api.yaml:12:13: GET /shops/{shop}/events: the 200 text/event-stream response: x-event-stream.retry: "-1s" must not be negative`,
+	)
+}
+
+// wantDiagnostics loads doc, written as api.yaml, and checks that its
+// diagnostics, without the directory, are want. It returns the document.
+func wantDiagnostics(t *testing.T, doc string, want ...string) *Document {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "api.yaml")
 	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, diags := Load(path)
+	d, diags := Load(path)
 	var got []string
 	for _, d := range diags {
 		got = append(got, strings.ReplaceAll(d.String(), dir+string(filepath.Separator), ""))
 	}
-	want := []string{
-		`api.yaml:10:13: GET /events: the 200 text/event-stream response: x-event-stream.error: failed is not an event of the item schema; declared: "tick"`,
-		`api.yaml:10:13: GET /events: the 200 text/event-stream response: x-event-stream.heartbeat: often is not a Go duration such as "15s"`,
-		`api.yaml:10:13: GET /events: the 200 text/event-stream response: x-event-stream.retry: 1500us is not a whole number of milliseconds, the unit SSE sends it in`,
-	}
 	if !slices.Equal(got, want) {
-		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		t.Fatalf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	return d
 }

@@ -1,7 +1,6 @@
 package spec
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -29,7 +28,7 @@ func (s *sources) checkVersion(root *file) bool {
 		s.errorf(root.pos(k), "Swagger 2.0 documents are not supported; convert the document to OpenAPI 3.0 or 3.1")
 		return false
 	}
-	_, v := entry(root.root, "openapi")
+	v := value(root.root, "openapi")
 	switch {
 	case v == nil:
 		s.errorf(root.pos(root.root), `not an OpenAPI document: missing the "openapi" version field`)
@@ -266,8 +265,8 @@ func mediaTypes32(t *openapi3.T) map[*openapi3.Origin]field32 {
 				if !ok {
 					continue
 				}
-				f := field32{Position{File: l.File, Line: l.Line, Col: l.Column}, name}
-				if prev, seen := found[mt.Origin]; !seen || before(f.pos, prev.pos) {
+				f := field32{PositionOf(l), name}
+				if prev, seen := found[mt.Origin]; !seen || f.pos.compare(prev.pos) < 0 {
 					found[mt.Origin] = f
 				}
 			}
@@ -308,16 +307,12 @@ type field32 struct {
 	name string
 }
 
-func before(a, b Position) bool {
-	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col)) < 0
-}
-
 // warnMediaType32 warns, once for the whole document, at the first 3.2
 // field of its media types.
 func (s *sources) warnMediaType32(version string, found map[*openapi3.Origin]field32) {
 	var first *field32
 	for _, f := range found {
-		if first == nil || before(f.pos, first.pos) {
+		if first == nil || f.pos.compare(first.pos) < 0 {
 			first = &f
 		}
 	}
@@ -346,8 +341,8 @@ func (s *sources) locateError(root *file, err error) (Position, string) {
 		case *openapi3.ComponentValidationError:
 			ptr = "/components/" + componentSection(c.Section) + "/" + escapeToken(c.Name)
 		}
-		if o := originOf(e, field(err)); o != nil {
-			pos, msg = *o, firstLine(e.Error())
+		if p, ok := originOf(e, field(err)); ok {
+			pos, msg = p, firstLine(e.Error())
 			continue
 		}
 		if ptr != "" && pos.Line == 0 {
@@ -393,45 +388,40 @@ func field(err error) string {
 
 // originOf returns the position an error's Origin field records, if any:
 // that of the field named name when the origin has it, else the element's.
-func originOf(e error, name string) *Position {
+func originOf(e error, name string) (Position, bool) {
 	v := reflect.ValueOf(e)
 	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-		return nil
+		return Position{}, false
 	}
 	f := v.Elem().FieldByName("Origin")
 	if !f.IsValid() || f.Type() != originType || f.IsNil() {
-		return nil
+		return Position{}, false
 	}
 	o := f.Interface().(*openapi3.Origin)
 	if l, ok := o.Fields.Lookup(name); ok && name != "" {
-		return &Position{File: l.File, Line: l.Line, Col: l.Column}
+		return PositionOf(l), true
 	}
-	return originPos(o)
+	return OriginPosition(o)
 }
 
 // OriginPosition returns where kin-openapi recorded an element: the key
 // that heads it, or else its first field. ok is false when the element has
 // no recorded origin, for example one built from an annotation.
 func OriginPosition(o *openapi3.Origin) (pos Position, ok bool) {
-	if p := originPos(o); p != nil {
-		return *p, true
+	switch {
+	case o == nil:
+		return Position{}, false
+	case o.Key != nil && o.Key.Line > 0:
+		return PositionOf(*o.Key), true
+	case len(o.Fields) > 0:
+		return PositionOf(o.Fields[0]), true
 	}
 	return Position{}, false
 }
 
-// originPos turns a kin-openapi origin into a Position.
-func originPos(o *openapi3.Origin) *Position {
-	if o == nil {
-		return nil
-	}
-	if k := o.Key; k != nil && k.Line > 0 {
-		return &Position{File: k.File, Line: k.Line, Col: k.Column}
-	}
-	if len(o.Fields) > 0 {
-		l := o.Fields[0]
-		return &Position{File: l.File, Line: l.Line, Col: l.Column}
-	}
-	return nil
+// PositionOf turns a location kin-openapi recorded into a Position.
+func PositionOf(l openapi3.Location) Position {
+	return Position{File: l.File, Line: l.Line, Col: l.Column}
 }
 
 // firstLine returns the first line of a kin-openapi message, which may go

@@ -444,19 +444,6 @@ func nextToken(ptr, resolved string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
 }
 
-// literalKeys hold values, not OpenAPI objects, so a "$ref" inside them is
-// data. They are names, though, when they are property names of a schema.
-var literalKeys = map[string]bool{"example": true, "default": true, "enum": true, "const": true, "value": true}
-
-// nameMaps are keys whose value maps names (user-chosen, or "default" for
-// responses) to objects, so that a name is never read as a keyword.
-var nameMaps = map[string]bool{
-	"properties": true, "patternProperties": true, "$defs": true, "definitions": true, "dependentSchemas": true,
-	"paths": true, "webhooks": true, "callbacks": true, "responses": true, "content": true, "encoding": true,
-	"schemas": true, "parameters": true, "examples": true, "requestBodies": true, "headers": true,
-	"securitySchemes": true, "links": true, "pathItems": true,
-}
-
 // checkRefs reports every $ref in the document rooted in f that does not
 // resolve, following the references into the subtrees and files they
 // name, each once.
@@ -495,9 +482,9 @@ func (s *sources) walkRefs(f *file, n, head *yaml.Node, parentKey string, seen m
 					s.walkRefs(t.file, t.node, nil, "", seen, depth+1)
 					s.scopes = scopes
 				}
-			case nameMaps[parentKey]:
+			case yamlnode.NameMap(parentKey):
 				s.walkRefs(f, v, k, "", seen, depth+1)
-			case literalKeys[k.Value],
+			case yamlnode.Literal(k.Value),
 				strings.HasPrefix(k.Value, "x-") && k.Value != extensionKey:
 			default:
 				s.walkRefs(f, v, k, k.Value, seen, depth+1)

@@ -3,6 +3,7 @@ package spec
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
 	"maps"
 	"net/url"
 	"path/filepath"
@@ -74,7 +75,9 @@ func (s *sources) resolveStreams(doc *Document, root *file, annotations []*annot
 		s.checkEventTypes(a)
 		describeTextEvents(a.stream)
 		s.checkStreamResponse(a, op)
-		s.checkTopic(a, item.Parameters, op)
+		if a.topic != nil {
+			s.checkTopic(a.file.pos(a.topic), "", a.stream.Topic, item.Parameters, op)
+		}
 		doc.Streams[op] = a.stream
 	}
 }
@@ -108,11 +111,13 @@ func describeTextEvents(st *EventStream) {
 	}
 }
 
-// checkTopic checks that each {param} of the topic is a path parameter of
-// the operation (declared on it or on its Path Item) with a scalar value.
-func (s *sources) checkTopic(a *annotation, shared openapi3.Parameters, op *openapi3.Operation) {
-	if a.topic == nil {
-		return
+// checkTopic checks that each {param} of topic, written at at, is a path
+// parameter of the operation (declared on it or on its Path Item) with a
+// scalar value. where, when not empty, names the stream, whose topic is
+// not in an annotation of the operation.
+func (s *sources) checkTopic(at Position, where, topic string, shared openapi3.Parameters, op *openapi3.Operation) {
+	if where != "" {
+		where += ": "
 	}
 	pathParams := map[string]*openapi3.Parameter{}
 	for _, ps := range []openapi3.Parameters{shared, op.Parameters} {
@@ -122,45 +127,61 @@ func (s *sources) checkTopic(a *annotation, shared openapi3.Parameters, op *open
 			}
 		}
 	}
-	for _, name := range TopicParams(a.stream.Topic) {
+	for _, name := range topicParams(topic) {
 		p := pathParams[name]
 		if p == nil {
-			s.errorf(a.file.pos(a.topic), "%s.topic: {%s} is not a path parameter of the operation; path parameters: %s", extensionKey, name, quotedKeys(pathParams))
+			s.errorf(at, "%s%s.topic: {%s} is not a path parameter of the operation; path parameters: %s", where, extensionKey, name, quotedKeys(pathParams))
 			continue
 		}
 		if p.Schema != nil && p.Schema.Value != nil && p.Schema.Value.Type != nil {
 			if t := p.Schema.Value.Type; t.Is("array") || t.Is("object") {
-				s.errorf(a.file.pos(a.topic), "%s.topic: {%s} is a path parameter of type %s; a topic takes strings, numbers and booleans", extensionKey, name, t.Slice()[0])
+				s.errorf(at, "%s%s.topic: {%s} is a path parameter of type %s; a topic takes strings, numbers and booleans", where, extensionKey, name, t.Slice()[0])
 			}
 		}
 	}
 }
 
-// TopicParams returns the names of the {param} placeholders of a topic, in
+// topicParams returns the names of the {param} placeholders of a topic, in
 // order.
-func TopicParams(topic string) []string {
+func topicParams(topic string) []string {
 	var names []string
-	for {
-		_, rest, ok := strings.Cut(topic, "{")
-		if !ok {
-			return names
+	for piece, param := range TopicParts(topic) {
+		if param {
+			names = append(names, piece)
 		}
-		name, after, _ := strings.Cut(rest, "}")
-		names = append(names, name)
-		topic = after
+	}
+	return names
+}
+
+// TopicParts yields the pieces of a topic in order: each run of text, with
+// param false, and the name of each {param} placeholder, with param true.
+func TopicParts(topic string) iter.Seq2[string, bool] {
+	return func(yield func(piece string, param bool) bool) {
+		for topic != "" {
+			text, after, found := strings.Cut(topic, "{")
+			if text != "" && !yield(text, false) || !found {
+				return
+			}
+			name, rest, _ := strings.Cut(after, "}")
+			if !yield(name, true) {
+				return
+			}
+			topic = rest
+		}
 	}
 }
 
 // checkStreamResponse checks a text/event-stream schema declared on the
-// stream's 200 response against the events. It agrees when it describes
-// the raw stream (a string, or an SSE envelope with data/event/id/retry
-// properties), is the only event's schema, or is a oneOf/anyOf of exactly
-// the events' schemas.
+// response the stream is served as (StreamStatus) against the events. It
+// agrees when it describes the raw stream (a string, or an SSE envelope
+// with data/event/id/retry properties), is the only event's schema, or is
+// a oneOf/anyOf of exactly the events' schemas.
 func (s *sources) checkStreamResponse(a *annotation, op *openapi3.Operation) {
 	if op.Responses == nil {
 		return
 	}
-	resp := op.Responses.Status(200)
+	status := StreamStatus(op)
+	resp := op.Responses.Status(status)
 	if resp == nil || resp.Value == nil {
 		return
 	}
@@ -174,10 +195,10 @@ func (s *sources) checkStreamResponse(a *annotation, op *openapi3.Operation) {
 	pos := a.stream.Pos
 	if mt.Origin != nil {
 		if l, ok := mt.Origin.Fields.Lookup("schema"); ok {
-			pos = Position{File: l.File, Line: l.Line, Col: l.Column}
+			pos = PositionOf(l)
 		}
 	}
-	s.errorf(pos, "the text/event-stream schema of the 200 response contradicts %s at %s: it must be the schema of the only event, or a oneOf of exactly the events' schemas (or omit it: the stream is implied)", extensionKey, a.stream.Pos)
+	s.errorf(pos, "the text/event-stream schema of the %d response contradicts %s at %s: it must be the schema of the only event, or a oneOf of exactly the events' schemas (or omit it: the stream is implied)", status, extensionKey, a.stream.Pos)
 }
 
 // brokenRef reports whether sr is an object whose $ref is broken, which
