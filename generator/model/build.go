@@ -1027,7 +1027,7 @@ func (b *builder) paramSchema(in ParamIn, schema *openapi3.SchemaRef, content op
 		if mt == nil {
 			return nil, false
 		}
-		return mt.Schema, IsJSON(spec.MediaType(ct))
+		return mt.Schema, IsJSON(ct)
 	}
 	return schema, in == InHeader && schema.Value != nil && !b.styleable(schema.Value)
 }

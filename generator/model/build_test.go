@@ -702,3 +702,23 @@ func TestReadTimeout(t *testing.T) {
 		t.Fatal("no stream")
 	}
 }
+
+// TestIsJSON reads a media type as written in a document, parameters and
+// letter case included: a JSON-or-stream operation's plain method is named
+// ...JSON by it.
+func TestIsJSON(t *testing.T) {
+	for ct, want := range map[string]bool{
+		"application/json":                true,
+		"application/json; charset=utf-8": true,
+		"Application/JSON":                true,
+		"application/problem+json":        true,
+		"application/vnd.api+json; v=2":   true,
+		"text/plain":                      false,
+		"application/jsonl":               false,
+		"text/event-stream":               false,
+	} {
+		if got := IsJSON(ct); got != want {
+			t.Errorf("IsJSON(%q) = %v, want %v", ct, got, want)
+		}
+	}
+}

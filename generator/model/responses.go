@@ -1,6 +1,10 @@
 package model
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ssegen/ssegen/generator/spec"
+)
 
 // IsError tells the responses a client reports as errors: 4xx, 5xx and
 // default.
@@ -18,9 +22,10 @@ func (op *Operation) Successes() []*Response {
 }
 
 // IsJSON tells JSON media types, application/json and the +json ones,
-// written without parameters (see spec.MediaType).
+// with or without parameters.
 func IsJSON(contentType string) bool {
-	return contentType == "application/json" || strings.HasSuffix(contentType, "+json")
+	t := spec.MediaType(contentType) // as written: "application/json; charset=utf-8"
+	return t == "application/json" || strings.HasSuffix(t, "+json")
 }
 
 // AllJSON tells whether every response of rs with a body is JSON.
