@@ -66,11 +66,16 @@ var petstoreClient = (() => {
       this.name = "SilenceError";
     }
   };
+  var lineEnd = /[\r\n]/g;
   var EventParser = class {
     constructor(maxEventSize = 1 << 20, lastEventId = "") {
       __publicField(this, "maxEventSize", maxEventSize);
       __publicField(this, "decoder", new TextDecoder("utf-8"));
-      __publicField(this, "pending", "");
+      /** The pieces of a line not yet ended, kept apart until it ends so that
+       * a long line arriving in many chunks is neither copied nor scanned again
+       * with each one. */
+      __publicField(this, "pending", []);
+      __publicField(this, "pendingSize", 0);
       __publicField(this, "skipLF", false);
       __publicField(this, "data", []);
       __publicField(this, "dataSize", 0);
@@ -90,7 +95,8 @@ var petstoreClient = (() => {
     /** Ends the stream; a partial line or event is discarded. */
     end() {
       const events = this.lines(this.decoder.decode());
-      this.pending = "";
+      this.pending = [];
+      this.pendingSize = 0;
       this.data = [];
       this.dataSize = 0;
       this.type = "";
@@ -98,28 +104,32 @@ var petstoreClient = (() => {
     }
     lines(text) {
       const events = [];
-      let s = this.pending + text;
       let at = 0;
       for (; ; ) {
-        if (this.skipLF && at < s.length) {
+        if (this.skipLF && at < text.length) {
           this.skipLF = false;
-          if (s.charCodeAt(at) === 10) at++;
+          if (text.charCodeAt(at) === 10) at++;
         }
-        let end = at;
-        while (end < s.length) {
-          const c = s.charCodeAt(end);
-          if (c === 10 || c === 13) break;
-          end++;
+        lineEnd.lastIndex = at;
+        const found = lineEnd.exec(text);
+        if (found === null) break;
+        const end = found.index;
+        this.skipLF = text.charCodeAt(end) === 13;
+        let line = text.slice(at, end);
+        if (this.pendingSize > 0) {
+          line = this.pending.join("") + line;
+          this.pending = [];
+          this.pendingSize = 0;
         }
-        if (end === s.length) break;
-        this.skipLF = s.charCodeAt(end) === 13;
-        const event = this.line(s.slice(at, end));
+        const event = this.line(line);
         if (event) events.push(event);
         at = end + 1;
       }
-      s = s.slice(at);
-      if (s.length > this.maxEventSize + 16) throw new EventTooLargeError();
-      this.pending = s;
+      if (at < text.length) {
+        this.pending.push(text.slice(at));
+        this.pendingSize += text.length - at;
+        if (this.pendingSize > this.maxEventSize + 16) throw new EventTooLargeError();
+      }
       return events;
     }
     line(line) {

@@ -98,6 +98,9 @@ export interface RawEvent {
   id: string;
 }
 
+/** Finds the next CR or LF from its lastIndex, which EventParser sets. */
+const lineEnd = /[\r\n]/g;
+
 /**
  * EventParser reads an event stream as the HTML standard's EventSource
  * does: UTF-8 with an optional leading byte order mark and invalid bytes
@@ -109,7 +112,11 @@ export interface RawEvent {
  */
 export class EventParser {
   private readonly decoder = new TextDecoder("utf-8");
-  private pending = "";
+  /** The pieces of a line not yet ended, kept apart until it ends so that
+   * a long line arriving in many chunks is neither copied nor scanned again
+   * with each one. */
+  private pending: string[] = [];
+  private pendingSize = 0;
   private skipLF = false;
   private data: string[] = [];
   private dataSize = 0;
@@ -136,7 +143,8 @@ export class EventParser {
   /** Ends the stream; a partial line or event is discarded. */
   end(): RawEvent[] {
     const events = this.lines(this.decoder.decode());
-    this.pending = "";
+    this.pending = [];
+    this.pendingSize = 0;
     this.data = [];
     this.dataSize = 0;
     this.type = "";
@@ -145,29 +153,33 @@ export class EventParser {
 
   private lines(text: string): RawEvent[] {
     const events: RawEvent[] = [];
-    let s = this.pending + text;
     let at = 0;
     for (;;) {
-      if (this.skipLF && at < s.length) {
+      if (this.skipLF && at < text.length) {
         this.skipLF = false;
-        if (s.charCodeAt(at) === 10) at++;
+        if (text.charCodeAt(at) === 10) at++;
       }
-      let end = at;
-      while (end < s.length) {
-        const c = s.charCodeAt(end);
-        if (c === 10 || c === 13) break;
-        end++;
+      lineEnd.lastIndex = at;
+      const found = lineEnd.exec(text);
+      if (found === null) break;
+      const end = found.index;
+      this.skipLF = text.charCodeAt(end) === 13;
+      let line = text.slice(at, end);
+      if (this.pendingSize > 0) {
+        line = this.pending.join("") + line;
+        this.pending = [];
+        this.pendingSize = 0;
       }
-      if (end === s.length) break;
-      this.skipLF = s.charCodeAt(end) === 13;
-      const event = this.line(s.slice(at, end));
+      const event = this.line(line);
       if (event) events.push(event);
       at = end + 1;
     }
-    s = s.slice(at);
-    // An unterminated line may hold a field name and all of an event's data.
-    if (s.length > this.maxEventSize + 16) throw new EventTooLargeError();
-    this.pending = s;
+    if (at < text.length) {
+      this.pending.push(text.slice(at));
+      this.pendingSize += text.length - at;
+      // An unterminated line may hold a field name and all of an event's data.
+      if (this.pendingSize > this.maxEventSize + 16) throw new EventTooLargeError();
+    }
     return events;
   }
 
