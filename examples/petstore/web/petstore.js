@@ -248,7 +248,7 @@ var petstoreClient = (() => {
   function entries(v) {
     return Object.entries(v).filter(([, x]) => x !== void 0 && x !== null).map(([k, x]) => [k, scalar(x)]);
   }
-  function pathParam(p, v) {
+  function styled(p, v) {
     const prefix = p.style === "label" ? "." : p.style === "matrix" ? ";" : "";
     const pair = (k, x) => x === "" ? k : `${k}=${x}`;
     let out;
@@ -267,7 +267,10 @@ var petstoreClient = (() => {
     } else {
       out = p.style === "matrix" ? pair(p.name, scalar(v)) : scalar(v);
     }
-    return encodeURIComponent(prefix + out);
+    return prefix + out;
+  }
+  function pathParam(p, v) {
+    return encodeURIComponent(styled(p, v));
   }
   function queryParam(p, v) {
     if (v === void 0 || v === null) return [];

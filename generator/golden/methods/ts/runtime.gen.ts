@@ -399,8 +399,8 @@ function entries(v: object): [string, string][] {
     .map(([k, x]) => [k, scalar(x)]);
 }
 
-/** Serializes a path parameter, escaped for its path segment. */
-export function pathParam(p: ParamStyle, v: unknown): string {
+/** Serializes v in the simple, label or matrix style of p, unescaped. */
+function styled(p: ParamStyle, v: unknown): string {
   const prefix = p.style === "label" ? "." : p.style === "matrix" ? ";" : "";
   const pair = (k: string, x: string) => (x === "" ? k : `${k}=${x}`);
   let out: string;
@@ -419,7 +419,12 @@ export function pathParam(p: ParamStyle, v: unknown): string {
   } else {
     out = p.style === "matrix" ? pair(p.name, scalar(v)) : scalar(v);
   }
-  return encodeURIComponent(prefix + out);
+  return prefix + out;
+}
+
+/** Serializes a path parameter, escaped for its path segment. */
+export function pathParam(p: ParamStyle, v: unknown): string {
+  return encodeURIComponent(styled(p, v));
 }
 
 /** Serializes a query parameter into name, value pairs; nothing when v is undefined. */
@@ -440,15 +445,10 @@ export function queryParam(p: ParamStyle, v: unknown): [string, string][] {
   return [[p.name, scalar(v)]];
 }
 
-/** Serializes a header parameter (simple style); undefined when v is. */
+/** Serializes a header parameter, which has the simple style whatever p
+ * says; undefined when v is. */
 export function headerParam(p: ParamStyle, v: unknown): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (Array.isArray(v)) return v.map(scalar).join(",");
-  if (typeof v === "object" && !(v instanceof Date)) {
-    const props = entries(v);
-    return p.explode ? props.map(([k, x]) => `${k}=${x}`).join(",") : props.flat().join(",");
-  }
-  return scalar(v);
+  return v === undefined || v === null ? undefined : styled({ ...p, style: "simple" }, v);
 }
 
 /** Sets header name to value when value is defined. */
