@@ -385,6 +385,12 @@ var petstoreClient = (() => {
             clearTimeout(timer);
             timer = setTimeout(() => conn.abort(new SilenceError(silence)), silence);
           };
+          const failed = (err) => {
+            if (signal.aborted) throw signal.reason;
+            const cause = conn.signal.aborted ? conn.signal.reason : err;
+            if (!resumable) throw cause;
+            return cause;
+          };
           try {
             const extra = { Accept: "text/event-stream", "Cache-Control": "no-cache" };
             if (this.lastId !== "") extra["Last-Event-ID"] = this.lastId;
@@ -393,9 +399,7 @@ var petstoreClient = (() => {
               watch();
               res = await this.rt.send(this.call, this.opts, extra, conn.signal);
             } catch (err) {
-              if (signal.aborted) throw signal.reason;
-              lastErr = conn.signal.aborted ? conn.signal.reason : err;
-              if (!resumable) throw lastErr;
+              lastErr = failed(err);
               continue;
             }
             if (res.status === 204) return;
@@ -416,10 +420,8 @@ var petstoreClient = (() => {
               try {
                 chunk = await reader.read();
               } catch (err) {
-                if (signal.aborted) throw signal.reason;
+                dropped = failed(err);
                 chunk = { done: true, value: void 0 };
-                dropped = conn.signal.aborted ? conn.signal.reason : err;
-                if (!resumable) throw dropped;
               }
               watch();
               for (const ev of chunk.done ? parser.end() : parser.push(chunk.value)) {

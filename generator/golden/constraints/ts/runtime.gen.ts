@@ -662,6 +662,14 @@ export class EventStream<Event> implements AsyncIterable<Event> {
           clearTimeout(timer);
           timer = setTimeout(() => conn.abort(new SilenceError(silence)), silence);
         };
+        // Why the connection failed, to retry or to throw: the stream's own
+        // abort ends it, the silence watch's is the SilenceError.
+        const failed = (err: unknown): unknown => {
+          if (signal.aborted) throw signal.reason;
+          const cause = conn.signal.aborted ? conn.signal.reason : err;
+          if (!resumable) throw cause;
+          return cause;
+        };
         try {
           const extra: Record<string, string> = { Accept: "text/event-stream", "Cache-Control": "no-cache" };
           if (this.lastId !== "") extra["Last-Event-ID"] = this.lastId;
@@ -670,9 +678,7 @@ export class EventStream<Event> implements AsyncIterable<Event> {
             watch();
             res = await this.rt.send(this.call, this.opts, extra, conn.signal);
           } catch (err) {
-            if (signal.aborted) throw signal.reason;
-            lastErr = conn.signal.aborted ? conn.signal.reason : err; // silence: a SilenceError
-            if (!resumable) throw lastErr;
+            lastErr = failed(err);
             continue;
           }
           if (res.status === 204) return;
@@ -693,10 +699,8 @@ export class EventStream<Event> implements AsyncIterable<Event> {
             try {
               chunk = await reader.read();
             } catch (err) {
-              if (signal.aborted) throw signal.reason;
+              dropped = failed(err);
               chunk = { done: true, value: undefined };
-              dropped = conn.signal.aborted ? conn.signal.reason : err;
-              if (!resumable) throw dropped;
             }
             watch();
             for (const ev of chunk.done ? parser.end() : parser.push(chunk.value)) {
