@@ -352,11 +352,6 @@ export async function decodeBody(res: Response, contentType: string): Promise<un
   return isJSON(contentType) ? JSON.parse(text) : text;
 }
 
-/** Decodes the data of an event as contentType says: JSON, or text. */
-export function decodeData(data: string, contentType: string): unknown {
-  return isJSON(contentType) ? JSON.parse(data) : data;
-}
-
 /** Encodes the data of an event as contentType says: JSON, or text. */
 export function encodeData(data: unknown, contentType: string): string {
   return isJSON(contentType) ? JSON.stringify(data) : String(data);
