@@ -91,7 +91,7 @@ type fieldDecl struct {
 // opView is one operation: the request type, the function building its
 // HTTP call, and the plain call, the stream, or both.
 type opView struct {
-	Doc           string
+	Calls         string // what the methods' doc comments say after their names
 	Method        string // Client method: the stream when there is one
 	Plain         string // Client method resolving to the body; "" for a stream only
 	Base          string // lowerCamel prefix of the module-level helpers
@@ -99,7 +99,7 @@ type opView struct {
 	ReqFields     []*fieldDecl
 	ReqOpt        bool // every request field is optional
 	HTTPMethod    string
-	Path          string // template literal body
+	Path          string // string or template literal
 	Query         []string
 	Headers       []string
 	Cookies       []string
@@ -322,7 +322,7 @@ func (g *gen) expr(r *model.TypeRef, u use) string {
 
 func (g *gen) opView(op *model.Operation) *opView {
 	base := model.LowerInitial(op.Name)
-	o := &opView{Doc: opDoc(op), Method: base, Base: base, HTTPMethod: op.Method}
+	o := &opView{Calls: calls(op), Method: base, Base: base, HTTPMethod: op.Method}
 	for _, r := range op.Responses {
 		if r.IsError() {
 			o.Errors = append(o.Errors, &failure{Status: r.Status, Type: g.bodyType(r), ContentType: r.ContentType})
@@ -371,12 +371,11 @@ func (g *gen) request(op *model.Operation, o *opView) {
 		used[k] = true
 		return k
 	}
-	path := op.Path
-	if i := strings.IndexByte(path, '#'); i >= 0 {
-		path = path[:i]
-	}
-	path = strings.ReplaceAll(path, "`", "\\`")
-	path = strings.ReplaceAll(path, "${", "\\${")
+	// The path is a template literal when it has parameters to put in place.
+	plainPath, _, _ := strings.Cut(op.Path, "#")
+	escaped := strings.ReplaceAll(plainPath, "`", "\\`")
+	escaped = strings.ReplaceAll(escaped, "${", "\\${")
+	path := escaped
 	o.ReqOpt = true
 	for _, p := range op.Params {
 		k := key(p)
@@ -405,7 +404,10 @@ func (g *gen) request(op *model.Operation, o *opView) {
 			o.Cookies = append(o.Cookies, fmt.Sprintf("[%s, rt.cookieParam(%s, %s)]", literal(p.WireName), style, value))
 		}
 	}
-	o.Path = path
+	o.Path = "`" + path + "`"
+	if path == escaped {
+		o.Path = literal(plainPath)
+	}
 	if b := op.Body; b != nil {
 		k := "body"
 		if used[k] {
@@ -611,7 +613,7 @@ func (g *gen) shape(r *model.TypeRef, explode bool) string {
 
 // streamDoc documents the method of a stream.
 func streamDoc(o *opView) string {
-	d := o.Doc + "\n\nIts events are " + o.Stream.Event + "."
+	d := o.Method + " " + o.Calls + "\n\nIts events are " + o.Stream.Event + "."
 	if o.Stream.Resumable {
 		d += " It resumes from the last event id when the connection drops."
 	}
@@ -629,7 +631,7 @@ func streamDoc(o *opView) string {
 
 // plainDoc documents the method resolving to the success body.
 func plainDoc(o *opView) string {
-	d := o.Doc
+	d := o.Plain + " " + o.Calls
 	if o.Stream != nil {
 		d += "\n\n" + o.Plain + " asks for the answer without a stream (Accept: " + o.Accept + "); " + o.Method + " asks for the event stream."
 	}
@@ -643,9 +645,9 @@ func rejects(o *opView) string {
 	return "\n\nIt rejects with an rt.ResponseError of the body text for an undeclared status."
 }
 
-// opDoc is the doc comment of an operation's methods.
-func opDoc(op *model.Operation) string {
-	d := fmt.Sprintf("%s calls %s %s", model.LowerInitial(op.Name), op.Method, op.Path)
+// calls is the doc comment of op's methods, after their names.
+func calls(op *model.Operation) string {
+	d := fmt.Sprintf("calls %s %s", op.Method, op.Path)
 	if op.Summary != "" {
 		d += ": " + op.Summary
 	} else {
@@ -704,11 +706,13 @@ func access(name string) string {
 // JavaScript literal: JSON is one. The only value JSON cannot write, an
 // infinite number, stands as the type number.
 func literal(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // JavaScript has no need of \u0026 for &
+	if err := enc.Encode(v); err != nil {
 		return "number"
 	}
-	return string(b)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 func orNever(members []string) string {

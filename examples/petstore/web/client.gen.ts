@@ -69,7 +69,7 @@ export interface PostNoticeRequest {
 function postNoticeCall(req: PostNoticeRequest): rt.Call {
   return {
     method: "POST",
-    path: `/notices`,
+    path: "/notices",
     contentType: "application/json",
     body: req.body,
   };
@@ -98,7 +98,7 @@ async function listPetsFailure(res: globalThis.Response): Promise<globalThis.Err
 function listPetsCall(req: ListPetsRequest): rt.Call {
   return {
     method: "GET",
-    path: `/pets`,
+    path: "/pets",
     query: [
       ...rt.queryParam({ name: "tag", style: "form", explode: true }, req.tag),
       ...rt.queryParam({ name: "limit", style: "form", explode: true }, req.limit),
@@ -126,7 +126,7 @@ async function createPetFailure(res: globalThis.Response): Promise<globalThis.Er
 function createPetCall(req: CreatePetRequest): rt.Call {
   return {
     method: "POST",
-    path: `/pets`,
+    path: "/pets",
     contentType: "application/json",
     body: req.body,
   };
@@ -135,7 +135,7 @@ function createPetCall(req: CreatePetRequest): rt.Call {
 function watchPetsCall(): rt.Call {
   return {
     method: "GET",
-    path: `/pets/events`,
+    path: "/pets/events",
   };
 }
 
@@ -186,7 +186,7 @@ async function importPetsFailure(res: globalThis.Response): Promise<globalThis.E
 function importPetsCall(req: ImportPetsRequest): rt.Call {
   return {
     method: "POST",
-    path: `/pets/import`,
+    path: "/pets/import",
     contentType: "application/json",
     body: req.body,
   };

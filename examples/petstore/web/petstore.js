@@ -456,7 +456,7 @@ var petstoreClient = (() => {
   function postNoticeCall(req) {
     return {
       method: "POST",
-      path: `/notices`,
+      path: "/notices",
       contentType: "application/json",
       body: req.body
     };
@@ -471,7 +471,7 @@ var petstoreClient = (() => {
   function listPetsCall(req) {
     return {
       method: "GET",
-      path: `/pets`,
+      path: "/pets",
       query: [
         ...queryParam({ name: "tag", style: "form", explode: true }, req.tag),
         ...queryParam({ name: "limit", style: "form", explode: true }, req.limit)
@@ -488,7 +488,7 @@ var petstoreClient = (() => {
   function createPetCall(req) {
     return {
       method: "POST",
-      path: `/pets`,
+      path: "/pets",
       contentType: "application/json",
       body: req.body
     };
@@ -496,7 +496,7 @@ var petstoreClient = (() => {
   function watchPetsCall() {
     return {
       method: "GET",
-      path: `/pets/events`
+      path: "/pets/events"
     };
   }
   var watchPetsStream = {
@@ -527,7 +527,7 @@ var petstoreClient = (() => {
   function importPetsCall(req) {
     return {
       method: "POST",
-      path: `/pets/import`,
+      path: "/pets/import",
       contentType: "application/json",
       body: req.body
     };

@@ -152,7 +152,7 @@ export interface ChatCompleteRequest {
 function chatCompleteCall(req: ChatCompleteRequest): rt.Call {
   return {
     method: "POST",
-    path: `/chat/completions`,
+    path: "/chat/completions",
     contentType: "application/json",
     body: req.body,
   };
@@ -180,7 +180,7 @@ export interface DescribedCompleteRequest {
 function describedCompleteCall(req: DescribedCompleteRequest): rt.Call {
   return {
     method: "POST",
-    path: `/described/completions`,
+    path: "/described/completions",
     contentType: "application/json",
     body: req.body,
   };
@@ -208,7 +208,7 @@ export interface FernCompleteRequest {
 function fernCompleteCall(req: FernCompleteRequest): rt.Call {
   return {
     method: "POST",
-    path: `/fern/completions`,
+    path: "/fern/completions",
     contentType: "application/json",
     body: req.body,
   };
@@ -331,7 +331,7 @@ export interface SpeakeasyCompleteRequest {
 function speakeasyCompleteCall(req: SpeakeasyCompleteRequest): rt.Call {
   return {
     method: "POST",
-    path: `/speakeasy/completions`,
+    path: "/speakeasy/completions",
     contentType: "application/json",
     body: req.body,
   };

@@ -86,7 +86,7 @@ async function createChatCompletionFailure(res: globalThis.Response): Promise<gl
 function createChatCompletionCall(req: CreateChatCompletionRequest): rt.Call {
   return {
     method: "POST",
-    path: `/chat/completions`,
+    path: "/chat/completions",
     contentType: "application/json",
     body: req.body,
   };
@@ -114,7 +114,7 @@ const createChatCompletionStream: rt.StreamSpec<CreateChatCompletionEvent> = {
 function cancelJobsCall(): rt.Call {
   return {
     method: "DELETE",
-    path: `/jobs`,
+    path: "/jobs",
   };
 }
 
@@ -144,7 +144,7 @@ export interface PatchJobRequest {
 function patchJobCall(req: PatchJobRequest): rt.Call {
   return {
     method: "PATCH",
-    path: `/jobs`,
+    path: "/jobs",
     query: [
       ...rt.queryParam({ name: "priority", style: "form", explode: true }, req.priority),
     ],
@@ -177,7 +177,7 @@ export interface RunJobRequest {
 function runJobCall(req: RunJobRequest): rt.Call {
   return {
     method: "POST",
-    path: `/jobs`,
+    path: "/jobs",
     contentType: "application/json",
     body: req.body,
   };
@@ -215,7 +215,7 @@ export interface ReplaceJobRequest {
 function replaceJobCall(req: ReplaceJobRequest): rt.Call {
   return {
     method: "PUT",
-    path: `/jobs`,
+    path: "/jobs",
     contentType: "application/json",
     body: req.body,
   };
@@ -329,7 +329,7 @@ export class Client {
   }
 
   /**
-   * createChatCompletion calls POST /chat/completions: Complete a chat, at once or as a stream of chunks.
+   * createChatCompletionJSON calls POST /chat/completions: Complete a chat, at once or as a stream of chunks.
    *
    * The request's stream field chooses the answer.
    *
