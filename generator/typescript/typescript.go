@@ -10,8 +10,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"text/template"
@@ -27,8 +28,7 @@ type File struct {
 }
 
 var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
-	"doc":  doc,
-	"join": strings.Join,
+	"doc": doc,
 	"hasDefault": func(fs []*failure) bool {
 		for _, f := range fs {
 			if f.Status == 0 {
@@ -139,7 +139,6 @@ type streamView struct {
 	Event       string
 	Members     []string
 	Cases       []*eventCase
-	Unknown     string // discriminant of undeclared events; "" when AnyName
 	Fallback    *eventCase
 	ErrorType   string
 	Resumable   bool
@@ -223,17 +222,14 @@ func (g *gen) typeDecl(t *model.Type) *typeDecl {
 		}
 		if t.Additional != nil {
 			addUnion(index, g.expr(t.Additional, declared))
-			d.Index = strings.Join(sortedKeys(index), " | ")
+			d.Index = strings.Join(slices.Sorted(maps.Keys(index)), " | ")
 		}
 	case model.Enum:
 		var lits []string
 		for _, v := range t.Values {
 			lits = append(lits, literal(v.Value))
 		}
-		d.Expr = strings.Join(lits, " | ")
-		if d.Expr == "" {
-			d.Expr = "never"
-		}
+		d.Expr = orNever(lits)
 	case model.Union:
 		var vs []string
 		for _, v := range t.Variants {
@@ -247,10 +243,7 @@ func (g *gen) typeDecl(t *model.Type) *typeDecl {
 			}
 			vs = append(vs, e)
 		}
-		d.Expr = strings.Join(vs, " | ")
-		if d.Expr == "" {
-			d.Expr = "never"
-		}
+		d.Expr = orNever(vs)
 	default:
 		d.Expr = g.expr(t.Underlying, declared)
 	}
@@ -260,15 +253,20 @@ func (g *gen) typeDecl(t *model.Type) *typeDecl {
 // field declares a struct property; a request leaves out read-only ones
 // and a response write-only ones, by expr's rt.Without.
 func (g *gen) field(f *model.Field) *fieldDecl {
-	t := f.Type
-	if t.Kind == model.Pointer {
-		t = t.Elem
-	}
-	typ := g.expr(t, declared)
+	typ := g.expr(valueType(f.Type), declared)
 	if f.Nullable {
 		typ += " | null"
 	}
 	return &fieldDecl{Doc: f.Doc, Key: propKey(f.JSONName), Type: typ, Optional: !f.Required, ReadOnly: f.ReadOnly}
+}
+
+// valueType is t without the pointer the model gives an optional value
+// for Go's sake: TypeScript marks the property optional instead.
+func valueType(t *model.TypeRef) *model.TypeRef {
+	if t.Kind == model.Pointer {
+		return t.Elem
+	}
+	return t
 }
 
 // use is where a type appears, which decides the properties it has.
@@ -379,11 +377,7 @@ func (g *gen) request(op *model.Operation, o *opView) {
 	o.ReqOpt = true
 	for _, p := range op.Params {
 		k := key(p)
-		t := p.Type
-		if t.Kind == model.Pointer {
-			t = t.Elem
-		}
-		o.ReqFields = append(o.ReqFields, &fieldDecl{Doc: p.Doc, Key: propKey(k), Type: g.expr(t, sent), Optional: !p.Required && p.In != model.InPath})
+		o.ReqFields = append(o.ReqFields, &fieldDecl{Doc: p.Doc, Key: propKey(k), Type: g.expr(valueType(p.Type), sent), Optional: !p.Required && p.In != model.InPath})
 		if p.Required || p.In == model.InPath {
 			o.ReqOpt = false
 		}
@@ -448,7 +442,7 @@ func (g *gen) plain(o *opView, ok []*model.Response) {
 		if r.Type != nil {
 			typ := g.expr(r.Type, received)
 			s.Decode = fmt.Sprintf("(await rt.decodeBody(res, %s)) as %s", literal(r.ContentType), typ)
-			if !contains(accept, r.ContentType) {
+			if !slices.Contains(accept, r.ContentType) {
 				accept = append(accept, r.ContentType)
 			}
 			if !seen[typ] {
@@ -471,15 +465,6 @@ func (g *gen) plain(o *opView, ok []*model.Response) {
 	}
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // stream describes the events of op's stream and how they are read.
 func (g *gen) stream(op *model.Operation) *streamView {
 	st := op.Stream
@@ -496,16 +481,6 @@ func (g *gen) stream(op *model.Operation) *streamView {
 	if st.HasEnd {
 		s.End = literal(st.End)
 	}
-	declared := map[string]bool{}
-	for _, ev := range st.Events {
-		declared[ev.Name] = true
-	}
-	if !st.AnyName {
-		s.Unknown = "unknown"
-		for declared[s.Unknown] {
-			s.Unknown += "_"
-		}
-	}
 	for _, ev := range st.Events {
 		typ := g.expr(ev.Type, received)
 		data := "ev.data"
@@ -515,6 +490,11 @@ func (g *gen) stream(op *model.Operation) *streamView {
 		if ev == st.Error {
 			s.ErrorType = g.declare(op.Name + "ErrorEvent")
 			s.Cases = append(s.Cases, &eventCase{Name: literal(ev.Name), Throw: true, Decode: fmt.Sprintf("new rt.EventError(%s, %s, ev.id)", literal(ev.Name), data)})
+			g.errorEvents = append(g.errorEvents, &typeDecl{
+				Name: s.ErrorType,
+				Doc:  fmt.Sprintf("%s is the %q event that ends the %s stream with an error: the stream rejects with it.", s.ErrorType, ev.Name, model.LowerInitial(op.Name)),
+				Expr: fmt.Sprintf("rt.EventError<%s, %s>", literal(ev.Name), typ),
+			})
 			continue
 		}
 		anyName := st.AnyName && ev.Name == "message"
@@ -531,20 +511,14 @@ func (g *gen) stream(op *model.Operation) *streamView {
 		}
 		s.Cases = append(s.Cases, c)
 	}
-	if s.Unknown != "" {
-		s.Members = append(s.Members, fmt.Sprintf("{ event: %s; type: string; id: string; data: string }", literal(s.Unknown)))
-		s.Fallback = &eventCase{Decode: fmt.Sprintf("{ event: %s, type: ev.type, id: ev.id, data: ev.data }", literal(s.Unknown))}
-	}
-	if s.ErrorType != "" {
-		for _, ev := range st.Events {
-			if ev == st.Error {
-				g.errorEvents = append(g.errorEvents, &typeDecl{
-					Name: s.ErrorType,
-					Doc:  fmt.Sprintf("%s is the %q event that ends the %s stream with an error: the stream rejects with it.", s.ErrorType, ev.Name, model.LowerInitial(op.Name)),
-					Expr: fmt.Sprintf("rt.EventError<%s, %s>", literal(ev.Name), g.expr(ev.Type, received)),
-				})
-			}
+	if !st.AnyName {
+		// Undeclared events are "unknown", or a name no declared event has.
+		unknown := "unknown"
+		for slices.ContainsFunc(st.Events, func(ev *model.Event) bool { return ev.Name == unknown }) {
+			unknown += "_"
 		}
+		s.Members = append(s.Members, fmt.Sprintf("{ event: %s; type: string; id: string; data: string }", literal(unknown)))
+		s.Fallback = &eventCase{Decode: fmt.Sprintf("{ event: %s, type: ev.type, id: ev.id, data: ev.data }", literal(unknown))}
 	}
 	return s
 }
@@ -556,10 +530,7 @@ func (g *gen) streamHeaders(op *model.Operation) *headersView {
 	}
 	h := &headersView{Type: g.declare(op.Name + "StreamHeaders"), Func: model.LowerInitial(op.Name) + "StreamHeaders"}
 	for _, p := range op.Stream.Headers {
-		t := p.Type
-		if t.Kind == model.Pointer {
-			t = t.Elem
-		}
+		t := valueType(p.Type)
 		typ := g.expr(t, received)
 		key := propKey(p.WireName)
 		h.Fields = append(h.Fields, &fieldDecl{Doc: p.Doc, Key: key, Type: typ, Optional: !p.Required})
@@ -715,6 +686,7 @@ func literal(v any) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
+// orNever is the union of members; never, the empty union, when there are none.
 func orNever(members []string) string {
 	if len(members) == 0 {
 		return "never"
@@ -727,13 +699,4 @@ func addUnion(set map[string]bool, expr string) {
 	for _, m := range strings.Split(expr, " | ") {
 		set[m] = true
 	}
-}
-
-func sortedKeys(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
