@@ -28,7 +28,8 @@ type File struct {
 }
 
 var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
-	"doc": doc,
+	"doc":     doc,
+	"literal": literal,
 	"hasDefault": func(fs []*failure) bool {
 		for _, f := range fs {
 			if f.Status == 0 {
