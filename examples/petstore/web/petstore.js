@@ -336,9 +336,11 @@ var petstoreClient = (() => {
       __publicField(this, "openedWith");
       this.lastId = opts.lastEventId ?? "";
       const outer = opts.signal;
-      if (outer) {
-        if (outer.aborted) this.abort.abort(outer.reason);
-        else outer.addEventListener("abort", () => this.abort.abort(outer.reason), { once: true });
+      if (outer?.aborted) this.abort.abort(outer.reason);
+      else if (outer) {
+        const onAbort = () => this.abort.abort(outer.reason);
+        outer.addEventListener("abort", onAbort, { once: true });
+        this.abort.signal.addEventListener("abort", () => outer.removeEventListener("abort", onAbort), { once: true });
       }
     }
     /** The id of the last event received, from which a later stream can resume. */

@@ -603,9 +603,13 @@ export class EventStream<Event> implements AsyncIterable<Event> {
   ) {
     this.lastId = opts.lastEventId ?? "";
     const outer = opts.signal;
-    if (outer) {
-      if (outer.aborted) this.abort.abort(outer.reason);
-      else outer.addEventListener("abort", () => this.abort.abort(outer.reason), { once: true });
+    if (outer?.aborted) this.abort.abort(outer.reason);
+    else if (outer) {
+      // The caller's signal may outlive many streams: each lets go of it
+      // once it ends, lest the signal keep them all.
+      const onAbort = () => this.abort.abort(outer.reason);
+      outer.addEventListener("abort", onAbort, { once: true });
+      this.abort.signal.addEventListener("abort", () => outer.removeEventListener("abort", onAbort), { once: true });
     }
   }
 
