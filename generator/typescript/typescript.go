@@ -70,8 +70,8 @@ type view struct {
 	Ops   []*opView
 }
 
-// typeDecl is one exported type: an interface when Fields or Index are
-// set, else an alias of Expr.
+// typeDecl is one exported type: an interface of Fields and Index for a
+// struct, else an alias of Expr.
 type typeDecl struct {
 	Doc       string
 	Name      string

@@ -586,8 +586,9 @@ function retryable(status: number): boolean {
  * or the call's AbortSignal ends it at once, waits between reconnections
  * included. A resumable stream reconnects, sending Last-Event-ID, when the
  * connection drops, the body ends without the end message, or the server
- * stays silent for more than about two heartbeats; it retries 408, 429
- * (after Retry-After) and 5xx answers, never other 4xx.
+ * stays silent for two and a half heartbeat intervals (one heartbeat may
+ * go missing); it retries 408, 429 (after Retry-After) and 5xx answers,
+ * never other 4xx.
  */
 export class EventStream<Event> implements AsyncIterable<Event> {
   private readonly abort = new AbortController();
