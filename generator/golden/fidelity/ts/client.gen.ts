@@ -290,10 +290,11 @@ export interface SubscribeStreamHeaders {
 }
 
 /**
- * Reads the response headers of stream, a subscribe stream: those of
- * the response that opened it, or of its latest reconnection. It throws
- * before the stream has opened (before its first event, or onState's
- * "open"), and when a header is missing or does not read.
+ * subscribeStreamHeaders reads the response headers of stream, a subscribe
+ * stream: those of the response that opened it, or of its latest
+ * reconnection. It throws before the stream has opened (before its first
+ * event, or onState's "open"), and when a header is missing or does not
+ * read.
  */
 export function subscribeStreamHeaders(stream: rt.EventStream<SubscribeEvent>): SubscribeStreamHeaders {
   const h = stream.headers;
