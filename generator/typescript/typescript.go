@@ -564,7 +564,13 @@ func (g *gen) shape(r *model.TypeRef, explode bool) string {
 		case t.Kind == model.Named:
 			return g.shape(t.Underlying, explode)
 		case t.Kind == model.Enum && len(t.Values) > 0:
-			return g.shape(&model.TypeRef{Kind: model.Builtin, Name: fmt.Sprintf("%T", t.Values[0].Value)}, explode)
+			// By its values, as an enum need not declare its type.
+			switch t.Values[0].Value.(type) {
+			case int64, float64:
+				return `"number"`
+			case bool:
+				return `"boolean"`
+			}
 		case t.Kind == model.Struct:
 			var props []string
 			for _, f := range t.Fields {
