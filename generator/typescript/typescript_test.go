@@ -153,3 +153,42 @@ func TestTypeScript(t *testing.T) {
 		t.Fatalf("tsc: %v\n%s", err, msg)
 	}
 }
+
+// TestEnumHeaderShapes checks that a stream's enum response header is read
+// as the JSON type of its values, also when the schema names no type.
+func TestEnumHeaderShapes(t *testing.T) {
+	spec := filepath.Join(t.TempDir(), "spec.yaml")
+	doc := `openapi: 3.1.0
+info: {title: H, version: "1"}
+paths:
+  /events:
+    get:
+      operationId: watch
+      responses:
+        "200":
+          description: events
+          headers:
+            X-Level: {schema: {type: integer, enum: [1, 2]}}
+            X-Ratio: {schema: {type: number, enum: [0.5, 1.5]}}
+            X-Mode: {schema: {type: string, enum: [a, b]}}
+            X-On: {schema: {type: boolean, enum: [true]}}
+            X-Any: {schema: {enum: [1, 2]}}
+          content:
+            text/event-stream:
+              schema: {type: string}
+`
+	if err := os.WriteFile(spec, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var client string
+	for _, f := range generate(t, spec) {
+		if f.Name == "client.gen.ts" {
+			client = string(f.Content)
+		}
+	}
+	for header, shape := range map[string]string{"X-Level": "number", "X-Ratio": "number", "X-Mode": "string", "X-On": "boolean", "X-Any": "number"} {
+		if want := `rt.responseHeader(h, "` + header + `", "` + shape + `")`; !strings.Contains(client, want) {
+			t.Errorf("client.gen.ts does not read %s with %s", header, want)
+		}
+	}
+}
