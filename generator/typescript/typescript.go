@@ -92,11 +92,12 @@ type fieldDecl struct {
 // opView is one operation: the request type, the function building its
 // HTTP call, and the plain call, the stream, or both.
 type opView struct {
-	Calls         string // what the methods' doc comments say after their names
-	Method        string // Client method: the stream when there is one
-	Plain         string // Client method resolving to the body; "" for a stream only
-	Base          string // lowerCamel prefix of the module-level helpers
-	Request       string // request type name; "" when the operation takes nothing
+	Calls         string    // what the methods' doc comments say after their names
+	Method        string    // Client method: the stream when there is one
+	Plain         string    // Client method resolving to the body; "" for a stream only
+	Base          string    // lowerCamel prefix of the module-level helpers
+	Request       string    // request type name; "" when the operation takes nothing
+	BodyEvent     *typeDecl // the events of a request body that is a stream
 	ReqFields     []*fieldDecl
 	ReqOpt        bool // every request field is optional
 	HTTPMethod    string
@@ -141,7 +142,7 @@ type streamView struct {
 	Members     []string
 	Cases       []*eventCase
 	Fallback    *eventCase
-	ErrorType   string
+	ErrorEvent  *typeDecl // the type of the error event, with which the stream rejects
 	Resumable   bool
 	End         string // JS string literal, "" when none
 	EndOptional bool
@@ -157,9 +158,6 @@ type eventCase struct {
 type gen struct {
 	types map[string]*model.Type
 	names map[string]bool
-	// Types declared for operations, after the schemas'.
-	bodyEvents  []*typeDecl
-	errorEvents []*typeDecl
 }
 
 func newView(api *model.API) (*view, error) {
@@ -193,7 +191,6 @@ func newView(api *model.API) (*view, error) {
 		}
 		v.Ops = append(v.Ops, o)
 	}
-	v.Types = append(append(v.Types, g.bodyEvents...), g.errorEvents...)
 	return v, nil
 }
 
@@ -422,7 +419,7 @@ func (g *gen) request(op *model.Operation, o *opView) {
 			}
 			fd.Type = "AsyncIterable<" + name + ">"
 			o.Body = []string{"events: req." + k, "encodeEvent: rt.eventEncoder(" + literal(types) + ")"}
-			g.bodyEvents = append(g.bodyEvents, &typeDecl{Name: name, Doc: fmt.Sprintf("%s is an event of the request body of %s.", name, model.LowerInitial(op.Name)), Expr: orNever(members)})
+			o.BodyEvent = &typeDecl{Name: name, Doc: fmt.Sprintf("%s is an event of the request body of %s.", name, model.LowerInitial(op.Name)), Expr: orNever(members)}
 		} else {
 			fd.Type = g.expr(b.Type, sent)
 			o.Body = []string{"contentType: " + literal(b.ContentType), "body: req." + k}
@@ -489,13 +486,13 @@ func (g *gen) stream(op *model.Operation) *streamView {
 			data = "JSON.parse(ev.data) as " + typ
 		}
 		if ev == st.Error {
-			s.ErrorType = g.declare(op.Name + "ErrorEvent")
+			name := g.declare(op.Name + "ErrorEvent")
 			s.Cases = append(s.Cases, &eventCase{Name: literal(ev.Name), Throw: true, Decode: fmt.Sprintf("new rt.EventError(%s, %s, ev.id)", literal(ev.Name), data)})
-			g.errorEvents = append(g.errorEvents, &typeDecl{
-				Name: s.ErrorType,
-				Doc:  fmt.Sprintf("%s is the %q event that ends the %s stream with an error: the stream rejects with it.", s.ErrorType, ev.Name, model.LowerInitial(op.Name)),
+			s.ErrorEvent = &typeDecl{
+				Name: name,
+				Doc:  fmt.Sprintf("%s is the %q event that ends the %s stream with an error: the stream rejects with it.", name, ev.Name, model.LowerInitial(op.Name)),
 				Expr: fmt.Sprintf("rt.EventError<%s, %s>", literal(ev.Name), typ),
-			})
+			}
 			continue
 		}
 		anyName := st.AnyName && ev.Name == "message"
@@ -598,8 +595,8 @@ func streamDoc(o *opView) string {
 	if o.Stream.End != "" {
 		d += " It ends after the message " + o.Stream.End + "."
 	}
-	if o.Stream.ErrorType != "" {
-		d += " It rejects with " + o.Stream.ErrorType + " when the server reports an error."
+	if o.Stream.ErrorEvent != nil {
+		d += " It rejects with " + o.Stream.ErrorEvent.Name + " when the server reports an error."
 	}
 	if o.Plain != "" {
 		d += "\n\n" + o.Method + " asks for the event stream; " + o.Plain + " asks for the answer without a stream."

@@ -58,9 +58,6 @@ export interface Reset {
   reason: string;
 }
 
-/** ImportPetsErrorEvent is the "failed" event that ends the importPets stream with an error: the stream rejects with it. */
-export type ImportPetsErrorEvent = rt.EventError<"failed", Problem>;
-
 /** PostNoticeRequest is what postNotice sends. */
 export interface PostNoticeRequest {
   body: Notice;
@@ -197,6 +194,9 @@ export type ImportPetsEvent =
   | { event: "progress"; id: string; data: ImportProgress }
   | { event: "result"; id: string; data: ImportResult }
   | { event: "unknown"; type: string; id: string; data: string };
+
+/** ImportPetsErrorEvent is the "failed" event that ends the importPets stream with an error: the stream rejects with it. */
+export type ImportPetsErrorEvent = rt.EventError<"failed", Problem>;
 
 const importPetsStream: rt.StreamSpec<ImportPetsEvent> = {
   resumable: false,

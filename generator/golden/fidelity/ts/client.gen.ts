@@ -111,9 +111,6 @@ export interface UserMessage {
 /** Message Type */
 export type UserMessageMessageType = "user_message";
 
-/** SubscribeErrorEvent is the "error" event that ends the subscribe stream with an error: the stream rejects with it. */
-export type SubscribeErrorEvent = rt.EventError<"error", HubError>;
-
 /** SendMessageRequest is what sendMessage sends. */
 export interface SendMessageRequest {
   agentId: string;
@@ -262,6 +259,9 @@ export type SubscribeEvent =
   | { event: "published"; id: string; data: Published }
   | { event: "removed"; id: string; data: Removed }
   | { event: "unknown"; type: string; id: string; data: string };
+
+/** SubscribeErrorEvent is the "error" event that ends the subscribe stream with an error: the stream rejects with it. */
+export type SubscribeErrorEvent = rt.EventError<"error", HubError>;
 
 const subscribeStream: rt.StreamSpec<SubscribeEvent> = {
   resumable: true,

@@ -63,9 +63,6 @@ export interface Result {
   ok?: boolean;
 }
 
-/** RunJobErrorEvent is the "failed" event that ends the runJob stream with an error: the stream rejects with it. */
-export type RunJobErrorEvent = rt.EventError<"failed", Problem>;
-
 /** CreateChatCompletionRequest is what createChatCompletion sends. */
 export interface CreateChatCompletionRequest {
   body: ChatRequest;
@@ -188,6 +185,9 @@ export type RunJobEvent =
   | { event: "progress"; id: string; data: Progress }
   | { event: "result"; id: string; data: Result }
   | { event: "unknown"; type: string; id: string; data: string };
+
+/** RunJobErrorEvent is the "failed" event that ends the runJob stream with an error: the stream rejects with it. */
+export type RunJobErrorEvent = rt.EventError<"failed", Problem>;
 
 const runJobStream: rt.StreamSpec<RunJobEvent> = {
   resumable: false,

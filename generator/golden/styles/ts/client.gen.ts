@@ -47,12 +47,6 @@ export interface ReplyStarted {
 
 export type ReplyStartedType = "reply.started";
 
-/** UploadBodyEvent is an event of the request body of upload. */
-export type UploadBodyEvent = rt.BodyEvent<"chunk", Chunk> | rt.BodyEvent<"note", string>;
-
-/** WatchJobErrorEvent is the "error" event that ends the watchJob stream with an error: the stream rejects with it. */
-export type WatchJobErrorEvent = rt.EventError<"error", Problem>;
-
 /** CompleteRequest is what complete sends. */
 export interface CompleteRequest {
   body: Prompt;
@@ -205,6 +199,9 @@ export type WatchJobEvent =
   | { event: "progress"; id: string; data: Progress }
   | { event: "unknown"; type: string; id: string; data: string };
 
+/** WatchJobErrorEvent is the "error" event that ends the watchJob stream with an error: the stream rejects with it. */
+export type WatchJobErrorEvent = rt.EventError<"error", Problem>;
+
 const watchJobStream: rt.StreamSpec<WatchJobEvent> = {
   resumable: false,
   end: "[DONE]",
@@ -305,6 +302,9 @@ const streamRunStream: rt.StreamSpec<StreamRunEvent> = {
 export interface UploadRequest {
   body: AsyncIterable<UploadBodyEvent>;
 }
+
+/** UploadBodyEvent is an event of the request body of upload. */
+export type UploadBodyEvent = rt.BodyEvent<"chunk", Chunk> | rt.BodyEvent<"note", string>;
 
 function uploadCall(req: UploadRequest): rt.Call {
   return {
