@@ -199,8 +199,8 @@ var petstoreClient = (() => {
         init.body = eventBody(call.events, call.encodeEvent);
         init.duplex = "half";
       } else if (call.contentType !== void 0 && call.body !== void 0) {
-        headers["Content-Type"] = call.contentType;
-        init.body = isJSON(call.contentType) ? JSON.stringify(call.body) : String(call.body);
+        init.body = encodeBody(call.body, call.contentType);
+        if (!(init.body instanceof FormData)) headers["Content-Type"] = call.contentType;
       }
       return this.fetch(url, init);
     }
@@ -209,9 +209,24 @@ var petstoreClient = (() => {
       return new EventStream(this, call, spec, opts ?? {});
     }
   };
+  function mediaType(contentType) {
+    return contentType.split(";")[0].trim().toLowerCase();
+  }
   function isJSON(contentType) {
-    const type = contentType.split(";")[0].trim().toLowerCase();
+    const type = mediaType(contentType);
     return type === "application/json" || type.endsWith("+json");
+  }
+  function encodeBody(body, contentType) {
+    const type = mediaType(contentType);
+    if (type !== "application/x-www-form-urlencoded" && type !== "multipart/form-data") return encodeData(body, contentType);
+    const form = type === "multipart/form-data" ? new FormData() : new URLSearchParams();
+    for (const [name, v] of Object.entries(body)) {
+      if (v === void 0 || v === null) continue;
+      for (const item of Array.isArray(v) ? v : [v]) {
+        form.append(name, typeof item === "object" && item !== null && !(item instanceof Date) ? JSON.stringify(item) : scalar(item));
+      }
+    }
+    return form;
   }
   function isEventStream(contentType) {
     return /^text\/event-stream\s*(;|$)/i.test(contentType);
@@ -224,6 +239,9 @@ var petstoreClient = (() => {
     }
     const text = await res.text();
     return isJSON(contentType) ? JSON.parse(text) : text;
+  }
+  function encodeData(data, contentType) {
+    return isJSON(contentType) ? JSON.stringify(data) : String(data);
   }
   async function unexpected(res) {
     return new ResponseError(res.status, await res.text().catch(() => ""), res.headers);

@@ -317,8 +317,9 @@ export class Runtime {
       init.body = eventBody(call.events, call.encodeEvent);
       init.duplex = "half";
     } else if (call.contentType !== undefined && call.body !== undefined) {
-      headers["Content-Type"] = call.contentType;
-      init.body = isJSON(call.contentType) ? JSON.stringify(call.body) : String(call.body);
+      init.body = encodeBody(call.body, call.contentType);
+      // For FormData fetch writes the Content-Type, with the parts' boundary.
+      if (!(init.body instanceof FormData)) headers["Content-Type"] = call.contentType;
     }
     return this.fetch(url, init);
   }
@@ -329,10 +330,32 @@ export class Runtime {
   }
 }
 
+/** The media type of a Content-Type, without parameters, in lower case. */
+function mediaType(contentType: string): string {
+  return contentType.split(";")[0]!.trim().toLowerCase();
+}
+
 /** Tells JSON media types (application/json and +json) from others. */
 export function isJSON(contentType: string): boolean {
-  const type = contentType.split(";")[0]!.trim().toLowerCase();
+  const type = mediaType(contentType);
   return type === "application/json" || type.endsWith("+json");
+}
+
+/** Encodes a request body as contentType says: JSON; a form, or a
+ * multipart form, of the object's properties as the Go runtime's form
+ * codecs read them (an array one value per item, an object its JSON text,
+ * null and undefined left out); else text. */
+function encodeBody(body: unknown, contentType: string): string | URLSearchParams | FormData {
+  const type = mediaType(contentType);
+  if (type !== "application/x-www-form-urlencoded" && type !== "multipart/form-data") return encodeData(body, contentType);
+  const form = type === "multipart/form-data" ? new FormData() : new URLSearchParams();
+  for (const [name, v] of Object.entries(body as object)) {
+    if (v === undefined || v === null) continue;
+    for (const item of Array.isArray(v) ? v : [v]) {
+      form.append(name, typeof item === "object" && item !== null && !(item instanceof Date) ? JSON.stringify(item) : scalar(item));
+    }
+  }
+  return form;
 }
 
 function isEventStream(contentType: string): boolean {
