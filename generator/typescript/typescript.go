@@ -163,7 +163,7 @@ type gen struct {
 func newView(api *model.API) (*view, error) {
 	g := &gen{types: map[string]*model.Type{}, names: map[string]bool{"Client": true}}
 	v := &view{Title: api.Title}
-	if api.Version != "" {
+	if api.Title != "" && api.Version != "" {
 		v.Title += " " + api.Version
 	}
 	for _, t := range api.Types {
