@@ -232,13 +232,22 @@ export interface BodyEvent<Event extends string = string, Data = unknown> {
 }
 
 /** Formats one event for the wire; the "message" type is the default and
- * needs no event line. */
+ * needs no event line. It throws, as the Go runtime does, for an event type
+ * or id with a line break, which would forge fields, or an id with U+0000,
+ * which a reader ignores. */
 export function formatEvent(event: string, data: string, id?: string): string {
+  checkField("event", event, false);
+  if (id !== undefined) checkField("id", id, true);
   let out = "";
   if (event !== "message") out += `event: ${event}\n`;
   if (id !== undefined) out += `id: ${id}\n`;
   for (const line of data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`;
   return out + "\n";
+}
+
+function checkField(field: string, value: string, nul: boolean): void {
+  const reason = /[\r\n]/.test(value) ? "contains a line break" : nul && value.includes("\0") ? "contains U+0000" : "";
+  if (reason !== "") throw new Error(`invalid SSE ${field} ${JSON.stringify(value)}: ${reason}`);
 }
 
 /** Returns the encoder of a request body's events, whose data is encoded
