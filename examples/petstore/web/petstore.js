@@ -288,7 +288,11 @@ var petstoreClient = (() => {
     return prefix + out;
   }
   function pathParam(p, v) {
-    return encodeURIComponent(styled(p, v));
+    const segment = styled(p, v);
+    if (segment === "" || segment === "." || segment === "..") {
+      throw new Error(`path parameter ${JSON.stringify(p.name)}: ${JSON.stringify(segment)} cannot be a path segment`);
+    }
+    return encodeURIComponent(segment);
   }
   function queryParam(p, v) {
     if (v === void 0 || v === null) return [];

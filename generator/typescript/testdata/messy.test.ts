@@ -33,3 +33,12 @@ test("a text body, and JSON or the stream of one route", async () => {
     [["red", "blue"], ["red", "blue", "green"]],
   );
 });
+
+test("a path parameter that is not a segment of its own is refused, not sent to another resource", async () => {
+  for (const id of ["", ".", ".."]) {
+    await assert.rejects(c.getEnvironmentJSON({ id }), { message: `path parameter "id": ${JSON.stringify(id)} cannot be a path segment` });
+    await assert.rejects(c.deleteEnvironment({ deviceId: id }), /path parameter "deviceId"/);
+  }
+  assert.throws(() => c.getEnvironment({ id: ".." }), /path parameter "id"/);
+  assert.equal(await c.uploadFile({ id: "...", body: { file: "x" } }), `...: "x"`);
+});

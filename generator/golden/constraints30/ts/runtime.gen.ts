@@ -449,9 +449,15 @@ function styled(p: ParamStyle, v: unknown): string {
   return prefix + out;
 }
 
-/** Serializes a path parameter, escaped for its path segment. */
+/** Serializes a path parameter, escaped for its path segment. It throws,
+ * as the Go client does, for an empty, "." or ".." segment, which the URL
+ * would lose and the request reach another resource. */
 export function pathParam(p: ParamStyle, v: unknown): string {
-  return encodeURIComponent(styled(p, v));
+  const segment = styled(p, v);
+  if (segment === "" || segment === "." || segment === "..") {
+    throw new Error(`path parameter ${JSON.stringify(p.name)}: ${JSON.stringify(segment)} cannot be a path segment`);
+  }
+  return encodeURIComponent(segment);
 }
 
 /** Serializes a query parameter into name, value pairs; nothing when v is undefined. */
