@@ -491,13 +491,19 @@ export function setHeader(headers: Record<string, string>, name: string, value: 
 
 /** Serializes a cookie parameter (form style), each item escaped, as
  * cookie values cannot hold spaces, commas or semicolons; undefined when
- * v is. */
+ * v is. An object's property names go as they are: it throws, as the Go
+ * client does, for one a cookie cannot carry. */
 export function cookieParam(p: ParamStyle, v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (Array.isArray(v)) return v.map((x) => encodeURIComponent(scalar(x))).join(",");
   if (typeof v === "object" && !(v instanceof Date)) {
     return entries(v)
-      .map(([k, x]) => `${k},${encodeURIComponent(x)}`)
+      .map(([k, x]) => {
+        if (/[^\x20-\x7e]|[";\\]/.test(k)) {
+          throw new Error(`cookie parameter ${JSON.stringify(p.name)}: property name ${JSON.stringify(k)} cannot be sent in a cookie`);
+        }
+        return `${k}${p.explode ? "=" : ","}${encodeURIComponent(x)}`;
+      })
       .join(",");
   }
   return encodeURIComponent(scalar(v));
