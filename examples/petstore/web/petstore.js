@@ -298,7 +298,7 @@ var petstoreClient = (() => {
     if (v === void 0 || v === null) return [];
     if (Array.isArray(v)) {
       const items = v.map(scalar);
-      if (p.explode && p.style === "form") return items.map((x) => [p.name, x]);
+      if (p.explode && p.style !== "deepObject") return items.map((x) => [p.name, x]);
       const sep = p.style === "spaceDelimited" ? " " : p.style === "pipeDelimited" ? "|" : ",";
       return [[p.name, items.join(sep)]];
     }

@@ -18,7 +18,9 @@ import (
 // that the server decodes the same values: the last request of each
 // operation is the header test's 418 one. GET /cookie-object answers the
 // properties of the object cookie "prefs", exploded unless ?explode=false,
-// as the Go runtime decodes them, for a cookie no golden operation has.
+// and GET /delimited the exploded spaceDelimited and pipeDelimited arrays
+// "spaced" and "piped", as the Go runtime decodes them, for parameters no
+// golden operation has.
 func TestTypeScriptClient(t *testing.T) {
 	impl := &server{}
 	mux := http.NewServeMux()
@@ -30,6 +32,16 @@ func TestTypeScriptClient(t *testing.T) {
 			return
 		}
 		json.NewEncoder(w).Encode(props)
+	})
+	mux.HandleFunc("GET /delimited", func(w http.ResponseWriter, r *http.Request) {
+		p := runtime.NewParams(r)
+		var spaced, piped []string
+		runtime.Array(p, runtime.Query("spaced").Styled(runtime.StyleSpaceDelimited, true), &spaced, runtime.ParseString[string])
+		runtime.Array(p, runtime.Query("piped").Styled(runtime.StylePipeDelimited, true), &piped, runtime.ParseString[string])
+		if p.Failed(w) {
+			return
+		}
+		json.NewEncoder(w).Encode([][]string{spaced, piped})
 	})
 	ts := httptest.NewServer(mux)
 	defer ts.Close()

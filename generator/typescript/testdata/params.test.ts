@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Client, type HeaderParamsError } from "../../golden/params/ts/client.gen.js";
-import { ResponseError, cookieHeader, cookieParam } from "../../golden/params/ts/runtime.gen.js";
+import { ResponseError, cookieHeader, cookieParam, queryParam } from "../../golden/params/ts/runtime.gen.js";
 
 const c = new Client(process.env.SSEGEN_URL!);
 
@@ -53,4 +53,13 @@ test("an object cookie, exploded or not, as the Go runtime reads it; a property 
   assert.throws(() => cookieParam({ name: "prefs", style: "form", explode: true }, { "x;admin": "1" }), {
     message: `cookie parameter "prefs": property name "x;admin" cannot be sent in a cookie`,
   });
+});
+
+test("exploded spaceDelimited and pipeDelimited arrays repeat the parameter, as form does", async () => {
+  const query = [
+    ...queryParam({ name: "spaced", style: "spaceDelimited", explode: true }, ["a b", "c"]),
+    ...queryParam({ name: "piped", style: "pipeDelimited", explode: true }, ["d|e", "f"]),
+  ];
+  const res = await fetch(`${process.env.SSEGEN_URL}/delimited?${new URLSearchParams(query)}`);
+  assert.deepEqual(await res.json(), [["a b", "c"], ["d|e", "f"]]);
 });

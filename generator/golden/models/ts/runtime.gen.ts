@@ -465,7 +465,8 @@ export function queryParam(p: ParamStyle, v: unknown): [string, string][] {
   if (v === undefined || v === null) return [];
   if (Array.isArray(v)) {
     const items = v.map(scalar);
-    if (p.explode && p.style === "form") return items.map((x) => [p.name, x]);
+    // Exploded, every style but deepObject repeats the parameter, as form does.
+    if (p.explode && p.style !== "deepObject") return items.map((x) => [p.name, x]);
     const sep = p.style === "spaceDelimited" ? " " : p.style === "pipeDelimited" ? "|" : ",";
     return [[p.name, items.join(sep)]];
   }
