@@ -10,8 +10,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"text/template"
@@ -27,8 +28,8 @@ type File struct {
 }
 
 var tmpl = template.Must(template.New("").Funcs(template.FuncMap{
-	"doc":  doc,
-	"join": strings.Join,
+	"doc":     doc,
+	"literal": literal,
 	"hasDefault": func(fs []*failure) bool {
 		for _, f := range fs {
 			if f.Status == 0 {
@@ -69,8 +70,8 @@ type view struct {
 	Ops   []*opView
 }
 
-// typeDecl is one exported type: an interface when Fields or Index are
-// set, else an alias of Expr.
+// typeDecl is one exported type: an interface of Fields and Index for a
+// struct, else an alias of Expr.
 type typeDecl struct {
 	Doc       string
 	Name      string
@@ -91,15 +92,16 @@ type fieldDecl struct {
 // opView is one operation: the request type, the function building its
 // HTTP call, and the plain call, the stream, or both.
 type opView struct {
-	Doc           string
-	Method        string // Client method: the stream when there is one
-	Plain         string // Client method resolving to the body; "" for a stream only
-	Base          string // lowerCamel prefix of the module-level helpers
-	Request       string // request type name; "" when the operation takes nothing
+	Calls         string    // what the methods' doc comments say after their names
+	Method        string    // Client method: the stream when there is one
+	Plain         string    // Client method resolving to the body; "" for a stream only
+	Base          string    // lowerCamel prefix of the module-level helpers
+	Request       string    // request type name; "" when the operation takes nothing
+	BodyEvent     *typeDecl // the events of a request body that is a stream
 	ReqFields     []*fieldDecl
 	ReqOpt        bool // every request field is optional
 	HTTPMethod    string
-	Path          string // template literal body
+	Path          string // string or template literal
 	Query         []string
 	Headers       []string
 	Cookies       []string
@@ -139,9 +141,8 @@ type streamView struct {
 	Event       string
 	Members     []string
 	Cases       []*eventCase
-	Unknown     string // discriminant of undeclared events; "" when AnyName
 	Fallback    *eventCase
-	ErrorType   string
+	ErrorEvent  *typeDecl // the type of the error event, with which the stream rejects
 	Resumable   bool
 	End         string // JS string literal, "" when none
 	EndOptional bool
@@ -157,15 +158,12 @@ type eventCase struct {
 type gen struct {
 	types map[string]*model.Type
 	names map[string]bool
-	// Types declared for operations, after the schemas'.
-	bodyEvents  []*typeDecl
-	errorEvents []*typeDecl
 }
 
 func newView(api *model.API) (*view, error) {
 	g := &gen{types: map[string]*model.Type{}, names: map[string]bool{"Client": true}}
 	v := &view{Title: api.Title}
-	if api.Version != "" {
+	if api.Title != "" && api.Version != "" {
 		v.Title += " " + api.Version
 	}
 	for _, t := range api.Types {
@@ -193,7 +191,6 @@ func newView(api *model.API) (*view, error) {
 		}
 		v.Ops = append(v.Ops, o)
 	}
-	v.Types = append(append(v.Types, g.bodyEvents...), g.errorEvents...)
 	return v, nil
 }
 
@@ -223,17 +220,14 @@ func (g *gen) typeDecl(t *model.Type) *typeDecl {
 		}
 		if t.Additional != nil {
 			addUnion(index, g.expr(t.Additional, declared))
-			d.Index = strings.Join(sortedKeys(index), " | ")
+			d.Index = strings.Join(slices.Sorted(maps.Keys(index)), " | ")
 		}
 	case model.Enum:
 		var lits []string
 		for _, v := range t.Values {
 			lits = append(lits, literal(v.Value))
 		}
-		d.Expr = strings.Join(lits, " | ")
-		if d.Expr == "" {
-			d.Expr = "never"
-		}
+		d.Expr = orNever(lits)
 	case model.Union:
 		var vs []string
 		for _, v := range t.Variants {
@@ -247,10 +241,7 @@ func (g *gen) typeDecl(t *model.Type) *typeDecl {
 			}
 			vs = append(vs, e)
 		}
-		d.Expr = strings.Join(vs, " | ")
-		if d.Expr == "" {
-			d.Expr = "never"
-		}
+		d.Expr = orNever(vs)
 	default:
 		d.Expr = g.expr(t.Underlying, declared)
 	}
@@ -260,15 +251,20 @@ func (g *gen) typeDecl(t *model.Type) *typeDecl {
 // field declares a struct property; a request leaves out read-only ones
 // and a response write-only ones, by expr's rt.Without.
 func (g *gen) field(f *model.Field) *fieldDecl {
-	t := f.Type
-	if t.Kind == model.Pointer {
-		t = t.Elem
-	}
-	typ := g.expr(t, declared)
+	typ := g.expr(valueType(f.Type), declared)
 	if f.Nullable {
 		typ += " | null"
 	}
 	return &fieldDecl{Doc: f.Doc, Key: propKey(f.JSONName), Type: typ, Optional: !f.Required, ReadOnly: f.ReadOnly}
+}
+
+// valueType is t without the pointer the model gives an optional value
+// for Go's sake: TypeScript marks the property optional instead.
+func valueType(t *model.TypeRef) *model.TypeRef {
+	if t.Kind == model.Pointer {
+		return t.Elem
+	}
+	return t
 }
 
 // use is where a type appears, which decides the properties it has.
@@ -322,7 +318,7 @@ func (g *gen) expr(r *model.TypeRef, u use) string {
 
 func (g *gen) opView(op *model.Operation) *opView {
 	base := model.LowerInitial(op.Name)
-	o := &opView{Doc: opDoc(op), Method: base, Base: base, HTTPMethod: op.Method}
+	o := &opView{Calls: calls(op), Method: base, Base: base, HTTPMethod: op.Method}
 	for _, r := range op.Responses {
 		if r.IsError() {
 			o.Errors = append(o.Errors, &failure{Status: r.Status, Type: g.bodyType(r), ContentType: r.ContentType})
@@ -371,20 +367,15 @@ func (g *gen) request(op *model.Operation, o *opView) {
 		used[k] = true
 		return k
 	}
-	path := op.Path
-	if i := strings.IndexByte(path, '#'); i >= 0 {
-		path = path[:i]
-	}
-	path = strings.ReplaceAll(path, "`", "\\`")
-	path = strings.ReplaceAll(path, "${", "\\${")
+	// The path is a template literal when it has parameters to put in place.
+	plainPath, _, _ := strings.Cut(op.Path, "#")
+	escaped := strings.ReplaceAll(plainPath, "`", "\\`")
+	escaped = strings.ReplaceAll(escaped, "${", "\\${")
+	path := escaped
 	o.ReqOpt = true
 	for _, p := range op.Params {
 		k := key(p)
-		t := p.Type
-		if t.Kind == model.Pointer {
-			t = t.Elem
-		}
-		o.ReqFields = append(o.ReqFields, &fieldDecl{Doc: p.Doc, Key: propKey(k), Type: g.expr(t, sent), Optional: !p.Required && p.In != model.InPath})
+		o.ReqFields = append(o.ReqFields, &fieldDecl{Doc: p.Doc, Key: propKey(k), Type: g.expr(valueType(p.Type), sent), Optional: !p.Required && p.In != model.InPath})
 		if p.Required || p.In == model.InPath {
 			o.ReqOpt = false
 		}
@@ -405,7 +396,10 @@ func (g *gen) request(op *model.Operation, o *opView) {
 			o.Cookies = append(o.Cookies, fmt.Sprintf("[%s, rt.cookieParam(%s, %s)]", literal(p.WireName), style, value))
 		}
 	}
-	o.Path = path
+	o.Path = "`" + path + "`"
+	if path == escaped {
+		o.Path = literal(plainPath)
+	}
 	if b := op.Body; b != nil {
 		k := "body"
 		if used[k] {
@@ -425,7 +419,7 @@ func (g *gen) request(op *model.Operation, o *opView) {
 			}
 			fd.Type = "AsyncIterable<" + name + ">"
 			o.Body = []string{"events: req." + k, "encodeEvent: rt.eventEncoder(" + literal(types) + ")"}
-			g.bodyEvents = append(g.bodyEvents, &typeDecl{Name: name, Doc: fmt.Sprintf("%s is an event of the request body of %s.", name, model.LowerInitial(op.Name)), Expr: orNever(members)})
+			o.BodyEvent = &typeDecl{Name: name, Doc: fmt.Sprintf("%s is an event of the request body of %s.", name, model.LowerInitial(op.Name)), Expr: orNever(members)}
 		} else {
 			fd.Type = g.expr(b.Type, sent)
 			o.Body = []string{"contentType: " + literal(b.ContentType), "body: req." + k}
@@ -446,7 +440,7 @@ func (g *gen) plain(o *opView, ok []*model.Response) {
 		if r.Type != nil {
 			typ := g.expr(r.Type, received)
 			s.Decode = fmt.Sprintf("(await rt.decodeBody(res, %s)) as %s", literal(r.ContentType), typ)
-			if !contains(accept, r.ContentType) {
+			if !slices.Contains(accept, r.ContentType) {
 				accept = append(accept, r.ContentType)
 			}
 			if !seen[typ] {
@@ -469,15 +463,6 @@ func (g *gen) plain(o *opView, ok []*model.Response) {
 	}
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // stream describes the events of op's stream and how they are read.
 func (g *gen) stream(op *model.Operation) *streamView {
 	st := op.Stream
@@ -494,16 +479,6 @@ func (g *gen) stream(op *model.Operation) *streamView {
 	if st.HasEnd {
 		s.End = literal(st.End)
 	}
-	declared := map[string]bool{}
-	for _, ev := range st.Events {
-		declared[ev.Name] = true
-	}
-	if !st.AnyName {
-		s.Unknown = "unknown"
-		for declared[s.Unknown] {
-			s.Unknown += "_"
-		}
-	}
 	for _, ev := range st.Events {
 		typ := g.expr(ev.Type, received)
 		data := "ev.data"
@@ -511,8 +486,13 @@ func (g *gen) stream(op *model.Operation) *streamView {
 			data = "JSON.parse(ev.data) as " + typ
 		}
 		if ev == st.Error {
-			s.ErrorType = g.declare(op.Name + "ErrorEvent")
+			name := g.declare(op.Name + "ErrorEvent")
 			s.Cases = append(s.Cases, &eventCase{Name: literal(ev.Name), Throw: true, Decode: fmt.Sprintf("new rt.EventError(%s, %s, ev.id)", literal(ev.Name), data)})
+			s.ErrorEvent = &typeDecl{
+				Name: name,
+				Doc:  fmt.Sprintf("%s is the %q event that ends the %s stream with an error: the stream rejects with it.", name, ev.Name, model.LowerInitial(op.Name)),
+				Expr: fmt.Sprintf("rt.EventError<%s, %s>", literal(ev.Name), typ),
+			}
 			continue
 		}
 		anyName := st.AnyName && ev.Name == "message"
@@ -529,20 +509,14 @@ func (g *gen) stream(op *model.Operation) *streamView {
 		}
 		s.Cases = append(s.Cases, c)
 	}
-	if s.Unknown != "" {
-		s.Members = append(s.Members, fmt.Sprintf("{ event: %s; type: string; id: string; data: string }", literal(s.Unknown)))
-		s.Fallback = &eventCase{Decode: fmt.Sprintf("{ event: %s, type: ev.type, id: ev.id, data: ev.data }", literal(s.Unknown))}
-	}
-	if s.ErrorType != "" {
-		for _, ev := range st.Events {
-			if ev == st.Error {
-				g.errorEvents = append(g.errorEvents, &typeDecl{
-					Name: s.ErrorType,
-					Doc:  fmt.Sprintf("%s is the %q event that ends the %s stream with an error: the stream rejects with it.", s.ErrorType, ev.Name, model.LowerInitial(op.Name)),
-					Expr: fmt.Sprintf("rt.EventError<%s, %s>", literal(ev.Name), g.expr(ev.Type, received)),
-				})
-			}
+	if !st.AnyName {
+		// Undeclared events are "unknown", or a name no declared event has.
+		unknown := "unknown"
+		for slices.ContainsFunc(st.Events, func(ev *model.Event) bool { return ev.Name == unknown }) {
+			unknown += "_"
 		}
+		s.Members = append(s.Members, fmt.Sprintf("{ event: %s; type: string; id: string; data: string }", literal(unknown)))
+		s.Fallback = &eventCase{Decode: fmt.Sprintf("{ event: %s, type: ev.type, id: ev.id, data: ev.data }", literal(unknown))}
 	}
 	return s
 }
@@ -554,10 +528,7 @@ func (g *gen) streamHeaders(op *model.Operation) *headersView {
 	}
 	h := &headersView{Type: g.declare(op.Name + "StreamHeaders"), Func: model.LowerInitial(op.Name) + "StreamHeaders"}
 	for _, p := range op.Stream.Headers {
-		t := p.Type
-		if t.Kind == model.Pointer {
-			t = t.Elem
-		}
+		t := valueType(p.Type)
 		typ := g.expr(t, received)
 		key := propKey(p.WireName)
 		h.Fields = append(h.Fields, &fieldDecl{Doc: p.Doc, Key: key, Type: typ, Optional: !p.Required})
@@ -590,7 +561,13 @@ func (g *gen) shape(r *model.TypeRef, explode bool) string {
 		case t.Kind == model.Named:
 			return g.shape(t.Underlying, explode)
 		case t.Kind == model.Enum && len(t.Values) > 0:
-			return g.shape(&model.TypeRef{Kind: model.Builtin, Name: fmt.Sprintf("%T", t.Values[0].Value)}, explode)
+			// By its values, as an enum need not declare its type.
+			switch t.Values[0].Value.(type) {
+			case int64, float64:
+				return `"number"`
+			case bool:
+				return `"boolean"`
+			}
 		case t.Kind == model.Struct:
 			var props []string
 			for _, f := range t.Fields {
@@ -611,15 +588,15 @@ func (g *gen) shape(r *model.TypeRef, explode bool) string {
 
 // streamDoc documents the method of a stream.
 func streamDoc(o *opView) string {
-	d := o.Doc + "\n\nIts events are " + o.Stream.Event + "."
+	d := o.Method + " " + o.Calls + "\n\nIts events are " + o.Stream.Event + "."
 	if o.Stream.Resumable {
 		d += " It resumes from the last event id when the connection drops."
 	}
 	if o.Stream.End != "" {
 		d += " It ends after the message " + o.Stream.End + "."
 	}
-	if o.Stream.ErrorType != "" {
-		d += " It rejects with " + o.Stream.ErrorType + " when the server reports an error."
+	if o.Stream.ErrorEvent != nil {
+		d += " It rejects with " + o.Stream.ErrorEvent.Name + " when the server reports an error."
 	}
 	if o.Plain != "" {
 		d += "\n\n" + o.Method + " asks for the event stream; " + o.Plain + " asks for the answer without a stream."
@@ -629,7 +606,7 @@ func streamDoc(o *opView) string {
 
 // plainDoc documents the method resolving to the success body.
 func plainDoc(o *opView) string {
-	d := o.Doc
+	d := o.Plain + " " + o.Calls
 	if o.Stream != nil {
 		d += "\n\n" + o.Plain + " asks for the answer without a stream (Accept: " + o.Accept + "); " + o.Method + " asks for the event stream."
 	}
@@ -643,9 +620,9 @@ func rejects(o *opView) string {
 	return "\n\nIt rejects with an rt.ResponseError of the body text for an undeclared status."
 }
 
-// opDoc is the doc comment of an operation's methods.
-func opDoc(op *model.Operation) string {
-	d := fmt.Sprintf("%s calls %s %s", model.LowerInitial(op.Name), op.Method, op.Path)
+// calls is the doc comment of op's methods, after their names.
+func calls(op *model.Operation) string {
+	d := fmt.Sprintf("calls %s %s", op.Method, op.Path)
 	if op.Summary != "" {
 		d += ": " + op.Summary
 	} else {
@@ -704,13 +681,16 @@ func access(name string) string {
 // JavaScript literal: JSON is one. The only value JSON cannot write, an
 // infinite number, stands as the type number.
 func literal(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // JavaScript has no need of \u0026 for &
+	if err := enc.Encode(v); err != nil {
 		return "number"
 	}
-	return string(b)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
+// orNever is the union of members; never, the empty union, when there are none.
 func orNever(members []string) string {
 	if len(members) == 0 {
 		return "never"
@@ -723,13 +703,4 @@ func addUnion(set map[string]bool, expr string) {
 	for _, m := range strings.Split(expr, " | ") {
 		set[m] = true
 	}
-}
-
-func sortedKeys(m map[string]bool) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

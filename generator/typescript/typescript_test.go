@@ -153,3 +153,63 @@ func TestTypeScript(t *testing.T) {
 		t.Fatalf("tsc: %v\n%s", err, msg)
 	}
 }
+
+// TestEnumHeaderShapes checks that a stream's enum response header is read
+// as the JSON type of its values, also when the schema names no type.
+func TestEnumHeaderShapes(t *testing.T) {
+	client := generateClient(t, `openapi: 3.1.0
+info: {title: H, version: "1"}
+paths:
+  /events:
+    get:
+      operationId: watch
+      responses:
+        "200":
+          description: events
+          headers:
+            X-Level: {schema: {type: integer, enum: [1, 2]}}
+            X-Ratio: {schema: {type: number, enum: [0.5, 1.5]}}
+            X-Mode: {schema: {type: string, enum: [a, b]}}
+            X-On: {schema: {type: boolean, enum: [true]}}
+            X-Any: {schema: {enum: [1, 2]}}
+          content:
+            text/event-stream:
+              schema: {type: string}
+`)
+	for header, shape := range map[string]string{"X-Level": "number", "X-Ratio": "number", "X-Mode": "string", "X-On": "boolean", "X-Any": "number"} {
+		if want := `rt.responseHeader(h, "` + header + `", "` + shape + `")`; !strings.Contains(client, want) {
+			t.Errorf("client.gen.ts does not read %s with %s", header, want)
+		}
+	}
+}
+
+// TestUntitled checks that the client of a document without a title is
+// "the API's", its version alone naming nothing.
+func TestUntitled(t *testing.T) {
+	client := generateClient(t, `openapi: 3.1.0
+info: {title: "", version: "1"}
+paths: {}
+`)
+	for _, want := range []string{"// The typed client of the API: ", "/** Client calls the operations of the API over fetch"} {
+		if !strings.Contains(client, want) {
+			t.Errorf("client.gen.ts lacks %q:\n%s", want, client)
+		}
+	}
+}
+
+// generateClient returns the client.gen.ts generated from the OpenAPI
+// document doc.
+func generateClient(t *testing.T, doc string) string {
+	t.Helper()
+	spec := filepath.Join(t.TempDir(), "spec.yaml")
+	if err := os.WriteFile(spec, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range generate(t, spec) {
+		if f.Name == "client.gen.ts" {
+			return string(f.Content)
+		}
+	}
+	t.Fatal("no client.gen.ts generated")
+	return ""
+}

@@ -58,9 +58,6 @@ export interface Reset {
   reason: string;
 }
 
-/** ImportPetsErrorEvent is the "failed" event that ends the importPets stream with an error: the stream rejects with it. */
-export type ImportPetsErrorEvent = rt.EventError<"failed", Problem>;
-
 /** PostNoticeRequest is what postNotice sends. */
 export interface PostNoticeRequest {
   body: Notice;
@@ -69,7 +66,7 @@ export interface PostNoticeRequest {
 function postNoticeCall(req: PostNoticeRequest): rt.Call {
   return {
     method: "POST",
-    path: `/notices`,
+    path: "/notices",
     contentType: "application/json",
     body: req.body,
   };
@@ -98,7 +95,7 @@ async function listPetsFailure(res: globalThis.Response): Promise<globalThis.Err
 function listPetsCall(req: ListPetsRequest): rt.Call {
   return {
     method: "GET",
-    path: `/pets`,
+    path: "/pets",
     query: [
       ...rt.queryParam({ name: "tag", style: "form", explode: true }, req.tag),
       ...rt.queryParam({ name: "limit", style: "form", explode: true }, req.limit),
@@ -126,7 +123,7 @@ async function createPetFailure(res: globalThis.Response): Promise<globalThis.Er
 function createPetCall(req: CreatePetRequest): rt.Call {
   return {
     method: "POST",
-    path: `/pets`,
+    path: "/pets",
     contentType: "application/json",
     body: req.body,
   };
@@ -135,7 +132,7 @@ function createPetCall(req: CreatePetRequest): rt.Call {
 function watchPetsCall(): rt.Call {
   return {
     method: "GET",
-    path: `/pets/events`,
+    path: "/pets/events",
   };
 }
 
@@ -186,7 +183,7 @@ async function importPetsFailure(res: globalThis.Response): Promise<globalThis.E
 function importPetsCall(req: ImportPetsRequest): rt.Call {
   return {
     method: "POST",
-    path: `/pets/import`,
+    path: "/pets/import",
     contentType: "application/json",
     body: req.body,
   };
@@ -197,6 +194,9 @@ export type ImportPetsEvent =
   | { event: "progress"; id: string; data: ImportProgress }
   | { event: "result"; id: string; data: ImportResult }
   | { event: "unknown"; type: string; id: string; data: string };
+
+/** ImportPetsErrorEvent is the "failed" event that ends the importPets stream with an error: the stream rejects with it. */
+export type ImportPetsErrorEvent = rt.EventError<"failed", Problem>;
 
 const importPetsStream: rt.StreamSpec<ImportPetsEvent> = {
   resumable: false,

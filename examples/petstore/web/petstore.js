@@ -66,11 +66,16 @@ var petstoreClient = (() => {
       this.name = "SilenceError";
     }
   };
+  var lineEnd = /[\r\n]/g;
   var EventParser = class {
     constructor(maxEventSize = 1 << 20, lastEventId = "") {
       __publicField(this, "maxEventSize", maxEventSize);
       __publicField(this, "decoder", new TextDecoder("utf-8"));
-      __publicField(this, "pending", "");
+      /** The pieces of a line not yet ended, kept apart until it ends so that
+       * a long line arriving in many chunks is neither copied nor scanned again
+       * with each one. */
+      __publicField(this, "pending", []);
+      __publicField(this, "pendingSize", 0);
       __publicField(this, "skipLF", false);
       __publicField(this, "data", []);
       __publicField(this, "dataSize", 0);
@@ -90,7 +95,8 @@ var petstoreClient = (() => {
     /** Ends the stream; a partial line or event is discarded. */
     end() {
       const events = this.lines(this.decoder.decode());
-      this.pending = "";
+      this.pending = [];
+      this.pendingSize = 0;
       this.data = [];
       this.dataSize = 0;
       this.type = "";
@@ -98,28 +104,32 @@ var petstoreClient = (() => {
     }
     lines(text) {
       const events = [];
-      let s = this.pending + text;
       let at = 0;
       for (; ; ) {
-        if (this.skipLF && at < s.length) {
+        if (this.skipLF && at < text.length) {
           this.skipLF = false;
-          if (s.charCodeAt(at) === 10) at++;
+          if (text.charCodeAt(at) === 10) at++;
         }
-        let end = at;
-        while (end < s.length) {
-          const c = s.charCodeAt(end);
-          if (c === 10 || c === 13) break;
-          end++;
+        lineEnd.lastIndex = at;
+        const found = lineEnd.exec(text);
+        if (found === null) break;
+        const end = found.index;
+        this.skipLF = text.charCodeAt(end) === 13;
+        let line = text.slice(at, end);
+        if (this.pendingSize > 0) {
+          line = this.pending.join("") + line;
+          this.pending = [];
+          this.pendingSize = 0;
         }
-        if (end === s.length) break;
-        this.skipLF = s.charCodeAt(end) === 13;
-        const event = this.line(s.slice(at, end));
+        const event = this.line(line);
         if (event) events.push(event);
         at = end + 1;
       }
-      s = s.slice(at);
-      if (s.length > this.maxEventSize + 16) throw new EventTooLargeError();
-      this.pending = s;
+      if (at < text.length) {
+        this.pending.push(text.slice(at));
+        this.pendingSize += text.length - at;
+        if (this.pendingSize > this.maxEventSize + 16) throw new EventTooLargeError();
+      }
       return events;
     }
     line(line) {
@@ -189,8 +199,8 @@ var petstoreClient = (() => {
         init.body = eventBody(call.events, call.encodeEvent);
         init.duplex = "half";
       } else if (call.contentType !== void 0 && call.body !== void 0) {
-        headers["Content-Type"] = call.contentType;
-        init.body = isJSON(call.contentType) ? JSON.stringify(call.body) : String(call.body);
+        init.body = encodeBody(call.body, call.contentType);
+        if (!(init.body instanceof FormData)) headers["Content-Type"] = call.contentType;
       }
       return this.fetch(url, init);
     }
@@ -199,9 +209,24 @@ var petstoreClient = (() => {
       return new EventStream(this, call, spec, opts ?? {});
     }
   };
+  function mediaType(contentType) {
+    return contentType.split(";")[0].trim().toLowerCase();
+  }
   function isJSON(contentType) {
-    const type = contentType.split(";")[0].trim().toLowerCase();
+    const type = mediaType(contentType);
     return type === "application/json" || type.endsWith("+json");
+  }
+  function encodeBody(body, contentType) {
+    const type = mediaType(contentType);
+    if (type !== "application/x-www-form-urlencoded" && type !== "multipart/form-data") return encodeData(body, contentType);
+    const form = type === "multipart/form-data" ? new FormData() : new URLSearchParams();
+    for (const [name, v] of Object.entries(body)) {
+      if (v === void 0 || v === null) continue;
+      for (const item of Array.isArray(v) ? v : [v]) {
+        form.append(name, typeof item === "object" && item !== null && !(item instanceof Date) ? JSON.stringify(item) : scalar(item));
+      }
+    }
+    return form;
   }
   function isEventStream(contentType) {
     return /^text\/event-stream\s*(;|$)/i.test(contentType);
@@ -214,6 +239,9 @@ var petstoreClient = (() => {
     }
     const text = await res.text();
     return isJSON(contentType) ? JSON.parse(text) : text;
+  }
+  function encodeData(data, contentType) {
+    return isJSON(contentType) ? JSON.stringify(data) : String(data);
   }
   async function unexpected(res) {
     return new ResponseError(res.status, await res.text().catch(() => ""), res.headers);
@@ -238,7 +266,7 @@ var petstoreClient = (() => {
   function entries(v) {
     return Object.entries(v).filter(([, x]) => x !== void 0 && x !== null).map(([k, x]) => [k, scalar(x)]);
   }
-  function pathParam(p, v) {
+  function styled(p, v) {
     const prefix = p.style === "label" ? "." : p.style === "matrix" ? ";" : "";
     const pair = (k, x) => x === "" ? k : `${k}=${x}`;
     let out;
@@ -257,13 +285,20 @@ var petstoreClient = (() => {
     } else {
       out = p.style === "matrix" ? pair(p.name, scalar(v)) : scalar(v);
     }
-    return encodeURIComponent(prefix + out);
+    return prefix + out;
+  }
+  function pathParam(p, v) {
+    const segment = styled(p, v);
+    if (segment === "" || segment === "." || segment === "..") {
+      throw new Error(`path parameter ${JSON.stringify(p.name)}: ${JSON.stringify(segment)} cannot be a path segment`);
+    }
+    return encodeURIComponent(segment);
   }
   function queryParam(p, v) {
     if (v === void 0 || v === null) return [];
     if (Array.isArray(v)) {
       const items = v.map(scalar);
-      if (p.explode && p.style === "form") return items.map((x) => [p.name, x]);
+      if (p.explode && p.style !== "deepObject") return items.map((x) => [p.name, x]);
       const sep = p.style === "spaceDelimited" ? " " : p.style === "pipeDelimited" ? "|" : ",";
       return [[p.name, items.join(sep)]];
     }
@@ -323,9 +358,11 @@ var petstoreClient = (() => {
       __publicField(this, "openedWith");
       this.lastId = opts.lastEventId ?? "";
       const outer = opts.signal;
-      if (outer) {
-        if (outer.aborted) this.abort.abort(outer.reason);
-        else outer.addEventListener("abort", () => this.abort.abort(outer.reason), { once: true });
+      if (outer?.aborted) this.abort.abort(outer.reason);
+      else if (outer) {
+        const onAbort = () => this.abort.abort(outer.reason);
+        outer.addEventListener("abort", onAbort, { once: true });
+        this.abort.signal.addEventListener("abort", () => outer.removeEventListener("abort", onAbort), { once: true });
       }
     }
     /** The id of the last event received, from which a later stream can resume. */
@@ -372,6 +409,12 @@ var petstoreClient = (() => {
             clearTimeout(timer);
             timer = setTimeout(() => conn.abort(new SilenceError(silence)), silence);
           };
+          const failed = (err) => {
+            if (signal.aborted) throw signal.reason;
+            const cause = conn.signal.aborted ? conn.signal.reason : err;
+            if (!resumable) throw cause;
+            return cause;
+          };
           try {
             const extra = { Accept: "text/event-stream", "Cache-Control": "no-cache" };
             if (this.lastId !== "") extra["Last-Event-ID"] = this.lastId;
@@ -380,9 +423,7 @@ var petstoreClient = (() => {
               watch();
               res = await this.rt.send(this.call, this.opts, extra, conn.signal);
             } catch (err) {
-              if (signal.aborted) throw signal.reason;
-              lastErr = conn.signal.aborted ? conn.signal.reason : err;
-              if (!resumable) throw lastErr;
+              lastErr = failed(err);
               continue;
             }
             if (res.status === 204) return;
@@ -403,10 +444,8 @@ var petstoreClient = (() => {
               try {
                 chunk = await reader.read();
               } catch (err) {
-                if (signal.aborted) throw signal.reason;
+                dropped = failed(err);
                 chunk = { done: true, value: void 0 };
-                dropped = conn.signal.aborted ? conn.signal.reason : err;
-                if (!resumable) throw dropped;
               }
               watch();
               for (const ev of chunk.done ? parser.end() : parser.push(chunk.value)) {
@@ -441,7 +480,7 @@ var petstoreClient = (() => {
   function postNoticeCall(req) {
     return {
       method: "POST",
-      path: `/notices`,
+      path: "/notices",
       contentType: "application/json",
       body: req.body
     };
@@ -456,7 +495,7 @@ var petstoreClient = (() => {
   function listPetsCall(req) {
     return {
       method: "GET",
-      path: `/pets`,
+      path: "/pets",
       query: [
         ...queryParam({ name: "tag", style: "form", explode: true }, req.tag),
         ...queryParam({ name: "limit", style: "form", explode: true }, req.limit)
@@ -473,7 +512,7 @@ var petstoreClient = (() => {
   function createPetCall(req) {
     return {
       method: "POST",
-      path: `/pets`,
+      path: "/pets",
       contentType: "application/json",
       body: req.body
     };
@@ -481,7 +520,7 @@ var petstoreClient = (() => {
   function watchPetsCall() {
     return {
       method: "GET",
-      path: `/pets/events`
+      path: "/pets/events"
     };
   }
   var watchPetsStream = {
@@ -512,7 +551,7 @@ var petstoreClient = (() => {
   function importPetsCall(req) {
     return {
       method: "POST",
-      path: `/pets/import`,
+      path: "/pets/import",
       contentType: "application/json",
       body: req.body
     };

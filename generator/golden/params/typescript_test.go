@@ -1,6 +1,8 @@
 package params_test
 
 import (
+	"encoding/json"
+	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"testing"
@@ -8,15 +10,40 @@ import (
 
 	"github.com/ssegen/ssegen/generator/golden/internal/goldentest"
 	"github.com/ssegen/ssegen/generator/golden/params"
+	"github.com/ssegen/ssegen/runtime"
 )
 
 // TestTypeScriptClient sends, through the generated TypeScript client,
 // the parameters the Go client's tests send (params.test.ts), and checks
 // that the server decodes the same values: the last request of each
-// operation is the header test's 418 one.
+// operation is the header test's 418 one. GET /cookie-object answers the
+// properties of the object cookie "prefs", exploded unless ?explode=false,
+// and GET /delimited the exploded spaceDelimited and pipeDelimited arrays
+// "spaced" and "piped", as the Go runtime decodes them, for parameters no
+// golden operation has.
 func TestTypeScriptClient(t *testing.T) {
 	impl := &server{}
-	ts := httptest.NewServer(params.NewHandler(impl))
+	mux := http.NewServeMux()
+	mux.Handle("/", params.NewHandler(impl))
+	mux.HandleFunc("GET /cookie-object", func(w http.ResponseWriter, r *http.Request) {
+		p := runtime.NewParams(r)
+		props, _ := p.Object(runtime.Cookie("prefs").Styled(runtime.StyleForm, r.URL.Query().Get("explode") != "false"))
+		if p.Failed(w) {
+			return
+		}
+		json.NewEncoder(w).Encode(props)
+	})
+	mux.HandleFunc("GET /delimited", func(w http.ResponseWriter, r *http.Request) {
+		p := runtime.NewParams(r)
+		var spaced, piped []string
+		runtime.Array(p, runtime.Query("spaced").Styled(runtime.StyleSpaceDelimited, true), &spaced, runtime.ParseString[string])
+		runtime.Array(p, runtime.Query("piped").Styled(runtime.StylePipeDelimited, true), &piped, runtime.ParseString[string])
+		if p.Failed(w) {
+			return
+		}
+		json.NewEncoder(w).Encode([][]string{spaced, piped})
+	})
+	ts := httptest.NewServer(mux)
 	defer ts.Close()
 	goldentest.RunNode(t, []string{"params.test.ts"}, "SSEGEN_URL="+ts.URL)
 

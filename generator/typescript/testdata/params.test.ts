@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Client, type HeaderParamsError } from "../../golden/params/ts/client.gen.js";
-import { ResponseError } from "../../golden/params/ts/runtime.gen.js";
+import { ResponseError, cookieHeader, cookieParam, queryParam } from "../../golden/params/ts/runtime.gen.js";
 
 const c = new Client(process.env.SSEGEN_URL!);
 
@@ -41,4 +41,25 @@ test("header and cookie parameters, and declared error answers", async () => {
       return true;
     });
   }
+});
+
+test("an object cookie, exploded or not, as the Go runtime reads it; a property name a cookie cannot carry is refused", async () => {
+  const prefs = { theme: "dark mode", "font-family": "x,y;z=é", size: 3 };
+  for (const explode of [true, false]) {
+    const cookie = cookieHeader([["prefs", cookieParam({ name: "prefs", style: "form", explode }, prefs)]])!;
+    const res = await fetch(`${process.env.SSEGEN_URL}/cookie-object?explode=${explode}`, { headers: { Cookie: cookie } });
+    assert.deepEqual(await res.json(), { theme: "dark mode", "font-family": "x,y;z=é", size: "3" }, `explode ${explode}: ${cookie}`);
+  }
+  assert.throws(() => cookieParam({ name: "prefs", style: "form", explode: true }, { "x;admin": "1" }), {
+    message: `cookie parameter "prefs": property name "x;admin" cannot be sent in a cookie`,
+  });
+});
+
+test("exploded spaceDelimited and pipeDelimited arrays repeat the parameter, as form does", async () => {
+  const query = [
+    ...queryParam({ name: "spaced", style: "spaceDelimited", explode: true }, ["a b", "c"]),
+    ...queryParam({ name: "piped", style: "pipeDelimited", explode: true }, ["d|e", "f"]),
+  ];
+  const res = await fetch(`${process.env.SSEGEN_URL}/delimited?${new URLSearchParams(query)}`);
+  assert.deepEqual(await res.json(), [["a b", "c"], ["d|e", "f"]]);
 });

@@ -2,7 +2,7 @@
 // whole and one byte at a time.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EventParser, EventTooLargeError, reconnectDelay, type RawEvent } from "../../golden/streams/ts/runtime.gen.js";
+import { EventParser, EventTooLargeError, formatEvent, reconnectDelay, type RawEvent } from "../../golden/streams/ts/runtime.gen.js";
 
 interface Parsed {
   events: RawEvent[];
@@ -73,4 +73,15 @@ test("reconnection delay: doubled per attempt, capped, jittered down to half, ne
   assert.equal(reconnectDelay(1, 2500, 1000, 30000, low), 2500);
   assert.equal(reconnectDelay(2, 2500, 1000, 30000, low), 2500);
   assert.equal(reconnectDelay(1, 60000, 1000, 30000, high), 30000);
+});
+
+test("formatEvent writes what the parser reads back, and refuses a type or id that would forge fields", () => {
+  for (const [event, data, id] of [["message", "a", undefined], ["x", "line\r\nbreaks\rand\n", "7"], ["y", "", ""]] as const) {
+    const got = parse(enc(formatEvent(event, data, id)), false).events;
+    assert.deepEqual(got, [{ type: event, data: data.replace(/\r\n|\r/g, "\n"), id: id ?? "" }]);
+  }
+  assert.throws(() => formatEvent("message", "a", "1\ndata: forged"), /invalid SSE id "1\\ndata: forged": contains a line break/);
+  assert.throws(() => formatEvent("message", "a", "1\r"), /invalid SSE id/);
+  assert.throws(() => formatEvent("message", "a", "1\0"), /invalid SSE id "1\\u0000": contains U\+0000/);
+  assert.throws(() => formatEvent("x\nevent: y", "a"), /invalid SSE event/);
 });

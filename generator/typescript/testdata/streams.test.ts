@@ -3,6 +3,7 @@
 // loopback: directly (SSEGEN_URL), through a proxy that cuts every
 // connection after a few bytes (SSEGEN_CUT_URL), and through one that goes
 // silent instead (SSEGEN_STALL_URL).
+import { getEventListeners } from "node:events";
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Client, type WatchJobEvent, type RunJobEvent, type WatchJobError, type RunJobErrorEvent } from "../../golden/streams/ts/client.gen.js";
@@ -184,4 +185,15 @@ test("408, 429 after its Retry-After, and 5xx are retried", async () => {
 test("another 4xx is not retried", async () => {
   await assert.rejects(readFeed(process.env.SSEGEN_REFUSED_URL!), (err: unknown) => err instanceof ResponseError && err.status === 400);
   assert.equal(await (await fetch(`${process.env.SSEGEN_REFUSED_URL}/count`)).text(), "1");
+});
+
+test("a stream that ends, fails or is left lets go of the caller's signal", async () => {
+  const ctl = new AbortController();
+  const c = new Client(url);
+  for await (const _ of c.runJob({ body: { name: "ok", steps: 2 } }, { signal: ctl.signal }));
+  await assert.rejects(async () => {
+    for await (const _ of c.runJob({ body: { name: "crash", steps: 1 } }, { signal: ctl.signal }));
+  }, NoEndError);
+  for await (const _ of c.runJob({ body: { name: "ok", steps: 2 } }, { signal: ctl.signal })) break;
+  assert.equal(getEventListeners(ctl.signal, "abort").length, 0);
 });

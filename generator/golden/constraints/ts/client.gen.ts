@@ -58,7 +58,7 @@ export interface CreateOrderRequest {
 function createOrderCall(req: CreateOrderRequest): rt.Call {
   return {
     method: "POST",
-    path: `/orders`,
+    path: "/orders",
     contentType: "application/json",
     body: req.body,
   };
@@ -72,7 +72,7 @@ export interface CreateOrdersRequest {
 function createOrdersCall(req: CreateOrdersRequest): rt.Call {
   return {
     method: "POST",
-    path: `/orders/batch`,
+    path: "/orders/batch",
     contentType: "application/json",
     body: req.body,
   };
@@ -86,7 +86,7 @@ export interface PutScoresRequest {
 function putScoresCall(req: PutScoresRequest): rt.Call {
   return {
     method: "PUT",
-    path: `/scores`,
+    path: "/scores",
     contentType: "application/json",
     body: req.body,
   };

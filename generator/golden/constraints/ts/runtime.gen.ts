@@ -98,6 +98,9 @@ export interface RawEvent {
   id: string;
 }
 
+/** Finds the next CR or LF from its lastIndex, which EventParser sets. */
+const lineEnd = /[\r\n]/g;
+
 /**
  * EventParser reads an event stream as the HTML standard's EventSource
  * does: UTF-8 with an optional leading byte order mark and invalid bytes
@@ -109,7 +112,11 @@ export interface RawEvent {
  */
 export class EventParser {
   private readonly decoder = new TextDecoder("utf-8");
-  private pending = "";
+  /** The pieces of a line not yet ended, kept apart until it ends so that
+   * a long line arriving in many chunks is neither copied nor scanned again
+   * with each one. */
+  private pending: string[] = [];
+  private pendingSize = 0;
   private skipLF = false;
   private data: string[] = [];
   private dataSize = 0;
@@ -136,7 +143,8 @@ export class EventParser {
   /** Ends the stream; a partial line or event is discarded. */
   end(): RawEvent[] {
     const events = this.lines(this.decoder.decode());
-    this.pending = "";
+    this.pending = [];
+    this.pendingSize = 0;
     this.data = [];
     this.dataSize = 0;
     this.type = "";
@@ -145,29 +153,33 @@ export class EventParser {
 
   private lines(text: string): RawEvent[] {
     const events: RawEvent[] = [];
-    let s = this.pending + text;
     let at = 0;
     for (;;) {
-      if (this.skipLF && at < s.length) {
+      if (this.skipLF && at < text.length) {
         this.skipLF = false;
-        if (s.charCodeAt(at) === 10) at++;
+        if (text.charCodeAt(at) === 10) at++;
       }
-      let end = at;
-      while (end < s.length) {
-        const c = s.charCodeAt(end);
-        if (c === 10 || c === 13) break;
-        end++;
+      lineEnd.lastIndex = at;
+      const found = lineEnd.exec(text);
+      if (found === null) break;
+      const end = found.index;
+      this.skipLF = text.charCodeAt(end) === 13;
+      let line = text.slice(at, end);
+      if (this.pendingSize > 0) {
+        line = this.pending.join("") + line;
+        this.pending = [];
+        this.pendingSize = 0;
       }
-      if (end === s.length) break;
-      this.skipLF = s.charCodeAt(end) === 13;
-      const event = this.line(s.slice(at, end));
+      const event = this.line(line);
       if (event) events.push(event);
       at = end + 1;
     }
-    s = s.slice(at);
-    // An unterminated line may hold a field name and all of an event's data.
-    if (s.length > this.maxEventSize + 16) throw new EventTooLargeError();
-    this.pending = s;
+    if (at < text.length) {
+      this.pending.push(text.slice(at));
+      this.pendingSize += text.length - at;
+      // An unterminated line may hold a field name and all of an event's data.
+      if (this.pendingSize > this.maxEventSize + 16) throw new EventTooLargeError();
+    }
     return events;
   }
 
@@ -220,13 +232,22 @@ export interface BodyEvent<Event extends string = string, Data = unknown> {
 }
 
 /** Formats one event for the wire; the "message" type is the default and
- * needs no event line. */
+ * needs no event line. It throws, as the Go runtime does, for an event type
+ * or id with a line break, which would forge fields, or an id with U+0000,
+ * which a reader ignores. */
 export function formatEvent(event: string, data: string, id?: string): string {
+  checkField("event", event, false);
+  if (id !== undefined) checkField("id", id, true);
   let out = "";
   if (event !== "message") out += `event: ${event}\n`;
   if (id !== undefined) out += `id: ${id}\n`;
   for (const line of data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`;
   return out + "\n";
+}
+
+function checkField(field: string, value: string, nul: boolean): void {
+  const reason = /[\r\n]/.test(value) ? "contains a line break" : nul && value.includes("\0") ? "contains U+0000" : "";
+  if (reason !== "") throw new Error(`invalid SSE ${field} ${JSON.stringify(value)}: ${reason}`);
 }
 
 /** Returns the encoder of a request body's events, whose data is encoded
@@ -305,8 +326,9 @@ export class Runtime {
       init.body = eventBody(call.events, call.encodeEvent);
       init.duplex = "half";
     } else if (call.contentType !== undefined && call.body !== undefined) {
-      headers["Content-Type"] = call.contentType;
-      init.body = isJSON(call.contentType) ? JSON.stringify(call.body) : String(call.body);
+      init.body = encodeBody(call.body, call.contentType);
+      // For FormData fetch writes the Content-Type, with the parts' boundary.
+      if (!(init.body instanceof FormData)) headers["Content-Type"] = call.contentType;
     }
     return this.fetch(url, init);
   }
@@ -317,10 +339,32 @@ export class Runtime {
   }
 }
 
+/** The media type of a Content-Type, without parameters, in lower case. */
+function mediaType(contentType: string): string {
+  return contentType.split(";")[0]!.trim().toLowerCase();
+}
+
 /** Tells JSON media types (application/json and +json) from others. */
 export function isJSON(contentType: string): boolean {
-  const type = contentType.split(";")[0]!.trim().toLowerCase();
+  const type = mediaType(contentType);
   return type === "application/json" || type.endsWith("+json");
+}
+
+/** Encodes a request body as contentType says: JSON; a form, or a
+ * multipart form, of the object's properties as the Go runtime's form
+ * codecs read them (an array one value per item, an object its JSON text,
+ * null and undefined left out); else text. */
+function encodeBody(body: unknown, contentType: string): string | URLSearchParams | FormData {
+  const type = mediaType(contentType);
+  if (type !== "application/x-www-form-urlencoded" && type !== "multipart/form-data") return encodeData(body, contentType);
+  const form = type === "multipart/form-data" ? new FormData() : new URLSearchParams();
+  for (const [name, v] of Object.entries(body as object)) {
+    if (v === undefined || v === null) continue;
+    for (const item of Array.isArray(v) ? v : [v]) {
+      form.append(name, typeof item === "object" && item !== null && !(item instanceof Date) ? JSON.stringify(item) : scalar(item));
+    }
+  }
+  return form;
 }
 
 function isEventStream(contentType: string): boolean {
@@ -338,11 +382,6 @@ export async function decodeBody(res: Response, contentType: string): Promise<un
   }
   const text = await res.text();
   return isJSON(contentType) ? JSON.parse(text) : text;
-}
-
-/** Decodes the data of an event as contentType says: JSON, or text. */
-export function decodeData(data: string, contentType: string): unknown {
-  return isJSON(contentType) ? JSON.parse(data) : data;
 }
 
 /** Encodes the data of an event as contentType says: JSON, or text. */
@@ -387,8 +426,8 @@ function entries(v: object): [string, string][] {
     .map(([k, x]) => [k, scalar(x)]);
 }
 
-/** Serializes a path parameter, escaped for its path segment. */
-export function pathParam(p: ParamStyle, v: unknown): string {
+/** Serializes v in the simple, label or matrix style of p, unescaped. */
+function styled(p: ParamStyle, v: unknown): string {
   const prefix = p.style === "label" ? "." : p.style === "matrix" ? ";" : "";
   const pair = (k: string, x: string) => (x === "" ? k : `${k}=${x}`);
   let out: string;
@@ -407,7 +446,18 @@ export function pathParam(p: ParamStyle, v: unknown): string {
   } else {
     out = p.style === "matrix" ? pair(p.name, scalar(v)) : scalar(v);
   }
-  return encodeURIComponent(prefix + out);
+  return prefix + out;
+}
+
+/** Serializes a path parameter, escaped for its path segment. It throws,
+ * as the Go client does, for an empty, "." or ".." segment, which the URL
+ * would lose and the request reach another resource. */
+export function pathParam(p: ParamStyle, v: unknown): string {
+  const segment = styled(p, v);
+  if (segment === "" || segment === "." || segment === "..") {
+    throw new Error(`path parameter ${JSON.stringify(p.name)}: ${JSON.stringify(segment)} cannot be a path segment`);
+  }
+  return encodeURIComponent(segment);
 }
 
 /** Serializes a query parameter into name, value pairs; nothing when v is undefined. */
@@ -415,7 +465,8 @@ export function queryParam(p: ParamStyle, v: unknown): [string, string][] {
   if (v === undefined || v === null) return [];
   if (Array.isArray(v)) {
     const items = v.map(scalar);
-    if (p.explode && p.style === "form") return items.map((x) => [p.name, x]);
+    // Exploded, every style but deepObject repeats the parameter, as form does.
+    if (p.explode && p.style !== "deepObject") return items.map((x) => [p.name, x]);
     const sep = p.style === "spaceDelimited" ? " " : p.style === "pipeDelimited" ? "|" : ",";
     return [[p.name, items.join(sep)]];
   }
@@ -428,15 +479,10 @@ export function queryParam(p: ParamStyle, v: unknown): [string, string][] {
   return [[p.name, scalar(v)]];
 }
 
-/** Serializes a header parameter (simple style); undefined when v is. */
+/** Serializes a header parameter, which has the simple style whatever p
+ * says; undefined when v is. */
 export function headerParam(p: ParamStyle, v: unknown): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (Array.isArray(v)) return v.map(scalar).join(",");
-  if (typeof v === "object" && !(v instanceof Date)) {
-    const props = entries(v);
-    return p.explode ? props.map(([k, x]) => `${k}=${x}`).join(",") : props.flat().join(",");
-  }
-  return scalar(v);
+  return v === undefined || v === null ? undefined : styled({ ...p, style: "simple" }, v);
 }
 
 /** Sets header name to value when value is defined. */
@@ -446,13 +492,19 @@ export function setHeader(headers: Record<string, string>, name: string, value: 
 
 /** Serializes a cookie parameter (form style), each item escaped, as
  * cookie values cannot hold spaces, commas or semicolons; undefined when
- * v is. */
+ * v is. An object's property names go as they are: it throws, as the Go
+ * client does, for one a cookie cannot carry. */
 export function cookieParam(p: ParamStyle, v: unknown): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (Array.isArray(v)) return v.map((x) => encodeURIComponent(scalar(x))).join(",");
   if (typeof v === "object" && !(v instanceof Date)) {
     return entries(v)
-      .map(([k, x]) => `${k},${encodeURIComponent(x)}`)
+      .map(([k, x]) => {
+        if (/[^\x20-\x7e]|[";\\]/.test(k)) {
+          throw new Error(`cookie parameter ${JSON.stringify(p.name)}: property name ${JSON.stringify(k)} cannot be sent in a cookie`);
+        }
+        return `${k}${p.explode ? "=" : ","}${encodeURIComponent(x)}`;
+      })
       .join(",");
   }
   return encodeURIComponent(scalar(v));
@@ -579,8 +631,9 @@ function retryable(status: number): boolean {
  * or the call's AbortSignal ends it at once, waits between reconnections
  * included. A resumable stream reconnects, sending Last-Event-ID, when the
  * connection drops, the body ends without the end message, or the server
- * stays silent for more than about two heartbeats; it retries 408, 429
- * (after Retry-After) and 5xx answers, never other 4xx.
+ * stays silent for two and a half heartbeat intervals (one heartbeat may
+ * go missing); it retries 408, 429 (after Retry-After) and 5xx answers,
+ * never other 4xx.
  */
 export class EventStream<Event> implements AsyncIterable<Event> {
   private readonly abort = new AbortController();
@@ -596,9 +649,13 @@ export class EventStream<Event> implements AsyncIterable<Event> {
   ) {
     this.lastId = opts.lastEventId ?? "";
     const outer = opts.signal;
-    if (outer) {
-      if (outer.aborted) this.abort.abort(outer.reason);
-      else outer.addEventListener("abort", () => this.abort.abort(outer.reason), { once: true });
+    if (outer?.aborted) this.abort.abort(outer.reason);
+    else if (outer) {
+      // The caller's signal may outlive many streams: each lets go of it
+      // once it ends, lest the signal keep them all.
+      const onAbort = () => this.abort.abort(outer.reason);
+      outer.addEventListener("abort", onAbort, { once: true });
+      this.abort.signal.addEventListener("abort", () => outer.removeEventListener("abort", onAbort), { once: true });
     }
   }
 
@@ -650,6 +707,14 @@ export class EventStream<Event> implements AsyncIterable<Event> {
           clearTimeout(timer);
           timer = setTimeout(() => conn.abort(new SilenceError(silence)), silence);
         };
+        // Why the connection failed, to retry or to throw: the stream's own
+        // abort ends it, the silence watch's is the SilenceError.
+        const failed = (err: unknown): unknown => {
+          if (signal.aborted) throw signal.reason;
+          const cause = conn.signal.aborted ? conn.signal.reason : err;
+          if (!resumable) throw cause;
+          return cause;
+        };
         try {
           const extra: Record<string, string> = { Accept: "text/event-stream", "Cache-Control": "no-cache" };
           if (this.lastId !== "") extra["Last-Event-ID"] = this.lastId;
@@ -658,9 +723,7 @@ export class EventStream<Event> implements AsyncIterable<Event> {
             watch();
             res = await this.rt.send(this.call, this.opts, extra, conn.signal);
           } catch (err) {
-            if (signal.aborted) throw signal.reason;
-            lastErr = conn.signal.aborted ? conn.signal.reason : err; // silence: a SilenceError
-            if (!resumable) throw lastErr;
+            lastErr = failed(err);
             continue;
           }
           if (res.status === 204) return;
@@ -681,10 +744,8 @@ export class EventStream<Event> implements AsyncIterable<Event> {
             try {
               chunk = await reader.read();
             } catch (err) {
-              if (signal.aborted) throw signal.reason;
+              dropped = failed(err);
               chunk = { done: true, value: undefined };
-              dropped = conn.signal.aborted ? conn.signal.reason : err;
-              if (!resumable) throw dropped;
             }
             watch();
             for (const ev of chunk.done ? parser.end() : parser.push(chunk.value)) {

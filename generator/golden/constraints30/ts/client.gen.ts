@@ -20,7 +20,7 @@ export interface RateRequest {
 function rateCall(req: RateRequest): rt.Call {
   return {
     method: "POST",
-    path: `/ratings`,
+    path: "/ratings",
     query: [
       ...rt.queryParam({ name: "weight", style: "form", explode: true }, req.weight),
     ],

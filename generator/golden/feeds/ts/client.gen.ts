@@ -27,7 +27,7 @@ export interface Reset {
 function watchNewsCall(): rt.Call {
   return {
     method: "GET",
-    path: `/news`,
+    path: "/news",
   };
 }
 

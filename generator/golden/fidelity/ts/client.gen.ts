@@ -111,9 +111,6 @@ export interface UserMessage {
 /** Message Type */
 export type UserMessageMessageType = "user_message";
 
-/** SubscribeErrorEvent is the "error" event that ends the subscribe stream with an error: the stream rejects with it. */
-export type SubscribeErrorEvent = rt.EventError<"error", HubError>;
-
 /** SendMessageRequest is what sendMessage sends. */
 export interface SendMessageRequest {
   agentId: string;
@@ -152,7 +149,7 @@ export interface ChatCompleteRequest {
 function chatCompleteCall(req: ChatCompleteRequest): rt.Call {
   return {
     method: "POST",
-    path: `/chat/completions`,
+    path: "/chat/completions",
     contentType: "application/json",
     body: req.body,
   };
@@ -180,7 +177,7 @@ export interface DescribedCompleteRequest {
 function describedCompleteCall(req: DescribedCompleteRequest): rt.Call {
   return {
     method: "POST",
-    path: `/described/completions`,
+    path: "/described/completions",
     contentType: "application/json",
     body: req.body,
   };
@@ -208,7 +205,7 @@ export interface FernCompleteRequest {
 function fernCompleteCall(req: FernCompleteRequest): rt.Call {
   return {
     method: "POST",
-    path: `/fern/completions`,
+    path: "/fern/completions",
     contentType: "application/json",
     body: req.body,
   };
@@ -263,6 +260,9 @@ export type SubscribeEvent =
   | { event: "removed"; id: string; data: Removed }
   | { event: "unknown"; type: string; id: string; data: string };
 
+/** SubscribeErrorEvent is the "error" event that ends the subscribe stream with an error: the stream rejects with it. */
+export type SubscribeErrorEvent = rt.EventError<"error", HubError>;
+
 const subscribeStream: rt.StreamSpec<SubscribeEvent> = {
   resumable: true,
   heartbeatMs: 15000,
@@ -290,10 +290,11 @@ export interface SubscribeStreamHeaders {
 }
 
 /**
- * Reads the response headers of stream, a subscribe stream: those of
- * the response that opened it, or of its latest reconnection. It throws
- * before the stream has opened (before its first event, or onState's
- * "open"), and when a header is missing or does not read.
+ * subscribeStreamHeaders reads the response headers of stream, a subscribe
+ * stream: those of the response that opened it, or of its latest
+ * reconnection. It throws before the stream has opened (before its first
+ * event, or onState's "open"), and when a header is missing or does not
+ * read.
  */
 export function subscribeStreamHeaders(stream: rt.EventStream<SubscribeEvent>): SubscribeStreamHeaders {
   const h = stream.headers;
@@ -331,7 +332,7 @@ export interface SpeakeasyCompleteRequest {
 function speakeasyCompleteCall(req: SpeakeasyCompleteRequest): rt.Call {
   return {
     method: "POST",
-    path: `/speakeasy/completions`,
+    path: "/speakeasy/completions",
     contentType: "application/json",
     body: req.body,
   };

@@ -33,7 +33,7 @@ export interface CreateEnvironmentRequest {
 function createEnvironmentCall(req: CreateEnvironmentRequest): rt.Call {
   return {
     method: "POST",
-    path: `/v1/environments`,
+    path: "/v1/environments",
     contentType: "application/x-www-form-urlencoded",
     body: req.body,
   };
@@ -109,7 +109,7 @@ export interface AddNoteRequest {
 function addNoteCall(req: AddNoteRequest): rt.Call {
   return {
     method: "POST",
-    path: `/v1/notes`,
+    path: "/v1/notes",
     contentType: "text/plain",
     body: req.body,
   };
@@ -167,7 +167,7 @@ export class Client {
   }
 
   /**
-   * getEnvironment calls GET /v1/environments/{id}: Get an environment, or follow its changes.
+   * getEnvironmentJSON calls GET /v1/environments/{id}: Get an environment, or follow its changes.
    *
    * getEnvironmentJSON asks for the answer without a stream (Accept: application/json); getEnvironment asks for the event stream.
    *

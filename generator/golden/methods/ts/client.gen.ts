@@ -19,7 +19,7 @@ export interface BookFlightRequest {
 function bookFlightCall(req: BookFlightRequest): rt.Call {
   return {
     method: "POST",
-    path: `/flights`,
+    path: "/flights",
     contentType: "application/json",
     body: req.body,
   };
@@ -28,7 +28,7 @@ function bookFlightCall(req: BookFlightRequest): rt.Call {
 function purgeFlightsCall(): rt.Call {
   return {
     method: "PURGE",
-    path: `/flights`,
+    path: "/flights",
   };
 }
 
@@ -40,7 +40,7 @@ export interface SearchFlightsRequest {
 function searchFlightsCall(req: SearchFlightsRequest): rt.Call {
   return {
     method: "QUERY",
-    path: `/flights`,
+    path: "/flights",
     contentType: "application/json",
     body: req.body,
   };

@@ -116,7 +116,7 @@ export interface EchoBasketRequest {
 function echoBasketCall(req: EchoBasketRequest): rt.Call {
   return {
     method: "POST",
-    path: `/baskets`,
+    path: "/baskets",
     contentType: "application/json",
     body: req.body,
   };
@@ -125,7 +125,7 @@ function echoBasketCall(req: EchoBasketRequest): rt.Call {
 function feedCall(): rt.Call {
   return {
     method: "GET",
-    path: `/feed`,
+    path: "/feed",
   };
 }
 
@@ -167,7 +167,7 @@ export interface EchoNoteRequest {
 function echoNoteCall(req: EchoNoteRequest): rt.Call {
   return {
     method: "POST",
-    path: `/notes`,
+    path: "/notes",
     contentType: "text/plain",
     body: req.body,
   };
@@ -181,7 +181,7 @@ export interface EchoPetRequest {
 function echoPetCall(req: EchoPetRequest): rt.Call {
   return {
     method: "POST",
-    path: `/pets`,
+    path: "/pets",
     contentType: "application/json",
     body: req.body,
   };
@@ -195,7 +195,7 @@ export interface EchoRecordRequest {
 function echoRecordCall(req: EchoRecordRequest): rt.Call {
   return {
     method: "POST",
-    path: `/records`,
+    path: "/records",
     contentType: "application/json",
     body: req.body,
   };
@@ -209,7 +209,7 @@ export interface EchoShapeRequest {
 function echoShapeCall(req: EchoShapeRequest): rt.Call {
   return {
     method: "POST",
-    path: `/shapes`,
+    path: "/shapes",
     contentType: "application/json",
     body: req.body,
   };
@@ -223,7 +223,7 @@ export interface EchoTreeRequest {
 function echoTreeCall(req: EchoTreeRequest): rt.Call {
   return {
     method: "POST",
-    path: `/trees`,
+    path: "/trees",
     contentType: "application/json",
     body: req.body,
   };

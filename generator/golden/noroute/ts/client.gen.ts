@@ -9,14 +9,14 @@ import * as rt from "./runtime.gen.js";
 function getRootCall(): rt.Call {
   return {
     method: "GET",
-    path: `/`,
+    path: "/",
   };
 }
 
 function purgeCacheCall(): rt.Call {
   return {
     method: "PURGE",
-    path: `/cache`,
+    path: "/cache",
   };
 }
 

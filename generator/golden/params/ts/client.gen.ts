@@ -60,7 +60,7 @@ function headerParamsCall(req: HeaderParamsRequest): rt.Call {
   ]));
   return {
     method: "GET",
-    path: `/headers`,
+    path: "/headers",
     query: [
       ...rt.queryParam({ name: "want", style: "form", explode: true }, req.want),
     ],
@@ -106,7 +106,7 @@ export interface QueryParamsRequest {
 function queryParamsCall(req: QueryParamsRequest): rt.Call {
   return {
     method: "GET",
-    path: `/query`,
+    path: "/query",
     query: [
       ...rt.queryParam({ name: "q", style: "form", explode: true }, req.q),
       ...rt.queryParam({ name: "limit", style: "form", explode: true }, req.limit),
@@ -133,7 +133,7 @@ export interface QueryRawRequest {
 function queryRawCall(req: QueryRawRequest): rt.Call {
   return {
     method: "GET",
-    path: `/query?mode=raw`,
+    path: "/query?mode=raw",
     query: [
       ...rt.queryParam({ name: "q", style: "form", explode: true }, req.q),
     ],

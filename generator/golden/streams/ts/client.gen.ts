@@ -63,9 +63,6 @@ export interface Result {
   ok?: boolean;
 }
 
-/** RunJobErrorEvent is the "failed" event that ends the runJob stream with an error: the stream rejects with it. */
-export type RunJobErrorEvent = rt.EventError<"failed", Problem>;
-
 /** CreateChatCompletionRequest is what createChatCompletion sends. */
 export interface CreateChatCompletionRequest {
   body: ChatRequest;
@@ -86,7 +83,7 @@ async function createChatCompletionFailure(res: globalThis.Response): Promise<gl
 function createChatCompletionCall(req: CreateChatCompletionRequest): rt.Call {
   return {
     method: "POST",
-    path: `/chat/completions`,
+    path: "/chat/completions",
     contentType: "application/json",
     body: req.body,
   };
@@ -114,7 +111,7 @@ const createChatCompletionStream: rt.StreamSpec<CreateChatCompletionEvent> = {
 function cancelJobsCall(): rt.Call {
   return {
     method: "DELETE",
-    path: `/jobs`,
+    path: "/jobs",
   };
 }
 
@@ -144,7 +141,7 @@ export interface PatchJobRequest {
 function patchJobCall(req: PatchJobRequest): rt.Call {
   return {
     method: "PATCH",
-    path: `/jobs`,
+    path: "/jobs",
     query: [
       ...rt.queryParam({ name: "priority", style: "form", explode: true }, req.priority),
     ],
@@ -177,7 +174,7 @@ export interface RunJobRequest {
 function runJobCall(req: RunJobRequest): rt.Call {
   return {
     method: "POST",
-    path: `/jobs`,
+    path: "/jobs",
     contentType: "application/json",
     body: req.body,
   };
@@ -188,6 +185,9 @@ export type RunJobEvent =
   | { event: "progress"; id: string; data: Progress }
   | { event: "result"; id: string; data: Result }
   | { event: "unknown"; type: string; id: string; data: string };
+
+/** RunJobErrorEvent is the "failed" event that ends the runJob stream with an error: the stream rejects with it. */
+export type RunJobErrorEvent = rt.EventError<"failed", Problem>;
 
 const runJobStream: rt.StreamSpec<RunJobEvent> = {
   resumable: false,
@@ -215,7 +215,7 @@ export interface ReplaceJobRequest {
 function replaceJobCall(req: ReplaceJobRequest): rt.Call {
   return {
     method: "PUT",
-    path: `/jobs`,
+    path: "/jobs",
     contentType: "application/json",
     body: req.body,
   };
@@ -329,7 +329,7 @@ export class Client {
   }
 
   /**
-   * createChatCompletion calls POST /chat/completions: Complete a chat, at once or as a stream of chunks.
+   * createChatCompletionJSON calls POST /chat/completions: Complete a chat, at once or as a stream of chunks.
    *
    * The request's stream field chooses the answer.
    *

@@ -47,12 +47,6 @@ export interface ReplyStarted {
 
 export type ReplyStartedType = "reply.started";
 
-/** UploadBodyEvent is an event of the request body of upload. */
-export type UploadBodyEvent = rt.BodyEvent<"chunk", Chunk> | rt.BodyEvent<"note", string>;
-
-/** WatchJobErrorEvent is the "error" event that ends the watchJob stream with an error: the stream rejects with it. */
-export type WatchJobErrorEvent = rt.EventError<"error", Problem>;
-
 /** CompleteRequest is what complete sends. */
 export interface CompleteRequest {
   body: Prompt;
@@ -61,7 +55,7 @@ export interface CompleteRequest {
 function completeCall(req: CompleteRequest): rt.Call {
   return {
     method: "POST",
-    path: `/completions`,
+    path: "/completions",
     contentType: "application/json",
     body: req.body,
   };
@@ -94,7 +88,7 @@ export interface StartConversationRequest {
 function startConversationCall(req: StartConversationRequest): rt.Call {
   return {
     method: "POST",
-    path: `/conversations`,
+    path: "/conversations",
     contentType: "application/json",
     body: req.body,
   };
@@ -127,7 +121,7 @@ const startConversationStream: rt.StreamSpec<StartConversationEvent> = {
 function feedCall(): rt.Call {
   return {
     method: "GET",
-    path: `/feed`,
+    path: "/feed",
   };
 }
 
@@ -166,7 +160,7 @@ async function generateStreamFailure(res: globalThis.Response): Promise<globalTh
 function generateStreamCall(req: GenerateStreamRequest): rt.Call {
   return {
     method: "POST",
-    path: `/generate_stream`,
+    path: "/generate_stream",
     contentType: "application/json",
     body: req.body,
   };
@@ -205,6 +199,9 @@ export type WatchJobEvent =
   | { event: "progress"; id: string; data: Progress }
   | { event: "unknown"; type: string; id: string; data: string };
 
+/** WatchJobErrorEvent is the "error" event that ends the watchJob stream with an error: the stream rejects with it. */
+export type WatchJobErrorEvent = rt.EventError<"error", Problem>;
+
 const watchJobStream: rt.StreamSpec<WatchJobEvent> = {
   resumable: false,
   end: "[DONE]",
@@ -231,7 +228,7 @@ export interface CreateResponseRequest {
 function createResponseCall(req: CreateResponseRequest): rt.Call {
   return {
     method: "POST",
-    path: `/responses`,
+    path: "/responses",
     contentType: "application/json",
     body: req.body,
   };
@@ -260,7 +257,7 @@ export interface BetaCreateResponseRequest {
 function betaCreateResponseCall(req: BetaCreateResponseRequest): rt.Call {
   return {
     method: "POST",
-    path: `/responses?beta=true`,
+    path: "/responses?beta=true",
     contentType: "application/json",
     body: req.body,
   };
@@ -284,7 +281,7 @@ const betaCreateResponseStream: rt.StreamSpec<BetaCreateResponseEvent> = {
 function streamRunCall(): rt.Call {
   return {
     method: "GET",
-    path: `/runs/stream`,
+    path: "/runs/stream",
   };
 }
 
@@ -306,10 +303,13 @@ export interface UploadRequest {
   body: AsyncIterable<UploadBodyEvent>;
 }
 
+/** UploadBodyEvent is an event of the request body of upload. */
+export type UploadBodyEvent = rt.BodyEvent<"chunk", Chunk> | rt.BodyEvent<"note", string>;
+
 function uploadCall(req: UploadRequest): rt.Call {
   return {
     method: "POST",
-    path: `/uploads`,
+    path: "/uploads",
     events: req.body,
     encodeEvent: rt.eventEncoder({"chunk":"application/json","note":"text/plain"}),
   };
@@ -349,7 +349,7 @@ export class Client {
   }
 
   /**
-   * startConversation calls POST /conversations: An event envelope whose event enum names the data's discriminator values (Mistral).
+   * startConversationJSON calls POST /conversations: An event envelope whose event enum names the data's discriminator values (Mistral).
    *
    * startConversationJSON asks for the answer without a stream (Accept: application/json); startConversation asks for the event stream.
    *
@@ -411,7 +411,7 @@ export class Client {
   }
 
   /**
-   * createResponse calls POST /responses: JSON or a stream, sharing its route with a beta variant (OpenAI).
+   * createResponseJSON calls POST /responses: JSON or a stream, sharing its route with a beta variant (OpenAI).
    *
    * createResponseJSON asks for the answer without a stream (Accept: application/json); createResponse asks for the event stream.
    *
@@ -440,7 +440,7 @@ export class Client {
   }
 
   /**
-   * betaCreateResponse calls POST /responses?beta=true: The beta variant of createResponse.
+   * betaCreateResponseJSON calls POST /responses?beta=true: The beta variant of createResponse.
    *
    * betaCreateResponseJSON asks for the answer without a stream (Accept: application/json); betaCreateResponse asks for the event stream.
    *
