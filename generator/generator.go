@@ -1,9 +1,9 @@
 // Package generator runs ssegen's pipeline, spec to model to Go or
-// TypeScript, and puts
-// the result on disk: Generate produces the files, Write replaces the
-// generated files of a directory with them atomically, and Check reports
-// how a directory differs from them. The ssegen command is a thin layer
-// over this package.
+// TypeScript, and puts the result on disk: Generate produces the files,
+// Write replaces the generated files of a directory with them atomically,
+// and Check reports how a directory differs from them. Export, WriteFile
+// and CheckFile do the same for the spec as standard OpenAPI. The ssegen
+// command is a thin layer over this package.
 package generator
 
 import (
