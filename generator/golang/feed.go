@@ -40,17 +40,13 @@ func (g *gen) feedType(f *jen.File, op *model.Operation, n *opNames) {
 		if ev == fd.Gap {
 			continue
 		}
-		wire := ev.Name
-		if wire == "message" {
-			wire = ""
-		}
 		doc := fmt.Sprintf("Publish%s publishes a %q event (%s) to the topic%s and returns the id the bus gave it.", ev.GoName, ev.Name, ev.ContentType, of)
 		addDoc(f, joinDoc(prose(doc), ev.Doc))
 		f.Func().Params(jen.Id("f").Op("*").Id(n.feed)).Id("Publish"+ev.GoName).Params(
 			append(params, jen.Id("v").Add(typeExpr(ev.Type)))...,
 		).Params(jen.String(), jen.Error()).Block(
 			jen.Return(rt("Publish").Call(jen.Id("ctx"), jen.Id("f").Dot("bus"), jen.Id("f").Dot("o"),
-				jen.Id(n.topic).Call(args...), jen.Lit(wire), jen.Lit(ev.ContentType), jen.Id("v"))),
+				jen.Id(n.topic).Call(args...), jen.Lit(wireType(ev)), jen.Lit(ev.ContentType), jen.Id("v"))),
 		)
 		f.Line()
 	}
@@ -105,14 +101,10 @@ func (g *gen) followMethod(f *jen.File, op *model.Operation, n *opNames) {
 		"\treturn stream.Follow(feed, gap)",
 		"A client that falls too far behind is cut off and resumes from history when it reconnects.",
 	))
-	wire := gap.Name
-	if wire == "message" {
-		wire = ""
-	}
 	f.Func().Params(recv).Id("Follow").Params(jen.Id("feed").Op("*").Id(n.feed), jen.Id("gap").Add(typeExpr(gap.Type))).Error().Block(
 		jen.Return(jen.Id("s").Dot("s").Dot("Follow").Call(jen.Id("feed").Dot("bus"), jen.Id("s").Dot("topic"),
 			jen.Func().Params(jen.Id("id").String()).Error().Block(
-				jen.Return(jen.Id("s").Dot("s").Dot("SendData").Call(jen.Lit(wire), jen.Lit(gap.ContentType), jen.Id("gap"), rt("WithEventID").Call(jen.Id("id")))),
+				jen.Return(jen.Id("s").Dot("s").Dot("SendData").Call(jen.Lit(wireType(gap)), jen.Lit(gap.ContentType), jen.Id("gap"), rt("WithEventID").Call(jen.Id("id")))),
 			))),
 	)
 	f.Line()

@@ -341,10 +341,6 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 	f.Line()
 	recv := jen.Id("s").Op("*").Id(n.stream)
 	for _, ev := range st.Events {
-		wire := ev.Name
-		if wire == "message" {
-			wire = ""
-		}
 		doc := fmt.Sprintf("Send%s sends a %q event (%s).", ev.GoName, ev.Name, ev.ContentType)
 		if st.AnyName && ev.Name == "message" {
 			doc += " The API leaves event names open: runtime.WithEventType sends it under another name."
@@ -353,7 +349,7 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 		if with != "" {
 			doc += " It sends v " + with + "."
 		}
-		body = append(body, jen.Return(jen.Id("s").Dot("s").Dot("SendData").Call(jen.Lit(wire), jen.Lit(ev.ContentType), jen.Id("v"), jen.Id("opts").Op("..."))))
+		body = append(body, jen.Return(jen.Id("s").Dot("s").Dot("SendData").Call(jen.Lit(wireType(ev)), jen.Lit(ev.ContentType), jen.Id("v"), jen.Id("opts").Op("..."))))
 		addDoc(f, joinDoc(prose(doc), ev.Doc))
 		f.Func().Params(recv.Clone()).Id("Send"+ev.GoName).Params(
 			jen.Id("v").Add(typeExpr(ev.Type)), jen.Id("opts").Op("...").Add(rt("EventOption")),
@@ -459,6 +455,15 @@ func fieldLines(fields []jen.Code) []jen.Code {
 	}
 	out[len(out)-1] = jen.Add(out[len(out)-1]).Op(",").Line()
 	return out
+}
+
+// wireType is the event type ev is sent with: "" for a message event,
+// which goes without an event line.
+func wireType(ev *model.Event) string {
+	if ev.Name == "message" {
+		return ""
+	}
+	return ev.Name
 }
 
 // dataContentType is the X-Event-Data-Mimetype of a stream: the content
