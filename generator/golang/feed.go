@@ -41,13 +41,18 @@ func (g *gen) feedType(f *jen.File, op *model.Operation, n *opNames) {
 			continue
 		}
 		doc := fmt.Sprintf("Publish%s publishes a %q event (%s) to the topic%s and returns the id the bus gave it.", ev.GoName, ev.Name, ev.ContentType, of)
+		// The streams send what the bus carries as it is: the fields a
+		// Send method fills in are filled in here.
+		body, with := fillIn(g.fixedFields(ev.Type, "", ""))
+		if with != "" {
+			doc += " It publishes v " + with + "."
+		}
+		body = append(body, jen.Return(rt("Publish").Call(jen.Id("ctx"), jen.Id("f").Dot("bus"), jen.Id("f").Dot("o"),
+			jen.Id(n.topic).Call(args...), jen.Lit(wireType(ev)), jen.Lit(ev.ContentType), jen.Id("v"))))
 		addDoc(f, joinDoc(prose(doc), ev.Doc))
 		f.Func().Params(jen.Id("f").Op("*").Id(n.feed)).Id("Publish"+ev.GoName).Params(
 			append(params, jen.Id("v").Add(typeExpr(ev.Type)))...,
-		).Params(jen.String(), jen.Error()).Block(
-			jen.Return(rt("Publish").Call(jen.Id("ctx"), jen.Id("f").Dot("bus"), jen.Id("f").Dot("o"),
-				jen.Id(n.topic).Call(args...), jen.Lit(wireType(ev)), jen.Lit(ev.ContentType), jen.Id("v"))),
-		)
+		).Params(jen.String(), jen.Error()).Block(body...)
 		f.Line()
 	}
 	g.topicFunc(f, op, n)
@@ -104,7 +109,7 @@ func (g *gen) followMethod(f *jen.File, op *model.Operation, n *opNames) {
 	f.Func().Params(recv).Id("Follow").Params(jen.Id("feed").Op("*").Id(n.feed), jen.Id("gap").Add(typeExpr(gap.Type))).Error().Block(
 		jen.Return(jen.Id("s").Dot("s").Dot("Follow").Call(jen.Id("feed").Dot("bus"), jen.Id("s").Dot("topic"),
 			jen.Func().Params(jen.Id("id").String()).Error().Block(
-				jen.Return(jen.Id("s").Dot("s").Dot("SendData").Call(jen.Lit(wireType(gap)), jen.Lit(gap.ContentType), jen.Id("gap"), rt("WithEventID").Call(jen.Id("id")))),
+				jen.Return(jen.Id("s").Dot("Send"+gap.GoName).Call(jen.Id("gap"), rt("WithEventID").Call(jen.Id("id")))),
 			))),
 	)
 	f.Line()

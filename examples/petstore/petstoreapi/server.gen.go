@@ -251,7 +251,7 @@ func (s *WatchPetsStream) Batch(fn func() error) error {
 // it reconnects.
 func (s *WatchPetsStream) Follow(feed *WatchPetsFeed, gap Reset) error {
 	return s.s.Follow(feed.bus, s.topic, func(id string) error {
-		return s.s.SendData("reset", "application/json", gap, runtime.WithEventID(id))
+		return s.SendReset(gap, runtime.WithEventID(id))
 	})
 }
 

@@ -87,7 +87,7 @@ func (s *WatchNewsStream) Batch(fn func() error) error {
 // it reconnects.
 func (s *WatchNewsStream) Follow(feed *WatchNewsFeed, gap Reset) error {
 	return s.s.Follow(feed.bus, s.topic, func(id string) error {
-		return s.s.SendData("missed", "application/json", gap, runtime.WithEventID(id))
+		return s.SendMissed(gap, runtime.WithEventID(id))
 	})
 }
 
@@ -211,7 +211,7 @@ func (s *WatchOrderStream) Batch(fn func() error) error {
 // it reconnects.
 func (s *WatchOrderStream) Follow(feed *WatchOrderFeed, gap Reset) error {
 	return s.s.Follow(feed.bus, s.topic, func(id string) error {
-		return s.s.SendData("reset", "application/json", gap, runtime.WithEventID(id))
+		return s.SendReset(gap, runtime.WithEventID(id))
 	})
 }
 
