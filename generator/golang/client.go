@@ -252,11 +252,10 @@ func (g *gen) encodeParam(p *model.Param) ([]jen.Code, error) {
 	case u.Kind == model.Ref && g.types[u.Name] != nil && g.types[u.Name].Kind == model.Struct:
 		return g.encodeObject(p, spec, optional, g.types[u.Name])
 	}
-	_, format := g.scalarFuncs(t)
 	if !optional {
-		return []jen.Code{args.Dot("Value").Call(spec, rt(format).Call(field))}, nil
+		return []jen.Code{args.Dot("Value").Call(spec, g.formatted(t, field))}, nil
 	}
-	set = args.Dot("Value").Call(spec, rt(format).Call(jen.Op("*").Add(field.Clone())))
+	set = args.Dot("Value").Call(spec, g.formatted(t, jen.Op("*").Add(field.Clone())))
 	return []jen.Code{jen.If(field.Clone().Op("!=").Nil()).Block(set)}, nil
 }
 
@@ -272,13 +271,12 @@ func (g *gen) encodeObject(p *model.Param, spec *jen.Statement, optional bool, t
 		if ft.Kind == model.Pointer {
 			ft = ft.Elem
 		}
-		_, format := g.scalarFuncs(ft)
 		if fd.Type.Kind != model.Pointer {
-			required = append(required, jen.Lit(fd.JSONName), rt(format).Call(value))
+			required = append(required, jen.Lit(fd.JSONName), g.formatted(ft, value))
 			continue
 		}
 		rest = append(rest, jen.If(value.Clone().Op("!=").Nil()).Block(
-			jen.Id(props).Op("=").Append(jen.Id(props), jen.Lit(fd.JSONName), rt(format).Call(jen.Op("*").Add(value.Clone()))),
+			jen.Id(props).Op("=").Append(jen.Id(props), jen.Lit(fd.JSONName), g.formatted(ft, jen.Op("*").Add(value.Clone()))),
 		))
 	}
 	code := append([]jen.Code{jen.Id(props).Op(":=").Index().String().Values(required...)}, rest...)

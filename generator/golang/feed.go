@@ -70,12 +70,7 @@ func (g *gen) topicFunc(f *jen.File, op *model.Operation, n *opNames) {
 	for _, part := range fd.Parts {
 		var piece jen.Code = jen.Lit(part.Text)
 		if part.Param != nil {
-			value := jen.Id(n.topicArgs[part.Param])
-			if !g.isString(part.Param.Type) {
-				_, format := g.scalarFuncs(part.Param.Type)
-				value = rt(format).Call(value)
-			}
-			piece = rt("TopicValue").Call(value)
+			piece = rt("TopicValue").Call(g.formatted(part.Param.Type, jen.Id(n.topicArgs[part.Param])))
 		}
 		if topic == nil {
 			topic = jen.Add(piece)
@@ -113,11 +108,6 @@ func (g *gen) followMethod(f *jen.File, op *model.Operation, n *opNames) {
 			))),
 	)
 	f.Line()
-}
-
-// isString reports whether t is the builtin string type itself.
-func (g *gen) isString(t *model.TypeRef) bool {
-	return t.Kind == model.Builtin && t.Name == "string"
 }
 
 // argNames returns the names of the arguments of params in feed methods.

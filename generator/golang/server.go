@@ -290,8 +290,7 @@ func (g *gen) setHeader(h *model.Param) jen.Code {
 		set := jen.Id("h").Dot("Set").Call(jen.Lit(h.WireName), rt("FormatList").Call(value, rt(format)))
 		return jen.If(jen.Len(value.Clone()).Op(">").Lit(0)).Block(set)
 	}
-	_, format := g.scalarFuncs(t)
-	set := jen.Id("h").Dot("Set").Call(jen.Lit(h.WireName), rt(format).Call(value))
+	set := jen.Id("h").Dot("Set").Call(jen.Lit(h.WireName), g.formatted(t, value))
 	if optional {
 		return jen.If(jen.Id("r").Dot(h.Name).Op("!=").Nil()).Block(set)
 	}

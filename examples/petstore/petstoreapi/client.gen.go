@@ -53,7 +53,7 @@ func (c *Client) PostNotice(ctx context.Context, req *PostNoticeRequest) error {
 func (c *Client) ListPets(ctx context.Context, req *ListPetsRequest) (ListPets200Response, error) {
 	var args runtime.Args
 	if req.Tag != nil {
-		args.Value(runtime.Query("tag"), runtime.FormatString(*req.Tag))
+		args.Value(runtime.Query("tag"), *req.Tag)
 	}
 	if req.Limit != nil {
 		args.Value(runtime.Query("limit"), runtime.FormatInt(*req.Limit))

@@ -338,7 +338,7 @@ func (s *SubscribeStream) SetHeaders(r SubscribeStreamHeaders) error {
 			h.Set("X-Positions", runtime.FormatJSON(r.XPositions))
 		}
 		if r.XResumedFrom != nil {
-			h.Set("X-Resumed-From", runtime.FormatString(*r.XResumedFrom))
+			h.Set("X-Resumed-From", *r.XResumedFrom)
 		}
 	})
 }

@@ -308,7 +308,7 @@ func (c *Client) decodeGenerateStream(ev runtime.Event) (GenerateStreamEvent, er
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) WatchJob(ctx context.Context, req *WatchJobRequest) (*runtime.EventStream[WatchJobEvent], error) {
 	var args runtime.Args
-	args.Value(runtime.Path("jobId"), runtime.FormatString(req.JobID))
+	args.Value(runtime.Path("jobId"), req.JobID)
 	r, err := c.rt.NewRequest(ctx, http.MethodGet, "/jobs/{jobId}/events", &args, "", nil)
 	if err != nil {
 		return nil, err
