@@ -518,7 +518,8 @@ func (g *gen) streamCall(f *jen.File, op *model.Operation, n *opNames, cn *clien
 		about = append(about, fmt.Sprintf("The stream ends after the final message %q.", st.End))
 	}
 	if st.Error != nil {
-		about = append(about, fmt.Sprintf("A %q event ends it with %s error.", st.Error.Name, article(cn.events[st.Error])))
+		ev := anEvent(st.Error.Name)
+		about = append(about, fmt.Sprintf("%s ends it with %s error.", strings.ToUpper(ev[:1])+ev[1:], article(cn.events[st.Error])))
 	}
 	var either string
 	if cn.plain != "" {
@@ -652,6 +653,13 @@ func article(word string) string {
 		return "an " + word
 	}
 	return "a " + word
+}
+
+// anEvent names the event called name with its article, for docs: a
+// "delta" event, an "error" event.
+func anEvent(name string) string {
+	a, _, _ := strings.Cut(article(name), " ")
+	return fmt.Sprintf("%s %q event", a, name)
 }
 
 // eventStruct declares name, the Go type of one event: its ID and data,

@@ -40,7 +40,7 @@ func (g *gen) feedType(f *jen.File, op *model.Operation, n *opNames) {
 		if ev == fd.Gap {
 			continue
 		}
-		doc := fmt.Sprintf("Publish%s publishes a %q event (%s) to the topic%s and returns the id the bus gave it.", ev.GoName, ev.Name, ev.ContentType, of)
+		doc := fmt.Sprintf("Publish%s publishes %s (%s) to the topic%s and returns the id the bus gave it.", ev.GoName, anEvent(ev.Name), ev.ContentType, of)
 		// The streams send what the bus carries as it is: the fields a
 		// Send method fills in are filled in here.
 		body, with := fillIn(g.fixedFields(ev.Type, "", ""))
@@ -97,7 +97,7 @@ func (g *gen) followMethod(f *jen.File, op *model.Operation, n *opNames) {
 		resource = " (of this request's " + listWords(argNames(fd.Params, n)) + ")"
 	}
 	addDoc(f, prose(
-		fmt.Sprintf("Follow sends the events of feed's topic %q%s until the client goes away: those after the client's Last-Event-ID, then live ones. When that id cannot be resumed (too old, unknown, or from before the bus's store was recreated), it first sends a %q event with gap, whose id resumes after it. Events sent before Follow should carry no id. Return its error from the handler:", fd.Topic, resource, gap.Name),
+		fmt.Sprintf("Follow sends the events of feed's topic %q%s until the client goes away: those after the client's Last-Event-ID, then live ones. When that id cannot be resumed (too old, unknown, or from before the bus's store was recreated), it first sends %s with gap, whose id resumes after it. Events sent before Follow should carry no id. Return its error from the handler:", fd.Topic, resource, anEvent(gap.Name)),
 		"\treturn stream.Follow(feed, gap)",
 		"A client that falls too far behind is cut off and resumes from history when it reconnects.",
 	))

@@ -313,7 +313,7 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 		end = append(end, "When the handler returns nil, the stream ends.")
 	}
 	if st.Error != nil {
-		end = append(end, fmt.Sprintf("Return the error of Fail to end it with a %q event instead.", st.Error.Name))
+		end = append(end, fmt.Sprintf("Return the error of Fail to end it with %s instead.", anEvent(st.Error.Name)))
 	}
 	end = append(end, "Any other error, or a panic, is logged: before the first event it is answered with 500 (application/problem+json), after it the stream just ends, so internal details never reach the client.")
 	doc = append(doc, strings.Join(end, " "))
@@ -340,7 +340,7 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 	f.Line()
 	recv := jen.Id("s").Op("*").Id(n.stream)
 	for _, ev := range st.Events {
-		doc := fmt.Sprintf("Send%s sends a %q event (%s).", ev.GoName, ev.Name, ev.ContentType)
+		doc := fmt.Sprintf("Send%s sends %s (%s).", ev.GoName, anEvent(ev.Name), ev.ContentType)
 		if st.AnyName && ev.Name == "message" {
 			doc += " The API leaves event names open: runtime.WithEventType sends it under another name."
 		}
@@ -371,7 +371,7 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 	if st.Error != nil {
 		ev := st.Error
 		body, with := fillIn(g.fixedFields(ev.Type, "", ""))
-		doc := fmt.Sprintf("Fail returns the error that ends the stream with a %q event carrying v", ev.Name)
+		doc := fmt.Sprintf("Fail returns the error that ends the stream with %s carrying v", anEvent(ev.Name))
 		if with != "" {
 			doc += " " + with
 		}

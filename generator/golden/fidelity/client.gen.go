@@ -201,7 +201,7 @@ func (c *Client) decodeFernComplete(ev runtime.Event) (FernCompleteEvent, error)
 // Its events are SubscribePublished or SubscribeRemoved, or SubscribeUnknown
 // for an event this client does not know. When the connection drops, the stream
 // reconnects by itself and resumes after the last event received
-// (Last-Event-ID). A "error" event ends it with a SubscribeError error.
+// (Last-Event-ID). An "error" event ends it with a SubscribeError error.
 //
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) Subscribe(ctx context.Context, req *SubscribeRequest) (*runtime.EventStream[SubscribeEvent], error) {

@@ -87,7 +87,7 @@ type FeedStream struct {
 	s *runtime.Stream
 }
 
-// SendInline sends a "inline" event (application/json).
+// SendInline sends an "inline" event (application/json).
 func (s *FeedStream) SendInline(v FeedInlineEvent, opts ...runtime.EventOption) error {
 	return s.s.SendData("inline", "application/json", v, opts...)
 }

@@ -303,7 +303,7 @@ func (c *Client) decodeGenerateStream(ev runtime.Event) (GenerateStreamEvent, er
 //
 // Its events are WatchJobLog or WatchJobProgress, or WatchJobUnknown for an
 // event this client does not know. The stream ends after the final message
-// "[DONE]". A "error" event ends it with a WatchJobError error.
+// "[DONE]". An "error" event ends it with a WatchJobError error.
 //
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) WatchJob(ctx context.Context, req *WatchJobRequest) (*runtime.EventStream[WatchJobEvent], error) {
