@@ -173,11 +173,11 @@ func (g *gen) unionType(f *jen.File, t *model.Type) error {
 		body, with := fillIn(g.fixedFields(v.Type, t.Discriminator, tag))
 		body = append(body, jen.Return(jen.Id(t.Name).Values(jen.Dict{jen.Id(field): jen.Op("&").Id("v")})))
 		f.Line()
-		comment := "// " + ctor + " returns a " + t.Name + " holding v"
+		doc := ctor + " returns a " + t.Name + " holding v"
 		if with != "" {
-			comment += ", " + with
+			doc += ", " + with
 		}
-		f.Comment(comment + ".")
+		addDoc(f, prose(doc+"."))
 		f.Func().Id(ctor).Params(jen.Id("v").Add(typeExpr(v.Type))).Id(t.Name).Block(body...)
 		f.Line()
 		f.Comment("// As" + v.Name + " returns the " + v.Name + " variant; ok is false when u holds another.")

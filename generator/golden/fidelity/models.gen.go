@@ -124,7 +124,8 @@ type Message struct {
 	stopReason       *StopReason
 }
 
-// MessageFromAssistantMessage returns a Message holding v, with MessageType set to AssistantMessageMessageTypeAssistantMessage when unset.
+// MessageFromAssistantMessage returns a Message holding v, with MessageType set
+// to AssistantMessageMessageTypeAssistantMessage when unset.
 func MessageFromAssistantMessage(v AssistantMessage) Message {
 	if v.MessageType == nil {
 		c := AssistantMessageMessageTypeAssistantMessage
@@ -141,7 +142,8 @@ func (u Message) AsAssistantMessage() (v AssistantMessage, ok bool) {
 	return v, false
 }
 
-// MessageFromUserMessage returns a Message holding v, with MessageType set to UserMessageMessageTypeUserMessage when unset.
+// MessageFromUserMessage returns a Message holding v, with MessageType set to
+// UserMessageMessageTypeUserMessage when unset.
 func MessageFromUserMessage(v UserMessage) Message {
 	if v.MessageType == nil {
 		c := UserMessageMessageTypeUserMessage
@@ -158,7 +160,8 @@ func (u Message) AsUserMessage() (v UserMessage, ok bool) {
 	return v, false
 }
 
-// MessageFromReasoningMessage returns a Message holding v, with MessageType set to ReasoningMessageMessageTypeReasoningMessage when unset.
+// MessageFromReasoningMessage returns a Message holding v, with MessageType set
+// to ReasoningMessageMessageTypeReasoningMessage when unset.
 func MessageFromReasoningMessage(v ReasoningMessage) Message {
 	if v.MessageType == "" {
 		v.MessageType = ReasoningMessageMessageTypeReasoningMessage
@@ -174,7 +177,8 @@ func (u Message) AsReasoningMessage() (v ReasoningMessage, ok bool) {
 	return v, false
 }
 
-// MessageFromStopReason returns a Message holding v, with MessageType set to StopReasonMessageTypeStopReason when unset.
+// MessageFromStopReason returns a Message holding v, with MessageType set to
+// StopReasonMessageTypeStopReason when unset.
 func MessageFromStopReason(v StopReason) Message {
 	if v.MessageType == nil {
 		c := StopReasonMessageTypeStopReason

@@ -377,7 +377,8 @@ type Shape struct {
 	square *Square
 }
 
-// ShapeFromCircle returns a Shape holding v, with Kind set to "circle" when unset.
+// ShapeFromCircle returns a Shape holding v, with Kind set to "circle" when
+// unset.
 func ShapeFromCircle(v Circle) Shape {
 	if v.Kind == "" {
 		v.Kind = "circle"
@@ -393,7 +394,8 @@ func (u Shape) AsCircle() (v Circle, ok bool) {
 	return v, false
 }
 
-// ShapeFromSquare returns a Shape holding v, with Kind set to "square" when unset.
+// ShapeFromSquare returns a Shape holding v, with Kind set to "square" when
+// unset.
 func ShapeFromSquare(v Square) Shape {
 	if v.Kind == "" {
 		v.Kind = "square"
