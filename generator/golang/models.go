@@ -400,6 +400,7 @@ func (g *gen) validateMethod(f *jen.File, t *model.Type) {
 		return
 	}
 	var body []jen.Code
+	var result jen.Code = jen.Nil()
 	switch t.Kind {
 	case model.Struct:
 		for _, fd := range t.Fields {
@@ -409,13 +410,41 @@ func (g *gen) validateMethod(f *jen.File, t *model.Type) {
 			body = append(body, g.validateValue(jen.Id("v").Dot("AdditionalProperties"), &model.TypeRef{Kind: model.Map, Elem: t.Additional}, "")...)
 		}
 	case model.Named:
-		body = g.validateValue(jen.Id("v"), t.Underlying, "")
-	case model.Union:
-		for _, vr := range t.Variants {
-			body = append(body, g.validateValue(jen.Id("v").Dot(variantField(vr)), &model.TypeRef{Kind: model.Pointer, Elem: vr.Type}, "")...)
+		if refersTo(t.Underlying, g.validating) {
+			body = g.validateValue(jen.Id("v"), t.Underlying, "")
+		} else { // constraints only: the one check is the result
+			result = rt("Check").Call(append([]jen.Code{jen.Id("v")}, g.rules(t.Underlying)...)...)
 		}
+	case model.Union:
+		// A union holds one variant: the check of the one it holds.
+		var holds []jen.Code
+		var checks [][]jen.Code
+		for _, vr := range t.Variants {
+			field := jen.Id("v").Dot(variantField(vr))
+			var check []jen.Code
+			if vr.Type.Kind == model.Ref {
+				if refersTo(vr.Type, g.validating) {
+					check = []jen.Code{jen.Return(field.Clone().Dot("Validate").Call())}
+				}
+			} else {
+				check = g.validateValue(jen.Parens(jen.Op("*").Add(field.Clone())), vr.Type, "")
+			}
+			if len(check) > 0 {
+				holds = append(holds, field.Clone().Op("!=").Nil())
+				checks = append(checks, check)
+			}
+		}
+		if len(holds) == 1 {
+			body = []jen.Code{jen.If(holds[0]).Block(checks[0]...)}
+			break
+		}
+		var cases []jen.Code
+		for i, hold := range holds {
+			cases = append(cases, jen.Case(hold).Block(checks[i]...))
+		}
+		body = []jen.Code{jen.Switch().Block(cases...)}
 	}
-	body = append(body, jen.Return(jen.Nil()))
+	body = append(body, jen.Return(result))
 	f.Line()
 	f.Comment("// Validate reports the first value in v that its schema does not allow:")
 	f.Comment("// one that breaks a constraint, or an enum value that is not its type's.")

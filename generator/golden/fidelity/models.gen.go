@@ -244,25 +244,15 @@ func (u *Message) UnmarshalJSON(data []byte) error {
 // Validate reports the first value in v that its schema does not allow:
 // one that breaks a constraint, or an enum value that is not its type's.
 func (v Message) Validate() error {
-	if v.assistantMessage != nil {
-		if err := v.assistantMessage.Validate(); err != nil {
-			return err
-		}
-	}
-	if v.userMessage != nil {
-		if err := v.userMessage.Validate(); err != nil {
-			return err
-		}
-	}
-	if v.reasoningMessage != nil {
-		if err := v.reasoningMessage.Validate(); err != nil {
-			return err
-		}
-	}
-	if v.stopReason != nil {
-		if err := v.stopReason.Validate(); err != nil {
-			return err
-		}
+	switch {
+	case v.assistantMessage != nil:
+		return v.assistantMessage.Validate()
+	case v.userMessage != nil:
+		return v.userMessage.Validate()
+	case v.reasoningMessage != nil:
+		return v.reasoningMessage.Validate()
+	case v.stopReason != nil:
+		return v.stopReason.Validate()
 	}
 	return nil
 }

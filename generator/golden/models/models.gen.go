@@ -229,9 +229,7 @@ func (u *ModelID) UnmarshalJSON(data []byte) error {
 // one that breaks a constraint, or an enum value that is not its type's.
 func (v ModelID) Validate() error {
 	if v.knownModel != nil {
-		if err := v.knownModel.Validate(); err != nil {
-			return err
-		}
+		return v.knownModel.Validate()
 	}
 	return nil
 }
