@@ -11,12 +11,9 @@ import (
 )
 
 type AssistantMessage struct {
-	// Id
-	ID string `json:"id"`
-	// Message Type
+	ID          string                       `json:"id"`
 	MessageType *AssistantMessageMessageType `json:"message_type,omitempty"`
-	// Content
-	Content string `json:"content"`
+	Content     string                       `json:"content"`
 }
 
 // Validate reports the first value in v that its schema does not allow:
@@ -36,7 +33,6 @@ func (AssistantMessage) CheckJSON(v *runtime.JSONValue) {
 	v.Require("id", "content")
 }
 
-// Message Type
 type AssistantMessageMessageType string
 
 const (
@@ -313,14 +309,10 @@ func (v PublishedType) Validate() error {
 }
 
 type ReasoningMessage struct {
-	// Id
-	ID string `json:"id"`
-	// Message Type
+	ID          string                      `json:"id"`
 	MessageType ReasoningMessageMessageType `json:"message_type"`
-	// Reasoning
-	Reasoning string `json:"reasoning"`
-	// Source
-	Source *string `json:"source,omitempty"`
+	Reasoning   string                      `json:"reasoning"`
+	Source      *string                     `json:"source,omitempty"`
 }
 
 // Validate reports the first value in v that its schema does not allow:
@@ -338,7 +330,6 @@ func (ReasoningMessage) CheckJSON(v *runtime.JSONValue) {
 	v.Require("id", "message_type", "reasoning")
 }
 
-// Message Type
 type ReasoningMessageMessageType string
 
 const (
@@ -384,10 +375,8 @@ func (v RemovedType) Validate() error {
 }
 
 type StopReason struct {
-	// Message Type
 	MessageType *StopReasonMessageType `json:"message_type,omitempty"`
-	// Stop Reason
-	StopReason string `json:"stop_reason"`
+	StopReason  string                 `json:"stop_reason"`
 }
 
 // Validate reports the first value in v that its schema does not allow:
@@ -407,7 +396,6 @@ func (StopReason) CheckJSON(v *runtime.JSONValue) {
 	v.Require("stop_reason")
 }
 
-// Message Type
 type StopReasonMessageType string
 
 const (
@@ -424,12 +412,9 @@ func (v StopReasonMessageType) Validate() error {
 }
 
 type UserMessage struct {
-	// Id
-	ID string `json:"id"`
-	// Message Type
+	ID          string                  `json:"id"`
 	MessageType *UserMessageMessageType `json:"message_type,omitempty"`
-	// Content
-	Content string `json:"content"`
+	Content     string                  `json:"content"`
 }
 
 // Validate reports the first value in v that its schema does not allow:
@@ -449,7 +434,6 @@ func (UserMessage) CheckJSON(v *runtime.JSONValue) {
 	v.Require("id", "content")
 }
 
-// Message Type
 type UserMessageMessageType string
 
 const (
