@@ -214,7 +214,9 @@ func (o *options) generate(cmd *cobra.Command, args []string, stderr io.Writer) 
 	var outs []output
 	for i, cfg := range cfgs {
 		files, diags, err := generator.Generate(cfg)
-		if i == 0 { // the same spec: its diagnostics once
+		// The same spec: its diagnostics once, but for the problems only
+		// a later output's language has.
+		if i == 0 || diags.HasErrors() {
 			for _, d := range diags {
 				fmt.Fprintln(stderr, d)
 			}
@@ -223,11 +225,6 @@ func (o *options) generate(cmd *cobra.Command, args []string, stderr io.Writer) 
 			return nil, &exitError{exitUsage, err}
 		}
 		if diags.HasErrors() {
-			if i > 0 { // problems only this language has
-				for _, d := range diags {
-					fmt.Fprintln(stderr, d)
-				}
-			}
 			return nil, &exitError{code: exitProblems}
 		}
 		outs = append(outs, output{cfg, files})
