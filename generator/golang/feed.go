@@ -26,10 +26,9 @@ func (g *gen) feedType(f *jen.File, op *model.Operation, n *opNames) {
 		jen.Return(jen.Op("&").Id(n.feed).Values(jen.Id("bus").Op(":").Id("bus"), jen.Id("o").Op(":").Add(rt("NewOptions")).Call(jen.Id("opts").Op("...")))),
 	)
 	f.Line()
-	params := []jen.Code{jen.Id("ctx").Qual("context", "Context")}
+	params := append([]jen.Code{jen.Id("ctx").Qual("context", "Context")}, topicParams(fd, n)...)
 	var args []jen.Code
 	for _, p := range fd.Params {
-		params = append(params, jen.Id(n.topicArgs[p]).Add(typeExpr(p.Type)))
 		args = append(args, jen.Id(n.topicArgs[p]))
 	}
 	of := ""
@@ -62,10 +61,7 @@ func (g *gen) feedType(f *jen.File, op *model.Operation, n *opNames) {
 // the values of its parameters.
 func (g *gen) topicFunc(f *jen.File, op *model.Operation, n *opNames) {
 	fd := op.Stream.Feed
-	var params []jen.Code
-	for _, p := range fd.Params {
-		params = append(params, jen.Id(n.topicArgs[p]).Add(typeExpr(p.Type)))
-	}
+	params := topicParams(fd, n)
 	var topic *jen.Statement
 	for _, part := range fd.Parts {
 		var piece jen.Code = jen.Lit(part.Text)
@@ -108,6 +104,16 @@ func (g *gen) followMethod(f *jen.File, op *model.Operation, n *opNames) {
 			))),
 	)
 	f.Line()
+}
+
+// topicParams declares the arguments of the feed methods that make the
+// topic: one per parameter of fd.
+func topicParams(fd *model.Feed, n *opNames) []jen.Code {
+	var params []jen.Code
+	for _, p := range fd.Params {
+		params = append(params, jen.Id(n.topicArgs[p]).Add(typeExpr(p.Type)))
+	}
+	return params
 }
 
 // argNames returns the names of the arguments of params in feed methods.
