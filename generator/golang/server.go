@@ -661,29 +661,31 @@ func (g *gen) dispatchFunc(f *jen.File, ro *route) {
 // serveFunc renders the handler method that decodes op's request and calls
 // the implementation.
 func (g *gen) serveFunc(f *jen.File, op *model.Operation, n *opNames) error {
-	body := []jen.Code{
-		jen.Var().Id("req").Id(n.request),
-		jen.Id("p").Op(":=").Add(rt("NewParams")).Call(jen.Id("r")),
-	}
+	var decode []jen.Code
 	for _, p := range op.Params {
 		code, err := g.decodeParam(p, n)
 		if err != nil {
 			return fmt.Errorf("operation %s: %w", op.Name, err)
 		}
-		body = append(body, code...)
+		decode = append(decode, code...)
 	}
 	switch {
 	case op.Body != nil && op.Body.Stream != nil:
-		body = append(body, jen.Id("req").Dot(n.body).Op("=").Add(rt("BodyEvents")).Call(jen.Id("p"), jen.Id("h").Dot("opts"), jen.Id(n.decodeEvent)))
+		decode = append(decode, jen.Id("req").Dot(n.body).Op("=").Add(rt("BodyEvents")).Call(jen.Id("p"), jen.Id("h").Dot("opts"), jen.Id(n.decodeEvent)))
 	case op.Body != nil:
 		fn := "Body"
 		if !op.Body.Required && !nilable(op.Body.Type) {
 			fn = "BodyPtr"
 		}
 		args := []jen.Code{jen.Id("p"), jen.Id("h").Dot("opts"), jen.Lit(op.Body.ContentType), jen.Op("&").Id("req").Dot(n.body)}
-		body = append(body, rt(fn).Call(append(args, g.rules(op.Body.Type)...)...))
+		decode = append(decode, rt(fn).Call(append(args, g.rules(op.Body.Type)...)...))
 	}
-	body = append(body, jen.If(jen.Id("p").Dot("Failed").Call(jen.Id("w"))).Block(jen.Return()))
+	body := []jen.Code{jen.Var().Id("req").Id(n.request)}
+	if len(decode) > 0 { // else nothing can fail
+		body = append(body, jen.Id("p").Op(":=").Add(rt("NewParams")).Call(jen.Id("r")))
+		body = append(body, decode...)
+		body = append(body, jen.If(jen.Id("p").Dot("Failed").Call(jen.Id("w"))).Block(jen.Return()))
+	}
 	if op.Stream != nil {
 		fields := []jen.Code{jen.Id("s")}
 		if n.response != "" {

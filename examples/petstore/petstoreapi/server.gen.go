@@ -768,10 +768,6 @@ func (h *handler) serveCreatePet(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) serveWatchPets(w http.ResponseWriter, r *http.Request) {
 	var req WatchPetsRequest
-	p := runtime.NewParams(r)
-	if p.Failed(w) {
-		return
-	}
 	req.LastEventID = r.Header.Get("Last-Event-ID")
 	runtime.Serve(w, r, h.opts, &watchPetsStream, func(s *runtime.Stream) error {
 		return h.impl.WatchPets(s.Context(), &req, &WatchPetsStream{s, watchPetsTopic()})

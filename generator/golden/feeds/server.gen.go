@@ -308,10 +308,6 @@ type handler struct {
 
 func (h *handler) serveWatchNews(w http.ResponseWriter, r *http.Request) {
 	var req WatchNewsRequest
-	p := runtime.NewParams(r)
-	if p.Failed(w) {
-		return
-	}
 	req.LastEventID = r.Header.Get("Last-Event-ID")
 	runtime.Serve(w, r, h.opts, &watchNewsStream, func(s *runtime.Stream) error {
 		return h.impl.WatchNews(s.Context(), &req, &WatchNewsStream{s, watchNewsTopic()})

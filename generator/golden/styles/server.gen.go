@@ -813,10 +813,6 @@ func (h *handler) serveStartConversation(w http.ResponseWriter, r *http.Request)
 
 func (h *handler) serveFeed(w http.ResponseWriter, r *http.Request) {
 	var req FeedRequest
-	p := runtime.NewParams(r)
-	if p.Failed(w) {
-		return
-	}
 	runtime.Serve(w, r, h.opts, &feedStream, func(s *runtime.Stream) error {
 		return h.impl.Feed(s.Context(), &req, &FeedStream{s})
 	})
@@ -872,10 +868,6 @@ func (h *handler) serveBetaCreateResponse(w http.ResponseWriter, r *http.Request
 
 func (h *handler) serveStreamRun(w http.ResponseWriter, r *http.Request) {
 	var req StreamRunRequest
-	p := runtime.NewParams(r)
-	if p.Failed(w) {
-		return
-	}
 	runtime.Serve(w, r, h.opts, &streamRunStream, func(s *runtime.Stream) error {
 		return h.impl.StreamRun(s.Context(), &req, &StreamRunStream{s})
 	})
