@@ -547,7 +547,7 @@ func (g *gen) readStreamHeaders(f *jen.File, op *model.Operation, n *opNames, cn
 		code = append(code, g.decodeHeader(h, jen.Id("r").Dot(h.Name)))
 	}
 	code = append(code, jen.Return(jen.Id("r"), jen.Id("h").Dot("Err").Call()))
-	addDoc(f, prose(fmt.Sprintf("%sOf reads the response headers of s, a %s stream: those of the response that opened it, or of its latest reconnection.", n.streamHeaders, op.Name)))
+	addDoc(f, prose(fmt.Sprintf("%sOf reads the response headers of s, %s stream: those of the response that opened it, or of its latest reconnection.", n.streamHeaders, article(op.Name))))
 	f.Func().Id(n.streamHeaders+"Of").Params(jen.Id("s").Op("*").Add(rt("EventStream")).Types(jen.Id(cn.event))).Params(jen.Id(n.streamHeaders), jen.Error()).Block(code...)
 	f.Line()
 }
@@ -575,7 +575,7 @@ func (g *gen) eventTypes(f *jen.File, op *model.Operation, cn *clientNames) {
 		name := cn.events[ev]
 		doc := fmt.Sprintf("%s is the %q event of %s (%s).", name, ev.Name, op.Name, ev.ContentType)
 		if ev == st.Error {
-			doc = fmt.Sprintf("%s is the %q event that ends a %s stream when the server fails; the stream returns it as its error (%s).", name, ev.Name, op.Name, ev.ContentType)
+			doc = fmt.Sprintf("%s is the %q event that ends %s stream when the server fails; the stream returns it as its error (%s).", name, ev.Name, article(op.Name), ev.ContentType)
 		}
 		anyName := st.AnyName && ev.Name == "message"
 		if anyName {

@@ -298,8 +298,9 @@ type ImportPetsEvent interface {
 	isImportPetsEvent()
 }
 
-// ImportPetsFailed is the "failed" event that ends a ImportPets stream when the
-// server fails; the stream returns it as its error (application/problem+json).
+// ImportPetsFailed is the "failed" event that ends an ImportPets stream when
+// the server fails; the stream returns it as its error
+// (application/problem+json).
 type ImportPetsFailed struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string
