@@ -512,12 +512,13 @@ func (g *gen) newHandler(f *jen.File) {
 		"A path that no operation has is answered 404, and a method the path does not take 405 with an Allow header, both as application/problem+json.",
 		"Options choose codecs, the logger, write timeouts, the request body size limit and shutdown behaviour (see runtime.Option)."))
 	var routes []jen.Code
-	routes = append(routes,
-		jen.Id("h").Op(":=").Op("&").Id("handler").Values(
+	if len(g.routes) > 0 { // else nothing serves with h, which would not compile unused
+		routes = append(routes, jen.Id("h").Op(":=").Op("&").Id("handler").Values(
 			jen.Id("impl").Op(":").Id("impl"),
 			jen.Id("opts").Op(":").Add(rt("NewOptions").Call(jen.Id("opts").Op("..."))),
-		),
-		jen.Id("mux").Op(":=").Qual("net/http", "NewServeMux").Call())
+		))
+	}
+	routes = append(routes, jen.Id("mux").Op(":=").Qual("net/http", "NewServeMux").Call())
 	methods := map[string]bool{}
 	dispatches := false
 	for _, ro := range g.routes {
