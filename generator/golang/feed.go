@@ -47,7 +47,7 @@ func (g *gen) feedType(f *jen.File, op *model.Operation, n *opNames) {
 			doc += " It publishes v " + with + "."
 		}
 		body = append(body, jen.Return(rt("Publish").Call(jen.Id("ctx"), jen.Id("f").Dot("bus"), jen.Id("f").Dot("o"),
-			jen.Id(n.topic).Call(args...), jen.Lit(wireType(ev)), jen.Lit(ev.ContentType), jen.Id("v"))))
+			topicOf(n, args), jen.Lit(wireType(ev)), jen.Lit(ev.ContentType), jen.Id("v"))))
 		addDoc(f, joinDoc(prose(doc), ev.Doc))
 		f.Func().Params(jen.Id("f").Op("*").Id(n.feed)).Id("Publish"+ev.GoName).Params(
 			append(params, jen.Id("v").Add(typeExpr(ev.Type)))...,
@@ -58,7 +58,7 @@ func (g *gen) feedType(f *jen.File, op *model.Operation, n *opNames) {
 }
 
 // topicFunc renders the function that returns the topic of op's feed for
-// the values of its parameters.
+// the values of its parameters, or the constant topic of a feed without.
 func (g *gen) topicFunc(f *jen.File, op *model.Operation, n *opNames) {
 	fd := op.Stream.Feed
 	params := topicParams(fd, n)
@@ -75,12 +75,22 @@ func (g *gen) topicFunc(f *jen.File, op *model.Operation, n *opNames) {
 		}
 	}
 	if len(params) == 0 {
-		f.Commentf("// %s returns the topic of %s.", n.topic, n.feed)
+		f.Commentf("// %s is the topic of %s.", n.topic, n.feed)
+		f.Const().Id(n.topic).Op("=").Add(topic)
 	} else {
 		f.Commentf("// %s returns the topic of %s for the values of %s.", n.topic, n.feed, listWords(argNames(fd.Params, n)))
+		f.Func().Id(n.topic).Params(params...).String().Block(jen.Return(topic))
 	}
-	f.Func().Id(n.topic).Params(params...).String().Block(jen.Return(topic))
 	f.Line()
+}
+
+// topicOf renders the topic of op's feed for args, the values of its
+// parameters: a call of topicFunc's function, or its constant.
+func topicOf(n *opNames, args []jen.Code) jen.Code {
+	if len(args) == 0 {
+		return jen.Id(n.topic)
+	}
+	return jen.Id(n.topic).Call(args...)
 }
 
 // followMethod renders the stream's Follow, which serves the feed.

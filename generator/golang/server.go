@@ -697,7 +697,7 @@ func (g *gen) serveFunc(f *jen.File, op *model.Operation, n *opNames) error {
 			for _, p := range op.Stream.Feed.Params {
 				args = append(args, jen.Id("req").Dot(p.Name))
 			}
-			fields = append(fields, jen.Id(n.topic).Call(args...))
+			fields = append(fields, topicOf(n, args))
 		}
 		streamValue := jen.Op("&").Id(n.stream).Values(fields...)
 		if n.lastEventID != "" {

@@ -114,13 +114,11 @@ func NewWatchNewsFeed(bus runtime.Bus, opts ...runtime.Option) *WatchNewsFeed {
 // PublishHeadline publishes a "headline" event (application/json) to the topic
 // and returns the id the bus gave it.
 func (f *WatchNewsFeed) PublishHeadline(ctx context.Context, v Headline) (string, error) {
-	return runtime.Publish(ctx, f.bus, f.o, watchNewsTopic(), "headline", "application/json", v)
+	return runtime.Publish(ctx, f.bus, f.o, watchNewsTopic, "headline", "application/json", v)
 }
 
-// watchNewsTopic returns the topic of WatchNewsFeed.
-func watchNewsTopic() string {
-	return "news"
-}
+// watchNewsTopic is the topic of WatchNewsFeed.
+const watchNewsTopic = "news"
 
 // WatchOrderRequest holds the decoded parameters of WatchOrder (GET /orders/{orderId}/events).
 type WatchOrderRequest struct {
@@ -310,7 +308,7 @@ func (h *handler) serveWatchNews(w http.ResponseWriter, r *http.Request) {
 	var req WatchNewsRequest
 	req.LastEventID = r.Header.Get("Last-Event-ID")
 	runtime.Serve(w, r, h.opts, &watchNewsStream, func(s *runtime.Stream) error {
-		return h.impl.WatchNews(s.Context(), &req, &WatchNewsStream{s, watchNewsTopic()})
+		return h.impl.WatchNews(s.Context(), &req, &WatchNewsStream{s, watchNewsTopic})
 	})
 }
 
