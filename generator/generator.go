@@ -49,8 +49,8 @@ const (
 	LangTypeScript = "typescript"
 )
 
-// Generate loads the spec, builds its model and emits the Go files, sorted
-// by name. The diagnostics hold every problem found, warnings included;
+// Generate loads the spec, builds its model and emits the files of
+// cfg.Lang, sorted by name. The diagnostics hold every problem found, warnings included;
 // when they contain an error, files is nil. err reports a Config that
 // cannot be used, such as an invalid package name.
 func Generate(cfg Config) (files []golang.File, diags spec.Diagnostics, err error) {
