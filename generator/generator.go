@@ -1,9 +1,9 @@
 // Package generator runs ssegen's pipeline, spec to model to Go or
-// TypeScript, and puts
-// the result on disk: Generate produces the files, Write replaces the
-// generated files of a directory with them atomically, and Check reports
-// how a directory differs from them. The ssegen command is a thin layer
-// over this package.
+// TypeScript, and puts the result on disk: Generate produces the files,
+// Write replaces the generated files of a directory with them atomically,
+// and Check reports how a directory differs from them. Export, WriteFile
+// and CheckFile do the same for the spec as standard OpenAPI. The ssegen
+// command is a thin layer over this package.
 package generator
 
 import (
@@ -49,74 +49,113 @@ const (
 	LangTypeScript = "typescript"
 )
 
-// Generate loads the spec, builds its model and emits the Go files, sorted
-// by name. The diagnostics hold every problem found, warnings included;
+// Generate loads the spec, builds its model and emits the files of
+// cfg.Lang, sorted by name. The diagnostics hold every problem found, warnings included;
 // when they contain an error, files is nil. err reports a Config that
 // cannot be used, such as an invalid package name.
 func Generate(cfg Config) (files []golang.File, diags spec.Diagnostics, err error) {
-	_, files, diags, err = generate(cfg)
-	return files, diags, err
+	each, diags, err := GenerateEach([]Config{cfg})
+	if len(each) == 0 {
+		return nil, diags, err
+	}
+	return each[0], diags, nil
+}
+
+// GenerateEach is Generate for several outputs of one spec, such as its Go
+// code and its TypeScript client: it loads the spec and builds its model
+// once, and files[i] are the files of cfgs[i]. Every Config must name the
+// same Spec and Strict. When the diagnostics contain an error, files is nil.
+func GenerateEach(cfgs []Config) (files [][]golang.File, diags spec.Diagnostics, err error) {
+	if len(cfgs) == 0 {
+		return nil, nil, errors.New("no output given")
+	}
+	pkgs := make([]string, len(cfgs))
+	for i, cfg := range cfgs {
+		if cfg.Spec != cfgs[0].Spec || cfg.Strict != cfgs[0].Strict {
+			return nil, nil, errors.New("outputs of different specs or strictness")
+		}
+		if pkgs[i], err = packageOf(cfg); err != nil {
+			return nil, nil, err
+		}
+	}
+	_, api, diags := load(cfgs[0].Spec, cfgs[0].Strict)
+	if api == nil {
+		return nil, diags, nil
+	}
+	for i, cfg := range cfgs {
+		out, err := emit(api, cfg, pkgs[i])
+		if err != nil {
+			// The model came from this spec, so whatever the emitter cannot
+			// write is a problem of the spec.
+			return nil, append(diags, spec.Diagnostic{Pos: spec.Position{File: cfg.Spec}, Message: err.Error()}), nil
+		}
+		files = append(files, out)
+	}
+	return files, diags, nil
 }
 
 // Export loads the spec as Generate does, reporting the same diagnostics,
 // and returns it as a standard OpenAPI 3.2 document in format f (see
 // package export). When the diagnostics contain an error, out is nil.
 func Export(specPath string, strict bool, f export.Format) (out []byte, diags spec.Diagnostics, err error) {
-	// The package name only matters to the Go code, which is discarded.
-	doc, _, diags, err := generate(Config{Spec: specPath, Package: "api", Client: true, Strict: strict})
-	if err != nil || diags.HasErrors() {
-		return nil, diags, err
+	if specPath == "" {
+		return nil, nil, errors.New("no spec given")
+	}
+	doc, api, diags := load(specPath, strict)
+	if api == nil {
+		return nil, diags, nil
+	}
+	// The Go code is discarded: what matters is what it cannot write.
+	if _, err := golang.Generate(api, golang.Config{Package: "api", Client: true}); err != nil {
+		return nil, append(diags, spec.Diagnostic{Pos: spec.Position{File: specPath}, Message: err.Error()}), nil
 	}
 	out, exportDiags := export.Document(doc, f)
 	return out, append(diags, strictly(strict, exportDiags)...), nil
 }
 
-// generate runs the pipeline and returns the loaded document with the files.
-func generate(cfg Config) (doc *spec.Document, files []golang.File, diags spec.Diagnostics, err error) {
-	if cfg.Spec == "" {
-		return nil, nil, nil, errors.New("no spec given")
-	}
-	if cfg.Lang != "" && cfg.Lang != LangGo && cfg.Lang != LangTypeScript {
-		return nil, nil, nil, fmt.Errorf("unknown language %q: want %s or %s", cfg.Lang, LangGo, LangTypeScript)
-	}
-	pkg := cfg.Package
+// packageOf checks cfg and returns the name of the Go package it makes, ""
+// for TypeScript.
+func packageOf(cfg Config) (string, error) {
 	switch {
+	case cfg.Spec == "":
+		return "", errors.New("no spec given")
+	case cfg.Lang != "" && cfg.Lang != LangGo && cfg.Lang != LangTypeScript:
+		return "", fmt.Errorf("unknown language %q: want %s or %s", cfg.Lang, LangGo, LangTypeScript)
 	case cfg.Lang == LangTypeScript: // modules have no package name
-	case pkg == "":
-		if pkg, err = DefaultPackage(cfg.Out); err != nil {
-			return nil, nil, nil, err
-		}
-	default:
-		if err := CheckPackageName(pkg); err != nil {
-			return nil, nil, nil, err
-		}
+		return "", nil
+	case cfg.Package == "":
+		return DefaultPackage(cfg.Out)
 	}
+	return cfg.Package, CheckPackageName(cfg.Package)
+}
 
-	doc, diags = spec.Load(cfg.Spec)
-	diags = strictly(cfg.Strict, diags)
+// load loads the spec and builds its model; api is nil when the
+// diagnostics contain an error.
+func load(specPath string, strict bool) (doc *spec.Document, api *model.API, diags spec.Diagnostics) {
+	doc, diags = spec.Load(specPath)
+	diags = strictly(strict, diags)
 	if doc == nil || diags.HasErrors() {
-		return nil, nil, diags, nil
+		return nil, nil, diags
 	}
 	api, buildDiags := model.Build(doc)
-	diags = append(diags, strictly(cfg.Strict, buildDiags)...)
+	diags = append(diags, strictly(strict, buildDiags)...)
 	if api == nil || diags.HasErrors() {
-		return nil, nil, diags, nil
+		return nil, nil, diags
 	}
-	if cfg.Lang == LangTypeScript {
-		var ts []typescript.File
-		ts, err = typescript.Generate(api)
-		for _, f := range ts {
-			files = append(files, golang.File{Name: f.Name, Content: f.Content})
-		}
-	} else {
-		files, err = golang.Generate(api, golang.Config{Package: pkg, Client: cfg.Client})
+	return doc, api, diags
+}
+
+// emit writes the files of cfg from api; pkg is the Go package name.
+func emit(api *model.API, cfg Config, pkg string) ([]golang.File, error) {
+	if cfg.Lang != LangTypeScript {
+		return golang.Generate(api, golang.Config{Package: pkg, Client: cfg.Client})
 	}
-	if err != nil {
-		// The model came from this spec, so whatever the emitter cannot
-		// write is a problem of the spec.
-		return nil, nil, append(diags, spec.Diagnostic{Pos: spec.Position{File: cfg.Spec}, Message: err.Error()}), nil
+	ts, err := typescript.Generate(api)
+	var files []golang.File
+	for _, f := range ts {
+		files = append(files, golang.File{Name: f.Name, Content: f.Content})
 	}
-	return doc, files, diags, nil
+	return files, err
 }
 
 // strictly returns diags with every warning made an error when strict is set.

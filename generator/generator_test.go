@@ -219,3 +219,27 @@ func largestGoldenSpec() string {
 	})
 	return best
 }
+
+// TestGenerateEach checks that the outputs generated from one load of a
+// spec are those Generate makes of each, and that outputs of different
+// specs are refused.
+func TestGenerateEach(t *testing.T) {
+	cfgs := []Config{
+		{Spec: petstoreSpec, Package: "petstoreapi", Client: true},
+		{Spec: petstoreSpec, Lang: LangTypeScript},
+	}
+	each, diags, err := GenerateEach(cfgs)
+	if err != nil || diags.HasErrors() || len(each) != len(cfgs) {
+		t.Fatalf("GenerateEach: %d outputs, %v, %v", len(each), diags, err)
+	}
+	for i, cfg := range cfgs {
+		alone, _, err := Generate(cfg)
+		if err != nil || !reflect.DeepEqual(each[i], alone) {
+			t.Errorf("output %d (%s) differs from Generate's: %v", i, cfg.Lang, err)
+		}
+	}
+	other := []Config{cfgs[0], {Spec: largestGoldenSpec(), Lang: LangTypeScript}}
+	if files, diags, err := GenerateEach(other); err == nil || files != nil || diags != nil {
+		t.Errorf("GenerateEach of two specs = %v, %v, %v; want only an error", files, diags, err)
+	}
+}

@@ -50,10 +50,7 @@ func Write(dir string, files []golang.File) error {
 		return err
 	}
 	if err := apply(dir, changes); err != nil {
-		// Only directories Write created, and only if empty again.
-		for i := len(created) - 1; i >= 0; i-- {
-			os.Remove(created[i])
-		}
+		removeCreated(created)
 		return err
 	}
 	return nil
@@ -72,15 +69,7 @@ func Check(dir string, files []golang.File) ([]byte, error) {
 	}
 	var out []byte
 	for _, c := range changes {
-		path := filepath.ToSlash(filepath.Join(dir, c.name))
-		oldLabel, newLabel := path, path
-		if c.old == nil {
-			oldLabel = "/dev/null"
-		}
-		if c.new == nil {
-			newLabel = "/dev/null"
-		}
-		out = append(out, unifiedDiff(oldLabel, newLabel, c.old, c.new)...)
+		out = append(out, fileDiff(filepath.Join(dir, c.name), c.old, c.new)...)
 	}
 	return out, nil
 }
@@ -102,23 +91,15 @@ func WriteFile(path string, content []byte) error {
 		}
 		mode = info.Mode().Perm()
 	}
-	dir := filepath.Dir(path)
-	created, err := mkdirAll(dir)
+	created, err := mkdirAll(filepath.Dir(path))
 	if err != nil {
 		return err
 	}
-	tmp, err := writeTemp(dir, filepath.Base(path), content, mode, time.Time{})
-	if err == nil {
-		if err = renameFile(tmp, path); err != nil {
-			os.Remove(tmp)
-		}
+	if err := replaceFile(path, content, mode, time.Time{}); err != nil {
+		removeCreated(created)
+		return err
 	}
-	if err != nil {
-		for i := len(created) - 1; i >= 0; i-- {
-			os.Remove(created[i])
-		}
-	}
-	return err
+	return nil
 }
 
 // CheckFile returns a unified diff from the file at path to content, or nil
@@ -128,15 +109,22 @@ func CheckFile(path string, content []byte) ([]byte, error) {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	if bytes.Equal(old, content) && err == nil {
-		return nil, nil
-	}
+	return fileDiff(path, old, content), nil
+}
+
+// fileDiff returns the unified diff that turns old into new, the contents of
+// the file at path before and after, nil when that file does not exist; it
+// is nil when they are equal.
+func fileDiff(path string, old, new []byte) []byte {
 	label := filepath.ToSlash(path)
-	oldLabel := label
-	if err != nil {
+	oldLabel, newLabel := label, label
+	if old == nil {
 		oldLabel = "/dev/null"
 	}
-	return unifiedDiff(oldLabel, label, old, content), nil
+	if new == nil {
+		newLabel = "/dev/null"
+	}
+	return unifiedDiff(oldLabel, newLabel, old, new)
 }
 
 // change is one file Write replaces, creates or removes.
@@ -247,12 +235,18 @@ func mkdirAll(dir string) ([]string, error) {
 		}
 	}
 	if err := os.MkdirAll(dir, 0o777); err != nil {
-		for i := len(missing) - 1; i >= 0; i-- {
-			os.Remove(missing[i])
-		}
+		removeCreated(missing)
 		return nil, err
 	}
 	return missing, nil
+}
+
+// removeCreated removes the directories mkdirAll created, innermost first,
+// each only if it is empty: what an aborted write leaves behind.
+func removeCreated(dirs []string) {
+	for i := len(dirs) - 1; i >= 0; i-- {
+		os.Remove(dirs[i])
+	}
 }
 
 // Seams for failure-injection tests.
@@ -315,17 +309,26 @@ func rollback(dir string, applied []change) error {
 			}
 			continue
 		}
-		tmp, err := writeTemp(dir, c.name, c.old, c.oldMode, c.oldTime)
-		if err == nil {
-			if err = renameFile(tmp, path); err != nil {
-				os.Remove(tmp)
-			}
-		}
-		if err != nil {
+		if err := replaceFile(path, c.old, c.oldMode, c.oldTime); err != nil {
 			errs = append(errs, fmt.Errorf("cannot restore %s: %w", path, err))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// replaceFile replaces the file at path with content, mode and modTime (see
+// writeTemp) atomically, by way of a temporary file beside it that is
+// removed when the rename fails.
+func replaceFile(path string, content []byte, mode fs.FileMode, modTime time.Time) error {
+	tmp, err := writeTemp(filepath.Dir(path), filepath.Base(path), content, mode, modTime)
+	if err != nil {
+		return err
+	}
+	if err := renameFile(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
 }
 
 // writeTemp writes content to a new hidden file in dir, so that renaming it

@@ -211,26 +211,19 @@ func (o *options) generate(cmd *cobra.Command, args []string, stderr io.Writer) 
 	if err != nil {
 		return nil, err
 	}
-	var outs []output
+	files, diags, err := generator.GenerateEach(cfgs)
+	for _, d := range diags {
+		fmt.Fprintln(stderr, d)
+	}
+	if err != nil {
+		return nil, &exitError{exitUsage, err}
+	}
+	if diags.HasErrors() {
+		return nil, &exitError{code: exitProblems}
+	}
+	outs := make([]output, len(cfgs))
 	for i, cfg := range cfgs {
-		files, diags, err := generator.Generate(cfg)
-		if i == 0 { // the same spec: its diagnostics once
-			for _, d := range diags {
-				fmt.Fprintln(stderr, d)
-			}
-		}
-		if err != nil {
-			return nil, &exitError{exitUsage, err}
-		}
-		if diags.HasErrors() {
-			if i > 0 { // problems only this language has
-				for _, d := range diags {
-					fmt.Fprintln(stderr, d)
-				}
-			}
-			return nil, &exitError{code: exitProblems}
-		}
-		outs = append(outs, output{cfg, files})
+		outs[i] = output{cfg, files[i]}
 	}
 	return outs, nil
 }

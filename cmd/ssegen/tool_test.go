@@ -12,7 +12,8 @@ import (
 // //go:generate line with go run, and as a Go 1.24 tool dependency with go
 // tool. The project is a temporary module that requires this checkout the
 // way the README tells before a release (go mod edit -replace and -tool,
-// go mod tidy); the generated package must build and vet.
+// go mod tidy); the generated packages must build and vet, that of a
+// document without operations too.
 func TestGoGenerateAndGoTool(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the go command on a temporary module; skipped with -short")
@@ -39,6 +40,15 @@ func TestGoGenerateAndGoTool(t *testing.T) {
 		"api/api.yaml": watchSpec,
 		"api/doc.go": `// Package api serves the watch API.
 package api
+
+//go:generate go run github.com/ssegen/ssegen/cmd/ssegen generate api.yaml
+`,
+		"shapes/api.yaml": `openapi: 3.0.3
+info: {title: Shapes, version: "1"}
+paths: {}
+`,
+		"shapes/doc.go": `// Package shapes has no operations yet.
+package shapes
 
 //go:generate go run github.com/ssegen/ssegen/cmd/ssegen generate api.yaml
 `,

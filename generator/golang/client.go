@@ -252,11 +252,10 @@ func (g *gen) encodeParam(p *model.Param) ([]jen.Code, error) {
 	case u.Kind == model.Ref && g.types[u.Name] != nil && g.types[u.Name].Kind == model.Struct:
 		return g.encodeObject(p, spec, optional, g.types[u.Name])
 	}
-	_, format := g.scalarFuncs(t)
 	if !optional {
-		return []jen.Code{args.Dot("Value").Call(spec, rt(format).Call(field))}, nil
+		return []jen.Code{args.Dot("Value").Call(spec, g.formatted(t, field))}, nil
 	}
-	set = args.Dot("Value").Call(spec, rt(format).Call(jen.Op("*").Add(field.Clone())))
+	set = args.Dot("Value").Call(spec, g.formatted(t, jen.Op("*").Add(field.Clone())))
 	return []jen.Code{jen.If(field.Clone().Op("!=").Nil()).Block(set)}, nil
 }
 
@@ -272,13 +271,12 @@ func (g *gen) encodeObject(p *model.Param, spec *jen.Statement, optional bool, t
 		if ft.Kind == model.Pointer {
 			ft = ft.Elem
 		}
-		_, format := g.scalarFuncs(ft)
 		if fd.Type.Kind != model.Pointer {
-			required = append(required, jen.Lit(fd.JSONName), rt(format).Call(value))
+			required = append(required, jen.Lit(fd.JSONName), g.formatted(ft, value))
 			continue
 		}
 		rest = append(rest, jen.If(value.Clone().Op("!=").Nil()).Block(
-			jen.Id(props).Op("=").Append(jen.Id(props), jen.Lit(fd.JSONName), rt(format).Call(jen.Op("*").Add(value.Clone()))),
+			jen.Id(props).Op("=").Append(jen.Id(props), jen.Lit(fd.JSONName), g.formatted(ft, jen.Op("*").Add(value.Clone()))),
 		))
 	}
 	code := append([]jen.Code{jen.Id(props).Op(":=").Index().String().Values(required...)}, rest...)
@@ -520,7 +518,8 @@ func (g *gen) streamCall(f *jen.File, op *model.Operation, n *opNames, cn *clien
 		about = append(about, fmt.Sprintf("The stream ends after the final message %q.", st.End))
 	}
 	if st.Error != nil {
-		about = append(about, fmt.Sprintf("A %q event ends it with %s error.", st.Error.Name, article(cn.events[st.Error])))
+		ev := anEvent(st.Error.Name)
+		about = append(about, fmt.Sprintf("%s ends it with %s error.", strings.ToUpper(ev[:1])+ev[1:], article(cn.events[st.Error])))
 	}
 	var either string
 	if cn.plain != "" {
@@ -548,7 +547,7 @@ func (g *gen) readStreamHeaders(f *jen.File, op *model.Operation, n *opNames, cn
 		code = append(code, g.decodeHeader(h, jen.Id("r").Dot(h.Name)))
 	}
 	code = append(code, jen.Return(jen.Id("r"), jen.Id("h").Dot("Err").Call()))
-	addDoc(f, prose(fmt.Sprintf("%sOf reads the response headers of s, a %s stream: those of the response that opened it, or of its latest reconnection.", n.streamHeaders, op.Name)))
+	addDoc(f, prose(fmt.Sprintf("%sOf reads the response headers of s, %s stream: those of the response that opened it, or of its latest reconnection.", n.streamHeaders, article(op.Name))))
 	f.Func().Id(n.streamHeaders+"Of").Params(jen.Id("s").Op("*").Add(rt("EventStream")).Types(jen.Id(cn.event))).Params(jen.Id(n.streamHeaders), jen.Error()).Block(code...)
 	f.Line()
 }
@@ -576,7 +575,7 @@ func (g *gen) eventTypes(f *jen.File, op *model.Operation, cn *clientNames) {
 		name := cn.events[ev]
 		doc := fmt.Sprintf("%s is the %q event of %s (%s).", name, ev.Name, op.Name, ev.ContentType)
 		if ev == st.Error {
-			doc = fmt.Sprintf("%s is the %q event that ends a %s stream when the server fails; the stream returns it as its error (%s).", name, ev.Name, op.Name, ev.ContentType)
+			doc = fmt.Sprintf("%s is the %q event that ends %s stream when the server fails; the stream returns it as its error (%s).", name, ev.Name, article(op.Name), ev.ContentType)
 		}
 		anyName := st.AnyName && ev.Name == "message"
 		if anyName {
@@ -654,6 +653,13 @@ func article(word string) string {
 		return "an " + word
 	}
 	return "a " + word
+}
+
+// anEvent names the event called name with its article, for docs: a
+// "delta" event, an "error" event.
+func anEvent(name string) string {
+	a, _, _ := strings.Cut(article(name), " ")
+	return fmt.Sprintf("%s %q event", a, name)
 }
 
 // eventStruct declares name, the Go type of one event: its ID and data,

@@ -244,3 +244,18 @@ func TestRoutePrecedence(t *testing.T) {
 		}
 	}
 }
+
+func TestUnlessNamed(t *testing.T) {
+	for _, tc := range []struct{ name, doc, want string }{
+		{"ID", "Id", ""},
+		{"AssistantMessageMessageType", "Message Type", ""},
+		{"StopReason", "stop_reason", ""},
+		{"Content", "The text of the message.", "The text of the message."},
+		{"Type", "Message Type", "Message Type"},
+		{"Code", "", ""},
+	} {
+		if got := unlessNamed(tc.name, tc.doc); got != tc.want {
+			t.Errorf("unlessNamed(%q, %q) = %q, want %q", tc.name, tc.doc, got, tc.want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
@@ -25,7 +26,7 @@ func (g *gen) models(f *jen.File) error {
 		case model.Union:
 			err = g.unionType(f, t)
 		case model.Named:
-			addDoc(f, t.Doc)
+			addDoc(f, typeDoc(t))
 			f.Type().Id(t.Name).Add(typeExpr(t.Underlying))
 		default:
 			err = fmt.Errorf("type %s: unknown kind %d", t.Name, t.Kind)
@@ -47,7 +48,7 @@ func (g *gen) structType(f *jen.File, t *model.Type) {
 	var fields []jen.Code
 	for _, fd := range t.Fields {
 		taken[fd.Name] = true
-		fields = append(fields, docComment(fd.Doc)...)
+		fields = append(fields, docComment(unlessNamed(fd.Name, fd.Doc))...)
 		fields = append(fields, jen.Id(fd.Name).Add(typeExpr(fd.Type)).Tag(map[string]string{"json": g.jsonTag(fd)}))
 	}
 	extra := ""
@@ -60,7 +61,7 @@ func (g *gen) structType(f *jen.File, t *model.Type) {
 			jen.Comment("// "+extra+" holds the properties the schema does not declare."),
 			jen.Id(extra).Map(jen.String()).Add(typeExpr(t.Additional)).Tag(map[string]string{"json": "-"}))
 	}
-	addDoc(f, t.Doc)
+	addDoc(f, typeDoc(t))
 	f.Type().Id(t.Name).Struct(fields...)
 	if t.Additional == nil {
 		return
@@ -89,6 +90,28 @@ func (g *gen) structType(f *jen.File, t *model.Type) {
 	)
 }
 
+// typeDoc is the doc comment of t: its schema's description, or its title
+// unless that only restates the type's name.
+func typeDoc(t *model.Type) string { return unlessNamed(t.Name, t.Doc) }
+
+// unlessNamed returns doc, "" when it only restates the end of name as a
+// schema's title does ("Message Type" of AssistantMessageMessageType, "Id"
+// of ID): a comment that says nothing the declaration does not.
+func unlessNamed(name, doc string) string {
+	letters := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				return unicode.ToLower(r)
+			}
+			return -1
+		}, s)
+	}
+	if said := letters(doc); said != "" && strings.HasSuffix(letters(name), said) {
+		return ""
+	}
+	return doc
+}
+
 // jsonTag returns the json struct tag of a field: optional fields are
 // omitted when empty (omitzero for structs, which omitempty cannot omit).
 func (g *gen) jsonTag(fd *model.Field) string {
@@ -106,7 +129,7 @@ func (g *gen) enumType(f *jen.File, t *model.Type) error {
 	if t.Underlying == nil || len(t.Values) == 0 {
 		return fmt.Errorf("enum %s: no underlying type or values", t.Name)
 	}
-	addDoc(f, t.Doc)
+	addDoc(f, typeDoc(t))
 	f.Type().Id(t.Name).Add(typeExpr(t.Underlying))
 	f.Line()
 	var consts, cases []jen.Code
@@ -160,7 +183,7 @@ func (g *gen) unionType(f *jen.File, t *model.Type) error {
 		doc += ", selected on the wire by its " + fmt.Sprintf("%q", t.Discriminator) + " property"
 	}
 	doc += ". Build one with the " + t.Name + "From functions and read it with its As methods; the zero " + t.Name + " holds none and does not marshal."
-	addDoc(f, joinDoc(t.Doc, prose(doc)))
+	addDoc(f, joinDoc(typeDoc(t), prose(doc)))
 	f.Type().Id(t.Name).Struct(fields...)
 
 	for _, v := range t.Variants {
@@ -173,11 +196,11 @@ func (g *gen) unionType(f *jen.File, t *model.Type) error {
 		body, with := fillIn(g.fixedFields(v.Type, t.Discriminator, tag))
 		body = append(body, jen.Return(jen.Id(t.Name).Values(jen.Dict{jen.Id(field): jen.Op("&").Id("v")})))
 		f.Line()
-		comment := "// " + ctor + " returns a " + t.Name + " holding v"
+		doc := ctor + " returns a " + t.Name + " holding v"
 		if with != "" {
-			comment += ", " + with
+			doc += ", " + with
 		}
-		f.Comment(comment + ".")
+		addDoc(f, prose(doc+"."))
 		f.Func().Id(ctor).Params(jen.Id("v").Add(typeExpr(v.Type))).Id(t.Name).Block(body...)
 		f.Line()
 		f.Comment("// As" + v.Name + " returns the " + v.Name + " variant; ok is false when u holds another.")
@@ -400,6 +423,7 @@ func (g *gen) validateMethod(f *jen.File, t *model.Type) {
 		return
 	}
 	var body []jen.Code
+	var result jen.Code = jen.Nil()
 	switch t.Kind {
 	case model.Struct:
 		for _, fd := range t.Fields {
@@ -409,13 +433,41 @@ func (g *gen) validateMethod(f *jen.File, t *model.Type) {
 			body = append(body, g.validateValue(jen.Id("v").Dot("AdditionalProperties"), &model.TypeRef{Kind: model.Map, Elem: t.Additional}, "")...)
 		}
 	case model.Named:
-		body = g.validateValue(jen.Id("v"), t.Underlying, "")
-	case model.Union:
-		for _, vr := range t.Variants {
-			body = append(body, g.validateValue(jen.Id("v").Dot(variantField(vr)), &model.TypeRef{Kind: model.Pointer, Elem: vr.Type}, "")...)
+		if refersTo(t.Underlying, g.validating) {
+			body = g.validateValue(jen.Id("v"), t.Underlying, "")
+		} else { // constraints only: the one check is the result
+			result = rt("Check").Call(append([]jen.Code{jen.Id("v")}, g.rules(t.Underlying)...)...)
 		}
+	case model.Union:
+		// A union holds one variant: the check of the one it holds.
+		var holds []jen.Code
+		var checks [][]jen.Code
+		for _, vr := range t.Variants {
+			field := jen.Id("v").Dot(variantField(vr))
+			var check []jen.Code
+			if vr.Type.Kind == model.Ref {
+				if refersTo(vr.Type, g.validating) {
+					check = []jen.Code{jen.Return(field.Clone().Dot("Validate").Call())}
+				}
+			} else {
+				check = g.validateValue(jen.Parens(jen.Op("*").Add(field.Clone())), vr.Type, "")
+			}
+			if len(check) > 0 {
+				holds = append(holds, field.Clone().Op("!=").Nil())
+				checks = append(checks, check)
+			}
+		}
+		if len(holds) == 1 {
+			body = []jen.Code{jen.If(holds[0]).Block(checks[0]...)}
+			break
+		}
+		var cases []jen.Code
+		for i, hold := range holds {
+			cases = append(cases, jen.Case(hold).Block(checks[i]...))
+		}
+		body = []jen.Code{jen.Switch().Block(cases...)}
 	}
-	body = append(body, jen.Return(jen.Nil()))
+	body = append(body, jen.Return(result))
 	f.Line()
 	f.Comment("// Validate reports the first value in v that its schema does not allow:")
 	f.Comment("// one that breaks a constraint, or an enum value that is not its type's.")

@@ -290,8 +290,7 @@ func (g *gen) setHeader(h *model.Param) jen.Code {
 		set := jen.Id("h").Dot("Set").Call(jen.Lit(h.WireName), rt("FormatList").Call(value, rt(format)))
 		return jen.If(jen.Len(value.Clone()).Op(">").Lit(0)).Block(set)
 	}
-	_, format := g.scalarFuncs(t)
-	set := jen.Id("h").Dot("Set").Call(jen.Lit(h.WireName), rt(format).Call(value))
+	set := jen.Id("h").Dot("Set").Call(jen.Lit(h.WireName), g.formatted(t, value))
 	if optional {
 		return jen.If(jen.Id("r").Dot(h.Name).Op("!=").Nil()).Block(set)
 	}
@@ -314,7 +313,7 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 		end = append(end, "When the handler returns nil, the stream ends.")
 	}
 	if st.Error != nil {
-		end = append(end, fmt.Sprintf("Return the error of Fail to end it with a %q event instead.", st.Error.Name))
+		end = append(end, fmt.Sprintf("Return the error of Fail to end it with %s instead.", anEvent(st.Error.Name)))
 	}
 	end = append(end, "Any other error, or a panic, is logged: before the first event it is answered with 500 (application/problem+json), after it the stream just ends, so internal details never reach the client.")
 	doc = append(doc, strings.Join(end, " "))
@@ -341,11 +340,7 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 	f.Line()
 	recv := jen.Id("s").Op("*").Id(n.stream)
 	for _, ev := range st.Events {
-		wire := ev.Name
-		if wire == "message" {
-			wire = ""
-		}
-		doc := fmt.Sprintf("Send%s sends a %q event (%s).", ev.GoName, ev.Name, ev.ContentType)
+		doc := fmt.Sprintf("Send%s sends %s (%s).", ev.GoName, anEvent(ev.Name), ev.ContentType)
 		if st.AnyName && ev.Name == "message" {
 			doc += " The API leaves event names open: runtime.WithEventType sends it under another name."
 		}
@@ -353,7 +348,7 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 		if with != "" {
 			doc += " It sends v " + with + "."
 		}
-		body = append(body, jen.Return(jen.Id("s").Dot("s").Dot("SendData").Call(jen.Lit(wire), jen.Lit(ev.ContentType), jen.Id("v"), jen.Id("opts").Op("..."))))
+		body = append(body, jen.Return(jen.Id("s").Dot("s").Dot("SendData").Call(jen.Lit(wireType(ev)), jen.Lit(ev.ContentType), jen.Id("v"), jen.Id("opts").Op("..."))))
 		addDoc(f, joinDoc(prose(doc), ev.Doc))
 		f.Func().Params(recv.Clone()).Id("Send"+ev.GoName).Params(
 			jen.Id("v").Add(typeExpr(ev.Type)), jen.Id("opts").Op("...").Add(rt("EventOption")),
@@ -376,7 +371,7 @@ func (g *gen) streamType(f *jen.File, op *model.Operation, n *opNames) {
 	if st.Error != nil {
 		ev := st.Error
 		body, with := fillIn(g.fixedFields(ev.Type, "", ""))
-		doc := fmt.Sprintf("Fail returns the error that ends the stream with a %q event carrying v", ev.Name)
+		doc := fmt.Sprintf("Fail returns the error that ends the stream with %s carrying v", anEvent(ev.Name))
 		if with != "" {
 			doc += " " + with
 		}
@@ -461,6 +456,15 @@ func fieldLines(fields []jen.Code) []jen.Code {
 	return out
 }
 
+// wireType is the event type ev is sent with: "" for a message event,
+// which goes without an event line.
+func wireType(ev *model.Event) string {
+	if ev.Name == "message" {
+		return ""
+	}
+	return ev.Name
+}
+
 // dataContentType is the X-Event-Data-Mimetype of a stream: the content
 // type of its message events, or the one all its events share.
 func dataContentType(st *model.Stream) string {
@@ -508,12 +512,13 @@ func (g *gen) newHandler(f *jen.File) {
 		"A path that no operation has is answered 404, and a method the path does not take 405 with an Allow header, both as application/problem+json.",
 		"Options choose codecs, the logger, write timeouts, the request body size limit and shutdown behaviour (see runtime.Option)."))
 	var routes []jen.Code
-	routes = append(routes,
-		jen.Id("h").Op(":=").Op("&").Id("handler").Values(
+	if len(g.routes) > 0 { // else nothing serves with h, which would not compile unused
+		routes = append(routes, jen.Id("h").Op(":=").Op("&").Id("handler").Values(
 			jen.Id("impl").Op(":").Id("impl"),
 			jen.Id("opts").Op(":").Add(rt("NewOptions").Call(jen.Id("opts").Op("..."))),
-		),
-		jen.Id("mux").Op(":=").Qual("net/http", "NewServeMux").Call())
+		))
+	}
+	routes = append(routes, jen.Id("mux").Op(":=").Qual("net/http", "NewServeMux").Call())
 	methods := map[string]bool{}
 	dispatches := false
 	for _, ro := range g.routes {
@@ -657,29 +662,31 @@ func (g *gen) dispatchFunc(f *jen.File, ro *route) {
 // serveFunc renders the handler method that decodes op's request and calls
 // the implementation.
 func (g *gen) serveFunc(f *jen.File, op *model.Operation, n *opNames) error {
-	body := []jen.Code{
-		jen.Var().Id("req").Id(n.request),
-		jen.Id("p").Op(":=").Add(rt("NewParams")).Call(jen.Id("r")),
-	}
+	var decode []jen.Code
 	for _, p := range op.Params {
 		code, err := g.decodeParam(p, n)
 		if err != nil {
 			return fmt.Errorf("operation %s: %w", op.Name, err)
 		}
-		body = append(body, code...)
+		decode = append(decode, code...)
 	}
 	switch {
 	case op.Body != nil && op.Body.Stream != nil:
-		body = append(body, jen.Id("req").Dot(n.body).Op("=").Add(rt("BodyEvents")).Call(jen.Id("p"), jen.Id("h").Dot("opts"), jen.Id(n.decodeEvent)))
+		decode = append(decode, jen.Id("req").Dot(n.body).Op("=").Add(rt("BodyEvents")).Call(jen.Id("p"), jen.Id("h").Dot("opts"), jen.Id(n.decodeEvent)))
 	case op.Body != nil:
 		fn := "Body"
 		if !op.Body.Required && !nilable(op.Body.Type) {
 			fn = "BodyPtr"
 		}
 		args := []jen.Code{jen.Id("p"), jen.Id("h").Dot("opts"), jen.Lit(op.Body.ContentType), jen.Op("&").Id("req").Dot(n.body)}
-		body = append(body, rt(fn).Call(append(args, g.rules(op.Body.Type)...)...))
+		decode = append(decode, rt(fn).Call(append(args, g.rules(op.Body.Type)...)...))
 	}
-	body = append(body, jen.If(jen.Id("p").Dot("Failed").Call(jen.Id("w"))).Block(jen.Return()))
+	body := []jen.Code{jen.Var().Id("req").Id(n.request)}
+	if len(decode) > 0 { // else nothing can fail
+		body = append(body, jen.Id("p").Op(":=").Add(rt("NewParams")).Call(jen.Id("r")))
+		body = append(body, decode...)
+		body = append(body, jen.If(jen.Id("p").Dot("Failed").Call(jen.Id("w"))).Block(jen.Return()))
+	}
 	if op.Stream != nil {
 		fields := []jen.Code{jen.Id("s")}
 		if n.response != "" {
@@ -690,7 +697,7 @@ func (g *gen) serveFunc(f *jen.File, op *model.Operation, n *opNames) error {
 			for _, p := range op.Stream.Feed.Params {
 				args = append(args, jen.Id("req").Dot(p.Name))
 			}
-			fields = append(fields, jen.Id(n.topic).Call(args...))
+			fields = append(fields, topicOf(n, args))
 		}
 		streamValue := jen.Op("&").Id(n.stream).Values(fields...)
 		if n.lastEventID != "" {

@@ -260,6 +260,17 @@ func (g *gen) scalarFuncs(t *model.TypeRef) (parse, format string) {
 	return "ParseJSON", "FormatJSON"
 }
 
+// formatted renders value, of type t, as its parameter text: value itself
+// when it is a string already, else the runtime's format function of t
+// called on it.
+func (g *gen) formatted(t *model.TypeRef, value jen.Code) jen.Code {
+	if t.Kind == model.Builtin && t.Name == "string" {
+		return value
+	}
+	_, format := g.scalarFuncs(t)
+	return rt(format).Call(value)
+}
+
 // docComment renders text as // comment lines; nothing when text is empty.
 func docComment(text string) []jen.Code {
 	text = strings.TrimSpace(text)

@@ -53,7 +53,7 @@ func (c *Client) PostNotice(ctx context.Context, req *PostNoticeRequest) error {
 func (c *Client) ListPets(ctx context.Context, req *ListPetsRequest) (ListPets200Response, error) {
 	var args runtime.Args
 	if req.Tag != nil {
-		args.Value(runtime.Query("tag"), runtime.FormatString(*req.Tag))
+		args.Value(runtime.Query("tag"), *req.Tag)
 	}
 	if req.Limit != nil {
 		args.Value(runtime.Query("limit"), runtime.FormatInt(*req.Limit))
@@ -298,8 +298,9 @@ type ImportPetsEvent interface {
 	isImportPetsEvent()
 }
 
-// ImportPetsFailed is the "failed" event that ends a ImportPets stream when the
-// server fails; the stream returns it as its error (application/problem+json).
+// ImportPetsFailed is the "failed" event that ends an ImportPets stream when
+// the server fails; the stream returns it as its error
+// (application/problem+json).
 type ImportPetsFailed struct {
 	// ID is the event's ID: the last one the stream set, "" when none.
 	ID string

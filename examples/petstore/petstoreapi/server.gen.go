@@ -251,7 +251,7 @@ func (s *WatchPetsStream) Batch(fn func() error) error {
 // it reconnects.
 func (s *WatchPetsStream) Follow(feed *WatchPetsFeed, gap Reset) error {
 	return s.s.Follow(feed.bus, s.topic, func(id string) error {
-		return s.s.SendData("reset", "application/json", gap, runtime.WithEventID(id))
+		return s.SendReset(gap, runtime.WithEventID(id))
 	})
 }
 
@@ -281,7 +281,7 @@ func NewWatchPetsFeed(bus runtime.Bus, opts ...runtime.Option) *WatchPetsFeed {
 //
 // A pet was deleted.
 func (f *WatchPetsFeed) PublishDeleted(ctx context.Context, v PetDeleted) (string, error) {
-	return runtime.Publish(ctx, f.bus, f.o, watchPetsTopic(), "deleted", "application/json", v)
+	return runtime.Publish(ctx, f.bus, f.o, watchPetsTopic, "deleted", "application/json", v)
 }
 
 // PublishMessage publishes a "message" event (application/json) to the topic
@@ -289,7 +289,7 @@ func (f *WatchPetsFeed) PublishDeleted(ctx context.Context, v PetDeleted) (strin
 //
 // A pet was created or changed; the data is the pet as it is now.
 func (f *WatchPetsFeed) PublishMessage(ctx context.Context, v Pet) (string, error) {
-	return runtime.Publish(ctx, f.bus, f.o, watchPetsTopic(), "", "application/json", v)
+	return runtime.Publish(ctx, f.bus, f.o, watchPetsTopic, "", "application/json", v)
 }
 
 // PublishNotice publishes a "notice" event (text/plain) to the topic and
@@ -297,13 +297,11 @@ func (f *WatchPetsFeed) PublishMessage(ctx context.Context, v Pet) (string, erro
 //
 // An announcement for everyone watching; free text over several lines.
 func (f *WatchPetsFeed) PublishNotice(ctx context.Context, v string) (string, error) {
-	return runtime.Publish(ctx, f.bus, f.o, watchPetsTopic(), "notice", "text/plain", v)
+	return runtime.Publish(ctx, f.bus, f.o, watchPetsTopic, "notice", "text/plain", v)
 }
 
-// watchPetsTopic returns the topic of WatchPetsFeed.
-func watchPetsTopic() string {
-	return "pets"
-}
+// watchPetsTopic is the topic of WatchPetsFeed.
+const watchPetsTopic = "pets"
 
 // ImportPetsRequest holds the decoded parameters of ImportPets (POST /pets/import).
 type ImportPetsRequest struct {
@@ -768,13 +766,9 @@ func (h *handler) serveCreatePet(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) serveWatchPets(w http.ResponseWriter, r *http.Request) {
 	var req WatchPetsRequest
-	p := runtime.NewParams(r)
-	if p.Failed(w) {
-		return
-	}
 	req.LastEventID = r.Header.Get("Last-Event-ID")
 	runtime.Serve(w, r, h.opts, &watchPetsStream, func(s *runtime.Stream) error {
-		return h.impl.WatchPets(s.Context(), &req, &WatchPetsStream{s, watchPetsTopic()})
+		return h.impl.WatchPets(s.Context(), &req, &WatchPetsStream{s, watchPetsTopic})
 	})
 }
 

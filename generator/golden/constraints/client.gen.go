@@ -119,12 +119,12 @@ func (c *Client) Search(ctx context.Context, req *SearchRequest) (Search200Respo
 		args.List(runtime.Query("ids").Styled(runtime.StyleForm, false), runtime.FormatEach(req.IDs, runtime.FormatInt))
 	}
 	if req.Since != nil {
-		args.Value(runtime.Query("since"), runtime.FormatString(*req.Since))
+		args.Value(runtime.Query("since"), *req.Since)
 	}
 	if req.Filter != nil {
 		filterProps := []string{}
 		if req.Filter.Name != nil {
-			filterProps = append(filterProps, "name", runtime.FormatString(*req.Filter.Name))
+			filterProps = append(filterProps, "name", *req.Filter.Name)
 		}
 		if req.Filter.Size != nil {
 			filterProps = append(filterProps, "size", runtime.FormatInt(*req.Filter.Size))
@@ -132,7 +132,7 @@ func (c *Client) Search(ctx context.Context, req *SearchRequest) (Search200Respo
 		args.Object(runtime.Query("filter").Styled(runtime.StyleDeepObject, false), filterProps...)
 	}
 	if req.XTrace != nil {
-		args.Value(runtime.Header("X-Trace"), runtime.FormatString(*req.XTrace))
+		args.Value(runtime.Header("X-Trace"), *req.XTrace)
 	}
 	r, err := c.rt.NewRequest(ctx, http.MethodGet, "/search/{code}", &args, "", nil)
 	if err != nil {

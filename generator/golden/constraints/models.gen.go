@@ -14,10 +14,7 @@ type Code string
 // Validate reports the first value in v that its schema does not allow:
 // one that breaks a constraint, or an enum value that is not its type's.
 func (v Code) Validate() error {
-	if err := runtime.Check(v, runtime.Pattern(`^\x{0041}[A-Z]{2}$`)); err != nil {
-		return err
-	}
-	return nil
+	return runtime.Check(v, runtime.Pattern(`^\x{0041}[A-Z]{2}$`))
 }
 
 type Echo struct {

@@ -87,7 +87,7 @@ func (s *WatchNewsStream) Batch(fn func() error) error {
 // it reconnects.
 func (s *WatchNewsStream) Follow(feed *WatchNewsFeed, gap Reset) error {
 	return s.s.Follow(feed.bus, s.topic, func(id string) error {
-		return s.s.SendData("missed", "application/json", gap, runtime.WithEventID(id))
+		return s.SendMissed(gap, runtime.WithEventID(id))
 	})
 }
 
@@ -114,13 +114,11 @@ func NewWatchNewsFeed(bus runtime.Bus, opts ...runtime.Option) *WatchNewsFeed {
 // PublishHeadline publishes a "headline" event (application/json) to the topic
 // and returns the id the bus gave it.
 func (f *WatchNewsFeed) PublishHeadline(ctx context.Context, v Headline) (string, error) {
-	return runtime.Publish(ctx, f.bus, f.o, watchNewsTopic(), "headline", "application/json", v)
+	return runtime.Publish(ctx, f.bus, f.o, watchNewsTopic, "headline", "application/json", v)
 }
 
-// watchNewsTopic returns the topic of WatchNewsFeed.
-func watchNewsTopic() string {
-	return "news"
-}
+// watchNewsTopic is the topic of WatchNewsFeed.
+const watchNewsTopic = "news"
 
 // WatchOrderRequest holds the decoded parameters of WatchOrder (GET /orders/{orderId}/events).
 type WatchOrderRequest struct {
@@ -211,7 +209,7 @@ func (s *WatchOrderStream) Batch(fn func() error) error {
 // it reconnects.
 func (s *WatchOrderStream) Follow(feed *WatchOrderFeed, gap Reset) error {
 	return s.s.Follow(feed.bus, s.topic, func(id string) error {
-		return s.s.SendData("reset", "application/json", gap, runtime.WithEventID(id))
+		return s.SendReset(gap, runtime.WithEventID(id))
 	})
 }
 
@@ -308,13 +306,9 @@ type handler struct {
 
 func (h *handler) serveWatchNews(w http.ResponseWriter, r *http.Request) {
 	var req WatchNewsRequest
-	p := runtime.NewParams(r)
-	if p.Failed(w) {
-		return
-	}
 	req.LastEventID = r.Header.Get("Last-Event-ID")
 	runtime.Serve(w, r, h.opts, &watchNewsStream, func(s *runtime.Stream) error {
-		return h.impl.WatchNews(s.Context(), &req, &WatchNewsStream{s, watchNewsTopic()})
+		return h.impl.WatchNews(s.Context(), &req, &WatchNewsStream{s, watchNewsTopic})
 	})
 }
 

@@ -34,7 +34,7 @@ func NewClient(baseURL string, opts ...runtime.ClientOption) *Client {
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) SendMessage(ctx context.Context, req *SendMessageRequest) (*runtime.EventStream[SendMessageEvent], error) {
 	var args runtime.Args
-	args.Value(runtime.Path("agentId"), runtime.FormatString(req.AgentID))
+	args.Value(runtime.Path("agentId"), req.AgentID)
 	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/agents/{agentId}/messages", &args, "application/json", req.Body)
 	if err != nil {
 		return nil, err
@@ -201,17 +201,17 @@ func (c *Client) decodeFernComplete(ev runtime.Event) (FernCompleteEvent, error)
 // Its events are SubscribePublished or SubscribeRemoved, or SubscribeUnknown
 // for an event this client does not know. When the connection drops, the stream
 // reconnects by itself and resumes after the last event received
-// (Last-Event-ID). A "error" event ends it with a SubscribeError error.
+// (Last-Event-ID). An "error" event ends it with a SubscribeError error.
 //
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) Subscribe(ctx context.Context, req *SubscribeRequest) (*runtime.EventStream[SubscribeEvent], error) {
 	var args runtime.Args
-	args.Value(runtime.Path("topic"), runtime.FormatString(req.Topic))
+	args.Value(runtime.Path("topic"), req.Topic)
 	if req.LastEventIDQuery != nil {
-		args.Value(runtime.Query("last_event_id"), runtime.FormatString(*req.LastEventIDQuery))
+		args.Value(runtime.Query("last_event_id"), *req.LastEventIDQuery)
 	}
 	if req.LastEventIDHeader != nil {
-		args.Value(runtime.Header("Last-Event-ID"), runtime.FormatString(*req.LastEventIDHeader))
+		args.Value(runtime.Header("Last-Event-ID"), *req.LastEventIDHeader)
 	}
 	if req.XPositions != nil {
 		args.Value(runtime.Header("X-Positions"), runtime.FormatJSON(req.XPositions))

@@ -11,12 +11,9 @@ import (
 )
 
 type AssistantMessage struct {
-	// Id
-	ID string `json:"id"`
-	// Message Type
+	ID          string                       `json:"id"`
 	MessageType *AssistantMessageMessageType `json:"message_type,omitempty"`
-	// Content
-	Content string `json:"content"`
+	Content     string                       `json:"content"`
 }
 
 // Validate reports the first value in v that its schema does not allow:
@@ -36,7 +33,6 @@ func (AssistantMessage) CheckJSON(v *runtime.JSONValue) {
 	v.Require("id", "content")
 }
 
-// Message Type
 type AssistantMessageMessageType string
 
 const (
@@ -124,7 +120,8 @@ type Message struct {
 	stopReason       *StopReason
 }
 
-// MessageFromAssistantMessage returns a Message holding v, with MessageType set to AssistantMessageMessageTypeAssistantMessage when unset.
+// MessageFromAssistantMessage returns a Message holding v, with MessageType set
+// to AssistantMessageMessageTypeAssistantMessage when unset.
 func MessageFromAssistantMessage(v AssistantMessage) Message {
 	if v.MessageType == nil {
 		c := AssistantMessageMessageTypeAssistantMessage
@@ -141,7 +138,8 @@ func (u Message) AsAssistantMessage() (v AssistantMessage, ok bool) {
 	return v, false
 }
 
-// MessageFromUserMessage returns a Message holding v, with MessageType set to UserMessageMessageTypeUserMessage when unset.
+// MessageFromUserMessage returns a Message holding v, with MessageType set to
+// UserMessageMessageTypeUserMessage when unset.
 func MessageFromUserMessage(v UserMessage) Message {
 	if v.MessageType == nil {
 		c := UserMessageMessageTypeUserMessage
@@ -158,7 +156,8 @@ func (u Message) AsUserMessage() (v UserMessage, ok bool) {
 	return v, false
 }
 
-// MessageFromReasoningMessage returns a Message holding v, with MessageType set to ReasoningMessageMessageTypeReasoningMessage when unset.
+// MessageFromReasoningMessage returns a Message holding v, with MessageType set
+// to ReasoningMessageMessageTypeReasoningMessage when unset.
 func MessageFromReasoningMessage(v ReasoningMessage) Message {
 	if v.MessageType == "" {
 		v.MessageType = ReasoningMessageMessageTypeReasoningMessage
@@ -174,7 +173,8 @@ func (u Message) AsReasoningMessage() (v ReasoningMessage, ok bool) {
 	return v, false
 }
 
-// MessageFromStopReason returns a Message holding v, with MessageType set to StopReasonMessageTypeStopReason when unset.
+// MessageFromStopReason returns a Message holding v, with MessageType set to
+// StopReasonMessageTypeStopReason when unset.
 func MessageFromStopReason(v StopReason) Message {
 	if v.MessageType == nil {
 		c := StopReasonMessageTypeStopReason
@@ -240,25 +240,15 @@ func (u *Message) UnmarshalJSON(data []byte) error {
 // Validate reports the first value in v that its schema does not allow:
 // one that breaks a constraint, or an enum value that is not its type's.
 func (v Message) Validate() error {
-	if v.assistantMessage != nil {
-		if err := v.assistantMessage.Validate(); err != nil {
-			return err
-		}
-	}
-	if v.userMessage != nil {
-		if err := v.userMessage.Validate(); err != nil {
-			return err
-		}
-	}
-	if v.reasoningMessage != nil {
-		if err := v.reasoningMessage.Validate(); err != nil {
-			return err
-		}
-	}
-	if v.stopReason != nil {
-		if err := v.stopReason.Validate(); err != nil {
-			return err
-		}
+	switch {
+	case v.assistantMessage != nil:
+		return v.assistantMessage.Validate()
+	case v.userMessage != nil:
+		return v.userMessage.Validate()
+	case v.reasoningMessage != nil:
+		return v.reasoningMessage.Validate()
+	case v.stopReason != nil:
+		return v.stopReason.Validate()
 	}
 	return nil
 }
@@ -319,14 +309,10 @@ func (v PublishedType) Validate() error {
 }
 
 type ReasoningMessage struct {
-	// Id
-	ID string `json:"id"`
-	// Message Type
+	ID          string                      `json:"id"`
 	MessageType ReasoningMessageMessageType `json:"message_type"`
-	// Reasoning
-	Reasoning string `json:"reasoning"`
-	// Source
-	Source *string `json:"source,omitempty"`
+	Reasoning   string                      `json:"reasoning"`
+	Source      *string                     `json:"source,omitempty"`
 }
 
 // Validate reports the first value in v that its schema does not allow:
@@ -344,7 +330,6 @@ func (ReasoningMessage) CheckJSON(v *runtime.JSONValue) {
 	v.Require("id", "message_type", "reasoning")
 }
 
-// Message Type
 type ReasoningMessageMessageType string
 
 const (
@@ -390,10 +375,8 @@ func (v RemovedType) Validate() error {
 }
 
 type StopReason struct {
-	// Message Type
 	MessageType *StopReasonMessageType `json:"message_type,omitempty"`
-	// Stop Reason
-	StopReason string `json:"stop_reason"`
+	StopReason  string                 `json:"stop_reason"`
 }
 
 // Validate reports the first value in v that its schema does not allow:
@@ -413,7 +396,6 @@ func (StopReason) CheckJSON(v *runtime.JSONValue) {
 	v.Require("stop_reason")
 }
 
-// Message Type
 type StopReasonMessageType string
 
 const (
@@ -430,12 +412,9 @@ func (v StopReasonMessageType) Validate() error {
 }
 
 type UserMessage struct {
-	// Id
-	ID string `json:"id"`
-	// Message Type
+	ID          string                  `json:"id"`
 	MessageType *UserMessageMessageType `json:"message_type,omitempty"`
-	// Content
-	Content string `json:"content"`
+	Content     string                  `json:"content"`
 }
 
 // Validate reports the first value in v that its schema does not allow:
@@ -455,7 +434,6 @@ func (UserMessage) CheckJSON(v *runtime.JSONValue) {
 	v.Require("id", "content")
 }
 
-// Message Type
 type UserMessageMessageType string
 
 const (

@@ -266,7 +266,7 @@ type SubscribeRequest struct {
 // client went away, the server shuts down, or the handler returned.
 //
 // When the handler returns nil, the stream ends. Return the error of Fail to
-// end it with a "error" event instead. Any other error, or a panic, is logged:
+// end it with an "error" event instead. Any other error, or a panic, is logged:
 // before the first event it is answered with 500 (application/problem+json),
 // after it the stream just ends, so internal details never reach the client.
 //
@@ -275,7 +275,7 @@ type SubscribeStream struct {
 	s *runtime.Stream
 }
 
-// SendError sends a "error" event (application/json). It sends v with Type set
+// SendError sends an "error" event (application/json). It sends v with Type set
 // to HubErrorTypeError when unset.
 func (s *SubscribeStream) SendError(v HubError, opts ...runtime.EventOption) error {
 	if v.Type == "" {
@@ -338,12 +338,12 @@ func (s *SubscribeStream) SetHeaders(r SubscribeStreamHeaders) error {
 			h.Set("X-Positions", runtime.FormatJSON(r.XPositions))
 		}
 		if r.XResumedFrom != nil {
-			h.Set("X-Resumed-From", runtime.FormatString(*r.XResumedFrom))
+			h.Set("X-Resumed-From", *r.XResumedFrom)
 		}
 	})
 }
 
-// Fail returns the error that ends the stream with a "error" event carrying v
+// Fail returns the error that ends the stream with an "error" event carrying v
 // with Type set to HubErrorTypeError when unset. Return it from the handler;
 // the event is sent even when nothing else was:
 //

@@ -56,7 +56,7 @@ func (c *Client) CreateEnvironment(ctx context.Context, req *CreateEnvironmentRe
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) DeleteEnvironment(ctx context.Context, req *DeleteEnvironmentRequest) error {
 	var args runtime.Args
-	args.Value(runtime.Path("deviceId"), runtime.FormatString(req.DeviceID))
+	args.Value(runtime.Path("deviceId"), req.DeviceID)
 	r, err := c.rt.NewRequest(ctx, http.MethodDelete, "/v1/environments/{deviceId}", &args, "", nil)
 	if err != nil {
 		return err
@@ -87,7 +87,7 @@ func (c *Client) DeleteEnvironment(ctx context.Context, req *DeleteEnvironmentRe
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) GetEnvironment(ctx context.Context, req *GetEnvironmentRequest) (*runtime.EventStream[GetEnvironmentEvent], error) {
 	var args runtime.Args
-	args.Value(runtime.Path("id"), runtime.FormatString(req.ID))
+	args.Value(runtime.Path("id"), req.ID)
 	if req.Follow != nil {
 		args.Value(runtime.Query("follow"), runtime.FormatBool(*req.Follow))
 	}
@@ -110,7 +110,7 @@ func (c *Client) GetEnvironment(ctx context.Context, req *GetEnvironmentRequest)
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) GetEnvironmentJSON(ctx context.Context, req *GetEnvironmentRequest) (GetEnvironment200Response, error) {
 	var args runtime.Args
-	args.Value(runtime.Path("id"), runtime.FormatString(req.ID))
+	args.Value(runtime.Path("id"), req.ID)
 	if req.Follow != nil {
 		args.Value(runtime.Query("follow"), runtime.FormatBool(*req.Follow))
 	}
@@ -173,7 +173,7 @@ func (c *Client) decodeGetEnvironment(ev runtime.Event) (GetEnvironmentEvent, er
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) UploadFile(ctx context.Context, req *UploadFileRequest) (UploadFile200Response, error) {
 	var args runtime.Args
-	args.Value(runtime.Path("id"), runtime.FormatString(req.ID))
+	args.Value(runtime.Path("id"), req.ID)
 	r, err := c.rt.NewRequest(ctx, http.MethodPost, "/v1/environments/{id}/files", &args, "multipart/form-data", req.Body)
 	if err != nil {
 		return UploadFile200Response{}, err

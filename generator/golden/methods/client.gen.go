@@ -121,7 +121,7 @@ func (c *Client) GetLatestReport(ctx context.Context, req *GetLatestReportReques
 func (c *Client) GetReport(ctx context.Context, req *GetReportRequest) (GetReport200Response, error) {
 	var args runtime.Args
 	args.Value(runtime.Path("year"), runtime.FormatInt(req.Year))
-	args.Value(runtime.Path("name"), runtime.FormatString(req.Name))
+	args.Value(runtime.Path("name"), req.Name)
 	r, err := c.rt.NewRequest(ctx, http.MethodGet, "/reports/{year}/r-{name}.json", &args, "", nil)
 	if err != nil {
 		return GetReport200Response{}, err

@@ -232,10 +232,6 @@ func (h *handler) serveBookFlight(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) servePurgeFlights(w http.ResponseWriter, r *http.Request) {
 	var req PurgeFlightsRequest
-	p := runtime.NewParams(r)
-	if p.Failed(w) {
-		return
-	}
 	resp, err := h.impl.PurgeFlights(r.Context(), &req)
 	if err == nil && resp == nil {
 		err = errors.New("PurgeFlights returned no response")

@@ -229,9 +229,7 @@ func (u *ModelID) UnmarshalJSON(data []byte) error {
 // one that breaks a constraint, or an enum value that is not its type's.
 func (v ModelID) Validate() error {
 	if v.knownModel != nil {
-		if err := v.knownModel.Validate(); err != nil {
-			return err
-		}
+		return v.knownModel.Validate()
 	}
 	return nil
 }
@@ -377,7 +375,8 @@ type Shape struct {
 	square *Square
 }
 
-// ShapeFromCircle returns a Shape holding v, with Kind set to "circle" when unset.
+// ShapeFromCircle returns a Shape holding v, with Kind set to "circle" when
+// unset.
 func ShapeFromCircle(v Circle) Shape {
 	if v.Kind == "" {
 		v.Kind = "circle"
@@ -393,7 +392,8 @@ func (u Shape) AsCircle() (v Circle, ok bool) {
 	return v, false
 }
 
-// ShapeFromSquare returns a Shape holding v, with Kind set to "square" when unset.
+// ShapeFromSquare returns a Shape holding v, with Kind set to "square" when
+// unset.
 func ShapeFromSquare(v Square) Shape {
 	if v.Kind == "" {
 		v.Kind = "square"

@@ -87,7 +87,7 @@ type FeedStream struct {
 	s *runtime.Stream
 }
 
-// SendInline sends a "inline" event (application/json).
+// SendInline sends an "inline" event (application/json).
 func (s *FeedStream) SendInline(v FeedInlineEvent, opts ...runtime.EventOption) error {
 	return s.s.SendData("inline", "application/json", v, opts...)
 }
@@ -345,10 +345,6 @@ func (h *handler) serveEchoBasket(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) serveFeed(w http.ResponseWriter, r *http.Request) {
 	var req FeedRequest
-	p := runtime.NewParams(r)
-	if p.Failed(w) {
-		return
-	}
 	runtime.Serve(w, r, h.opts, &feedStream, func(s *runtime.Stream) error {
 		return h.impl.Feed(s.Context(), &req, &FeedStream{s})
 	})

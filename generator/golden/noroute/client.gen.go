@@ -68,7 +68,7 @@ func (c *Client) PurgeCache(ctx context.Context, req *PurgeCacheRequest) error {
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) GetCharacter(ctx context.Context, req *GetCharacterRequest) error {
 	var args runtime.Args
-	args.Value(runtime.Path("character_id"), runtime.FormatString(req.CharacterID))
+	args.Value(runtime.Path("character_id"), req.CharacterID)
 	r, err := c.rt.NewRequest(ctx, http.MethodGet, "/videos/characters/{character_id}", &args, "", nil)
 	if err != nil {
 		return err
@@ -89,7 +89,7 @@ func (c *Client) GetCharacter(ctx context.Context, req *GetCharacterRequest) err
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) DeleteVideoContent(ctx context.Context, req *DeleteVideoContentRequest) error {
 	var args runtime.Args
-	args.Value(runtime.Path("video_id"), runtime.FormatString(req.VideoID))
+	args.Value(runtime.Path("video_id"), req.VideoID)
 	r, err := c.rt.NewRequest(ctx, http.MethodDelete, "/videos/{video_id}/content", &args, "", nil)
 	if err != nil {
 		return err
@@ -110,7 +110,7 @@ func (c *Client) DeleteVideoContent(ctx context.Context, req *DeleteVideoContent
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) GetVideoContent(ctx context.Context, req *GetVideoContentRequest) error {
 	var args runtime.Args
-	args.Value(runtime.Path("video_id"), runtime.FormatString(req.VideoID))
+	args.Value(runtime.Path("video_id"), req.VideoID)
 	r, err := c.rt.NewRequest(ctx, http.MethodGet, "/videos/{video_id}/content", &args, "", nil)
 	if err != nil {
 		return err
@@ -131,7 +131,7 @@ func (c *Client) GetVideoContent(ctx context.Context, req *GetVideoContentReques
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) PutThumbnail(ctx context.Context, req *PutThumbnailRequest) error {
 	var args runtime.Args
-	args.Value(runtime.Path("video_id"), runtime.FormatString(req.VideoID))
+	args.Value(runtime.Path("video_id"), req.VideoID)
 	r, err := c.rt.NewRequest(ctx, http.MethodPut, "/videos/{video_id}/thumbnail", &args, "", nil)
 	if err != nil {
 		return err

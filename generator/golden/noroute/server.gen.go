@@ -249,10 +249,6 @@ func (h *handler) routeGetVideoContent(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) serveGetRoot(w http.ResponseWriter, r *http.Request) {
 	var req GetRootRequest
-	p := runtime.NewParams(r)
-	if p.Failed(w) {
-		return
-	}
 	resp, err := h.impl.GetRoot(r.Context(), &req)
 	if err == nil && resp == nil {
 		err = errors.New("GetRoot returned no response")
@@ -267,10 +263,6 @@ func (h *handler) serveGetRoot(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) servePurgeCache(w http.ResponseWriter, r *http.Request) {
 	var req PurgeCacheRequest
-	p := runtime.NewParams(r)
-	if p.Failed(w) {
-		return
-	}
 	resp, err := h.impl.PurgeCache(r.Context(), &req)
 	if err == nil && resp == nil {
 		err = errors.New("PurgeCache returned no response")

@@ -33,7 +33,7 @@ func NewClient(baseURL string, opts ...runtime.ClientOption) *Client {
 // HeaderParamsDefaultResponse error.
 func (c *Client) HeaderParams(ctx context.Context, req *HeaderParamsRequest) (HeaderParams200Response, error) {
 	var args runtime.Args
-	args.Value(runtime.Header("X-Request-ID").Required(), runtime.FormatString(req.XRequestID))
+	args.Value(runtime.Header("X-Request-ID").Required(), req.XRequestID)
 	if req.XSizes != nil {
 		args.List(runtime.Header("X-Sizes"), runtime.FormatEach(req.XSizes, runtime.FormatInt))
 	}
@@ -47,7 +47,7 @@ func (c *Client) HeaderParams(ctx context.Context, req *HeaderParamsRequest) (He
 	if req.XFlag != nil {
 		args.Value(runtime.Header("X-Flag"), runtime.FormatBool(*req.XFlag))
 	}
-	args.Value(runtime.Cookie("session").Required(), runtime.FormatString(req.Session))
+	args.Value(runtime.Cookie("session").Required(), req.Session)
 	if req.Prefs != nil {
 		args.List(runtime.Cookie("prefs").Styled(runtime.StyleForm, false), runtime.FormatEach(req.Prefs, runtime.FormatString))
 	}
@@ -151,7 +151,7 @@ func (c *Client) PathParams(ctx context.Context, req *PathParamsRequest) error {
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) QueryParams(ctx context.Context, req *QueryParamsRequest) error {
 	var args runtime.Args
-	args.Value(runtime.Query("q").Required(), runtime.FormatString(req.Q))
+	args.Value(runtime.Query("q").Required(), req.Q)
 	if req.Limit != nil {
 		args.Value(runtime.Query("limit"), runtime.FormatInt(*req.Limit))
 	}
@@ -182,7 +182,7 @@ func (c *Client) QueryParams(ctx context.Context, req *QueryParamsRequest) error
 			filterProps = append(filterProps, "min", runtime.FormatFloat(*req.Filter.Min))
 		}
 		if req.Filter.Name != nil {
-			filterProps = append(filterProps, "name", runtime.FormatString(*req.Filter.Name))
+			filterProps = append(filterProps, "name", *req.Filter.Name)
 		}
 		args.Object(runtime.Query("filter").Styled(runtime.StyleDeepObject, true), filterProps...)
 	}
@@ -224,7 +224,7 @@ func (c *Client) QueryParams(ctx context.Context, req *QueryParamsRequest) error
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) QueryRaw(ctx context.Context, req *QueryRawRequest) (QueryRaw200Response, error) {
 	var args runtime.Args
-	args.Value(runtime.Query("q").Required(), runtime.FormatString(req.Q))
+	args.Value(runtime.Query("q").Required(), req.Q)
 	r, err := c.rt.NewRequest(ctx, http.MethodGet, "/query?mode=raw", &args, "", nil)
 	if err != nil {
 		return QueryRaw200Response{}, err

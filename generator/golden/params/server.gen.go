@@ -81,7 +81,7 @@ type HeaderParams200Response struct {
 
 func (r HeaderParams200Response) headerParamsResponse(h http.Header) (int, string, any) {
 	if r.XNext != nil {
-		h.Set("X-Next", runtime.FormatString(*r.XNext))
+		h.Set("X-Next", *r.XNext)
 	}
 	if len(r.XTags) > 0 {
 		h.Set("X-Tags", runtime.FormatList(r.XTags, runtime.FormatString))
@@ -99,7 +99,7 @@ type HeaderParams404Response struct {
 }
 
 func (r HeaderParams404Response) headerParamsResponse(h http.Header) (int, string, any) {
-	h.Set("X-Reason", runtime.FormatString(r.XReason))
+	h.Set("X-Reason", r.XReason)
 	return 404, "", nil
 }
 

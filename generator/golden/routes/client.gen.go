@@ -30,7 +30,7 @@ func NewClient(baseURL string, opts ...runtime.ClientOption) *Client {
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) GetCharacter(ctx context.Context, req *GetCharacterRequest) (GetCharacter200Response, error) {
 	var args runtime.Args
-	args.Value(runtime.Path("character_id"), runtime.FormatString(req.CharacterID))
+	args.Value(runtime.Path("character_id"), req.CharacterID)
 	r, err := c.rt.NewRequest(ctx, http.MethodGet, "/videos/characters/{character_id}", &args, "", nil)
 	if err != nil {
 		return GetCharacter200Response{}, err
@@ -56,7 +56,7 @@ func (c *Client) GetCharacter(ctx context.Context, req *GetCharacterRequest) (Ge
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) GetBetaCharacter(ctx context.Context, req *GetBetaCharacterRequest) (GetBetaCharacter200Response, error) {
 	var args runtime.Args
-	args.Value(runtime.Path("id"), runtime.FormatString(req.ID))
+	args.Value(runtime.Path("id"), req.ID)
 	r, err := c.rt.NewRequest(ctx, http.MethodGet, "/videos/characters/{id}?beta=true", &args, "", nil)
 	if err != nil {
 		return GetBetaCharacter200Response{}, err
@@ -82,7 +82,7 @@ func (c *Client) GetBetaCharacter(ctx context.Context, req *GetBetaCharacterRequ
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) GetVideo(ctx context.Context, req *GetVideoRequest) (GetVideo200Response, error) {
 	var args runtime.Args
-	args.Value(runtime.Path("video_id"), runtime.FormatString(req.VideoID))
+	args.Value(runtime.Path("video_id"), req.VideoID)
 	r, err := c.rt.NewRequest(ctx, http.MethodGet, "/videos/{video_id}", &args, "", nil)
 	if err != nil {
 		return GetVideo200Response{}, err
@@ -108,9 +108,9 @@ func (c *Client) GetVideo(ctx context.Context, req *GetVideoRequest) (GetVideo20
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) GetVideoContent(ctx context.Context, req *GetVideoContentRequest) (GetVideoContent200Response, error) {
 	var args runtime.Args
-	args.Value(runtime.Path("video_id"), runtime.FormatString(req.VideoID))
+	args.Value(runtime.Path("video_id"), req.VideoID)
 	if req.Variant != nil {
-		args.Value(runtime.Query("variant"), runtime.FormatString(*req.Variant))
+		args.Value(runtime.Query("variant"), *req.Variant)
 	}
 	r, err := c.rt.NewRequest(ctx, http.MethodGet, "/videos/{video_id}/content", &args, "", nil)
 	if err != nil {

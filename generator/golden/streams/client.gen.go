@@ -388,7 +388,7 @@ func (c *Client) decodeReplaceJob(ev runtime.Event) (ReplaceJobEvent, error) {
 // status as a *runtime.ResponseError.
 func (c *Client) WatchJob(ctx context.Context, req *WatchJobRequest) (*runtime.EventStream[WatchJobEvent], error) {
 	var args runtime.Args
-	args.Value(runtime.Path("jobId"), runtime.FormatString(req.JobID))
+	args.Value(runtime.Path("jobId"), req.JobID)
 	if req.Verbose != nil {
 		args.Value(runtime.Query("verbose"), runtime.FormatBool(*req.Verbose))
 	}
@@ -491,7 +491,7 @@ func (c *Client) decodeWatchJob(ev runtime.Event) (WatchJobEvent, error) {
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) GetJobProgress(ctx context.Context, req *GetJobProgressRequest) (GetJobProgress200Response, error) {
 	var args runtime.Args
-	args.Value(runtime.Path("jobId"), runtime.FormatString(req.JobID))
+	args.Value(runtime.Path("jobId"), req.JobID)
 	r, err := c.rt.NewRequest(ctx, http.MethodGet, "/jobs/{jobId}/events#json", &args, "", nil)
 	if err != nil {
 		return GetJobProgress200Response{}, err

@@ -566,10 +566,6 @@ func (h *handler) serveCreateChatCompletion(w http.ResponseWriter, r *http.Reque
 
 func (h *handler) serveCancelJobs(w http.ResponseWriter, r *http.Request) {
 	var req CancelJobsRequest
-	p := runtime.NewParams(r)
-	if p.Failed(w) {
-		return
-	}
 	runtime.Serve(w, r, h.opts, &cancelJobsStream, func(s *runtime.Stream) error {
 		return h.impl.CancelJobs(s.Context(), &req, &CancelJobsStream{s})
 	})

@@ -303,12 +303,12 @@ func (c *Client) decodeGenerateStream(ev runtime.Event) (GenerateStreamEvent, er
 //
 // Its events are WatchJobLog or WatchJobProgress, or WatchJobUnknown for an
 // event this client does not know. The stream ends after the final message
-// "[DONE]". A "error" event ends it with a WatchJobError error.
+// "[DONE]". An "error" event ends it with a WatchJobError error.
 //
 // It returns an undeclared status as a *runtime.ResponseError.
 func (c *Client) WatchJob(ctx context.Context, req *WatchJobRequest) (*runtime.EventStream[WatchJobEvent], error) {
 	var args runtime.Args
-	args.Value(runtime.Path("jobId"), runtime.FormatString(req.JobID))
+	args.Value(runtime.Path("jobId"), req.JobID)
 	r, err := c.rt.NewRequest(ctx, http.MethodGet, "/jobs/{jobId}/events", &args, "", nil)
 	if err != nil {
 		return nil, err

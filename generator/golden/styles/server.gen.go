@@ -358,7 +358,7 @@ type WatchJobRequest struct {
 // client went away, the server shuts down, or the handler returned.
 //
 // When the handler returns nil, a final message "[DONE]" ends the stream.
-// Return the error of Fail to end it with a "error" event instead. Any other
+// Return the error of Fail to end it with an "error" event instead. Any other
 // error, or a panic, is logged: before the first event it is answered with 500
 // (application/problem+json), after it the stream just ends, so internal
 // details never reach the client.
@@ -368,7 +368,7 @@ type WatchJobStream struct {
 	s *runtime.Stream
 }
 
-// SendError sends a "error" event (application/json).
+// SendError sends an "error" event (application/json).
 func (s *WatchJobStream) SendError(v Problem, opts ...runtime.EventOption) error {
 	return s.s.SendData("error", "application/json", v, opts...)
 }
@@ -393,7 +393,7 @@ func (s *WatchJobStream) Batch(fn func() error) error {
 	return s.s.Batch(fn)
 }
 
-// Fail returns the error that ends the stream with a "error" event carrying v.
+// Fail returns the error that ends the stream with an "error" event carrying v.
 // Return it from the handler; the event is sent even when nothing else was:
 //
 //	return stream.Fail(v)
@@ -813,10 +813,6 @@ func (h *handler) serveStartConversation(w http.ResponseWriter, r *http.Request)
 
 func (h *handler) serveFeed(w http.ResponseWriter, r *http.Request) {
 	var req FeedRequest
-	p := runtime.NewParams(r)
-	if p.Failed(w) {
-		return
-	}
 	runtime.Serve(w, r, h.opts, &feedStream, func(s *runtime.Stream) error {
 		return h.impl.Feed(s.Context(), &req, &FeedStream{s})
 	})
@@ -872,10 +868,6 @@ func (h *handler) serveBetaCreateResponse(w http.ResponseWriter, r *http.Request
 
 func (h *handler) serveStreamRun(w http.ResponseWriter, r *http.Request) {
 	var req StreamRunRequest
-	p := runtime.NewParams(r)
-	if p.Failed(w) {
-		return
-	}
 	runtime.Serve(w, r, h.opts, &streamRunStream, func(s *runtime.Stream) error {
 		return h.impl.StreamRun(s.Context(), &req, &StreamRunStream{s})
 	})
