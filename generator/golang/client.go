@@ -50,14 +50,7 @@ func (g *gen) client(f *jen.File) error {
 		names[op] = cn
 	}
 
-	title := "the API"
-	if g.api.Title != "" {
-		title = g.api.Title
-		if g.api.Version != "" {
-			title += " " + g.api.Version
-		}
-	}
-	addDoc(f, prose("Client calls the operations of "+title+" over HTTP: one method per operation. It is safe for concurrent use."))
+	addDoc(f, prose("Client calls the operations of "+g.api.DocName()+" over HTTP: one method per operation. It is safe for concurrent use."))
 	f.Type().Id("Client").Struct(jen.Id("rt").Op("*").Add(rt("Client")))
 	f.Line()
 	addDoc(f, prose(
@@ -95,14 +88,8 @@ func (g *gen) client(f *jen.File) error {
 // clientNames names the client's declarations for op.
 func (g *gen) clientNames(op *model.Operation) *clientNames {
 	cn := &clientNames{}
-	switch {
-	case op.Stream == nil:
-		cn.plain = op.Name
-	case jsonOrStream(op): // both calls
-		cn.plain = op.Name + "Plain"
-		if model.AllJSON(op.Successes()) {
-			cn.plain = op.Name + "JSON"
-		}
+	if suffix, ok := op.PlainSuffix(); ok {
+		cn.plain = op.Name + suffix
 	}
 	for _, r := range op.Responses {
 		if r.IsError() {

@@ -57,15 +57,8 @@ func opDoc(op *model.Operation, verb string) string {
 }
 
 func (g *gen) handlerInterface(f *jen.File) {
-	title := "the API"
-	if g.api.Title != "" {
-		title = g.api.Title
-		if g.api.Version != "" {
-			title += " " + g.api.Version
-		}
-	}
 	addDoc(f, prose(
-		"Handler is the server of "+title+": one method per operation. NewHandler decodes each request and answers 400 (application/problem+json) without calling the method when a parameter or the body is invalid. Embed UnimplementedHandler to keep compiling when operations are added.",
+		"Handler is the server of "+g.api.DocName()+": one method per operation. NewHandler decodes each request and answers 400 (application/problem+json) without calling the method when a parameter or the body is invalid. Embed UnimplementedHandler to keep compiling when operations are added.",
 		"A plain operation's method returns one of its declared responses; an error is logged and answered with 500 and no detail, runtime.ErrNotImplemented with 501. A streaming operation's method sends events on its stream until it returns; its stream type tells how errors end the stream."))
 	var methods []jen.Code
 	for i, op := range g.api.Operations {

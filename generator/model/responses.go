@@ -37,3 +37,32 @@ func AllJSON(rs []*Response) bool {
 	}
 	return true
 }
+
+// DocName is how generated docs name the API: its title and version, or
+// "the API" when it has no title.
+func (api *API) DocName() string {
+	switch {
+	case api.Title == "":
+		return "the API"
+	case api.Version == "":
+		return api.Title
+	}
+	return api.Title + " " + api.Version
+}
+
+// PlainSuffix returns what the name of op's plain call adds to op.Name:
+// nothing for an operation without a stream, "JSON" (or "Plain" when a
+// success is not JSON) for one that answers a body or a stream, as its
+// stream call takes op.Name. ok is false for an operation that only
+// streams.
+func (op *Operation) PlainSuffix() (suffix string, ok bool) {
+	switch ok := op.Successes(); {
+	case op.Stream == nil:
+		return "", true
+	case len(ok) == 0:
+		return "", false
+	case AllJSON(ok):
+		return "JSON", true
+	}
+	return "Plain", true
+}

@@ -65,7 +65,7 @@ func Generate(api *model.API) ([]File, error) {
 
 // view is what client.ts.tmpl renders.
 type view struct {
-	Title string
+	Title string // the API's name in docs
 	Types []*typeDecl
 	Ops   []*opView
 }
@@ -162,10 +162,7 @@ type gen struct {
 
 func newView(api *model.API) (*view, error) {
 	g := &gen{types: map[string]*model.Type{}, names: map[string]bool{"Client": true}}
-	v := &view{Title: api.Title}
-	if api.Title != "" && api.Version != "" {
-		v.Title += " " + api.Version
-	}
+	v := &view{Title: api.DocName()}
 	for _, t := range api.Types {
 		if t.Name == "Client" {
 			return nil, fmt.Errorf("schema type Client collides with the generated Client; rename the schema")
@@ -332,14 +329,8 @@ func (g *gen) opView(op *model.Operation) *opView {
 	} else {
 		o.Failure = "rt.unexpected"
 	}
-	if op.Stream == nil || len(ok) > 0 {
-		o.Plain = base
-		if op.Stream != nil {
-			o.Plain = base + "Plain"
-			if model.AllJSON(ok) {
-				o.Plain = base + "JSON"
-			}
-		}
+	if suffix, plain := op.PlainSuffix(); plain {
+		o.Plain = base + suffix
 		g.plain(o, ok)
 	}
 	if op.Stream != nil {
