@@ -15,6 +15,7 @@ import (
 
 	"github.com/ssegen/ssegen/generator"
 	"github.com/ssegen/ssegen/generator/golang"
+	"github.com/ssegen/ssegen/generator/internal/nodetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the TypeScript of generator/golden/*/ts")
@@ -73,31 +74,11 @@ func generate(t *testing.T, spec string) []golang.File {
 	return files
 }
 
-// harness returns the directory of the TypeScript test harness with its
-// npm packages installed (npm ci), skipping the test when they are not
-// unless SSEGEN_REQUIRE_NODE=1.
-func harness(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs("testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, nodeErr := exec.LookPath("node")
-	_, tscErr := os.Stat(filepath.Join(dir, "node_modules", ".bin", "tsc"))
-	if err := errors.Join(nodeErr, tscErr); err != nil {
-		if os.Getenv("SSEGEN_REQUIRE_NODE") == "1" {
-			t.Fatalf("SSEGEN_REQUIRE_NODE=1 but Node or the harness's packages are missing (run npm ci in %s): %v", dir, err)
-		}
-		t.Skipf("needs node and npm ci in %s (SSEGEN_REQUIRE_NODE=1 turns this skip into a failure): %v", dir, err)
-	}
-	return dir
-}
-
 // TestTypeScript runs tsc --strict --noEmit over the TypeScript generated
 // for every golden spec and every corpus document ssegen can load, and the
 // petstore example's page module, all in one compilation.
 func TestTypeScript(t *testing.T) {
-	h := harness(t)
+	h, _ := nodetest.Harness(t, "testdata")
 	out := t.TempDir()
 	var dirs []string
 	// The example page's module that uses its generated client, too.

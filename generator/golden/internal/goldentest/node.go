@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/ssegen/ssegen/generator/internal/nodetest"
 )
 
 // RunNode compiles the TypeScript clients of the golden packages with the
@@ -17,20 +19,7 @@ import (
 // SSEGEN_REQUIRE_NODE=1. It must run in a golden package's directory.
 func RunNode(t *testing.T, tests []string, env ...string) {
 	t.Helper()
-	harness, err := filepath.Abs("../../typescript/testdata")
-	if err != nil {
-		t.Fatal(err)
-	}
-	node, err := exec.LookPath("node")
-	if err == nil {
-		_, err = os.Stat(filepath.Join(harness, "node_modules", ".bin", "tsc"))
-	}
-	if err != nil {
-		if os.Getenv("SSEGEN_REQUIRE_NODE") == "1" {
-			t.Fatalf("SSEGEN_REQUIRE_NODE=1 but Node or the harness's packages are missing (run npm ci in %s): %v", harness, err)
-		}
-		t.Skipf("needs node and npm ci in %s (SSEGEN_REQUIRE_NODE=1 turns this skip into a failure): %v", harness, err)
-	}
+	harness, node := nodetest.Harness(t, "../../typescript/testdata")
 
 	out := t.TempDir()
 	generator := filepath.Dir(filepath.Dir(harness))
